@@ -1,0 +1,20 @@
+import type { Page, PageRequest } from '../domain/page';
+import type { ApiKey } from './model';
+
+/** Persistence of API keys (hashes only, never values). */
+export interface KeyStore {
+  /** Inserts a new key. */
+  create(key: ApiKey): Promise<void>;
+  /** The key with this SHA-256 hash, revoked or not. */
+  getByHash(hash: string): Promise<ApiKey | undefined>;
+  /** The tenant's key, or undefined. */
+  get(tenantId: string, keyId: string): Promise<ApiKey | undefined>;
+  /** The key by id alone (the gateway's apiKeyId), or undefined. */
+  getById(keyId: string): Promise<ApiKey | undefined>;
+  /** The tenant's keys, newest first. */
+  list(tenantId: string, page: PageRequest): Promise<Page<ApiKey>>;
+  /** Marks the key revoked at `at`; returns false when it does not exist or is already revoked. */
+  revoke(tenantId: string, keyId: string, at: number): Promise<boolean>;
+  /** Records use of the key (coarse; callers throttle it). */
+  touch(keyId: string, at: number): Promise<void>;
+}

@@ -1,0 +1,16 @@
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+
+export class MessageNotFoundError extends NotFoundError {
+  constructor(readonly messageId: string) {
+    super(`message ${messageId} not found`);
+  }
+}
+
+/** A transition was asked from a state that does not allow it (e.g. abort of a delivered message). */
+export class MessageStateConflictError extends ConflictError {
+  constructor(readonly messageId: string, readonly status: string, action: string) {
+    super(`cannot ${action} message ${messageId}: it is ${status}`, { details: { status } });
+  }
+}
+
+export class MessageValidationError extends ValidationError {}

@@ -1,0 +1,68 @@
+import type { Page, PageRequest } from '../domain/page';
+import type { Attempt, Message, MessageStatus } from './model';
+
+/** Filters of a message listing. */
+export interface MessageFilter {
+  appId?: string;
+  status?: MessageStatus;
+  scheduleId?: string;
+}
+
+/** Result of inserting one message. */
+export interface CreateResult {
+  message: Message;
+  /** False when an idempotency key matched and `message` is the original. */
+  created: boolean;
+}
+
+/** A message the engine should fire at `dueAt`. */
+export interface DueRef {
+  id: string;
+  tenantId: string;
+  dueAt: number;
+}
+
+/** The end of one delivery attempt: the attempt record and the state it leads to. */
+export interface AttemptResult {
+  attempt: Attempt;
+  /** `delivered`, `failed`, or `scheduled` again for a retry at `dueAt`. */
+  status: 'delivered' | 'failed' | 'scheduled';
+  /** Next attempt time when `status` is `scheduled`. */
+  dueAt?: number;
+  lastError?: string;
+}
+
+/** The part of a message a transition may change. */
+export type MessageChange = Partial<
+  Pick<Message, 'status' | 'sendAt' | 'dueAt' | 'attemptBase' | 'abortedAt' | 'failedAt' | 'deliveredAt' | 'lastError'>
+>;
+
+/** Persistence of messages and their attempts. Every state change is conditional on the current state. */
+export interface MessageStore {
+  /**
+   * Inserts messages (one transaction where the adapter can). A message whose `idempotencyKey`
+   * was used by the same app within `idempotencyWindowMs` before `now` is not inserted: its result is the original.
+   */
+  create(messages: Message[], now: number): Promise<CreateResult[]>;
+  /** The tenant's message, or undefined. */
+  get(tenantId: string, messageId: string): Promise<Message | undefined>;
+  /** The tenant's messages matching `filter`, newest first. */
+  list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>>;
+  /**
+   * Applies `change` if the message's status is one of `from`; returns the updated message.
+   * Throws `MessageNotFoundError` or `MessageStateConflictError`.
+   */
+  transition(tenantId: string, messageId: string, from: MessageStatus[], change: MessageChange, now: number, action: string): Promise<Message>;
+  /** Attempts of a message, oldest first. */
+  attempts(tenantId: string, messageId: string): Promise<Attempt[]>;
+  /** Scheduled messages with `after < dueAt <= until`, earliest first, at most `limit`. */
+  due(after: number, until: number, limit: number): Promise<DueRef[]>;
+  /** Moves each still-`scheduled` message whose dueAt ≤ now to `delivering`; returns the ones it moved. */
+  claim(refs: DueRef[], now: number): Promise<Message[]>;
+  /** Records attempts and moves each `delivering` message to its next state. */
+  complete(results: AttemptResult[], now: number): Promise<void>;
+  /** Returns every `delivering` message to `scheduled`, due now (after a crash); returns how many. */
+  recoverInFlight(now: number): Promise<number>;
+  /** Aborts every scheduled message of an app (app deletion); returns how many. */
+  abortAllForApp(tenantId: string, appId: string, now: number): Promise<number>;
+}

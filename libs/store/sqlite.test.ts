@@ -1,0 +1,7 @@
+import { describeStoreContract } from './contract';
+import { createSqliteStores } from './sqlite';
+
+describeStoreContract('sqlite', async () => {
+  const stores = createSqliteStores({ filename: ':memory:' });
+  return { ...stores, close: () => stores.close() };
+});

@@ -1,0 +1,34 @@
+import type Database from 'better-sqlite3';
+import type { AppStore } from '../apps/port';
+import type { KeyStore } from '../keys/port';
+import type { MessageStore } from '../messages/port';
+import type { TenantStore } from '../tenancy/port';
+import { SqliteAppStore, SqliteKeyStore, SqliteTenantStore } from './sqlite/accounts';
+import { openDatabase, type SqliteOptions } from './sqlite/database';
+import { SqliteMessageStore } from './sqlite/messages';
+
+/** Every store port, backed by one SQLite file. */
+export interface SqliteStores {
+  tenants: TenantStore;
+  apps: AppStore;
+  keys: KeyStore;
+  messages: MessageStore;
+  /** The underlying database, for runtime-level concerns (checkpoints, metadata). */
+  db: Database.Database;
+  close(): void;
+}
+
+/** Opens (and migrates) the SQLite database and builds every store over it. */
+export const createSqliteStores = (options: SqliteOptions): SqliteStores => {
+  const db = openDatabase(options);
+  return {
+    db,
+    tenants: new SqliteTenantStore(db),
+    apps: new SqliteAppStore(db),
+    keys: new SqliteKeyStore(db),
+    messages: new SqliteMessageStore(db),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+};

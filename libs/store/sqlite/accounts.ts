@@ -1,0 +1,131 @@
+import type Database from 'better-sqlite3';
+import type { App } from '../../apps/model';
+import type { AppStore } from '../../apps/port';
+import { AppNotFoundError } from '../../apps/errors';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../../domain/page';
+import type { ApiKey } from '../../keys/model';
+import type { KeyStore } from '../../keys/port';
+import type { Tenant } from '../../tenancy/model';
+import type { TenantStore } from '../../tenancy/port';
+
+const MAX_ID = '~';
+
+/** Turns `limit + 1` rows, newest first, into a page. */
+export const toPage = <T extends { id: string }>(rows: T[], limit: number): Page<T> =>
+  rows.length > limit ? { items: rows.slice(0, limit), nextCursor: encodeCursor(rows[limit - 1].id) } : { items: rows };
+
+/** The id to continue before, from a cursor (`~` sorts after every id). */
+export const cursorId = (page: PageRequest): string => (page.cursor ? (decodeCursor(page.cursor) ?? '') : MAX_ID);
+
+export class SqliteTenantStore implements TenantStore {
+  private readonly insert;
+  private readonly select;
+  constructor(db: Database.Database) {
+    this.insert = db.prepare('INSERT INTO tenants (id, name, plan, owner, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.select = db.prepare('SELECT id, name, plan, owner, created_at AS createdAt FROM tenants WHERE id = ?');
+  }
+  async create(t: Tenant): Promise<void> {
+    this.insert.run(t.id, t.name, t.plan, t.owner, t.createdAt);
+  }
+  async get(tenantId: string): Promise<Tenant | undefined> {
+    return this.select.get(tenantId) as Tenant | undefined;
+  }
+}
+
+export class SqliteAppStore implements AppStore {
+  private readonly stmts;
+  constructor(db: Database.Database) {
+    this.stmts = {
+      insert: db.prepare('INSERT INTO apps (id, tenant_id, data, created_at) VALUES (?, ?, ?, ?)'),
+      get: db.prepare('SELECT data FROM apps WHERE id = ? AND tenant_id = ?'),
+      list: db.prepare('SELECT data FROM apps WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+      update: db.prepare('UPDATE apps SET data = ? WHERE id = ? AND tenant_id = ?'),
+      delete: db.prepare('DELETE FROM apps WHERE id = ? AND tenant_id = ?'),
+    };
+  }
+  async create(app: App): Promise<void> {
+    this.stmts.insert.run(app.id, app.tenantId, JSON.stringify(app), app.createdAt);
+  }
+  async get(tenantId: string, appId: string): Promise<App | undefined> {
+    const row = this.stmts.get.get(appId, tenantId) as { data: string } | undefined;
+    return row && (JSON.parse(row.data) as App);
+  }
+  async list(tenantId: string, page: PageRequest): Promise<Page<App>> {
+    const rows = this.stmts.list.all(tenantId, cursorId(page), page.limit + 1) as { data: string }[];
+    return toPage(rows.map((r) => JSON.parse(r.data) as App), page.limit);
+  }
+  async update(app: App): Promise<void> {
+    if (this.stmts.update.run(JSON.stringify(app), app.id, app.tenantId).changes === 0) throw new AppNotFoundError(app.id);
+  }
+  async delete(tenantId: string, appId: string): Promise<boolean> {
+    return this.stmts.delete.run(appId, tenantId).changes > 0;
+  }
+}
+
+interface KeyRow {
+  id: string;
+  tenant_id: string;
+  hash: string;
+  name: string;
+  scope: 'control' | 'data';
+  app_id: string | null;
+  plan: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+const toKey = (r: KeyRow): ApiKey => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  hash: r.hash,
+  name: r.name,
+  scope: r.scope,
+  ...(r.app_id ? { appId: r.app_id } : {}),
+  plan: r.plan,
+  createdAt: r.created_at,
+  ...(r.last_used_at ? { lastUsedAt: r.last_used_at } : {}),
+  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+});
+
+export class SqliteKeyStore implements KeyStore {
+  private readonly stmts;
+  constructor(db: Database.Database) {
+    this.stmts = {
+      insert: db.prepare(
+        'INSERT INTO api_keys (id, tenant_id, hash, name, scope, app_id, plan, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      byHash: db.prepare('SELECT * FROM api_keys WHERE hash = ?'),
+      byId: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
+      get: db.prepare('SELECT * FROM api_keys WHERE id = ? AND tenant_id = ?'),
+      list: db.prepare('SELECT * FROM api_keys WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+      revoke: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL'),
+      touch: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
+    };
+  }
+  async create(k: ApiKey): Promise<void> {
+    this.stmts.insert.run(k.id, k.tenantId, k.hash, k.name, k.scope, k.appId ?? null, k.plan, k.createdAt);
+  }
+  async getByHash(hash: string): Promise<ApiKey | undefined> {
+    const r = this.stmts.byHash.get(hash) as KeyRow | undefined;
+    return r && toKey(r);
+  }
+  async getById(keyId: string): Promise<ApiKey | undefined> {
+    const r = this.stmts.byId.get(keyId) as KeyRow | undefined;
+    return r && toKey(r);
+  }
+  async get(tenantId: string, keyId: string): Promise<ApiKey | undefined> {
+    const r = this.stmts.get.get(keyId, tenantId) as KeyRow | undefined;
+    return r && toKey(r);
+  }
+  async list(tenantId: string, page: PageRequest): Promise<Page<ApiKey>> {
+    const rows = this.stmts.list.all(tenantId, cursorId(page), page.limit + 1) as KeyRow[];
+    return toPage(rows.map(toKey), page.limit);
+  }
+  async revoke(tenantId: string, keyId: string, at: number): Promise<boolean> {
+    return this.stmts.revoke.run(at, keyId, tenantId).changes > 0;
+  }
+  async touch(keyId: string, at: number): Promise<void> {
+    this.stmts.touch.run(at, keyId);
+  }
+}

@@ -1,0 +1,247 @@
+import type Database from 'better-sqlite3';
+import type { Page, PageRequest } from '../../domain/page';
+import { MessageNotFoundError, MessageStateConflictError } from '../../messages/errors';
+import { idempotencyWindowMs, type Attempt, type Message, type MessageStatus } from '../../messages/model';
+import type { AttemptResult, CreateResult, DueRef, MessageChange, MessageFilter, MessageStore } from '../../messages/port';
+import { cursorId, toPage } from './accounts';
+
+interface MessageRow {
+  id: string;
+  tenant_id: string;
+  app_id: string;
+  schedule_id: string | null;
+  key_id: string | null;
+  status: MessageStatus;
+  send_at: number;
+  due_at: number | null;
+  payload: string;
+  headers: string | null;
+  retry_policy: string | null;
+  idempotency_key: string | null;
+  attempt_count: number;
+  attempt_base: number;
+  delivered_at: number | null;
+  failed_at: number | null;
+  aborted_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const toMessage = (r: MessageRow): Message => {
+  const m: Message = {
+    id: r.id,
+    tenantId: r.tenant_id,
+    appId: r.app_id,
+    status: r.status,
+    sendAt: r.send_at,
+    payload: r.payload,
+    attemptCount: r.attempt_count,
+    attemptBase: r.attempt_base,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+  if (r.schedule_id !== null) m.scheduleId = r.schedule_id;
+  if (r.key_id !== null) m.keyId = r.key_id;
+  if (r.due_at !== null) m.dueAt = r.due_at;
+  if (r.headers !== null) m.headers = JSON.parse(r.headers);
+  if (r.retry_policy !== null) m.retryPolicy = JSON.parse(r.retry_policy);
+  if (r.idempotency_key !== null) m.idempotencyKey = r.idempotency_key;
+  if (r.delivered_at !== null) m.deliveredAt = r.delivered_at;
+  if (r.failed_at !== null) m.failedAt = r.failed_at;
+  if (r.aborted_at !== null) m.abortedAt = r.aborted_at;
+  if (r.last_error !== null) m.lastError = r.last_error;
+  return m;
+};
+
+const changeColumns: Record<keyof MessageChange, string> = {
+  status: 'status',
+  sendAt: 'send_at',
+  dueAt: 'due_at',
+  attemptBase: 'attempt_base',
+  abortedAt: 'aborted_at',
+  failedAt: 'failed_at',
+  deliveredAt: 'delivered_at',
+  lastError: 'last_error',
+};
+
+interface AttemptRow {
+  attempt: number;
+  message_id: string;
+  tenant_id: string;
+  started_at: number;
+  duration_ms: number;
+  outcome: Attempt['outcome'];
+  status_code: number | null;
+  error: string | null;
+  response_body: string | null;
+}
+
+const toAttempt = (r: AttemptRow): Attempt => ({
+  messageId: r.message_id,
+  tenantId: r.tenant_id,
+  attempt: r.attempt,
+  startedAt: r.started_at,
+  durationMs: r.duration_ms,
+  outcome: r.outcome,
+  ...(r.status_code !== null ? { statusCode: r.status_code } : {}),
+  ...(r.error !== null ? { error: r.error } : {}),
+  ...(r.response_body !== null ? { responseBody: r.response_body } : {}),
+});
+
+/** Messages in SQLite. Multi-row operations run in one transaction each (group commit). */
+export class SqliteMessageStore implements MessageStore {
+  private readonly s;
+  private readonly createTx;
+  private readonly claimTx;
+  private readonly completeTx;
+  private readonly transitionCache = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      insert: db.prepare(`INSERT INTO messages (id, tenant_id, app_id, schedule_id, key_id, status, send_at, due_at, payload, headers,
+        retry_policy, idempotency_key, attempt_count, attempt_base, created_at, updated_at)
+        VALUES (@id, @tenantId, @appId, @scheduleId, @keyId, @status, @sendAt, @dueAt, @payload, @headers,
+        @retryPolicy, @idempotencyKey, 0, 0, @createdAt, @updatedAt)`),
+      idemGet: db.prepare('SELECT message_id, expires_at FROM idempotency WHERE app_id = ? AND key = ?'),
+      idemPut: db.prepare('INSERT OR REPLACE INTO idempotency (app_id, key, message_id, expires_at) VALUES (?, ?, ?, ?)'),
+      get: db.prepare('SELECT * FROM messages WHERE id = ? AND tenant_id = ?'),
+      getAny: db.prepare('SELECT * FROM messages WHERE id = ?'),
+      attempts: db.prepare('SELECT * FROM attempts WHERE message_id = ? AND tenant_id = ? ORDER BY attempt'),
+      due: db.prepare(
+        "SELECT id, tenant_id AS tenantId, due_at AS dueAt FROM messages WHERE status = 'scheduled' AND due_at > ? AND due_at <= ? ORDER BY due_at LIMIT ?",
+      ),
+      claim: db.prepare(
+        "UPDATE messages SET status = 'delivering', due_at = NULL, updated_at = ? WHERE id = ? AND status = 'scheduled' AND due_at <= ? RETURNING *",
+      ),
+      insertAttempt: db.prepare(`INSERT OR REPLACE INTO attempts (message_id, attempt, tenant_id, started_at, duration_ms, outcome, status_code, error, response_body)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      finish: db.prepare(`UPDATE messages SET status = ?, due_at = ?, attempt_count = MAX(attempt_count, ?), last_error = ?,
+        delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
+        failed_at = CASE WHEN ? = 'failed' THEN ? ELSE failed_at END,
+        updated_at = ? WHERE id = ? AND status = 'delivering'`),
+      recover: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE status = 'delivering'"),
+      abortApp: db.prepare(
+        "UPDATE messages SET status = 'aborted', due_at = NULL, aborted_at = ?, updated_at = ? WHERE tenant_id = ? AND app_id = ? AND status = 'scheduled'",
+      ),
+    };
+    this.createTx = db.transaction((messages: Message[], now: number): CreateResult[] => messages.map((m) => this.insertOne(m, now)));
+    this.claimTx = db.transaction((refs: DueRef[], now: number): Message[] => {
+      const out: Message[] = [];
+      for (const ref of refs) {
+        const row = this.s.claim.get(now, ref.id, now) as MessageRow | undefined;
+        if (row) out.push(toMessage(row));
+      }
+      return out;
+    });
+    this.completeTx = db.transaction((results: AttemptResult[], now: number) => {
+      for (const r of results) {
+        const a = r.attempt;
+        this.s.insertAttempt.run(a.messageId, a.attempt, a.tenantId, a.startedAt, a.durationMs, a.outcome, a.statusCode ?? null, a.error ?? null, a.responseBody ?? null);
+        this.s.finish.run(r.status, r.status === 'scheduled' ? (r.dueAt ?? now) : null, a.attempt, r.lastError ?? null, r.status, now, r.status, now, now, a.messageId);
+      }
+    });
+  }
+
+  private insertOne(m: Message, now: number): CreateResult {
+    if (m.idempotencyKey !== undefined) {
+      const prior = this.s.idemGet.get(m.appId, m.idempotencyKey) as { message_id: string; expires_at: number } | undefined;
+      if (prior && prior.expires_at > now) {
+        const original = this.s.getAny.get(prior.message_id) as MessageRow | undefined;
+        if (original) return { message: toMessage(original), created: false };
+      }
+      this.s.idemPut.run(m.appId, m.idempotencyKey, m.id, now + idempotencyWindowMs);
+    }
+    this.s.insert.run({
+      id: m.id,
+      tenantId: m.tenantId,
+      appId: m.appId,
+      scheduleId: m.scheduleId ?? null,
+      keyId: m.keyId ?? null,
+      status: m.status,
+      sendAt: m.sendAt,
+      dueAt: m.status === 'scheduled' ? (m.dueAt ?? m.sendAt) : null,
+      payload: m.payload,
+      headers: m.headers ? JSON.stringify(m.headers) : null,
+      retryPolicy: m.retryPolicy ? JSON.stringify(m.retryPolicy) : null,
+      idempotencyKey: m.idempotencyKey ?? null,
+      createdAt: m.createdAt,
+      updatedAt: m.updatedAt,
+    });
+    return { message: { ...m, dueAt: m.status === 'scheduled' ? (m.dueAt ?? m.sendAt) : undefined }, created: true };
+  }
+
+  async create(messages: Message[], now: number): Promise<CreateResult[]> {
+    return this.createTx(messages, now);
+  }
+
+  async get(tenantId: string, messageId: string): Promise<Message | undefined> {
+    const row = this.s.get.get(messageId, tenantId) as MessageRow | undefined;
+    return row && toMessage(row);
+  }
+
+  async list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>> {
+    const where = ['tenant_id = ?', 'id < ?'];
+    const args: unknown[] = [tenantId, cursorId(page)];
+    if (filter.appId) (where.push('app_id = ?'), args.push(filter.appId));
+    if (filter.status) (where.push('status = ?'), args.push(filter.status));
+    if (filter.scheduleId) (where.push('schedule_id = ?'), args.push(filter.scheduleId));
+    args.push(page.limit + 1);
+    const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
+    const rows = this.cached(sql).all(...args) as MessageRow[];
+    return toPage(rows.map(toMessage), page.limit);
+  }
+
+  async transition(
+    tenantId: string,
+    messageId: string,
+    from: MessageStatus[],
+    change: MessageChange,
+    now: number,
+    action: string,
+  ): Promise<Message> {
+    const keys = Object.keys(change) as (keyof MessageChange)[];
+    const sets = [...keys.map((k) => `${changeColumns[k]} = ?`), 'updated_at = ?'];
+    const sql = `UPDATE messages SET ${sets.join(', ')} WHERE id = ? AND tenant_id = ? AND status IN (${from.map(() => '?').join(', ')}) RETURNING *`;
+    const values = keys.map((k) => change[k] ?? null);
+    const row = this.cached(sql).get(...values, now, messageId, tenantId, ...from) as MessageRow | undefined;
+    if (row) return toMessage(row);
+    const current = await this.get(tenantId, messageId);
+    if (!current) throw new MessageNotFoundError(messageId);
+    throw new MessageStateConflictError(messageId, current.status, action);
+  }
+
+  async attempts(tenantId: string, messageId: string): Promise<Attempt[]> {
+    return (this.s.attempts.all(messageId, tenantId) as AttemptRow[]).map(toAttempt);
+  }
+
+  async due(after: number, until: number, limit: number): Promise<DueRef[]> {
+    return this.s.due.all(after, until, limit) as DueRef[];
+  }
+
+  async claim(refs: DueRef[], now: number): Promise<Message[]> {
+    return refs.length ? this.claimTx(refs, now) : [];
+  }
+
+  async complete(results: AttemptResult[], now: number): Promise<void> {
+    if (results.length) this.completeTx(results, now);
+  }
+
+  async recoverInFlight(now: number): Promise<number> {
+    return this.s.recover.run(now, now).changes;
+  }
+
+  async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {
+    return this.s.abortApp.run(now, now, tenantId, appId).changes;
+  }
+
+  /** Statements built from a small set of shapes (filters, change sets) are prepared once each. */
+  private cached(sql: string): Database.Statement {
+    let stmt = this.transitionCache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.transitionCache.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
