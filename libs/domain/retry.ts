@@ -11,6 +11,13 @@ export interface RetryPolicy {
 /** @default the retry policy of a new app: 8 attempts over roughly an hour at most. */
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 3_600_000 };
 
+/** A policy with the fields `override` sets taken from it, the rest from `base`. */
+export const mergeRetryPolicy = (base: RetryPolicy, override?: Partial<RetryPolicy>): RetryPolicy => {
+  if (!override) return base;
+  const merged = { ...base, ...override };
+  return { ...merged, maxDelayMs: Math.max(merged.maxDelayMs, merged.baseDelayMs) };
+};
+
 /** Hard bounds on any retry policy a client may set. */
 export const retryPolicyLimits = {
   maxAttempts: { min: 1, max: 50 },

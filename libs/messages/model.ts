@@ -25,7 +25,8 @@ export interface Message {
   /** The payload as serialized JSON text (kept as text so it is parsed and stringified once). */
   payload: string;
   headers?: Record<string, string>;
-  retryPolicy?: RetryPolicy;
+  /** Per-message override, merged over the app's policy. */
+  retryPolicy?: Partial<RetryPolicy>;
   idempotencyKey?: string;
   /** Attempts made so far, over the message's whole life. */
   attemptCount: number;

@@ -1,0 +1,6 @@
+import { api } from '../../../../libs/http/api';
+
+export const handler = api({ access: 'control' }, async ({ params, principal, services }) => {
+  await services.apps.delete(principal, params.appId);
+  return { status: 204 };
+});

@@ -1,0 +1,16 @@
+import { api } from '../../../../libs/http/api';
+import { describeError } from '../../../../libs/http/errors';
+import { toMessageDto } from '../../../../libs/messages/dto';
+import { messageBatchSchema } from '../../../../libs/messages/schemas';
+
+export const handler = api({ access: 'data', body: messageBatchSchema }, async ({ body, principal, services }) => {
+  const results = await services.messages.createBatch(principal, body.items);
+  const items = results.map((r) => {
+    if ('error' in r) {
+      const { statusCode, body: error } = describeError(r.error);
+      return { index: r.index, status: statusCode, error };
+    }
+    return { index: r.index, status: r.result.created ? 201 : 200, message: toMessageDto(r.result.message) };
+  });
+  return { status: 200, body: { items } };
+});

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../domain/clock';
+import { newId } from '../domain/ids';
+import type { Page, PageRequest } from '../domain/page';
+import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
+import { requireControl } from '../keys/access';
+import type { Principal } from '../keys/model';
+import type { MessageStore } from '../messages/port';
+import { AppNotFoundError } from './errors';
+import { defaultMaxConcurrency, secretOverlapMs, type App } from './model';
+import type { AppStore } from './port';
+import type { AppCreateInput, AppUpdateInput } from './schemas';
+
+export interface AppServiceDeps {
+  apps: AppStore;
+  messages: MessageStore;
+  clock: Clock;
+  /** Refuses a target URL (throws a ValidationError) per the SSRF policy. */
+  checkTargetUrl: (url: string) => void;
+  /** Called when an app is deleted, to stop its schedules. */
+  onDeleted?: (tenantId: string, appId: string) => Promise<void>;
+}
+
+/** A new `whsec_` signing secret (Standard Webhooks: base64 of 32 random bytes). */
+export const newSigningSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
+
+export class AppService {
+  constructor(private readonly deps: AppServiceDeps) {}
+
+  async create(p: Principal, input: AppCreateInput): Promise<App> {
+    requireControl(p);
+    this.deps.checkTargetUrl(input.target.url);
+    const now = this.deps.clock.now();
+    const app: App = {
+      id: newId('app'),
+      tenantId: p.tenantId,
+      name: input.name,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      target: input.target,
+      retryPolicy: mergeRetryPolicy(defaultRetryPolicy, input.retryPolicy),
+      maxConcurrency: input.maxConcurrency ?? defaultMaxConcurrency,
+      signingSecret: newSigningSecret(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.apps.create(app);
+    return app;
+  }
+
+  async list(p: Principal, page: PageRequest): Promise<Page<App>> {
+    requireControl(p);
+    return this.deps.apps.list(p.tenantId, page);
+  }
+
+  /** The tenant's app or AppNotFoundError (also for another tenant's id). */
+  async get(p: Principal, appId: string): Promise<App> {
+    const app = await this.deps.apps.get(p.tenantId, appId);
+    if (!app) throw new AppNotFoundError(appId);
+    return app;
+  }
+
+  async update(p: Principal, appId: string, input: AppUpdateInput): Promise<App> {
+    requireControl(p);
+    const app = await this.get(p, appId);
+    if (input.target) this.deps.checkTargetUrl(input.target.url);
+    const updated: App = {
+      ...app,
+      ...input,
+      retryPolicy: mergeRetryPolicy(app.retryPolicy, input.retryPolicy),
+      maxConcurrency: input.maxConcurrency ?? app.maxConcurrency,
+      updatedAt: this.deps.clock.now(),
+    } as App;
+    await this.deps.apps.update(updated);
+    return updated;
+  }
+
+  /** Deletes the app, aborting its pending messages and stopping its schedules. */
+  async delete(p: Principal, appId: string): Promise<void> {
+    requireControl(p);
+    await this.get(p, appId);
+    await this.deps.messages.abortAllForApp(p.tenantId, appId, this.deps.clock.now());
+    await this.deps.onDeleted?.(p.tenantId, appId);
+    await this.deps.apps.delete(p.tenantId, appId);
+  }
+
+  /** New signing secret; the previous one keeps signing alongside for 24 h. */
+  async rotateSecret(p: Principal, appId: string): Promise<App> {
+    requireControl(p);
+    const app = await this.get(p, appId);
+    const now = this.deps.clock.now();
+    const rotated: App = {
+      ...app,
+      signingSecret: newSigningSecret(),
+      previousSecret: app.signingSecret,
+      previousSecretExpiresAt: now + secretOverlapMs,
+      updatedAt: now,
+    };
+    await this.deps.apps.update(rotated);
+    return rotated;
+  }
+}

@@ -1,0 +1,310 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import type { DeliveryOutcome } from './outcome';
+import type { Resolver } from './ssrf';
+import { WebhookClient, type WebhookRequest } from './webhook';
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  remotePort?: number;
+}
+
+const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+const secret = newSecret();
+const oldSecret = newSecret();
+
+/** Headers as `Webhook.verify` wants them. */
+const flat = (headers: IncomingHttpHeaders): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
+
+const errorOf = (outcome: DeliveryOutcome): string | undefined => (outcome.kind === 'success' ? undefined : outcome.error);
+
+/** Writes until the client goes away: only a client that stops reading ever finishes. */
+const endless = (res: ServerResponse): void => {
+  const chunk = Buffer.alloc(64 * 1024, 'z');
+  const pump = () => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  pump();
+};
+
+describe('WebhookClient', () => {
+  const received: Received[] = [];
+  let server: Server;
+  let base: string;
+  let closedPort: number;
+  const clients: WebhookClient[] = [];
+  const clientWith = (options: ConstructorParameters<typeof WebhookClient>[0]) => {
+    const client = new WebhookClient(options);
+    clients.push(client);
+    return client;
+  };
+  let client: WebhookClient;
+
+  const deliveryTo = (path: string, overrides: Partial<WebhookRequest> = {}): WebhookRequest => ({
+    messageId: 'msg_2a1b3c',
+    attempt: 1,
+    scheduledAt: Date.UTC(2026, 0, 1, 9, 0, 0),
+    payload: JSON.stringify({ hello: 'world' }),
+    target: { type: 'http', url: `${base}${path}` },
+    secrets: [secret],
+    ...overrides,
+  });
+  const receivedAt = (path: string) => received.filter((r) => r.path === path);
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const path = req.url ?? '/';
+        received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), remotePort: req.socket.remotePort });
+        const status = /^\/status\/(\d{3})$/.exec(path);
+        if (status) return void res.writeHead(Number(status[1])).end(`status ${status[1]}`);
+        if (path === '/retry-after') return void res.writeHead(429, { 'retry-after': '2' }).end();
+        if (path === '/redirect') return void res.writeHead(302, { location: '/redirected?token=s3cret' }).end();
+        if (path === '/hang') return; // never answers
+        if (path === '/reset-after-headers') {
+          res.writeHead(200, { 'content-length': '1000' });
+          res.write('partial');
+          return void setImmediate(() => req.socket.destroy());
+        }
+        if (path === '/reset-before-headers') return void req.socket.destroy();
+        if (path === '/big') return void res.writeHead(200).end(Buffer.alloc(1024 * 1024, 'a'));
+        if (path === '/endless') return endless(res);
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    // A port that was just ours and is now closed: connecting to it is refused.
+    const spare = createServer();
+    await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
+    closedPort = (spare.address() as AddressInfo).port;
+    await new Promise((resolve) => spare.close(resolve));
+
+    client = clientWith({ allowPrivateTargets: true });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  describe('deliver', () => {
+    it('signs the exact body so Webhook.verify accepts it', async () => {
+      const outcome = await client.deliver(deliveryTo('/signed'));
+      expect(outcome).toMatchObject({ kind: 'success', statusCode: 200, responseBody: 'ok' });
+      const [got] = receivedAt('/signed');
+      expect(got.body).toBe('{"hello":"world"}');
+      expect(got.headers['content-type']).toBe('application/json');
+      expect(new Webhook(secret).verify(got.body, flat(got.headers))).toEqual({ hello: 'world' });
+    });
+
+    it('signs with both secrets during rotation, each verifying alone', async () => {
+      await client.deliver(deliveryTo('/rotated', { secrets: [secret, oldSecret] }));
+      const [got] = receivedAt('/rotated');
+      expect(String(got.headers['webhook-signature']).split(' ')).toHaveLength(2);
+      expect(() => new Webhook(secret).verify(got.body, flat(got.headers))).not.toThrow();
+      expect(() => new Webhook(oldSecret).verify(got.body, flat(got.headers))).not.toThrow();
+      expect(() => new Webhook(newSecret()).verify(got.body, flat(got.headers))).toThrow();
+    });
+
+    it('sends the webhook and punctual headers', async () => {
+      await client.deliver(deliveryTo('/headers', { attempt: 3, scheduleId: 'sch_9' }));
+      const { headers } = receivedAt('/headers')[0];
+      expect(headers).toMatchObject({
+        'webhook-id': 'msg_2a1b3c',
+        'punctual-attempt': '3',
+        'punctual-scheduled-at': '2026-01-01T09:00:00.000Z',
+        'punctual-schedule-id': 'sch_9',
+      });
+      expect(Math.abs(Number(headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+    });
+
+    it('omits punctual-schedule-id for a one-off message', async () => {
+      await client.deliver(deliveryTo('/one-off'));
+      expect(receivedAt('/one-off')[0].headers).not.toHaveProperty('punctual-schedule-id');
+    });
+
+    it('stamps webhook-timestamp from the injected clock', async () => {
+      const at = Date.UTC(2026, 4, 1, 8, 30, 15, 900);
+      await clientWith({ allowPrivateTargets: true, now: () => at }).deliver(deliveryTo('/clock'));
+      const [got] = receivedAt('/clock');
+      expect(got.headers['webhook-timestamp']).toBe(String(Math.floor(at / 1000)));
+      expect(got.headers['webhook-signature']).toBe(new Webhook(secret).sign('msg_2a1b3c', new Date(at), got.body));
+    });
+
+    it('adds app then message headers without letting them override protected ones', async () => {
+      const target = {
+        type: 'http' as const,
+        url: `${base}/custom`,
+        headers: { 'X-App': 'app', 'X-Both': 'app', 'Webhook-Id': 'forged', 'Content-Type': 'text/evil', Host: 'evil.test' },
+      };
+      const headers = { 'x-msg': 'msg', 'x-both': 'msg', 'PUNCTUAL-ATTEMPT': '99', 'content-length': '1' };
+      const outcome = await client.deliver(deliveryTo('/custom', { target, headers }));
+      expect(outcome.kind).toBe('success');
+      const got = receivedAt('/custom')[0].headers;
+      expect(got).toMatchObject({ 'x-app': 'app', 'x-msg': 'msg', 'x-both': 'msg', 'webhook-id': 'msg_2a1b3c', 'punctual-attempt': '1' });
+      expect(got['content-type']).toBe('application/json');
+      expect(got.host).toBe(new URL(base).host);
+      expect(got['content-length']).toBe('17');
+    });
+
+    it('sends a JSON string payload as raw text', async () => {
+      const payload = JSON.stringify('héllo "world" ✓');
+      await client.deliver(deliveryTo('/raw', { payload }));
+      const [got] = receivedAt('/raw');
+      expect(got.body).toBe('héllo "world" ✓');
+      expect(got.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(() => new Webhook(secret).verify(got.body, flat(got.headers), { jsonParse: false })).not.toThrow();
+    });
+
+    it.each([[200], [201], [204]])('%d → success', async (status) => {
+      expect(await client.deliver(deliveryTo(`/status/${status}`))).toMatchObject({ kind: 'success', statusCode: status });
+    });
+
+    it.each([[500], [503], [429], [408], [425]])('%d → retry', async (status) => {
+      const outcome = await client.deliver(deliveryTo(`/status/${status}`));
+      expect(outcome).toMatchObject({ kind: 'retry', statusCode: status, responseBody: `status ${status}` });
+    });
+
+    it('honours Retry-After on a 429', async () => {
+      expect(await client.deliver(deliveryTo('/retry-after'))).toMatchObject({ kind: 'retry', statusCode: 429, retryAfterMs: 2000 });
+    });
+
+    it.each([[400], [404], [410]])('%d → permanent', async (status) => {
+      expect(await client.deliver(deliveryTo(`/status/${status}`))).toMatchObject({ kind: 'permanent', statusCode: status });
+    });
+
+    it('does not follow a 302 and says so, without the query', async () => {
+      const outcome = await client.deliver(deliveryTo('/redirect'));
+      expect(outcome).toMatchObject({ kind: 'permanent', statusCode: 302 });
+      expect(errorOf(outcome)).toBe(`HTTP 302: redirects are not followed (Location: ${base}/redirected)`);
+      expect(received.some((r) => r.path.startsWith('/redirected'))).toBe(false);
+    });
+
+    it('gives up on a receiver that hangs past the timeout and retries', async () => {
+      const outcome = await client.deliver(deliveryTo('/hang', { target: { type: 'http', url: `${base}/hang`, timeoutMs: 200 } }));
+      expect(outcome).toMatchObject({ kind: 'retry', error: 'timeout after 200ms' });
+      expect(outcome.durationMs).toBeGreaterThanOrEqual(150);
+    });
+
+    it('retries when the caller aborts the attempt', async () => {
+      const controller = new AbortController();
+      const pending = client.deliver(deliveryTo('/hang'), controller.signal);
+      setImmediate(() => controller.abort());
+      expect(await pending).toMatchObject({ kind: 'retry', error: 'attempt aborted' });
+    });
+
+    it('retries when the connection is refused', async () => {
+      const outcome = await client.deliver(deliveryTo('/', { target: { type: 'http', url: `http://127.0.0.1:${closedPort}/` } }));
+      expect(outcome.kind).toBe('retry');
+      expect(errorOf(outcome)).toContain('ECONNREFUSED');
+    });
+
+    it('retries when the connection is reset mid-response', async () => {
+      const outcome = await client.deliver(deliveryTo('/reset-after-headers'));
+      expect(outcome).toMatchObject({ kind: 'retry', statusCode: 200 });
+    });
+
+    it('retries when the connection is reset before any response', async () => {
+      expect(await client.deliver(deliveryTo('/reset-before-headers'))).toMatchObject({ kind: 'retry' });
+    });
+
+    it('keeps exactly the first 65536 bytes of a 1 MiB response', async () => {
+      const outcome = await client.deliver(deliveryTo('/big'));
+      expect(outcome.kind).toBe('success');
+      expect(Buffer.byteLength(outcome.responseBody ?? '')).toBe(65_536);
+    });
+
+    it('stops reading a response that never ends', async () => {
+      const outcome = await clientWith({ allowPrivateTargets: true, maxResponseBytes: 1000 }).deliver(deliveryTo('/endless'));
+      expect(outcome).toMatchObject({ kind: 'success', responseBody: 'z'.repeat(1000) });
+    });
+
+    it('reuses a pooled keep-alive connection', async () => {
+      const pooled = clientWith({ allowPrivateTargets: true }); // alone on its pool, so the only idle socket is ours
+      await pooled.deliver(deliveryTo('/pool-1'));
+      // undici marks the socket idle one event-loop turn after the body ends; a request sent in
+      // the same turn opens a second socket. Not a timing assertion: no clock is involved.
+      await new Promise((resolve) => setImmediate(resolve));
+      await pooled.deliver(deliveryTo('/pool-2'));
+      expect(receivedAt('/pool-2')[0].remotePort).toBe(receivedAt('/pool-1')[0].remotePort);
+    });
+
+    it('refuses to send with an invalid secret or header value, quoting neither', async () => {
+      const badSecret = await client.deliver(deliveryTo('/never', { secrets: ['whsec_%%%not-base64%%%'] }));
+      expect(badSecret).toMatchObject({ kind: 'permanent', error: 'a signing secret is invalid' });
+      const badHeader = await client.deliver(deliveryTo('/never', { headers: { 'x-token': 'tok3n\r\nx-evil: 1' } }));
+      expect(badHeader).toMatchObject({ kind: 'permanent', error: 'custom header x-token has an invalid value' });
+      expect(await client.deliver(deliveryTo('/never', { secrets: [] }))).toMatchObject({ kind: 'permanent' });
+      expect(receivedAt('/never')).toHaveLength(0);
+    });
+
+    it('refuses a non-http target as permanent', async () => {
+      const outcome = await client.deliver(deliveryTo('/', { target: { type: 'http', url: 'ftp://127.0.0.1/x' } }));
+      expect(outcome).toMatchObject({ kind: 'permanent', error: 'target.url must be an http(s) URL' });
+    });
+  });
+
+  describe('SSRF guard', () => {
+    const resolver =
+      (table: Record<string, string>): Resolver =>
+      async (hostname) => {
+        const address = table[hostname];
+        if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+        return [{ address, family: address.includes(':') ? 6 : 4 }];
+      };
+
+    it('refuses a loopback target literal when private targets are not allowed, sending nothing', async () => {
+      const guarded = clientWith({ allowPrivateTargets: false });
+      const outcome = await guarded.deliver(deliveryTo('/ssrf-literal'));
+      expect(outcome.kind).toBe('permanent');
+      expect(errorOf(outcome)).toMatch(/127\.0\.0\.1 .*private.*refused/);
+      const mapped = `http://[::ffff:127.0.0.1]:${new URL(base).port}/ssrf-literal`;
+      expect(await guarded.deliver(deliveryTo('/ssrf-literal', { target: { type: 'http', url: mapped } }))).toMatchObject({ kind: 'permanent' });
+      expect(receivedAt('/ssrf-literal')).toHaveLength(0);
+    });
+
+    it('refuses localhost through the system resolver', async () => {
+      const guarded = clientWith({ allowPrivateTargets: false });
+      const url = `http://localhost:${new URL(base).port}/ssrf-localhost`;
+      const outcome = await guarded.deliver(deliveryTo('/ssrf-localhost', { target: { type: 'http', url } }));
+      expect(outcome).toMatchObject({ kind: 'permanent', error: expect.stringContaining('localhost') });
+      expect(receivedAt('/ssrf-localhost')).toHaveLength(0);
+    });
+
+    it('refuses a name that resolves to a private address at connect time (DNS rebinding)', async () => {
+      const guarded = clientWith({ allowPrivateTargets: false, lookup: resolver({ 'rebind.test': '10.0.0.1' }) });
+      const target = { type: 'http' as const, url: 'http://rebind.test:8080/hook', timeoutMs: 1000 };
+      const outcome = await guarded.deliver(deliveryTo('/', { target }));
+      expect(outcome).toEqual({
+        kind: 'permanent',
+        error: 'target host rebind.test is, or resolves to, a private or reserved address; refused',
+        durationMs: expect.any(Number),
+      });
+    });
+
+    it('connects through the injected resolver when private targets are allowed', async () => {
+      const open = clientWith({ allowPrivateTargets: true, lookup: resolver({ 'receiver.test': '127.0.0.1' }) });
+      const url = `http://receiver.test:${new URL(base).port}/via-name`;
+      expect(await open.deliver(deliveryTo('/via-name', { target: { type: 'http', url } }))).toMatchObject({ kind: 'success' });
+      expect(receivedAt('/via-name')[0].headers.host).toBe(`receiver.test:${new URL(base).port}`);
+    });
+
+    it('retries a name the resolver cannot find', async () => {
+      const guarded = clientWith({ allowPrivateTargets: false, lookup: resolver({}) });
+      const outcome = await guarded.deliver(deliveryTo('/', { target: { type: 'http', url: 'https://gone.test/hook' } }));
+      expect(outcome).toMatchObject({ kind: 'retry', error: expect.stringContaining('ENOTFOUND') });
+    });
+  });
+});

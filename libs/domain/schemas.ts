@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { retryPolicyLimits } from './retry';
+
+const L = retryPolicyLimits;
+
+/** Retry policy as a client may set it: any subset, merged over the app's (or the default) policy. */
+export const retryPolicySchema = z
+  .strictObject({
+    maxAttempts: z.number().int().min(L.maxAttempts.min).max(L.maxAttempts.max).optional(),
+    baseDelayMs: z.number().int().min(L.baseDelayMs.min).max(L.baseDelayMs.max).optional(),
+    maxDelayMs: z.number().int().min(L.maxDelayMs.min).max(L.maxDelayMs.max).optional(),
+  })
+  .refine((p) => p.maxDelayMs === undefined || p.baseDelayMs === undefined || p.maxDelayMs >= p.baseDelayMs, {
+    message: 'maxDelayMs must be at least baseDelayMs',
+    path: ['maxDelayMs'],
+  });
+
+/** Paging query parameters. */
+export const pageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(200).optional(),
+});

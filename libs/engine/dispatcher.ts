@@ -1,0 +1,99 @@
+import type { Message } from '../messages/model';
+
+/** Limits of the dispatcher. */
+export interface DispatcherOptions {
+  /** Deliveries in flight at once across all apps. @default 512 */
+  maxInFlight: number;
+}
+
+/**
+ * Runs deliveries with a global bound and a per-app bound, serving apps round-robin so a
+ * slow or saturated app cannot starve the others.
+ */
+export class Dispatcher {
+  private readonly queues = new Map<string, Message[]>();
+  private readonly inFlightByApp = new Map<string, number>();
+  /** Apps with queued work, in service order. */
+  private readonly ready: string[] = [];
+  private inFlight = 0;
+  private queued = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly options: DispatcherOptions,
+    /** Per-app concurrency limit. */
+    private readonly appLimit: (appId: string) => number,
+    /** Delivers one message; must not throw. */
+    private readonly run: (m: Message) => Promise<void>,
+    /** Called whenever a slot frees up. */
+    private readonly onSlotFree: () => void,
+  ) {}
+
+  /** Messages queued or in flight. */
+  get load(): number {
+    return this.queued + this.inFlight;
+  }
+
+  push(m: Message): void {
+    let q = this.queues.get(m.appId);
+    if (!q) {
+      q = [];
+      this.queues.set(m.appId, q);
+    }
+    if (q.length === 0) this.ready.push(m.appId);
+    q.push(m);
+    this.queued++;
+  }
+
+  /** Starts as many deliveries as the bounds allow. */
+  pump(): void {
+    let scanned = 0;
+    while (this.inFlight < this.options.maxInFlight && this.ready.length > 0 && scanned < this.ready.length) {
+      const appId = this.ready.shift()!;
+      const q = this.queues.get(appId)!;
+      const busy = this.inFlightByApp.get(appId) ?? 0;
+      if (busy >= this.appLimit(appId)) {
+        this.ready.push(appId);
+        scanned++;
+        continue;
+      }
+      scanned = 0;
+      const m = q.shift()!;
+      this.queued--;
+      if (q.length > 0) this.ready.push(appId);
+      else this.queues.delete(appId);
+      this.inFlight++;
+      this.inFlightByApp.set(appId, busy + 1);
+      void this.run(m).finally(() => this.done(appId));
+    }
+  }
+
+  /** Resolves when nothing is in flight (queued work is left in place). */
+  async idle(): Promise<void> {
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Drops queued (not started) messages and returns them. */
+  drain(): Message[] {
+    const out = [...this.queues.values()].flat();
+    this.queues.clear();
+    this.ready.length = 0;
+    this.queued = 0;
+    return out;
+  }
+
+  private done(appId: string): void {
+    this.inFlight--;
+    const n = (this.inFlightByApp.get(appId) ?? 1) - 1;
+    if (n === 0) this.inFlightByApp.delete(appId);
+    else this.inFlightByApp.set(appId, n);
+    if (this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+    }
+    this.pump();
+    this.onSlotFree();
+  }
+}

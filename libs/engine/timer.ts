@@ -1,0 +1,287 @@
+import type { App } from '../apps/model';
+import { liveSecrets } from '../apps/model';
+import type { AppStore } from '../apps/port';
+import type { DeliveryOutcome } from '../delivery/outcome';
+import type { WebhookRequest } from '../delivery/webhook';
+import type { Clock } from '../domain/clock';
+import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
+import { attemptResult } from '../messages/lifecycle';
+import type { Message } from '../messages/model';
+import type { AttemptResult, DueRef, MessageStore } from '../messages/port';
+import type { Logger } from '../runtime/logger';
+import { Dispatcher } from './dispatcher';
+import { MinHeap } from './heap';
+import type { Engine } from './port';
+
+/** Options of the embedded engine. */
+export interface TimerEngineOptions {
+  /** How far ahead the in-memory window reaches. @default 30_000 */
+  horizonMs: number;
+  /** How often the window is refilled from the store. @default 1_000 */
+  refillIntervalMs: number;
+  /** Most entries held in the window. @default 200_000 */
+  windowMax: number;
+  /** Deliveries in flight at once. @default 512 */
+  maxInFlight: number;
+  /** Claimed messages waiting for a delivery slot, at most (backpressure on claiming). @default 5_000 */
+  maxQueued: number;
+  /** On close, how long in-flight deliveries may take to finish. @default 10_000 */
+  drainTimeoutMs: number;
+}
+
+export const timerEngineDefaults: TimerEngineOptions = {
+  horizonMs: 30_000,
+  refillIntervalMs: 1_000,
+  windowMax: 200_000,
+  maxInFlight: 512,
+  maxQueued: 5_000,
+  drainTimeoutMs: 10_000,
+};
+
+export interface TimerEngineDeps {
+  messages: MessageStore;
+  apps: AppStore;
+  deliver: (req: WebhookRequest) => Promise<DeliveryOutcome>;
+  clock: Clock;
+  logger: Logger;
+  /** Observes every finished attempt (metering). */
+  onAttempt?: (m: Message, result: AttemptResult) => void;
+}
+
+interface Entry {
+  id: string;
+  tenantId: string;
+  dueAt: number;
+}
+
+/**
+ * The embedded engine: no timer per message. A bounded near-term window (a min-heap) is refilled
+ * from the store's due index; one timer is armed for the earliest entry. Due entries are claimed
+ * in one conditional write (so an abort that won stays aborted), delivered by a fair dispatcher,
+ * and their outcomes are written back in group commits.
+ */
+export class TimerEngine implements Engine {
+  private readonly o: TimerEngineOptions;
+  private readonly heap = new MinHeap<Entry>((e) => e.dueAt);
+  /** id → dueAt of live heap entries; a popped entry whose dueAt differs is stale. */
+  private readonly window = new Map<string, number>();
+  /** Every scheduled message due at or before this instant is in the window. */
+  private coveredUntil = -1;
+  private timer?: NodeJS.Timeout;
+  private timerAt = Infinity;
+  private refillTimer?: NodeJS.Timeout;
+  private refilling = false;
+  private ticking = false;
+  private closed = false;
+  private readonly apps = new Map<string, { app: App | undefined; at: number }>();
+  private pendingResults: { m: Message; r: AttemptResult }[] = [];
+  private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly deps: TimerEngineDeps, options: Partial<TimerEngineOptions> = {}) {
+    this.o = { ...timerEngineDefaults, ...options };
+    this.dispatcher = new Dispatcher(
+      { maxInFlight: this.o.maxInFlight },
+      (appId) => this.apps.get(appId)?.app?.maxConcurrency ?? 1,
+      (m) => this.deliverOne(m),
+      () => this.onSlotFree(),
+    );
+  }
+
+  /** Recovers messages caught mid-delivery by a crash, loads the window and starts firing. */
+  async start(): Promise<void> {
+    const recovered = await this.deps.messages.recoverInFlight(this.deps.clock.now());
+    if (recovered) this.deps.logger.warn('recovered in-flight messages after an unclean stop', { count: recovered });
+    await this.refill();
+    this.refillTimer = setInterval(() => void this.refill(), this.o.refillIntervalMs);
+  }
+
+  async enqueue(refs: DueRef[]): Promise<void> {
+    if (this.closed) return;
+    let earliest = Infinity;
+    for (const ref of refs) {
+      if (ref.dueAt > this.coveredUntil) continue; // a later refill loads it
+      if (this.window.size >= this.o.windowMax) {
+        this.coveredUntil = Math.min(this.coveredUntil, ref.dueAt - 1);
+        continue;
+      }
+      this.add(ref);
+      earliest = Math.min(earliest, ref.dueAt);
+    }
+    if (earliest !== Infinity) this.arm(earliest - this.deps.clock.now());
+  }
+
+  /** Stops firing, lets in-flight deliveries finish within the drain bound and writes their outcomes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.refillTimer);
+    clearTimeout(this.timer);
+    // Claimed but not started: they stay `delivering` in the store and are recovered at the next start.
+    this.dispatcher.drain();
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([this.dispatcher.idle(), new Promise((r) => (timeout = setTimeout(r, this.o.drainTimeoutMs)))]);
+    clearTimeout(timeout);
+    await this.flush();
+  }
+
+  /** Entries currently in the window (for tests and metrics). */
+  get windowSize(): number {
+    return this.window.size;
+  }
+
+  /** A freed delivery slot may let a due backlog through: fire now if anything is due. */
+  private onSlotFree(): void {
+    const top = this.heap.peek();
+    if (top && top.dueAt <= this.deps.clock.now()) this.arm(0);
+  }
+
+  private add(ref: DueRef): void {
+    if (this.window.get(ref.id) === ref.dueAt) return;
+    this.window.set(ref.id, ref.dueAt);
+    this.heap.push({ id: ref.id, tenantId: ref.tenantId, dueAt: ref.dueAt });
+  }
+
+  private async refill(): Promise<void> {
+    if (this.refilling || this.closed) return;
+    this.refilling = true;
+    try {
+      const until = this.deps.clock.now() + this.o.horizonMs;
+      const room = this.o.windowMax - this.window.size;
+      if (room <= 0) return;
+      const from = this.coveredUntil;
+      // Cover up to `until` before awaiting, so messages enqueued meanwhile go straight to the window.
+      this.coveredUntil = Math.max(this.coveredUntil, until);
+      const refs = await this.deps.messages.due(from, until, room);
+      for (const ref of refs) this.add(ref);
+      if (refs.length === room) this.coveredUntil = Math.min(this.coveredUntil, refs[refs.length - 1].dueAt - 1);
+      if (this.heap.size) this.arm(this.heap.peek()!.dueAt - this.deps.clock.now());
+    } catch (err) {
+      this.deps.logger.error('engine refill failed; retrying at the next interval', { err });
+    } finally {
+      this.refilling = false;
+    }
+  }
+
+  /** Arms the single timer to fire in `delayMs` unless it already fires sooner. */
+  private arm(delayMs: number): void {
+    if (this.closed) return;
+    const at = this.deps.clock.now() + Math.max(0, delayMs);
+    if (this.timer && this.timerAt <= at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      void this.tick();
+    }, Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.closed) return;
+    this.ticking = true;
+    try {
+      const now = this.deps.clock.now();
+      const room = this.o.maxQueued - this.dispatcher.load + this.o.maxInFlight;
+      const batch: Entry[] = [];
+      while (batch.length < room) {
+        const top = this.heap.peek();
+        if (!top || top.dueAt > now) break;
+        this.heap.pop();
+        if (this.window.get(top.id) !== top.dueAt) continue;
+        this.window.delete(top.id);
+        batch.push(top);
+      }
+      if (batch.length) {
+        const claimed = await this.deps.messages.claim(batch, now);
+        await this.loadApps(claimed);
+        for (const m of claimed) this.dispatcher.push(m);
+        this.dispatcher.pump();
+      }
+      const top = this.heap.peek();
+      if (top) this.arm(this.dispatcher.load >= this.o.maxQueued ? this.o.refillIntervalMs : top.dueAt - this.deps.clock.now());
+    } catch (err) {
+      this.deps.logger.error('engine tick failed; retrying shortly', { err });
+      this.arm(100);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Caches each app for a second, so settings changes apply quickly without a read per delivery. */
+  private async loadApps(messages: Message[]): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const m of messages) {
+      const cached = this.apps.get(m.appId);
+      if (cached && now - cached.at < 1_000) continue;
+      this.apps.set(m.appId, { app: await this.deps.apps.get(m.tenantId, m.appId), at: now });
+    }
+  }
+
+  private async deliverOne(m: Message): Promise<void> {
+    const startedAt = this.deps.clock.now();
+    const app = this.apps.get(m.appId)?.app;
+    let outcome: DeliveryOutcome;
+    if (!app) {
+      outcome = { kind: 'permanent', error: 'the app was deleted', durationMs: 0 };
+    } else {
+      try {
+        outcome = await this.deps.deliver({
+          messageId: m.id,
+          attempt: m.attemptCount + 1,
+          scheduledAt: m.sendAt,
+          ...(m.scheduleId ? { scheduleId: m.scheduleId } : {}),
+          payload: m.payload,
+          target: app.target,
+          ...(m.headers ? { headers: m.headers } : {}),
+          secrets: liveSecrets(app, startedAt),
+        });
+      } catch (err) {
+        outcome = { kind: 'retry', error: `delivery error: ${(err as Error).message}`, durationMs: this.deps.clock.now() - startedAt };
+      }
+    }
+    const policy = mergeRetryPolicy(app?.retryPolicy ?? defaultRetryPolicy, m.retryPolicy);
+    const r = attemptResult(m, policy, outcome, startedAt, this.deps.clock.now());
+    this.pendingResults.push({ m, r });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  /** Group commit of finished attempts, then retries go back into the window. */
+  private flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      this.flushScheduled = false;
+      const batch = this.pendingResults;
+      this.pendingResults = [];
+      if (!batch.length) return;
+      try {
+        await this.deps.messages.complete(batch.map((b) => b.r), this.deps.clock.now());
+      } catch (err) {
+        // Left `delivering`: recovered (and redelivered, at least once) at the next start.
+        this.deps.logger.error('could not record delivery outcomes', { err, count: batch.length });
+        return;
+      }
+      const retries: DueRef[] = [];
+      for (const { m, r } of batch) {
+        this.deps.logger.info('delivery attempt', {
+          tenantId: m.tenantId,
+          appId: m.appId,
+          messageId: m.id,
+          attempt: r.attempt.attempt,
+          outcome: r.attempt.outcome,
+          statusCode: r.attempt.statusCode,
+          durationMs: r.attempt.durationMs,
+          status: r.status,
+          error: r.attempt.error,
+        });
+        this.deps.onAttempt?.(m, r);
+        if (r.status === 'scheduled') retries.push({ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt! });
+      }
+      if (retries.length) await this.enqueue(retries);
+    });
+    return this.flushing;
+  }
+}

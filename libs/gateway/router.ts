@@ -1,0 +1,46 @@
+import type { Route } from '../http/routes';
+
+/** A compiled route table: method + path → route and path parameters. */
+export interface Match {
+  route: Route;
+  params: Record<string, string>;
+}
+
+interface Compiled {
+  route: Route;
+  segments: string[];
+}
+
+/** Compiles the route table once; `match` is a segment-by-segment comparison. */
+export const createRouter = (routes: readonly Route[]) => {
+  const compiled: Compiled[] = routes.map((route) => ({ route, segments: route.path.split('/').slice(1) }));
+  const fit = (c: Compiled, parts: string[]): Record<string, string> | undefined => {
+    if (c.segments.length !== parts.length) return undefined;
+    const params: Record<string, string> = {};
+    for (let i = 0; i < parts.length; i++) {
+      const seg = c.segments[i];
+      if (seg.startsWith('{')) {
+        if (!parts[i]) return undefined;
+        params[seg.slice(1, -1)] = parts[i];
+      } else if (seg !== parts[i]) return undefined;
+    }
+    return params;
+  };
+  return {
+    /** The route for `method path`, or `{ allowed }` listing the methods the path does support. */
+    match(method: string, path: string): Match | { allowed: string[] } {
+      const parts = path.split('/').slice(1);
+      const allowed: string[] = [];
+      let best: Match | undefined;
+      for (const c of compiled) {
+        const params = fit(c, parts);
+        if (!params) continue;
+        // A literal segment beats a parameter (`/v1/messages/batch` vs `/v1/messages/{messageId}`).
+        if (c.route.method === method) {
+          if (!best || Object.keys(params).length < Object.keys(best.params).length) best = { route: c.route, params };
+        } else allowed.push(c.route.method);
+      }
+      return best ?? { allowed };
+    },
+  };
+};

@@ -1,0 +1,131 @@
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { InvalidJsonError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { parseInput } from '../domain/validate';
+import { requireControl } from '../keys/access';
+import { InvalidKeyError } from '../keys/errors';
+import type { Principal } from '../keys/model';
+import type { Services } from '../runtime/services';
+import { errorResult } from './errors';
+import type { Access } from './routes';
+
+/** The Lambda context, plus the services when the embedded gateway invokes the handler in-process. */
+export type ApiContext = Context & { punctual?: Services };
+
+/** A parsed request as a handler body sees it. */
+export interface ApiRequest<B, Q> {
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  /** The calling key (absent on public and operator routes). */
+  principal: Principal;
+  /** The operator identity on operator routes. */
+  owner: string;
+  services: Services;
+}
+
+/** What a handler body returns. */
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+}
+
+interface ApiOptions<BS extends z.ZodType | undefined, QS extends z.ZodType | undefined> {
+  access: Access;
+  /** Request body: `none`, or a schema (optional bodies parse `{}` when absent). */
+  body?: BS;
+  bodyOptional?: boolean;
+  query?: QS;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+let defaultServices: (() => Promise<Services>) | undefined;
+
+/** Registers how a Lambda cold start builds its services (the AWS composition root calls this). */
+export const setDefaultServices = (factory: () => Promise<Services>): void => {
+  defaultServices = factory;
+};
+
+const servicesFor = async (context: ApiContext): Promise<Services> => {
+  if (context.punctual) return context.punctual;
+  if (!defaultServices) throw new Error('no runtime is wired: the composition root must call setDefaultServices');
+  return defaultServices();
+};
+
+const jsonType = /^application\/(.+\+)?json($|;.+)/i;
+const header = (event: APIGatewayProxyEvent, name: string): string | undefined => {
+  const h = event.headers ?? {};
+  return h[name] ?? Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
+};
+
+/** Checks presence and media type before middy's JSON parser runs (which then only parses). */
+const bodyGate = (optional: boolean): middy.MiddlewareObj<APIGatewayProxyEvent> => ({
+  before: (request) => {
+    const event = request.event;
+    if (event.body === null || event.body === undefined || event.body === '') {
+      if (!optional) throw new ValidationError('a JSON request body is required', [{ path: '(body)', issue: 'required' }]);
+      event.body = '{}';
+      event.headers = { ...event.headers, 'content-type': 'application/json' };
+      return;
+    }
+    const type = header(event, 'content-type');
+    if (!type || !jsonType.test(type)) throw new UnsupportedMediaTypeError(`send the body as JSON with content-type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'})`);
+    event.headers = { ...event.headers, 'content-type': 'application/json' };
+  },
+});
+
+/** Maps middy's parser errors and domain errors to the error body; logs the unexpected. */
+const errorMapper = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> => ({
+  onError: async (request) => {
+    let err: unknown = request.error;
+    const e = err as { statusCode?: number; message?: string };
+    if (e?.statusCode === 415 && /malformed JSON/.test(e.message ?? '')) err = new InvalidJsonError('the request body is not valid JSON');
+    else if (e?.statusCode === 415) err = new UnsupportedMediaTypeError('send the body as JSON with content-type: application/json');
+    const result = errorResult(err);
+    if (result.statusCode >= 500) {
+      const logger = request.context.punctual?.logger;
+      (logger?.error ?? console.error)('unhandled error', { err, path: request.event.resource });
+    }
+    request.response = result;
+  },
+});
+
+const authorize = async (event: APIGatewayProxyEvent, access: Access, services: Services): Promise<{ principal?: Principal; owner?: string }> => {
+  if (access === 'public') return {};
+  if (access === 'operator') {
+    const authz = header(event, 'authorization') ?? '';
+    const token = /^Bearer\s+(.+)$/i.exec(authz)?.[1];
+    const owner = token ? await services.operator.identify(token.trim()) : undefined;
+    if (!owner) throw new UnauthorizedError('this route needs Authorization: Bearer <admin token>');
+    return { owner };
+  }
+  const apiKeyId = event.requestContext?.identity?.apiKeyId;
+  const principal = apiKeyId ? await services.keys.principal(apiKeyId) : undefined;
+  if (!principal) throw new InvalidKeyError();
+  if (access === 'control') requireControl(principal);
+  return { principal };
+};
+
+/** Builds a route handler: the middy chain (errors, body gate, JSON parser) around a thin body. */
+export const api = <BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
+  options: ApiOptions<BS, QS>,
+  fn: (req: ApiRequest<Out<BS>, Out<QS>>) => Promise<ApiResponse>,
+) => {
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>().use(errorMapper());
+  if (options.body) chain.use(bodyGate(options.bodyOptional ?? false)).use(httpJsonBodyParser());
+  return chain.handler(async (event, context): Promise<APIGatewayProxyResult> => {
+    const services = await servicesFor(context);
+    const { principal, owner } = await authorize(event, options.access, services);
+    const body = (options.body ? parseInput(options.body, event.body) : undefined) as Out<BS>;
+    const query = (options.query ? parseInput(options.query, event.queryStringParameters ?? {}) : undefined) as Out<QS>;
+    const res = await fn({ body, query, params: (event.pathParameters ?? {}) as Record<string, string>, principal: principal!, owner: owner!, services });
+    return {
+      statusCode: res.status,
+      headers: res.body === undefined ? {} : ({ 'content-type': 'application/json' } as Record<string, string>),
+      body: res.body === undefined ? '' : JSON.stringify(res.body),
+    };
+  });
+};

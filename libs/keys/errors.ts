@@ -1,0 +1,17 @@
+import { ForbiddenScopeError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
+
+export class KeyNotFoundError extends NotFoundError {
+  constructor(readonly keyId: string) {
+    super(`key ${keyId} not found`);
+  }
+}
+
+export class InvalidKeyError extends UnauthorizedError {
+  constructor() {
+    super('missing, unknown or revoked API key: send a valid key in the x-api-key header');
+  }
+}
+
+export class KeyScopeError extends ForbiddenScopeError {}
+
+export class KeyValidationError extends ValidationError {}

@@ -1,0 +1,140 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../domain/clock';
+import { ValidationError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import type { Page, PageRequest } from '../domain/page';
+import type { AppStore } from '../apps/port';
+import { AppNotFoundError } from '../apps/errors';
+import { requireControl } from './access';
+import { KeyNotFoundError } from './errors';
+import type { ApiKey, KeyScope, Principal } from './model';
+import type { KeyStore } from './port';
+import type { KeyCreateInput } from './schemas';
+
+/** A freshly issued key: the record and the value, shown once. */
+export interface IssuedKey {
+  key: ApiKey;
+  value: string;
+}
+
+/** Hex SHA-256 of a key value: the only form in which keys are stored. */
+export const hashKey = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/** Touch `lastUsedAt` at most this often per key. */
+const touchEveryMs = 60_000;
+
+export interface KeyServiceDeps {
+  keys: KeyStore;
+  apps: AppStore;
+  clock: Clock;
+  /** Plan names that exist. */
+  planNames: () => string[];
+  /** Whether `plan` is no more generous than `than` (key overrides only go downwards). */
+  isPlanAtMost: (plan: string, than: string) => boolean;
+  /** Called after a key is created or revoked (e.g. to attach it to an API Gateway usage plan). */
+  onIssued?: (key: ApiKey, value: string) => Promise<void>;
+  onRevoked?: (key: ApiKey) => Promise<void>;
+}
+
+export class KeyService {
+  /** Keys by id and by hash; revocation in this process evicts at once. */
+  private readonly byId = new Map<string, ApiKey>();
+  private readonly byHash = new Map<string, ApiKey>();
+
+  constructor(private readonly deps: KeyServiceDeps) {}
+
+  /** Creates a key and returns its value (the only time it is shown). */
+  async issue(tenantId: string, scope: KeyScope, plan: string, opts: { name?: string; appId?: string } = {}): Promise<IssuedKey> {
+    const now = this.deps.clock.now();
+    const value = `pk_${randomBytes(32).toString('base64url')}`;
+    const key: ApiKey = {
+      id: newId('key'),
+      tenantId,
+      name: opts.name ?? `${scope} key`,
+      scope,
+      ...(opts.appId ? { appId: opts.appId } : {}),
+      plan,
+      hash: hashKey(value),
+      createdAt: now,
+    };
+    await this.deps.keys.create(key);
+    await this.deps.onIssued?.(key, value);
+    return { key, value };
+  }
+
+  /** `POST /v1/keys`: a control key creates a control key or a data key bound to one of its apps. */
+  async create(p: Principal, input: KeyCreateInput, byOperator = false): Promise<IssuedKey> {
+    requireControl(p);
+    const plan = input.plan ?? p.plan;
+    if (!this.deps.planNames().includes(plan)) {
+      throw new ValidationError(`unknown plan "${plan}"; plans are: ${this.deps.planNames().join(', ')}`, [
+        { path: 'plan', issue: `must be one of ${this.deps.planNames().join(', ')}` },
+      ]);
+    }
+    if (!byOperator && !this.deps.isPlanAtMost(plan, p.plan)) {
+      throw new ValidationError(`plan "${plan}" is above this tenant's plan "${p.plan}"; a key may only override its plan downwards`, [
+        { path: 'plan', issue: 'a key may only override its plan downwards' },
+      ]);
+    }
+    if (input.appId && !(await this.deps.apps.get(p.tenantId, input.appId))) throw new AppNotFoundError(input.appId);
+    return this.issue(p.tenantId, input.scope, plan, { name: input.name, appId: input.appId });
+  }
+
+  async list(p: Principal, page: PageRequest): Promise<Page<ApiKey>> {
+    requireControl(p);
+    return this.deps.keys.list(p.tenantId, page);
+  }
+
+  async revoke(p: Principal, keyId: string): Promise<void> {
+    requireControl(p);
+    const key = await this.deps.keys.get(p.tenantId, keyId);
+    if (!key) throw new KeyNotFoundError(keyId);
+    const revoked = await this.deps.keys.revoke(p.tenantId, keyId, this.deps.clock.now());
+    this.evict(key);
+    if (revoked) await this.deps.onRevoked?.(key);
+  }
+
+  /** The live key with this value, or undefined (unknown or revoked). Cached; revocation evicts. */
+  async authenticate(value: string): Promise<ApiKey | undefined> {
+    const hash = hashKey(value);
+    let key = this.byHash.get(hash);
+    if (!key) {
+      key = await this.deps.keys.getByHash(hash);
+      if (key) this.remember(key);
+    }
+    return key && !key.revokedAt ? key : undefined;
+  }
+
+  /** The principal for a gateway-identified key id, or undefined when unknown or revoked. */
+  async principal(apiKeyId: string): Promise<Principal | undefined> {
+    let key = this.byId.get(apiKeyId);
+    if (!key) {
+      key = await this.deps.keys.getById(apiKeyId);
+      if (key) this.remember(key);
+    }
+    if (!key || key.revokedAt) return undefined;
+    this.noteUse(key);
+    return { tenantId: key.tenantId, keyId: key.id, scope: key.scope, plan: key.plan, ...(key.appId ? { appId: key.appId } : {}) };
+  }
+
+  private noteUse(key: ApiKey): void {
+    const now = this.deps.clock.now();
+    if (key.lastUsedAt !== undefined && now - key.lastUsedAt < touchEveryMs) return;
+    key.lastUsedAt = now;
+    void this.deps.keys.touch(key.id, now).catch(() => undefined);
+  }
+
+  private remember(key: ApiKey): void {
+    if (this.byId.size > 50_000) {
+      this.byId.clear();
+      this.byHash.clear();
+    }
+    this.byId.set(key.id, key);
+    this.byHash.set(key.hash, key);
+  }
+
+  private evict(key: ApiKey): void {
+    this.byId.delete(key.id);
+    this.byHash.delete(key.hash);
+  }
+}

@@ -1,0 +1,33 @@
+import { iso } from '../domain/clock';
+import type { Attempt, Message } from './model';
+
+/** The message as the API shows it. */
+export const toMessageDto = (m: Message) => ({
+  id: m.id,
+  appId: m.appId,
+  ...(m.scheduleId ? { scheduleId: m.scheduleId } : {}),
+  status: m.status,
+  sendAt: iso(m.sendAt),
+  payload: JSON.parse(m.payload) as unknown,
+  ...(m.headers ? { headerNames: Object.keys(m.headers) } : {}),
+  ...(m.idempotencyKey !== undefined ? { idempotencyKey: m.idempotencyKey } : {}),
+  ...(m.retryPolicy ? { retryPolicy: m.retryPolicy } : {}),
+  attemptCount: m.attemptCount,
+  ...(m.status === 'scheduled' && m.dueAt !== undefined ? { nextAttemptAt: iso(m.dueAt) } : {}),
+  ...(m.deliveredAt !== undefined ? { deliveredAt: iso(m.deliveredAt) } : {}),
+  ...(m.failedAt !== undefined ? { failedAt: iso(m.failedAt) } : {}),
+  ...(m.abortedAt !== undefined ? { abortedAt: iso(m.abortedAt) } : {}),
+  ...(m.lastError !== undefined ? { lastError: m.lastError } : {}),
+  createdAt: iso(m.createdAt),
+  updatedAt: iso(m.updatedAt),
+});
+
+export const toAttemptDto = (a: Attempt) => ({
+  attempt: a.attempt,
+  startedAt: iso(a.startedAt),
+  durationMs: a.durationMs,
+  outcome: a.outcome,
+  ...(a.statusCode !== undefined ? { statusCode: a.statusCode } : {}),
+  ...(a.error !== undefined ? { error: a.error } : {}),
+  ...(a.responseBody !== undefined ? { responseBody: a.responseBody } : {}),
+});

@@ -1,0 +1,176 @@
+import type { AppStore } from '../apps/port';
+import { AppNotFoundError } from '../apps/errors';
+import type { Clock } from '../domain/clock';
+import { DomainError, PayloadTooLargeError, ValidationError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import { defaultPageLimit, type Page } from '../domain/page';
+import { parseInput } from '../domain/validate';
+import type { Engine } from '../engine/port';
+import { requireAppAccess, resolveAppId } from '../keys/access';
+import type { Principal } from '../keys/model';
+import { MessageNotFoundError } from './errors';
+import { maxPayloadBytes, type Attempt, type Message, type MessageStatus } from './model';
+import type { CreateResult, MessageStore } from './port';
+import { messageCreateSchema, type MessageCreateInput } from './schemas';
+
+/** Latest `sendAt` accepted: ten years ahead. */
+const maxHorizonMs = 10 * 366 * 86_400_000;
+
+export interface MessageServiceDeps {
+  messages: MessageStore;
+  apps: AppStore;
+  engine: Engine;
+  clock: Clock;
+  /** Admission control before messages are stored (plan limits); throws to refuse. */
+  admit?: (p: Principal, count: number) => Promise<void>;
+  /** Observes newly stored messages (metering). */
+  onCreated?: (messages: Message[]) => void;
+}
+
+/** One item of a batch: its result or its error. */
+export type BatchItemResult = { index: number; result: CreateResult } | { index: number; error: DomainError };
+
+export interface MessageListQuery {
+  status?: MessageStatus;
+  appId?: string;
+  scheduleId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export class MessageService {
+  constructor(private readonly deps: MessageServiceDeps) {}
+
+  /** Stores one message (201) or returns the original of a repeated idempotency key (200). */
+  async create(p: Principal, input: MessageCreateInput): Promise<CreateResult> {
+    const message = await this.build(p, input, new Map());
+    await this.deps.admit?.(p, 1);
+    const [result] = await this.store([message]);
+    return result;
+  }
+
+  /** Validates each item on its own and stores the valid ones in one write. */
+  async createBatch(p: Principal, items: unknown[]): Promise<BatchItemResult[]> {
+    const apps = new Map<string, Promise<void>>();
+    const built: { index: number; message: Message }[] = [];
+    const out: BatchItemResult[] = [];
+    for (const [index, item] of items.entries()) {
+      try {
+        const input = parseInput(messageCreateSchema, item, `items.${index}`);
+        built.push({ index, message: await this.build(p, input, apps, `items.${index}.`) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        out.push({ index, error });
+      }
+    }
+    if (built.length) {
+      await this.deps.admit?.(p, built.length);
+      const results = await this.store(built.map((b) => b.message));
+      results.forEach((result, i) => out.push({ index: built[i].index, result }));
+    }
+    return out.sort((a, b) => a.index - b.index);
+  }
+
+  async list(p: Principal, q: MessageListQuery): Promise<Page<Message>> {
+    const appId = resolveAppId(p, q.appId);
+    return this.deps.messages.list(
+      p.tenantId,
+      { appId, status: q.status, scheduleId: q.scheduleId },
+      { limit: q.limit ?? defaultPageLimit, cursor: q.cursor },
+    );
+  }
+
+  /** The tenant's message (404 for another tenant's id, 403 for a data key of another app). */
+  async get(p: Principal, id: string): Promise<Message> {
+    const m = await this.deps.messages.get(p.tenantId, id);
+    if (!m) throw new MessageNotFoundError(id);
+    requireAppAccess(p, m.appId);
+    return m;
+  }
+
+  async attempts(p: Principal, id: string): Promise<Attempt[]> {
+    await this.get(p, id);
+    return this.deps.messages.attempts(p.tenantId, id);
+  }
+
+  /** `scheduled` → `aborted`; a conditional write, so it races delivery safely. */
+  async abort(p: Principal, id: string): Promise<Message> {
+    await this.get(p, id);
+    const now = this.deps.clock.now();
+    return this.deps.messages.transition(p.tenantId, id, ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: now }, now, 'abort');
+  }
+
+  /** `failed` or `aborted` → `scheduled` at `sendAt` (or now), with a fresh retry budget. */
+  async redrive(p: Principal, id: string, sendAt?: string): Promise<Message> {
+    const current = await this.get(p, id);
+    const now = this.deps.clock.now();
+    const at = sendAt === undefined ? now : this.sendAtMs(sendAt, now, 'sendAt');
+    const m = await this.deps.messages.transition(
+      p.tenantId,
+      id,
+      ['failed', 'aborted'],
+      { status: 'scheduled', sendAt: at, dueAt: Math.max(at, now), attemptBase: current.attemptCount, lastError: undefined },
+      now,
+      'redrive',
+    );
+    await this.deps.engine.enqueue([{ id: m.id, tenantId: m.tenantId, dueAt: m.dueAt ?? at }]);
+    return m;
+  }
+
+  /** Stores messages built elsewhere (schedule runs) and hands them to the engine. */
+  async store(messages: Message[]): Promise<CreateResult[]> {
+    const results = await this.deps.messages.create(messages, this.deps.clock.now());
+    const fresh = results.filter((r) => r.created).map((r) => r.message);
+    if (fresh.length) {
+      this.deps.onCreated?.(fresh);
+      await this.deps.engine.enqueue(fresh.map((m) => ({ id: m.id, tenantId: m.tenantId, dueAt: m.dueAt ?? m.sendAt })));
+    }
+    return results;
+  }
+
+  private async build(p: Principal, input: MessageCreateInput, checked: Map<string, Promise<void>>, prefix = ''): Promise<Message> {
+    const appId = resolveAppId(p, input.appId);
+    if (!appId) throw new ValidationError(`${prefix}appId is required with a control key`, [{ path: `${prefix}appId`, issue: 'required with a control key' }]);
+    let check = checked.get(appId);
+    if (!check) {
+      check = this.deps.apps.get(p.tenantId, appId).then((app) => {
+        if (!app) throw new AppNotFoundError(appId);
+      });
+      checked.set(appId, check);
+    }
+    await check;
+    const payload = JSON.stringify(input.payload);
+    if (Buffer.byteLength(payload) > maxPayloadBytes) throw new PayloadTooLargeError(`${prefix}payload is over ${maxPayloadBytes / 1024} KiB serialized`);
+    const now = this.deps.clock.now();
+    const sendAt =
+      input.sendAt !== undefined
+        ? this.sendAtMs(input.sendAt, now, `${prefix}sendAt`)
+        : input.delaySeconds !== undefined
+          ? now + input.delaySeconds * 1000
+          : now;
+    return {
+      id: newId('msg'),
+      tenantId: p.tenantId,
+      appId,
+      keyId: p.keyId,
+      status: 'scheduled',
+      sendAt,
+      dueAt: Math.max(sendAt, now),
+      payload,
+      ...(input.headers ? { headers: input.headers } : {}),
+      ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
+      ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
+      attemptCount: 0,
+      attemptBase: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  private sendAtMs(value: string, now: number, path: string): number {
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) throw new ValidationError(`${path}: not a valid date-time`, [{ path, issue: 'not a valid date-time' }]);
+    if (ms > now + maxHorizonMs) throw new ValidationError(`${path}: at most ten years ahead`, [{ path, issue: 'at most ten years ahead' }]);
+    return ms;
+  }
+}

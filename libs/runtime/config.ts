@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import type { LogLevel } from './logger';
+import { levels } from './logger';
+
+/** Configuration of the embedded runtime, read from the environment here and nowhere else. */
+export interface LocalConfig {
+  /** @default 3000 (`PORT`) */
+  port: number;
+  /** @default '127.0.0.1' (`PUNCTUAL_HOST`; `0.0.0.0` to serve other machines) */
+  host: string;
+  /** @default './.punctual' (`PUNCTUAL_DATA_DIR`) */
+  dataDir: string;
+  /** Operator token for `POST /v1/tenants` (`PUNCTUAL_ADMIN_TOKEN`); generated on first start when unset. */
+  adminToken?: string;
+  /** @default 'info' (`PUNCTUAL_LOG_LEVEL`) */
+  logLevel: LogLevel;
+  /** @default true (`PUNCTUAL_ALLOW_PRIVATE_TARGETS`); set false when hosting for others. */
+  allowPrivateTargets: boolean;
+  /** @default 'NORMAL' (`PUNCTUAL_SQLITE_SYNCHRONOUS`): survives a process crash; FULL also survives power loss. */
+  synchronous: 'NORMAL' | 'FULL';
+  /** @default 512 (`PUNCTUAL_MAX_IN_FLIGHT`) deliveries in flight at once. */
+  maxInFlight: number;
+  /** @default 10000 (`PUNCTUAL_DRAIN_TIMEOUT_MS`) how long shutdown waits for in-flight deliveries. */
+  drainTimeoutMs: number;
+}
+
+/** A setting that cannot be used; the message says which and why. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got "${raw}"`);
+  return n;
+};
+
+const bool = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false; got "${env[name]}"`);
+};
+
+/** Reads and validates the embedded runtime's configuration. */
+export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConfig => {
+  const logLevel = (env.PUNCTUAL_LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(logLevel in levels)) throw new ConfigError(`PUNCTUAL_LOG_LEVEL must be one of ${Object.keys(levels).join(', ')}; got "${logLevel}"`);
+  const synchronous = (env.PUNCTUAL_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError(`PUNCTUAL_SQLITE_SYNCHRONOUS must be NORMAL or FULL; got "${synchronous}"`);
+  const adminToken = env.PUNCTUAL_ADMIN_TOKEN;
+  if (adminToken !== undefined && adminToken !== '' && adminToken.length < 16) throw new ConfigError('PUNCTUAL_ADMIN_TOKEN must be at least 16 characters');
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.PUNCTUAL_HOST || '127.0.0.1',
+    dataDir: resolve(env.PUNCTUAL_DATA_DIR || './.punctual'),
+    ...(adminToken ? { adminToken } : {}),
+    logLevel: logLevel as LogLevel,
+    allowPrivateTargets: bool(env, 'PUNCTUAL_ALLOW_PRIVATE_TARGETS', true),
+    synchronous,
+    maxInFlight: int(env, 'PUNCTUAL_MAX_IN_FLIGHT', 512, 1, 10_000),
+    drainTimeoutMs: int(env, 'PUNCTUAL_DRAIN_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+};
