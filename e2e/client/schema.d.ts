@@ -343,8 +343,19 @@ export interface paths {
          * Create a schedule
          * @description A control key (with `appId`), or a data key (bound to the app; `appId` omitted or equal to the key's
          *     app). Each occurrence of `expression` (in `timezone`, between `startAt` and `endAt`) becomes a
-         *     message with `scheduleId`, so a schedule's run history is its message history. The response has the
-         *     first `nextRunAt`. See `ScheduleExpression` for the syntax.
+         *     message with `scheduleId`, delivered, signed and retried like any message, so a schedule's run
+         *     history is its message history. The response has the first `nextRunAt`. See `ScheduleExpression`
+         *     for the syntax.
+         *
+         *     Refused with 400: an invalid `expression` (`invalid_expression`, saying which field and why, e.g.
+         *     `rate(30 seconds)`: the shortest rate is one minute), an unknown `timezone` (`invalid_timezone`),
+         *     an `at()` in the past (`invalid_expression`), an `endAt` not after `startAt`, or a window with no
+         *     occurrence left (`invalid_request` on `endAt`).
+         *
+         *     **Downtime (misfire rule)**: when the service was down over one or more occurrences, only the
+         *     latest missed occurrence runs, once, and only if it is at most `misfireGraceSeconds` old (default
+         *     300); otherwise it is skipped and the schedule continues with its next occurrence. There is never a
+         *     burst of catch-up runs.
          */
         post: operations["createSchedule"];
         delete?: never;
@@ -373,7 +384,8 @@ export interface paths {
         /**
          * Delete a schedule
          * @description A control key, or a data key bound to the schedule's app. Removes the schedule and its pending
-         *     occurrence; messages it already produced keep their history.
+         *     occurrence (an upcoming run is aborted); messages it already produced keep their history and stay
+         *     readable with `GET /v1/messages?scheduleId=…`.
          */
         delete: operations["deleteSchedule"];
         options?: never;
@@ -382,8 +394,11 @@ export interface paths {
          * Update a schedule
          * @description A control key, or a data key bound to the schedule's app. Takes any subset of `name`, `expression`,
          *     `timezone`, `startAt`, `endAt`, `payload`, `headers`, `retryPolicy`, `misfireGraceSeconds`; fields
-         *     left out keep their value. A change of timing recomputes `nextRunAt`. Messages already produced are
-         *     not changed. Use pause/resume to change `state`.
+         *     left out keep their value. A change of timing (`expression`, `timezone`, `startAt`, `endAt`)
+         *     recomputes `nextRunAt` from now; an `endAt` with no occurrence left completes the schedule. Messages
+         *     already produced are not changed, except that an upcoming run the new timing no longer has is
+         *     aborted. Use pause/resume to change `state`. Changing the timing of a `completed` schedule answers
+         *     409 `conflict` (create a new schedule instead).
          */
         patch: operations["updateSchedule"];
         trace?: never;
@@ -403,8 +418,9 @@ export interface paths {
         /**
          * Pause a schedule
          * @description A control key, or a data key bound to the schedule's app. No request body. Moves the schedule to
-         *     `paused` and removes its pending occurrence; no message is produced until it is resumed. A
-         *     `completed` schedule answers 409 `conflict`.
+         *     `paused` and removes its pending occurrence (an upcoming run is aborted); no message is produced
+         *     until it is resumed. Pausing a paused schedule changes nothing. A `completed` schedule answers 409
+         *     `conflict`.
          */
         post: operations["pauseSchedule"];
         delete?: never;
@@ -429,7 +445,8 @@ export interface paths {
          * Resume a paused schedule
          * @description A control key, or a data key bound to the schedule's app. No request body. Moves the schedule to
          *     `active` and computes the next occurrence from now (occurrences missed while paused are not
-         *     produced). A `completed` schedule answers 409 `conflict`.
+         *     produced; a schedule with none left, such as an `at()` whose time passed, becomes `completed`).
+         *     Resuming an active schedule changes nothing. A `completed` schedule answers 409 `conflict`.
          */
         post: operations["resumeSchedule"];
         delete?: never;
@@ -453,8 +470,8 @@ export interface paths {
         /**
          * Run a schedule now
          * @description A control key, or a data key bound to the schedule's app. No request body. Creates a message for an
-         *     immediate run with the schedule's payload, headers and retry policy; the regular occurrences are not
-         *     affected.
+         *     immediate run with the schedule's payload, headers and retry policy, in any state; the regular
+         *     occurrences and `nextRunAt` are not affected. The run counts in `runCount` and appears in `runs`.
          */
         post: operations["triggerSchedule"];
         delete?: never;
@@ -476,30 +493,10 @@ export interface paths {
         /**
          * List a schedule's runs
          * @description A control key, or a data key bound to the schedule's app. The messages the schedule produced
-         *     (including triggered runs), newest first.
+         *     (including triggered runs), newest first. An upcoming run appears as soon as it is materialised,
+         *     a few seconds before its time.
          */
         get: operations["listScheduleRuns"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/usage": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get usage counters
-         * @description Control key only. One row per key per UTC day between `from` and `to` (inclusive), plus totals over
-         *     the rows. `from` must not be after `to`, and the range is at most 366 days.
-         */
-        get: operations["getUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -883,9 +880,9 @@ export interface components {
             expression: components["schemas"]["ScheduleExpression"];
             /** @description IANA timezone the expression is evaluated in. Default `UTC`. */
             timezone?: components["schemas"]["Timezone"];
-            /** @description No occurrence before this time. */
+            /** @description No occurrence before this time. `rate()` counts from it (else from creation). */
             startAt?: components["schemas"]["Timestamp"];
-            /** @description No occurrence after this time; the schedule is `completed` then. */
+            /** @description No occurrence after this time; the schedule is `completed` then. Must be after `startAt`. */
             endAt?: components["schemas"]["Timestamp"];
             payload: components["schemas"]["Payload"];
             headers?: components["schemas"]["Headers"];
@@ -898,7 +895,7 @@ export interface components {
             /** @description `false` creates the schedule `paused`. Default `true`. */
             enabled?: boolean;
         };
-        /** @description Any subset of these fields; the others keep their value. */
+        /** @description Any subset of these fields (at least one); the others keep their value. */
         ScheduleUpdate: {
             name?: string;
             expression?: components["schemas"]["ScheduleExpression"];
@@ -920,16 +917,21 @@ export interface components {
             startAt?: components["schemas"]["Timestamp"];
             endAt?: components["schemas"]["Timestamp"];
             payload: components["schemas"]["Payload"];
-            headers?: components["schemas"]["Headers"];
-            /** @description The schedule's own policy, when set; otherwise its messages use the app's. */
-            retryPolicy?: components["schemas"]["RetryPolicy"];
+            /** @description Names of the schedule's extra request headers (values are not returned). */
+            headerNames?: string[];
+            /**
+             * @description The schedule's own policy as it was given, when set; fields it leaves out (or all of them, when
+             *     absent) come from the app's policy.
+             */
+            retryPolicy?: components["schemas"]["RetryPolicyInput"];
+            /** @description How late a missed occurrence may still run after downtime; older ones are skipped. */
             misfireGraceSeconds: number;
             state: components["schemas"]["ScheduleState"];
             /** @description The next occurrence; absent when `paused` or `completed`. */
             nextRunAt?: components["schemas"]["Timestamp"];
-            /** @description The last occurrence that produced a message. */
+            /** @description The last occurrence that produced a message (triggered runs are not occurrences). */
             lastRunAt?: components["schemas"]["Timestamp"];
-            /** @description Messages produced so far. */
+            /** @description Messages produced so far, triggered runs included (the number of `runs`). */
             runCount: number;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
@@ -1184,18 +1186,6 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ScheduleList"];
-            };
-        };
-        /** @description Day rows and their totals. */
-        Usage: {
-            headers: {
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Usage"];
             };
         };
         /**
@@ -1868,6 +1858,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenData"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1958,30 +1949,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenData"];
             404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    getUsage: {
-        parameters: {
-            query: {
-                /** @description First day (UTC), inclusive. */
-                from: string;
-                /** @description Last day (UTC), inclusive; not before `from`, at most 366 days after it. */
-                to: string;
-                /** @description Only this key's rows. */
-                keyId?: components["schemas"]["KeyId"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: components["responses"]["Usage"];
-            400: components["responses"]["BadQuery"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["ForbiddenControlOnly"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

@@ -28,7 +28,8 @@ export const retryPolicyLimits = {
 /**
  * Delay before the retry that follows failed attempt number `attempt` (1-based):
  * exponential backoff with full jitter, `random(0, min(max, base * 2^(attempt-1)))`.
- * A `Retry-After` from the receiver wins when it asks for longer, still capped at `maxDelayMs`.
+ * A `Retry-After` from the receiver wins when it asks for longer, even past `maxDelayMs` (the receiver
+ * knows its own recovery time; the delivery client already clamps it to a day).
  */
 export const retryDelayMs = (
   policy: RetryPolicy,
@@ -38,6 +39,6 @@ export const retryDelayMs = (
 ): number => {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt - 1, 40));
   const jittered = Math.floor(random() * ceiling);
-  if (retryAfterMs !== undefined && retryAfterMs > jittered) return Math.min(retryAfterMs, policy.maxDelayMs);
+  if (retryAfterMs !== undefined && retryAfterMs > jittered) return retryAfterMs;
   return jittered;
 };

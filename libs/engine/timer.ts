@@ -46,6 +46,8 @@ export interface TimerEngineDeps {
   logger: Logger;
   /** Observes every finished attempt (metering). */
   onAttempt?: (m: Message, result: AttemptResult) => void;
+  /** A reason not to deliver a claimed message at all (a schedule run past its misfire grace); it is then aborted with that reason. */
+  vet?: (m: Message, now: number) => Promise<string | undefined>;
 }
 
 interface Entry {
@@ -194,7 +196,7 @@ export class TimerEngine implements Engine {
         batch.push(top);
       }
       if (batch.length) {
-        const claimed = await this.deps.messages.claim(batch, now);
+        const claimed = await this.vetClaimed(await this.deps.messages.claim(batch, now), now);
         await this.loadApps(claimed);
         for (const m of claimed) this.dispatcher.push(m);
         this.dispatcher.pump();
@@ -207,6 +209,29 @@ export class TimerEngine implements Engine {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** Aborts the claimed messages `vet` refuses, with its reason; returns the rest. */
+  private async vetClaimed(claimed: Message[], now: number): Promise<Message[]> {
+    const vet = this.deps.vet;
+    if (!vet) return claimed;
+    const ready: Message[] = [];
+    for (const m of claimed) {
+      const reason = await vet(m, now).catch((err: unknown) => {
+        this.deps.logger.error('could not vet a message; delivering it', { err, messageId: m.id });
+        return undefined;
+      });
+      if (reason === undefined) {
+        ready.push(m);
+        continue;
+      }
+      this.deps.logger.warn('message not delivered', { tenantId: m.tenantId, messageId: m.id, scheduleId: m.scheduleId, reason });
+      // On failure it stays `delivering` and is recovered (and vetted again) at the next start.
+      await this.deps.messages
+        .transition(m.tenantId, m.id, ['delivering'], { status: 'aborted', abortedAt: now, lastError: reason }, now, 'skip')
+        .catch((err: unknown) => this.deps.logger.error('could not abort a vetted message', { err, messageId: m.id }));
+    }
+    return ready;
   }
 
   /** Caches each app for a second, so settings changes apply quickly without a read per delivery. */

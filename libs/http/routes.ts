@@ -57,6 +57,16 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/messages/{messageId}/attempts', fn: 'api/messages/attempts', access: Access.data, body: 'none', operationId: 'listMessageAttempts' },
   { method: 'POST', path: '/v1/messages/{messageId}/abort', fn: 'api/messages/abort', access: Access.data, body: 'none', operationId: 'abortMessage' },
   { method: 'POST', path: '/v1/messages/{messageId}/redrive', fn: 'api/messages/redrive', access: Access.data, body: 'optional', operationId: 'redriveMessage' },
+
+  { method: 'POST', path: '/v1/schedules', fn: 'api/schedules/create', access: Access.data, body: 'required', operationId: 'createSchedule' },
+  { method: 'GET', path: '/v1/schedules', fn: 'api/schedules/list', access: Access.data, body: 'none', operationId: 'listSchedules' },
+  { method: 'GET', path: '/v1/schedules/{scheduleId}', fn: 'api/schedules/get', access: Access.data, body: 'none', operationId: 'getSchedule' },
+  { method: 'PATCH', path: '/v1/schedules/{scheduleId}', fn: 'api/schedules/update', access: Access.data, body: 'required', operationId: 'updateSchedule' },
+  { method: 'DELETE', path: '/v1/schedules/{scheduleId}', fn: 'api/schedules/delete', access: Access.data, body: 'none', operationId: 'deleteSchedule' },
+  { method: 'POST', path: '/v1/schedules/{scheduleId}/pause', fn: 'api/schedules/pause', access: Access.data, body: 'none', operationId: 'pauseSchedule' },
+  { method: 'POST', path: '/v1/schedules/{scheduleId}/resume', fn: 'api/schedules/resume', access: Access.data, body: 'none', operationId: 'resumeSchedule' },
+  { method: 'POST', path: '/v1/schedules/{scheduleId}/trigger', fn: 'api/schedules/trigger', access: Access.data, body: 'none', operationId: 'triggerSchedule' },
+  { method: 'GET', path: '/v1/schedules/{scheduleId}/runs', fn: 'api/schedules/runs', access: Access.data, body: 'none', operationId: 'listScheduleRuns' },
 ];
 
 /** Routes with a path parameter, e.g. for the generated isolation suite. */

@@ -2,10 +2,12 @@ import { AppService } from '../apps/service';
 import { assertTargetUrl } from '../delivery/ssrf';
 import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
+import { Materializer, misfireVet, type MaterializerOptions } from '../engine/materializer';
 import { TimerEngine, type TimerEngineOptions } from '../engine/timer';
 import { startGateway } from '../gateway/server';
 import { KeyService } from '../keys/service';
 import { MessageService } from '../messages/service';
+import { ScheduleService } from '../schedules/service';
 import { defaultPlanName, defaultPlans, planRank } from '../plans/catalogue';
 import { createSqliteStores } from '../store/sqlite';
 import { databasePath } from '../store/sqlite/database';
@@ -33,9 +35,10 @@ export interface LocalOverrides {
   clock?: Clock;
   logger?: Logger;
   engine?: Partial<TimerEngineOptions>;
+  materializer?: Partial<MaterializerOptions>;
 }
 
-/** The embedded composition root: SQLite store, timer engine, webhook client, local gateway. */
+/** The embedded composition root: SQLite store, timer engine, schedule materialiser, webhook client, local gateway. */
 export const startLocal = async (config: LocalConfig, overrides: LocalOverrides = {}): Promise<LocalRuntime> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
@@ -46,7 +49,7 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
 
   const webhook = new WebhookClient({ allowPrivateTargets: config.allowPrivateTargets });
   const engine = new TimerEngine(
-    { messages: stores.messages, apps: stores.apps, deliver: (req) => webhook.deliver(req), clock, logger },
+    { messages: stores.messages, apps: stores.apps, deliver: (req) => webhook.deliver(req), clock, logger, vet: misfireVet(stores.schedules) },
     { maxInFlight: config.maxInFlight, drainTimeoutMs: config.drainTimeoutMs, ...overrides.engine },
   );
   const keys = new KeyService({
@@ -56,6 +59,9 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     planNames,
     isPlanAtMost: (plan, than) => planRank(plans, plan) <= planRank(plans, than),
   });
+  const messages = new MessageService({ messages: stores.messages, apps: stores.apps, engine, clock });
+  const schedules = new ScheduleService({ schedules: stores.schedules, apps: stores.apps, messages: stores.messages, runs: messages, clock });
+  const materializer = new Materializer({ schedules: stores.schedules, messages: stores.messages, runs: messages, clock, logger }, overrides.materializer);
   const services: Services = {
     tenants: new TenantService({ tenants: stores.tenants, keys, clock, planNames, defaultPlan: defaultPlanName }),
     apps: new AppService({
@@ -63,15 +69,19 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
       messages: stores.messages,
       clock,
       checkTargetUrl: (url) => assertTargetUrl(url, { allowPrivateTargets: config.allowPrivateTargets }),
+      onDeleted: (tenantId, appId) => schedules.onAppDeleted(tenantId, appId),
     }),
     keys,
-    messages: new MessageService({ messages: stores.messages, apps: stores.apps, engine, clock }),
+    messages,
+    schedules,
     operator: adminTokenAuth(admin.hash),
     logger,
     clock,
     version,
   };
 
+  // Materialise first: after downtime the misfire rule settles missed runs before the engine delivers anything.
+  await materializer.start();
   await engine.start();
   const gateway = await startGateway(services, { port: config.port, host: config.host });
   logger.info('punctual started', { url: gateway.url, dataDir: config.dataDir, version });
@@ -85,6 +95,7 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     close: () =>
       (closing ??= (async () => {
         await gateway.close();
+        await materializer.close();
         await engine.close();
         await webhook.close();
         stores.close();

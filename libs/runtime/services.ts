@@ -2,6 +2,7 @@ import type { AppService } from '../apps/service';
 import type { Clock } from '../domain/clock';
 import type { KeyService } from '../keys/service';
 import type { MessageService } from '../messages/service';
+import type { ScheduleService } from '../schedules/service';
 import type { OperatorAuth } from '../tenancy/operator';
 import type { TenantService } from '../tenancy/service';
 import type { Logger } from './logger';
@@ -12,6 +13,7 @@ export interface Services {
   apps: AppService;
   keys: KeyService;
   messages: MessageService;
+  schedules: ScheduleService;
   operator: OperatorAuth;
   logger: Logger;
   clock: Clock;

@@ -2,10 +2,12 @@ import type Database from 'better-sqlite3';
 import type { AppStore } from '../apps/port';
 import type { KeyStore } from '../keys/port';
 import type { MessageStore } from '../messages/port';
+import type { ScheduleStore } from '../schedules/port';
 import type { TenantStore } from '../tenancy/port';
 import { SqliteAppStore, SqliteKeyStore, SqliteTenantStore } from './sqlite/accounts';
 import { openDatabase, type SqliteOptions } from './sqlite/database';
 import { SqliteMessageStore } from './sqlite/messages';
+import { SqliteScheduleStore } from './sqlite/schedules';
 
 /** Every store port, backed by one SQLite file. */
 export interface SqliteStores {
@@ -13,6 +15,7 @@ export interface SqliteStores {
   apps: AppStore;
   keys: KeyStore;
   messages: MessageStore;
+  schedules: ScheduleStore;
   /** The underlying database, for runtime-level concerns (checkpoints, metadata). */
   db: Database.Database;
   close(): void;
@@ -27,6 +30,7 @@ export const createSqliteStores = (options: SqliteOptions): SqliteStores => {
     apps: new SqliteAppStore(db),
     keys: new SqliteKeyStore(db),
     messages: new SqliteMessageStore(db),
+    schedules: new SqliteScheduleStore(db),
     close: () => {
       if (db.open) db.close();
     },

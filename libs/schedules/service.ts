@@ -1,0 +1,224 @@
+import { AppNotFoundError } from '../apps/errors';
+import type { AppStore } from '../apps/port';
+import type { Clock } from '../domain/clock';
+import { PayloadTooLargeError, ValidationError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import { defaultPageLimit, type Page } from '../domain/page';
+import { requireAppAccess, resolveAppId } from '../keys/access';
+import type { Principal } from '../keys/model';
+import { maxPayloadBytes, type Message } from '../messages/model';
+import type { MessageStore } from '../messages/port';
+import { ScheduleChangedError, ScheduleNotFoundError, ScheduleStateConflictError } from './errors';
+import {
+  defaultMisfireGraceSeconds,
+  defaultTimezone,
+  effectiveState,
+  hasRunAhead,
+  occurrenceFrom,
+  type Schedule,
+} from './model';
+import type { ScheduleChange, ScheduleStore } from './port';
+import { buildRun, withdrawRun, type RunSink } from './runs';
+import type { ScheduleCreateInput, ScheduleListQuery, ScheduleUpdateInput } from './schemas';
+import { checkTiming, neverRunsError, toMs } from './timing';
+
+export interface ScheduleServiceDeps {
+  schedules: ScheduleStore;
+  apps: AppStore;
+  /** Read and withdraw runs. */
+  messages: MessageStore;
+  /** Stores triggered runs (and meters and enqueues them). */
+  runs: RunSink;
+  clock: Clock;
+}
+
+/** How often a client change is retried when the materialiser moved the schedule underneath it. */
+const maxWriteAttempts = 3;
+
+const serialize = (payload: unknown, path = 'payload'): string => {
+  const text = JSON.stringify(payload);
+  if (Buffer.byteLength(text) > maxPayloadBytes) throw new PayloadTooLargeError(`${path} is over ${maxPayloadBytes / 1024} KiB serialized`);
+  return text;
+};
+
+/** Use cases of schedules. Occurrences themselves are produced by the materialiser (libs/engine/materializer.ts). */
+export class ScheduleService {
+  constructor(private readonly deps: ScheduleServiceDeps) {}
+
+  /** Validates and stores a schedule with its first `nextRunAt` (paused when `enabled` is false). */
+  async create(p: Principal, input: ScheduleCreateInput): Promise<Schedule> {
+    const appId = resolveAppId(p, input.appId);
+    if (!appId) throw new ValidationError('appId is required with a control key', [{ path: 'appId', issue: 'required with a control key' }]);
+    if (!(await this.deps.apps.get(p.tenantId, appId))) throw new AppNotFoundError(appId);
+    const now = this.deps.clock.now();
+    const timing = checkTiming(
+      { expression: input.expression, timezone: input.timezone ?? defaultTimezone, startAt: toMs(input.startAt), endAt: toMs(input.endAt), createdAt: now },
+      now,
+    );
+    if (timing.first === undefined) throw neverRunsError(timing, now);
+    const enabled = input.enabled ?? true;
+    const schedule: Schedule = {
+      id: newId('sch'),
+      tenantId: p.tenantId,
+      appId,
+      keyId: p.keyId,
+      name: input.name,
+      expression: timing.expression,
+      timezone: timing.timezone,
+      ...(timing.startAt !== undefined ? { startAt: timing.startAt } : {}),
+      ...(timing.endAt !== undefined ? { endAt: timing.endAt } : {}),
+      payload: serialize(input.payload),
+      ...(input.headers ? { headers: input.headers } : {}),
+      ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
+      misfireGraceSeconds: input.misfireGraceSeconds ?? defaultMisfireGraceSeconds,
+      state: enabled ? 'active' : 'paused',
+      ...(enabled ? { nextRunAt: timing.first } : {}),
+      runCount: 0,
+      revision: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.schedules.create(schedule);
+    return schedule;
+  }
+
+  /** The tenant's schedules, newest first (a data key sees its app's only). */
+  async list(p: Principal, q: ScheduleListQuery): Promise<Page<Schedule>> {
+    const appId = resolveAppId(p, q.appId);
+    return this.deps.schedules.list(p.tenantId, { appId }, { limit: q.limit ?? defaultPageLimit, cursor: q.cursor });
+  }
+
+  /** The tenant's schedule (404 for another tenant's id, 403 for a data key of another app). */
+  async get(p: Principal, id: string): Promise<Schedule> {
+    const s = await this.deps.schedules.get(p.tenantId, id);
+    if (!s) throw new ScheduleNotFoundError(id);
+    requireAppAccess(p, s.appId);
+    return s;
+  }
+
+  /**
+   * Changes fields; a timing change recomputes `nextRunAt` from now, keeping a run already
+   * materialised only if the new timing still has it. Produced messages are not changed.
+   */
+  async update(p: Principal, id: string, input: ScheduleUpdateInput): Promise<Schedule> {
+    return this.write(p, id, 'withdrawn: the schedule timing changed', (s, now) => {
+      const change: ScheduleChange = { updatedAt: now };
+      if (input.name !== undefined) change.name = input.name;
+      if (input.payload !== undefined) change.payload = serialize(input.payload);
+      if (input.headers !== undefined) change.headers = input.headers;
+      if (input.retryPolicy !== undefined) change.retryPolicy = input.retryPolicy;
+      if (input.misfireGraceSeconds !== undefined) change.misfireGraceSeconds = input.misfireGraceSeconds;
+      const timingChanged = input.expression !== undefined || input.timezone !== undefined || input.startAt !== undefined || input.endAt !== undefined;
+      if (!timingChanged) return { change };
+      const state = effectiveState(s, now);
+      if (state === 'completed') throw new ScheduleStateConflictError(id, state, 'change the timing of', 'create a new schedule instead');
+      const t = checkTiming(
+        {
+          expression: input.expression ?? s.expression,
+          timezone: input.timezone ?? s.timezone,
+          startAt: input.startAt !== undefined ? toMs(input.startAt) : s.startAt,
+          endAt: input.endAt !== undefined ? toMs(input.endAt) : s.endAt,
+          createdAt: s.createdAt,
+        },
+        now,
+      );
+      Object.assign(change, { expression: t.expression, timezone: t.timezone, startAt: t.startAt, endAt: t.endAt, revision: s.revision + 1 });
+      if (state === 'paused') return { change };
+      const ahead = hasRunAhead(s, now);
+      const keep = ahead && occurrenceFrom(t, s.latestRunAt!) === s.latestRunAt;
+      const withdraw = ahead && !keep;
+      if (withdraw) Object.assign(change, { latestRunAt: s.priorRunAt, latestRunId: undefined });
+      // Never plan an occurrence at or before a run that stays materialised.
+      const from = keep ? s.latestRunAt! + 1 : !withdraw && s.latestRunAt !== undefined ? Math.max(now, s.latestRunAt + 1) : now;
+      const next = occurrenceFrom(t, from);
+      Object.assign(change, { nextRunAt: next, state: next === undefined ? 'completed' : 'active' });
+      return { change, withdraw };
+    });
+  }
+
+  /** Stops future runs and withdraws a run already materialised; messages produced stay readable. */
+  async delete(p: Principal, id: string): Promise<void> {
+    await this.get(p, id);
+    const removed = await this.deps.schedules.delete(p.tenantId, id);
+    if (!removed) throw new ScheduleNotFoundError(id);
+    await this.withdrawAhead([removed], 'withdrawn: the schedule was deleted');
+  }
+
+  /** `active` → `paused`, withdrawing the pending occurrence; pausing a paused schedule changes nothing. */
+  async pause(p: Principal, id: string): Promise<Schedule> {
+    return this.write(p, id, 'withdrawn: the schedule was paused', (s, now) => {
+      const state = effectiveState(s, now);
+      if (state === 'completed') throw new ScheduleStateConflictError(id, state, 'pause');
+      if (state === 'paused') return undefined;
+      const withdraw = hasRunAhead(s, now);
+      const change: ScheduleChange = { state: 'paused', nextRunAt: undefined, revision: s.revision + 1, updatedAt: now };
+      if (withdraw) Object.assign(change, { latestRunAt: s.priorRunAt, latestRunId: undefined });
+      return { change, withdraw };
+    });
+  }
+
+  /** `paused` → `active` from the next occurrence after now (missed ones are not produced); `completed` → 409. */
+  async resume(p: Principal, id: string): Promise<Schedule> {
+    return this.write(p, id, '', (s, now) => {
+      const state = effectiveState(s, now);
+      if (state === 'completed') throw new ScheduleStateConflictError(id, state, 'resume', 'it has no occurrence left');
+      if (state === 'active') return undefined;
+      const next = occurrenceFrom(s, s.latestRunAt !== undefined ? Math.max(now, s.latestRunAt + 1) : now);
+      return { change: { state: next === undefined ? 'completed' : 'active', nextRunAt: next, revision: s.revision + 1, updatedAt: now } };
+    });
+  }
+
+  /** Creates a run due now, outside the regular occurrences (`nextRunAt` is unchanged). */
+  async trigger(p: Principal, id: string): Promise<Message> {
+    const s = await this.get(p, id);
+    const now = this.deps.clock.now();
+    const [result] = await this.deps.runs.store([buildRun(s, now, now, { keyId: p.keyId })]);
+    await this.deps.schedules.update({ tenantId: s.tenantId, scheduleId: id, expected: undefined, change: { runs: 1 } });
+    return result.message;
+  }
+
+  /** The schedule's runs (its messages, triggered ones included), newest first. */
+  async runs(p: Principal, id: string, page: { limit?: number; cursor?: string }): Promise<Page<Message>> {
+    await this.get(p, id);
+    return this.deps.messages.list(p.tenantId, { scheduleId: id }, { limit: page.limit ?? defaultPageLimit, cursor: page.cursor });
+  }
+
+  /** App deletion: removes the app's schedules and withdraws their materialised runs. */
+  async onAppDeleted(tenantId: string, appId: string): Promise<void> {
+    await this.withdrawAhead(await this.deps.schedules.deleteAllForApp(tenantId, appId), 'withdrawn: the app was deleted');
+  }
+
+  /**
+   * Read-modify-write on the schedule's state and cursor (compare-and-set), retried when the
+   * materialiser advanced it meanwhile. `plan` returns undefined to change nothing.
+   */
+  private async write(
+    p: Principal,
+    id: string,
+    reason: string,
+    plan: (s: Schedule, now: number) => { change: ScheduleChange; withdraw?: boolean } | undefined,
+  ): Promise<Schedule> {
+    for (let attempt = 1; ; attempt++) {
+      const s = await this.get(p, id);
+      const now = this.deps.clock.now();
+      const planned = plan(s, now);
+      if (!planned) return s;
+      const updated = await this.deps.schedules.update({
+        tenantId: s.tenantId,
+        scheduleId: id,
+        expected: { state: s.state, nextRunAt: s.nextRunAt },
+        change: planned.change,
+      });
+      if (updated) {
+        if (planned.withdraw) await withdrawRun(this.deps.messages, s.tenantId, s.latestRunId!, now, reason);
+        return updated;
+      }
+      if (attempt >= maxWriteAttempts) throw new ScheduleChangedError(id);
+    }
+  }
+
+  private async withdrawAhead(removed: Schedule[], reason: string): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const s of removed) if (hasRunAhead(s, now)) await withdrawRun(this.deps.messages, s.tenantId, s.latestRunId!, now, reason);
+  }
+}
