@@ -505,6 +505,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get usage counters
+         * @description Control key only. One row per key per UTC day between `from` and `to` (inclusive), plus totals over
+         *     the rows. `from` must not be after `to`, and the range is at most 366 days.
+         *
+         *     Counts admitted requests (those answered 429 are not counted), messages created (schedule runs included), attempts, and messages that reached `delivered` or `failed`, each against the key that made the request or created the message. Days with no use are omitted.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1322,6 +1345,18 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Day rows and their totals. */
+        Usage: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Usage"];
+            };
+        };
     };
     parameters: {
         /** @description The app's id. Another tenant's id, or an unknown one, answers 404. */
@@ -1949,6 +1984,30 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenData"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description First day (UTC), inclusive. Default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day (UTC), inclusive; not before `from`, at most 366 days after it. Default: today. */
+                to?: string;
+                /** @description Only this key's rows. */
+                keyId?: components["schemas"]["KeyId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Usage"];
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenControlOnly"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

@@ -67,6 +67,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/schedules/{scheduleId}/resume', fn: 'api/schedules/resume', access: Access.data, body: 'none', operationId: 'resumeSchedule' },
   { method: 'POST', path: '/v1/schedules/{scheduleId}/trigger', fn: 'api/schedules/trigger', access: Access.data, body: 'none', operationId: 'triggerSchedule' },
   { method: 'GET', path: '/v1/schedules/{scheduleId}/runs', fn: 'api/schedules/runs', access: Access.data, body: 'none', operationId: 'listScheduleRuns' },
+
+  { method: 'GET', path: '/v1/usage', fn: 'api/usage/get', access: Access.control, body: 'none', operationId: 'getUsage' },
 ];
 
 /** Routes with a path parameter, e.g. for the generated isolation suite. */

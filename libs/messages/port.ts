@@ -63,6 +63,8 @@ export interface MessageStore {
   complete(results: AttemptResult[], now: number): Promise<void>;
   /** Returns every `delivering` message to `scheduled`, due now (after a crash); returns how many. */
   recoverInFlight(now: number): Promise<number>;
+  /** How many messages created with this key are `scheduled` (plan pending limits). */
+  countPending(keyId: string): Promise<number>;
   /** Aborts every scheduled message of an app (app deletion); returns how many. */
   abortAllForApp(tenantId: string, appId: string, now: number): Promise<number>;
 }

@@ -18,6 +18,8 @@ export interface LocalConfig {
   allowPrivateTargets: boolean;
   /** @default 'NORMAL' (`PUNCTUAL_SQLITE_SYNCHRONOUS`): survives a process crash; FULL also survives power loss. */
   synchronous: 'NORMAL' | 'FULL';
+  /** JSON plan catalogue merged over the defaults (`PUNCTUAL_PLANS_FILE`). */
+  plansFile?: string;
   /** @default 512 (`PUNCTUAL_MAX_IN_FLIGHT`) deliveries in flight at once. */
   maxInFlight: number;
   /** @default 10000 (`PUNCTUAL_DRAIN_TIMEOUT_MS`) how long shutdown waits for in-flight deliveries. */
@@ -61,6 +63,7 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
     logLevel: logLevel as LogLevel,
     allowPrivateTargets: bool(env, 'PUNCTUAL_ALLOW_PRIVATE_TARGETS', true),
     synchronous,
+    ...(env.PUNCTUAL_PLANS_FILE ? { plansFile: resolve(env.PUNCTUAL_PLANS_FILE) } : {}),
     maxInFlight: int(env, 'PUNCTUAL_MAX_IN_FLIGHT', 512, 1, 10_000),
     drainTimeoutMs: int(env, 'PUNCTUAL_DRAIN_TIMEOUT_MS', 10_000, 0, 600_000),
   };

@@ -8,11 +8,14 @@ import { startGateway } from '../gateway/server';
 import { KeyService } from '../keys/service';
 import { MessageService } from '../messages/service';
 import { ScheduleService } from '../schedules/service';
-import { defaultPlanName, defaultPlans, planRank } from '../plans/catalogue';
+import { defaultPlanName, isPlanAtMost, loadPlans } from '../plans/catalogue';
 import { createSqliteStores } from '../store/sqlite';
 import { databasePath } from '../store/sqlite/database';
 import { adminTokenAuth } from '../tenancy/operator';
 import { TenantService } from '../tenancy/service';
+import { PlanLimiter } from '../usage/limiter';
+import { Meter } from '../usage/meter';
+import { UsageService } from '../usage/service';
 import { resolveAdminToken } from './admin-token';
 import type { LocalConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -44,12 +47,23 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
-  const plans = defaultPlans;
+  const plans = loadPlans(config.plansFile);
   const planNames = () => Object.keys(plans);
 
+  const meter = new Meter(stores.usage, logger);
+  const limiter = new PlanLimiter({ plans, usage: stores.usage, messages: stores.messages, clock });
   const webhook = new WebhookClient({ allowPrivateTargets: config.allowPrivateTargets });
   const engine = new TimerEngine(
-    { messages: stores.messages, apps: stores.apps, deliver: (req) => webhook.deliver(req), clock, logger, vet: misfireVet(stores.schedules) },
+    { messages: stores.messages, apps: stores.apps, deliver: (req) => webhook.deliver(req),
+      clock,
+      logger,
+      vet: misfireVet(stores.schedules),
+      onAttempt: (m, r) => {
+        if (!m.keyId) return;
+        const final = r.status === 'scheduled' ? undefined : r.status;
+        meter.record({ type: 'attempt_finished', tenantId: m.tenantId, keyId: m.keyId, at: clock.now(), ...(final ? { final } : {}) });
+      },
+    },
     { maxInFlight: config.maxInFlight, drainTimeoutMs: config.drainTimeoutMs, ...overrides.engine },
   );
   const keys = new KeyService({
@@ -57,9 +71,18 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     apps: stores.apps,
     clock,
     planNames,
-    isPlanAtMost: (plan, than) => planRank(plans, plan) <= planRank(plans, than),
+    isPlanAtMost: (plan, than) => isPlanAtMost(plans, plan, than),
   });
-  const messages = new MessageService({ messages: stores.messages, apps: stores.apps, engine, clock });
+  const messages = new MessageService({
+    messages: stores.messages,
+    apps: stores.apps,
+    engine,
+    clock,
+    admit: (p, count) => limiter.admitMessages(p, count),
+    onCreated: (created) => {
+      for (const m of created) if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });
+    },
+  });
   const schedules = new ScheduleService({ schedules: stores.schedules, apps: stores.apps, messages: stores.messages, runs: messages, clock });
   const materializer = new Materializer({ schedules: stores.schedules, messages: stores.messages, runs: messages, clock, logger }, overrides.materializer);
   const services: Services = {
@@ -74,6 +97,7 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     keys,
     messages,
     schedules,
+    usage: new UsageService({ usage: stores.usage, keys: stores.keys, clock, beforeRead: () => meter.flush() }),
     operator: adminTokenAuth(admin.hash),
     logger,
     clock,
@@ -83,7 +107,12 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
   // Materialise first: after downtime the misfire rule settles missed runs before the engine delivers anything.
   await materializer.start();
   await engine.start();
-  const gateway = await startGateway(services, { port: config.port, host: config.host });
+  meter.start();
+  const gateway = await startGateway(services, { port: config.port, host: config.host }, async (key) => {
+    const headers = await limiter.admitRequest(key);
+    meter.record({ type: 'request', tenantId: key.tenantId, keyId: key.id, at: clock.now() });
+    return headers;
+  });
   logger.info('punctual started', { url: gateway.url, dataDir: config.dataDir, version });
 
   let closing: Promise<void> | undefined;
@@ -98,6 +127,7 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
         await materializer.close();
         await engine.close();
         await webhook.close();
+        await meter.close();
         stores.close();
         logger.info('punctual stopped');
       })()),

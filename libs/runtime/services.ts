@@ -5,6 +5,7 @@ import type { MessageService } from '../messages/service';
 import type { ScheduleService } from '../schedules/service';
 import type { OperatorAuth } from '../tenancy/operator';
 import type { TenantService } from '../tenancy/service';
+import type { UsageService } from '../usage/service';
 import type { Logger } from './logger';
 
 /** What handlers need, wired by a runtime's composition root. */
@@ -14,6 +15,7 @@ export interface Services {
   keys: KeyService;
   messages: MessageService;
   schedules: ScheduleService;
+  usage: UsageService;
   operator: OperatorAuth;
   logger: Logger;
   clock: Clock;

@@ -13,6 +13,7 @@ import type { KeyStore } from '../keys/port';
 import type { Schedule } from '../schedules/model';
 import type { ScheduleStore } from '../schedules/port';
 import type { TenantStore } from '../tenancy/port';
+import type { UsageStore } from '../usage/port';
 
 /** What a store adapter under test provides. */
 export interface StoreUnderTest {
@@ -21,6 +22,7 @@ export interface StoreUnderTest {
   keys: KeyStore;
   messages: MessageStore;
   schedules: ScheduleStore;
+  usage: UsageStore;
   close(): Promise<void> | void;
 }
 
@@ -296,6 +298,15 @@ export const describeStoreContract = (adapter: string, open: () => Promise<Store
         expect(await store.messages.get(A, m.id)).toMatchObject({ status: 'scheduled', dueAt: T0 + 50 });
       });
 
+      it('counts a key\'s scheduled messages', async () => {
+        const keyId = newId('key');
+        await store.messages.create([aMessage(A, appId, { keyId }), aMessage(A, appId, { keyId }), aMessage(A, appId)], T0);
+        const [m] = await store.messages.create([aMessage(A, appId, { keyId })], T0);
+        await store.messages.transition(A, m.message.id, ['scheduled'], { status: 'aborted' }, T0, 'abort');
+        expect(await store.messages.countPending(keyId)).toBe(2);
+        expect(await store.messages.countPending(newId('key'))).toBe(0);
+      });
+
       it('aborts every scheduled message of a deleted app', async () => {
         const keep = aMessage(A, newId('app'));
         const gone = [aMessage(A, appId), aMessage(A, appId)];
@@ -418,6 +429,29 @@ export const describeStoreContract = (adapter: string, open: () => Promise<Store
         expect(await store.schedules.deleteAllForApp(B, appId)).toEqual([]);
         expect((await store.schedules.deleteAllForApp(A, appId)).map((x) => x.id)).toEqual([sibling.id]);
         expect(await store.schedules.get(A, other.id)).toEqual(other);
+      });
+    });
+
+    describe('usage', () => {
+      const row = (keyId: string, date: string, n: number) => ({
+        tenantId: A,
+        keyId,
+        date,
+        requests: n,
+        messagesScheduled: 2 * n,
+        deliveries: n,
+        attempts: 3 * n,
+        failures: 0,
+      });
+
+      it('adds increments and queries by tenant, range and key', async () => {
+        await store.usage.increment([row('key_a', '2026-06-01', 1), row('key_b', '2026-06-01', 5)]);
+        await store.usage.increment([row('key_a', '2026-06-01', 2), row('key_a', '2026-06-03', 1), { ...row('key_c', '2026-06-01', 9), tenantId: B }]);
+        expect(await store.usage.query(A, '2026-06-01', '2026-06-02')).toEqual([row('key_a', '2026-06-01', 3), row('key_b', '2026-06-01', 5)]);
+        expect(await store.usage.query(A, '2026-06-01', '2026-06-30', 'key_a')).toEqual([row('key_a', '2026-06-01', 3), row('key_a', '2026-06-03', 1)]);
+        expect(await store.usage.query(A, '2026-06-01', '2026-06-30', 'key_c')).toEqual([]);
+        expect(await store.usage.requestsSince('key_a', '2026-06-02')).toBe(1);
+        expect(await store.usage.requestsSince('key_a', '2026-05-01')).toBe(4);
       });
     });
   });

@@ -4,10 +4,12 @@ import type { KeyStore } from '../keys/port';
 import type { MessageStore } from '../messages/port';
 import type { ScheduleStore } from '../schedules/port';
 import type { TenantStore } from '../tenancy/port';
+import type { UsageStore } from '../usage/port';
 import { SqliteAppStore, SqliteKeyStore, SqliteTenantStore } from './sqlite/accounts';
 import { openDatabase, type SqliteOptions } from './sqlite/database';
 import { SqliteMessageStore } from './sqlite/messages';
 import { SqliteScheduleStore } from './sqlite/schedules';
+import { SqliteUsageStore } from './sqlite/usage';
 
 /** Every store port, backed by one SQLite file. */
 export interface SqliteStores {
@@ -16,6 +18,7 @@ export interface SqliteStores {
   keys: KeyStore;
   messages: MessageStore;
   schedules: ScheduleStore;
+  usage: UsageStore;
   /** The underlying database, for runtime-level concerns (checkpoints, metadata). */
   db: Database.Database;
   close(): void;
@@ -31,6 +34,7 @@ export const createSqliteStores = (options: SqliteOptions): SqliteStores => {
     keys: new SqliteKeyStore(db),
     messages: new SqliteMessageStore(db),
     schedules: new SqliteScheduleStore(db),
+    usage: new SqliteUsageStore(db),
     close: () => {
       if (db.open) db.close();
     },

@@ -120,6 +120,7 @@ export class SqliteMessageStore implements MessageStore {
         delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
         failed_at = CASE WHEN ? = 'failed' THEN ? ELSE failed_at END,
         updated_at = ? WHERE id = ? AND status = 'delivering'`),
+      pending: db.prepare("SELECT COUNT(*) AS n FROM messages WHERE key_id = ? AND status = 'scheduled'"),
       recover: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE status = 'delivering'"),
       abortApp: db.prepare(
         "UPDATE messages SET status = 'aborted', due_at = NULL, aborted_at = ?, updated_at = ? WHERE tenant_id = ? AND app_id = ? AND status = 'scheduled'",
@@ -229,6 +230,10 @@ export class SqliteMessageStore implements MessageStore {
 
   async recoverInFlight(now: number): Promise<number> {
     return this.s.recover.run(now, now).changes;
+  }
+
+  async countPending(keyId: string): Promise<number> {
+    return (this.s.pending.get(keyId) as { n: number }).n;
   }
 
   async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {

@@ -1,0 +1,26 @@
+/** Per key, per UTC day counters. */
+export interface UsageCounters {
+  requests: number;
+  messagesScheduled: number;
+  deliveries: number;
+  attempts: number;
+  failures: number;
+}
+
+/** One row of usage: a key's counters on one day. */
+export interface UsageRow extends UsageCounters {
+  tenantId: string;
+  keyId: string;
+  /** `YYYY-MM-DD` (UTC). */
+  date: string;
+}
+
+/** A change that metering counts. `keyId` is the key the request was made with, or that created the message. */
+export type UsageEvent =
+  | { type: 'request'; tenantId: string; keyId: string; at: number }
+  | { type: 'message_created'; tenantId: string; keyId: string; at: number }
+  | { type: 'attempt_finished'; tenantId: string; keyId: string; at: number; final?: 'delivered' | 'failed' };
+
+export const zeroCounters = (): UsageCounters => ({ requests: 0, messagesScheduled: 0, deliveries: 0, attempts: 0, failures: 0 });
+
+export const counterNames = ['requests', 'messagesScheduled', 'deliveries', 'attempts', 'failures'] as const;

@@ -1,0 +1,166 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPunctualClient } from '../../e2e/client/client';
+import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { newTenant, startTarget, waitForStatus, type Target } from '../../e2e/support/target';
+
+describe('plans and metering (real server)', () => {
+  let receiver: Receiver;
+  let plansDir: string;
+  let plansFile: string;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    plansDir = mkdtempSync(join(tmpdir(), 'punctual-plans-'));
+    plansFile = join(plansDir, 'plans.json');
+    writeFileSync(
+      plansFile,
+      JSON.stringify({
+        tiny: { throttle: { rateLimit: 1, burstLimit: 3 } },
+        daily: { quota: { limit: 5, period: 'DAY' } },
+        pend: { maxPendingMessages: 2 },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await receiver.close();
+    rmSync(plansDir, { recursive: true, force: true });
+  });
+
+  describe('metering', () => {
+    let target: Target;
+    beforeAll(async () => (target = await startTarget()));
+    afterAll(async () => target.close());
+
+    it('counts exactly: 37 scheduled, 3 permanent failures, 2 successes on a retry', async () => {
+      const t = await newTenant(target, `${receiver.url}/metered`, { retryPolicy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
+      const reader = await t.control.POST('/v1/keys', { body: { scope: 'control', name: 'reader' } });
+      const seen = new Map<string, number>();
+      receiver.respond('/metered', (r) => {
+        const kind = (JSON.parse(r.body) as { kind: string }).kind;
+        const id = String(r.headers['webhook-id']);
+        const n = (seen.get(id) ?? 0) + 1;
+        seen.set(id, n);
+        if (kind === 'fail') return { status: 400 };
+        if (kind === 'retry' && n === 1) return { status: 500 };
+        return { status: 200 };
+      });
+      const items = Array.from({ length: 37 }, (_, i) => ({ appId: t.app.id, payload: { kind: i < 3 ? 'fail' : i < 5 ? 'retry' : 'ok' } }));
+      const batch = await t.control.POST('/v1/messages/batch', { body: { items } });
+      expect(batch.data!.items.every((i) => i.status === 201)).toBe(true);
+
+      const readerClient = createPunctualClient({ baseUrl: target.baseUrl, apiKey: reader.data!.key });
+      for (const item of batch.data!.items) {
+        const m = item.message!;
+        await waitForStatus(readerClient, m.id, (m.payload as { kind: string }).kind === 'fail' ? 'failed' : 'delivered');
+      }
+      const usage = await readerClient.GET('/v1/usage', { params: { query: { keyId: t.tenant.controlKey.id } } });
+      expect(usage.response.status).toBe(200);
+      // The control key made 3 calls: create the reader key, create the app (in newTenant), the batch.
+      expect(usage.data!.totals).toEqual({ requests: 3, messagesScheduled: 37, deliveries: 34, attempts: 39, failures: 3 });
+      expect(usage.data!.items).toHaveLength(1);
+      expect(usage.data!.items[0]).toMatchObject({ keyId: t.tenant.controlKey.id, date: new Date().toISOString().slice(0, 10) });
+      const all = await readerClient.GET('/v1/usage', {});
+      expect(all.data!.totals.messagesScheduled).toBe(37);
+      expect(all.data!.totals.requests).toBeGreaterThan(3);
+    });
+
+    it('refuses bad ranges and data keys', async () => {
+      const t = await newTenant(target, `${receiver.url}/u`);
+      const bad = await t.control.GET('/v1/usage', { params: { query: { from: '2026-02-01', to: '2026-01-01' } } });
+      expect(bad.response.status).toBe(400);
+      expect(bad.error!.message).toMatch(/after/);
+      const long = await t.control.GET('/v1/usage', { params: { query: { from: '2025-01-01', to: '2026-06-01' } } });
+      expect(long.response.status).toBe(400);
+      const notADate = await t.control.GET('/v1/usage', { params: { query: { from: '2026-02-30' } } });
+      expect(notADate.response.status).toBe(400);
+      const data = await t.control.POST('/v1/keys', { body: { scope: 'data', appId: t.app.id } });
+      const dataClient = createPunctualClient({ baseUrl: target.baseUrl, apiKey: data.data!.key });
+      const forbidden = await dataClient.GET('/v1/usage', {});
+      expect(forbidden.response.status).toBe(403);
+      expect(forbidden.error).toMatchObject({ error: 'forbidden_scope' });
+    });
+  });
+
+  describe('plan enforcement', () => {
+    let dataDir: string;
+    let target: Target;
+    const start = async () => (target = await startTarget({ PUNCTUAL_PLANS_FILE: plansFile, PUNCTUAL_DATA_DIR: dataDir }));
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'punctual-plan-data-'));
+      await start();
+    });
+    afterAll(async () => {
+      await target.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const tenantOn = async (plan: string) => {
+      const op = createPunctualClient({ baseUrl: target.baseUrl, adminToken: target.adminToken });
+      const t = await op.POST('/v1/tenants', { body: { name: plan, plan } });
+      expect(t.response.status).toBe(201);
+      return { key: t.data!.controlKey.key, client: createPunctualClient({ baseUrl: target.baseUrl, apiKey: t.data!.controlKey.key }) };
+    };
+
+    it('throttles with a token bucket: the burst, then 429 rate_limited with Retry-After', async () => {
+      const { client } = await tenantOn('tiny');
+      const statuses: number[] = [];
+      let last: Response | undefined;
+      for (let i = 0; i < 5; i++) {
+        const r = await client.GET('/v1/apps', {});
+        statuses.push(r.response.status);
+        last = r.response;
+        if (r.response.status === 429) expect(r.error).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('burst 3') });
+      }
+      expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    });
+
+    it('enforces the quota per UTC day, with RateLimit headers, and keeps counting after a restart', async () => {
+      const { key, client } = await tenantOn('daily');
+      for (let i = 0; i < 5; i++) {
+        const r = await client.GET('/v1/apps', {});
+        expect(r.response.status).toBe(200);
+        expect(r.response.headers.get('ratelimit-limit')).toBe('5');
+        expect(r.response.headers.get('ratelimit-remaining')).toBe(String(4 - i));
+        expect(Number(r.response.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+      }
+      const over = await client.GET('/v1/apps', {});
+      expect(over.response.status).toBe(429);
+      expect(over.error).toMatchObject({ error: 'quota_exceeded', details: expect.objectContaining({ kind: 'quota', limit: 5, period: 'DAY' }) });
+      const retryAfter = Number(over.response.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(86_400);
+
+      await target.close();
+      await start();
+      const again = createPunctualClient({ baseUrl: target.baseUrl, apiKey: key });
+      expect((await again.GET('/v1/apps', {})).response.status).toBe(429);
+    });
+
+    it('refuses messages past maxPendingMessages, naming that limit', async () => {
+      const { client } = await tenantOn('pend');
+      const app = await client.POST('/v1/apps', { body: { name: 'p', target: { type: 'http', url: `${receiver.url}/p` } } });
+      for (let i = 0; i < 2; i++) {
+        expect((await client.POST('/v1/messages', { body: { appId: app.data!.id, delaySeconds: 3_600, payload: i } })).response.status).toBe(201);
+      }
+      const third = await client.POST('/v1/messages', { body: { appId: app.data!.id, delaySeconds: 3_600, payload: 3 } });
+      expect(third.response.status).toBe(429);
+      expect(third.error).toMatchObject({ error: 'quota_exceeded', message: expect.stringContaining('maxPendingMessages') });
+    });
+
+    it('lets a key override its plan only downwards, and names the plans on an unknown one', async () => {
+      const { client } = await tenantOn('free');
+      const up = await client.POST('/v1/keys', { body: { scope: 'control', plan: 'pro' } });
+      expect(up.response.status).toBe(400);
+      expect(up.error!.message).toMatch(/downwards/);
+      const unknown = await client.POST('/v1/keys', { body: { scope: 'control', plan: 'gold' } });
+      expect(unknown.response.status).toBe(400);
+      expect(unknown.error!.message).toMatch(/free, pro, unlimited/);
+      const pro = await tenantOn('pro');
+      const down = await pro.client.POST('/v1/keys', { body: { scope: 'control', plan: 'free' } });
+      expect(down.response.status).toBe(201);
+      expect(down.data!.plan).toBe('free');
+    });
+  });
+});
