@@ -1,0 +1,112 @@
+import { routes, routesWithPathId, type Route } from '../libs/http/routes';
+import { startReceiver, type Receiver } from './support/receiver';
+import { newTenant, startTarget, type Target } from './support/target';
+
+/**
+ * Generated from the route table: every route with a path id is called with tenant A's ids by
+ * callers who must not reach them. A new route is covered without anyone remembering — and fails
+ * here until it has a sample body (when it takes one).
+ */
+const sampleBodies: Record<string, unknown> = {
+  updateApp: { name: 'renamed by an intruder' },
+  redriveMessage: {},
+  updateSchedule: { name: 'renamed by an intruder' },
+};
+
+describe('tenant isolation over every route with a path id', () => {
+  let target: Target;
+  let receiver: Receiver;
+  const ids: Record<string, string> = {};
+  const secretsOfA: string[] = [];
+  let A: Awaited<ReturnType<typeof newTenant>>;
+  let B: Awaited<ReturnType<typeof newTenant>>;
+  let bData: string;
+  let aOtherAppData: string;
+
+  beforeAll(async () => {
+    target = await startTarget();
+    receiver = await startReceiver();
+    A = await newTenant(target, `${receiver.url}/a`, { name: 'app-of-tenant-A-7f3c', target: { type: 'http', url: `${receiver.url}/a`, headers: { authorization: 'Bearer A-header-secret' } } });
+    B = await newTenant(target, `${receiver.url}/b`);
+    ids.appId = A.app.id;
+    ids.messageId = (await A.control.POST('/v1/messages', { body: { appId: A.app.id, delaySeconds: 3_600, payload: { marker: 'payload-of-A-91ab' } } })).data!.id;
+    const key = await A.control.POST('/v1/keys', { body: { scope: 'control', name: 'key-of-A-55d1' } });
+    ids.keyId = key.data!.id;
+    const schedule = await A.control.POST('/v1/schedules', {
+      body: { appId: A.app.id, name: 'schedule-of-A-c0de', expression: 'rate(1 day)', payload: { marker: 'schedule-payload-of-A' } },
+    });
+    expect(schedule.response.status).toBe(201);
+    ids.scheduleId = schedule.data!.id;
+    const other = await A.control.POST('/v1/apps', { body: { name: 'second app of A', target: { type: 'http', url: `${receiver.url}/a2` } } });
+    aOtherAppData = (await A.control.POST('/v1/keys', { body: { scope: 'data', appId: other.data!.id } })).data!.key;
+    bData = (await B.control.POST('/v1/keys', { body: { scope: 'data', appId: B.app.id } })).data!.key;
+    secretsOfA.push('app-of-tenant-A-7f3c', 'payload-of-A-91ab', 'key-of-A-55d1', 'schedule-of-A-c0de', 'schedule-payload-of-A', 'A-header-secret', A.app.signingSecret, A.controlKey, key.data!.key);
+  });
+  afterAll(async () => {
+    await target.close();
+    await receiver.close();
+  });
+
+  const call = async (route: Route, apiKey: string) => {
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      if (!ids[name]) throw new Error(`the isolation suite has no id of A for {${name}} (route ${route.method} ${route.path}): add one`);
+      return ids[name];
+    });
+    if (route.body === 'required' && !(route.operationId in sampleBodies)) throw new Error(`add a sample body for ${route.operationId} to the isolation suite`);
+    const body = route.body === 'none' ? undefined : JSON.stringify(sampleBodies[route.operationId] ?? {});
+    const res = await fetch(`${target.baseUrl}${path}`, {
+      method: route.method,
+      headers: { 'x-api-key': apiKey, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body,
+    });
+    return { status: res.status, text: await res.text() };
+  };
+
+  const expectNothingOfA = (route: Route, text: string) => {
+    for (const s of secretsOfA) expect({ route: `${route.method} ${route.path}`, leaked: text.includes(s) ? s : undefined }).toEqual({ route: `${route.method} ${route.path}`, leaked: undefined });
+    // Only the id the caller sent may be echoed back.
+    const sent = route.path.match(/\{(\w+)\}/g)!.map((p) => ids[p.slice(1, -1)]);
+    for (const id of Object.values(ids)) if (!sent.includes(id)) expect(text).not.toContain(id);
+  };
+
+  it('covers every route with a path id', () => {
+    expect(routesWithPathId().length).toBeGreaterThanOrEqual(15);
+    expect(routesWithPathId().every((r) => routes.includes(r))).toBe(true);
+  });
+
+  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))("%s: tenant B's control key gets 404", async (_, route) => {
+    const r = await call(route, B.controlKey);
+    expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: 404 });
+    expect(JSON.parse(r.text)).toMatchObject({ error: 'not_found' });
+    expectNothingOfA(route, r.text);
+  });
+
+  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))("%s: tenant B's data key gets 404 or 403 forbidden_scope", async (_, route) => {
+    const r = await call(route, bData);
+    const expected = route.access === 'control' ? 403 : 404;
+    expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: expected });
+    expect(JSON.parse(r.text)).toMatchObject({ error: expected === 403 ? 'forbidden_scope' : 'not_found' });
+    expectNothingOfA(route, r.text);
+  });
+
+  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))('%s: a data key of another app of A gets 403 forbidden_scope', async (_, route) => {
+    // Keys are not app resources: a data key may not touch them at all, which is also 403.
+    const r = await call(route, aOtherAppData);
+    expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: 403 });
+    expect(JSON.parse(r.text)).toMatchObject({ error: 'forbidden_scope' });
+    expectNothingOfA(route, r.text);
+  });
+
+  it("leaves A's resources untouched", async () => {
+    const app = await A.control.GET('/v1/apps/{appId}', { params: { path: { appId: ids.appId } } });
+    expect(app.data!.name).toBe('app-of-tenant-A-7f3c');
+    const msg = await A.control.GET('/v1/messages/{messageId}', { params: { path: { messageId: ids.messageId } } });
+    expect(msg.data!.status).toBe('scheduled');
+    const keys = await A.control.GET('/v1/keys', {});
+    expect(keys.data!.items.find((k) => k.id === ids.keyId)!.revokedAt).toBeUndefined();
+    const schedule = await A.control.GET('/v1/schedules/{scheduleId}', { params: { path: { scheduleId: ids.scheduleId } } });
+    expect(schedule.data).toMatchObject({ name: 'schedule-of-A-c0de', state: 'active' });
+    const runs = await A.control.GET('/v1/schedules/{scheduleId}/runs', { params: { path: { scheduleId: ids.scheduleId } } });
+    expect(runs.data!.items).toEqual([]);
+  });
+});
