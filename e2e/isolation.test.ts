@@ -33,7 +33,13 @@ describe('tenant isolation over every route with a path id', () => {
     const key = await A.control.POST('/v1/keys', { body: { scope: 'control', name: 'key-of-A-55d1' } });
     ids.keyId = key.data!.id;
     const schedule = await A.control.POST('/v1/schedules', {
-      body: { appId: A.app.id, name: 'schedule-of-A-c0de', expression: 'rate(1 day)', payload: { marker: 'schedule-payload-of-A' } },
+      body: {
+        appId: A.app.id,
+        name: 'schedule-of-A-c0de',
+        expression: 'rate(1 day)',
+        startAt: new Date(Date.now() + 86_400_000).toISOString(),
+        payload: { marker: 'schedule-payload-of-A' },
+      },
     });
     expect(schedule.response.status).toBe(201);
     ids.scheduleId = schedule.data!.id;

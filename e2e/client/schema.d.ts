@@ -806,8 +806,8 @@ export interface components {
             idempotencyKey?: string;
             /** @description Names of the message's extra request headers (values are not returned). */
             headerNames?: string[];
-            /** @description The message's own policy, when it was given one; otherwise the app's applies. */
-            retryPolicy?: components["schemas"]["RetryPolicy"];
+            /** @description The message's own override as given (merged over the app's policy at delivery); absent when it has none. */
+            retryPolicy?: components["schemas"]["RetryPolicyInput"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -869,8 +869,10 @@ export interface components {
          *     - `at(yyyy-mm-ddThh:mm:ss)`: once, at that local time, e.g. `at(2026-12-24T18:00:00)`. The
          *       schedule is `completed` after it.
          *     - `rate(N unit)` with unit `minute`, `minutes`, `hour`, `hours`, `day`, `days` and N a positive
-         *       integer: every N units from `startAt` (or creation), e.g. `rate(1 minute)`, `rate(15 minutes)`,
-         *       `rate(2 hours)`, `rate(1 day)`.
+         *       integer: every N units of absolute time from `startAt`, or from creation when there is none
+         *       (as in EventBridge Scheduler, the first run is at that instant, so a schedule created without
+         *       `startAt` runs at once), e.g. `rate(1 minute)`, `rate(15 minutes)`, `rate(2 hours)`, `rate(1 day)`.
+         *       The shortest rate is `rate(1 minute)`.
          *     - `cron(minutes hours day-of-month month day-of-week year)`: six fields with `*` (any), `,`
          *       (list), `-` (range), `/` (increment), `?` (no specific value: exactly one of day-of-month and
          *       day-of-week must be `?`), `L` (last day of the month, or last given weekday), `W` (nearest

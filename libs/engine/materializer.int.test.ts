@@ -1,11 +1,13 @@
 import { ManualClock } from '../domain/clock';
 import type { Principal } from '../keys/model';
 import type { Message } from '../messages/model';
+import { createLogger } from '../runtime/logger';
 import { scheduleView } from '../schedules/model';
 import type { RunSink } from '../schedules/runs';
 import type { ScheduleCreateInput } from '../schedules/schemas';
 import { controlKey, openHarness, tempDir, type Harness } from '../schedules/test-harness';
 import { misfireVet } from './materializer';
+import { TimerEngine } from './timer';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -114,6 +116,40 @@ describe('Materializer (SQLite, fake clock)', () => {
       expect(await vet(run, T0 + 63 * MIN)).toMatch(/misfireGraceSeconds \(120\)/);
       expect(await vet({ ...run, attemptCount: 1 }, T0 + 63 * MIN)).toBeUndefined(); // a retry is not a misfire
       expect(await vet(await h.schedules.trigger(p, s.id), T0 + 63 * MIN)).toBeUndefined();
+    });
+
+    it('the timer engine aborts a vetoed run with the reason instead of delivering it', async () => {
+      const s = await create({ misfireGraceSeconds: 60 });
+      await h.materializer.tick(); // the 12:00 run, never delivered: the service "stops" here
+      clock.set(T0 + 4 * MIN); // back 4 minutes later, before the materialiser catches up
+      const delivered: string[] = [];
+      const engine = new TimerEngine({
+        messages: h.stores.messages,
+        apps: h.stores.apps,
+        deliver: async (req) => (delivered.push(req.messageId), { kind: 'success', statusCode: 200, durationMs: 1 }),
+        clock,
+        logger: createLogger('silent'),
+        vet: misfireVet(h.stores.schedules),
+      });
+      await engine.start();
+      const [run] = await h.runs(p, s.id);
+      for (let i = 0; i < 200 && (await h.stores.messages.get(p.tenantId, run.id))?.status !== 'aborted'; i++) await new Promise((r) => setTimeout(r, 10));
+      await engine.close();
+      expect(await h.stores.messages.get(p.tenantId, run.id)).toMatchObject({ status: 'aborted', lastError: expect.stringMatching(/misfireGraceSeconds/) });
+      expect(delivered).toEqual([]);
+    });
+
+    it('the engine skips a run reached after a later occurrence of its schedule is already due', async () => {
+      const s = await create();
+      clock.set(T0 + 5 * MIN - 5_000);
+      await h.materializer.tick();
+      await h.materializer.tick();
+      const runs = await h.runs(p, s.id);
+      const ahead = runs.find((m) => m.sendAt === T0 + 5 * MIN)!;
+      const vet = misfireVet(h.stores.schedules);
+      // Back after 5 minutes: 12:10 is due and the materialiser has not caught up yet.
+      expect(await vet(ahead, T0 + 10 * MIN + 1_000)).toMatch(/superseded/);
+      expect(await vet(ahead, T0 + 5 * MIN + 1_000)).toBeUndefined();
     });
   });
 

@@ -2,7 +2,17 @@ import type { Clock } from '../domain/clock';
 import type { Message } from '../messages/model';
 import type { MessageStore } from '../messages/port';
 import type { Logger } from '../runtime/logger';
-import { isOccurrenceRun, planRun, runIdempotencyKey, runMisfired, runSuperseded, type RunPlan, type Schedule } from '../schedules/model';
+import {
+  isOccurrenceRun,
+  occurrenceMemo,
+  planRun,
+  runIdempotencyKey,
+  runMisfired,
+  runSkipReason,
+  runSuperseded,
+  type RunPlan,
+  type Schedule,
+} from '../schedules/model';
 import type { ScheduleChange, ScheduleStore, ScheduleUpdate } from '../schedules/port';
 import { buildRun, withdrawRun, type RunSink } from '../schedules/runs';
 
@@ -69,6 +79,7 @@ export class Materializer {
   private readonly o: MaterializerOptions;
   private timer?: NodeJS.Timeout;
   private running?: Promise<TickStats>;
+  private woken = false;
   private closed = false;
 
   constructor(private readonly deps: MaterializerDeps, options: Partial<MaterializerOptions> = {}) {
@@ -85,6 +96,19 @@ export class Materializer {
   tick(): Promise<TickStats> {
     this.running ??= this.run().finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /**
+   * Asks for a tick soon (a schedule was created or resumed and its first run may be within the
+   * horizon), so it does not wait for the interval; calls in one turn of the event loop share one tick.
+   */
+  wake(): void {
+    if (this.woken || this.closed) return;
+    this.woken = true;
+    setImmediate(() => {
+      this.woken = false;
+      void this.safeTick();
+    });
   }
 
   /** Stops the timer and waits for a tick in progress. */
@@ -118,9 +142,10 @@ export class Materializer {
   }
 
   private async materialise(due: Schedule[], now: number, stats: TickStats): Promise<void> {
+    const memo = occurrenceMemo();
     const planned: Planned[] = due.map((s) => {
       try {
-        const plan = planRun(s, now);
+        const plan = planRun(s, now, memo);
         const run = plan.fire === undefined ? undefined : buildRun(s, plan.fire, now, { idempotencyKey: runIdempotencyKey(s, plan.fire) });
         return { s, plan, run };
       } catch (err) {
@@ -174,15 +199,14 @@ export class Materializer {
 }
 
 /**
- * The engine's last word on a claimed run: the first attempt of an occurrence that is later than
- * its schedule's grace (it was materialised before a stop and the service came back too late)
- * is not made. Other messages pass without a store read.
+ * The engine's last word on a claimed run, for runs materialised before a stop that the service
+ * reaches late: the misfire rule applies to them too (see `runSkipReason`). On-time messages,
+ * retries and triggered runs pass without a store read.
  */
 export const misfireVet =
   (schedules: ScheduleStore) =>
   async (m: Message, now: number): Promise<string | undefined> => {
     if (m.attemptCount > 0 || !isOccurrenceRun(m) || !runMisfired(m.sendAt, now, 0)) return undefined;
     const s = await schedules.get(m.tenantId, m.scheduleId!);
-    if (!s || !runMisfired(m.sendAt, now, s.misfireGraceSeconds)) return undefined;
-    return `skipped: ${Math.round((now - m.sendAt) / 1000)} s late, past the schedule's misfireGraceSeconds (${s.misfireGraceSeconds})`;
+    return s && runSkipReason(m.sendAt, s, now);
   };

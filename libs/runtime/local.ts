@@ -83,8 +83,16 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
       for (const m of created) if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });
     },
   });
-  const schedules = new ScheduleService({ schedules: stores.schedules, apps: stores.apps, messages: stores.messages, runs: messages, clock });
   const materializer = new Materializer({ schedules: stores.schedules, messages: stores.messages, runs: messages, clock, logger }, overrides.materializer);
+  const schedules = new ScheduleService({
+    schedules: stores.schedules,
+    apps: stores.apps,
+    messages: stores.messages,
+    runs: messages,
+    clock,
+    admit: (p, count) => limiter.admitMessages(p, count),
+    wake: () => materializer.wake(),
+  });
   const services: Services = {
     tenants: new TenantService({ tenants: stores.tenants, keys, clock, planNames, defaultPlan: defaultPlanName }),
     apps: new AppService({

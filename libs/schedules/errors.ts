@@ -1,5 +1,6 @@
 import { ConflictError, InvalidExpressionError, NotFoundError, ValidationError } from '../domain/errors';
 
+/** No such schedule for this tenant (another tenant's id answers the same). */
 export class ScheduleNotFoundError extends NotFoundError {
   constructor(readonly scheduleId: string) {
     super(`schedule ${scheduleId} not found`);

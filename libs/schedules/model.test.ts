@@ -7,6 +7,7 @@ import {
   planRun,
   runIdempotencyKey,
   runMisfired,
+  runSkipReason,
   runSuperseded,
   scheduleView,
   type Schedule,
@@ -145,6 +146,20 @@ describe('schedules model', () => {
     it('tolerates the engine slack on top of the grace', () => {
       expect(runMisfired(T0, T0 + 300_000 + 5_000, 300)).toBe(false);
       expect(runMisfired(T0, T0 + 300_000 + 5_001, 300)).toBe(true);
+    });
+  });
+
+  describe('runSkipReason', () => {
+    const s = schedule({ nextRunAt: T0 + 5 * MIN });
+    it('delivers a run that is on time or late within its grace', () => {
+      expect(runSkipReason(T0, s, T0 + 2 * MIN)).toBeUndefined();
+    });
+    it('skips a run past its grace', () => {
+      expect(runSkipReason(T0, { ...s, misfireGraceSeconds: 60 }, T0 + 2 * MIN)).toMatch(/misfireGraceSeconds \(60\)/);
+    });
+    it('skips a run whose schedule already has a later occurrence due', () => {
+      expect(runSkipReason(T0, s, T0 + 5 * MIN)).toMatch(/superseded/);
+      expect(runSkipReason(T0, { ...s, state: 'paused', nextRunAt: undefined }, T0 + 5 * MIN)).toBeUndefined();
     });
   });
 

@@ -67,19 +67,48 @@ export const defaultTimezone = 'UTC';
  */
 export const deliverySlackMs = 5_000;
 
-const parsed = (t: ScheduleTiming): ParsedExpression => parseExpression(t.expression);
+/**
+ * Results shared across many schedules planned at once: schedules often share an expression and
+ * timezone (every tenant's "09:00 on weekdays"), and a cron lookup costs far more than a map hit.
+ * Create one per batch; it grows with the distinct lookups of that batch only.
+ */
+export interface OccurrenceMemo {
+  parsed: Map<string, ParsedExpression>;
+  next: Map<string, number | undefined>;
+}
+
+/** A fresh memo for one batch of planning. */
+export const occurrenceMemo = (): OccurrenceMemo => ({ parsed: new Map(), next: new Map() });
+
+const parsedOf = (t: ScheduleTiming, memo?: OccurrenceMemo): ParsedExpression => {
+  let p = memo?.parsed.get(t.expression);
+  if (!p) {
+    p = parseExpression(t.expression);
+    memo?.parsed.set(t.expression, p);
+  }
+  return p;
+};
 
 /** The first occurrence at or after `fromMs` inside the schedule's [startAt, endAt] window, or undefined. */
-export const occurrenceFrom = (t: ScheduleTiming, fromMs: number, expression: ParsedExpression = parsed(t)): number | undefined => {
-  const from = Math.max(fromMs, t.startAt ?? fromMs);
-  const next = nextOccurrence(expression, t.timezone, from - 1, { anchorMs: t.startAt ?? t.createdAt });
+export const occurrenceFrom = (t: ScheduleTiming, fromMs: number, memo?: OccurrenceMemo): number | undefined => {
+  const expression = parsedOf(t, memo);
+  const after = Math.max(fromMs, t.startAt ?? fromMs) - 1;
+  const anchorMs = t.startAt ?? t.createdAt;
+  // rate() is plain arithmetic on the schedule's own anchor: not worth a memo entry.
+  const key = memo && expression.kind !== 'rate' ? `${expression.expression}\u0000${t.timezone}\u0000${after}` : undefined;
+  let next: number | undefined;
+  if (key !== undefined && memo!.next.has(key)) next = memo!.next.get(key);
+  else {
+    next = nextOccurrence(expression, t.timezone, after, { anchorMs });
+    if (key !== undefined) memo!.next.set(key, next);
+  }
   return next !== undefined && (t.endAt === undefined || next <= t.endAt) ? next : undefined;
 };
 
 /** The latest occurrence in [fromMs, toMs], or undefined (at most a day of minutes is walked). */
-export const latestOccurrence = (t: ScheduleTiming, fromMs: number, toMs: number, expression: ParsedExpression = parsed(t)): number | undefined => {
+export const latestOccurrence = (t: ScheduleTiming, fromMs: number, toMs: number, memo?: OccurrenceMemo): number | undefined => {
   let latest: number | undefined;
-  for (let o = occurrenceFrom(t, fromMs, expression); o !== undefined && o <= toMs; o = occurrenceFrom(t, o + 1, expression)) latest = o;
+  for (let o = occurrenceFrom(t, fromMs, memo); o !== undefined && o <= toMs; o = occurrenceFrom(t, o + 1, memo)) latest = o;
   return latest;
 };
 
@@ -99,13 +128,16 @@ export interface RunPlan {
  * `misfireGraceSeconds` old; otherwise nothing runs. Either way the cursor moves past now, so
  * downtime never causes a storm of catch-up runs.
  */
-export const planRun = (s: ScheduleTiming & Pick<Schedule, 'nextRunAt' | 'misfireGraceSeconds'>, now: number): RunPlan => {
+export const planRun = (
+  s: ScheduleTiming & Pick<Schedule, 'nextRunAt' | 'misfireGraceSeconds'>,
+  now: number,
+  memo: OccurrenceMemo = occurrenceMemo(),
+): RunPlan => {
   const due = s.nextRunAt;
   if (due === undefined) throw new TypeError('planRun needs a schedule with nextRunAt');
-  const expression = parsed(s);
-  if (due >= now) return { fire: due, nextRunAt: occurrenceFrom(s, due + 1, expression), missed: false };
-  const fire = latestOccurrence(s, Math.max(due, now - s.misfireGraceSeconds * 1000), now, expression);
-  return { ...(fire !== undefined ? { fire } : {}), nextRunAt: occurrenceFrom(s, now + 1, expression), missed: true };
+  if (due >= now) return { fire: due, nextRunAt: occurrenceFrom(s, due + 1, memo), missed: false };
+  const fire = latestOccurrence(s, Math.max(due, now - s.misfireGraceSeconds * 1000), now, memo);
+  return { ...(fire !== undefined ? { fire } : {}), nextRunAt: occurrenceFrom(s, now + 1, memo), missed: true };
 };
 
 /**
@@ -118,6 +150,18 @@ export const runSuperseded = (runAt: number, plan: RunPlan, now: number, misfire
 /** Whether a run's first attempt, starting at `now`, is too late to be made at all. */
 export const runMisfired = (sendAt: number, now: number, misfireGraceSeconds: number): boolean =>
   now - sendAt > misfireGraceSeconds * 1000 + deliverySlackMs;
+
+/**
+ * Why the first attempt of an occurrence's run, about to start at `now`, must not be made:
+ * it is past its grace, or a later occurrence is already due (the materialiser runs only the
+ * latest missed one). Undefined means deliver. Only runs delayed by downtime or a backlog qualify.
+ */
+export const runSkipReason = (sendAt: number, s: Pick<Schedule, 'state' | 'nextRunAt' | 'misfireGraceSeconds'>, now: number): string | undefined => {
+  const late = `${Math.round((now - sendAt) / 1000)} s late`;
+  if (runMisfired(sendAt, now, s.misfireGraceSeconds)) return `skipped: ${late}, past the schedule's misfireGraceSeconds (${s.misfireGraceSeconds})`;
+  if (s.state === 'active' && s.nextRunAt !== undefined && s.nextRunAt <= now) return `skipped: ${late}, superseded by a later occurrence (misfire rule)`;
+  return undefined;
+};
 
 /** Whether the latest materialised run is still ahead of `now` (it can be withdrawn). */
 export const hasRunAhead = (s: Pick<Schedule, 'latestRunAt' | 'latestRunId'>, now: number): boolean =>

@@ -17,6 +17,7 @@ const fields = {
   misfireGraceSeconds: z.number().int().min(0).max(maxMisfireGraceSeconds),
 };
 
+/** Body of POST /v1/schedules. */
 export const scheduleCreateSchema = z.strictObject({
   appId: z.string().max(100).optional(),
   name: fields.name,
@@ -32,6 +33,7 @@ export const scheduleCreateSchema = z.strictObject({
 });
 export type ScheduleCreateInput = z.output<typeof scheduleCreateSchema>;
 
+/** Body of PATCH /v1/schedules/{scheduleId}: any subset of the fields, at least one. */
 export const scheduleUpdateSchema = z
   .strictObject({
     name: fields.name.optional(),
@@ -47,7 +49,9 @@ export const scheduleUpdateSchema = z
   .refine((u) => Object.keys(u).length > 0, 'give at least one field to change');
 export type ScheduleUpdateInput = z.output<typeof scheduleUpdateSchema>;
 
+/** Query of GET /v1/schedules. */
 export const scheduleListQuerySchema = pageQuerySchema.extend({ appId: z.string().max(100).optional() });
 export type ScheduleListQuery = z.output<typeof scheduleListQuerySchema>;
 
+/** Query of GET /v1/schedules/{scheduleId}/runs. */
 export const scheduleRunsQuerySchema = pageQuerySchema;

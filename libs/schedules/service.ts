@@ -30,6 +30,10 @@ export interface ScheduleServiceDeps {
   /** Stores triggered runs (and meters and enqueues them). */
   runs: RunSink;
   clock: Clock;
+  /** Called after a change that may bring an occurrence within the materialiser's horizon (create, resume, timing change). */
+  wake?: () => void;
+  /** Admission control of a triggered run, as for any message a client creates (plan limits); throws to refuse. */
+  admit?: (p: Principal, count: number) => Promise<void>;
 }
 
 /** How often a client change is retried when the materialiser moved the schedule underneath it. */
@@ -79,6 +83,7 @@ export class ScheduleService {
       updatedAt: now,
     };
     await this.deps.schedules.create(schedule);
+    if (enabled) this.deps.wake?.();
     return schedule;
   }
 
@@ -171,6 +176,7 @@ export class ScheduleService {
   /** Creates a run due now, outside the regular occurrences (`nextRunAt` is unchanged). */
   async trigger(p: Principal, id: string): Promise<Message> {
     const s = await this.get(p, id);
+    await this.deps.admit?.(p, 1);
     const now = this.deps.clock.now();
     const [result] = await this.deps.runs.store([buildRun(s, now, now, { keyId: p.keyId })]);
     await this.deps.schedules.update({ tenantId: s.tenantId, scheduleId: id, expected: undefined, change: { runs: 1 } });
@@ -211,6 +217,7 @@ export class ScheduleService {
       });
       if (updated) {
         if (planned.withdraw) await withdrawRun(this.deps.messages, s.tenantId, s.latestRunId!, now, reason);
+        if (updated.state === 'active' && updated.nextRunAt !== s.nextRunAt) this.deps.wake?.();
         return updated;
       }
       if (attempt >= maxWriteAttempts) throw new ScheduleChangedError(id);

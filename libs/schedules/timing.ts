@@ -30,7 +30,7 @@ export const checkTiming = (t: ScheduleTiming, now: number): CheckedTiming => {
     }
   }
   const timing: ScheduleTiming = { ...t, expression: parsed.expression };
-  return { ...timing, first: occurrenceFrom(timing, now, parsed) };
+  return { ...timing, first: occurrenceFrom(timing, now) };
 };
 
 /** The 400 for a new schedule that would never run, naming the field that rules every occurrence out. */

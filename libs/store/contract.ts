@@ -10,9 +10,9 @@ import { MessageNotFoundError, MessageStateConflictError } from '../messages/err
 import { idempotencyWindowMs, type Message } from '../messages/model';
 import type { MessageStore } from '../messages/port';
 import type { KeyStore } from '../keys/port';
-import type { Schedule } from '../schedules/model';
 import type { ScheduleStore } from '../schedules/port';
 import type { TenantStore } from '../tenancy/port';
+import { describeScheduleContract } from './schedules.contract';
 import type { UsageStore } from '../usage/port';
 
 /** What a store adapter under test provides. */
@@ -55,23 +55,6 @@ const aMessage = (tenantId: string, appId: string, over: Partial<Message> = {}):
   ...over,
 });
 
-const aSchedule = (tenantId: string, appId: string, over: Partial<Schedule> = {}): Schedule => ({
-  id: newId('sch'),
-  tenantId,
-  appId,
-  name: 'digest',
-  expression: 'cron(0 9 ? * MON-FRI *)',
-  timezone: 'Europe/Paris',
-  payload: '{"kind":"digest"}',
-  misfireGraceSeconds: 300,
-  state: 'active',
-  nextRunAt: T0 + 3_600_000,
-  runCount: 0,
-  revision: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  ...over,
-});
 
 /** Registers the contract suite for one adapter. `open` gives a fresh, empty store each time. */
 export const describeStoreContract = (adapter: string, open: () => Promise<StoreUnderTest>): void => {
@@ -318,119 +301,7 @@ export const describeStoreContract = (adapter: string, open: () => Promise<Store
       });
     });
 
-    describe('schedules', () => {
-      const appId = newId('app');
-      const ref = (s: Schedule) => ({ tenantId: s.tenantId, scheduleId: s.id });
-
-      it('round-trips a schedule with every optional field, hidden from other tenants', async () => {
-        const full = aSchedule(A, appId, {
-          keyId: newId('key'),
-          startAt: T0,
-          endAt: T0 + 86_400_000,
-          headers: { 'x-a': '1' },
-          retryPolicy: { maxAttempts: 3 },
-          latestRunAt: T0 - 1_000,
-          latestRunId: newId('msg'),
-          priorRunAt: T0 - 2_000,
-          runCount: 7,
-          revision: 2,
-        });
-        const bare = aSchedule(A, appId, { state: 'paused', nextRunAt: undefined });
-        await store.schedules.create(full);
-        await store.schedules.create(bare);
-        expect(await store.schedules.get(A, full.id)).toEqual(full);
-        expect(await store.schedules.get(A, bare.id)).toEqual(bare);
-        expect(await store.schedules.get(B, full.id)).toBeUndefined();
-      });
-
-      it('lists newest first, per app, with a cursor', async () => {
-        const other = newId('app');
-        const ids: string[] = [];
-        for (let i = 0; i < 4; i++) {
-          const s = aSchedule(A, appId, { id: newId('sch', new Date(T0 + i * 1000)) });
-          ids.push(s.id);
-          await store.schedules.create(s);
-        }
-        await store.schedules.create(aSchedule(A, other));
-        await store.schedules.create(aSchedule(B, appId));
-        const p1 = await store.schedules.list(A, { appId }, { limit: 3 });
-        expect(p1.items.map((s) => s.id)).toEqual([ids[3], ids[2], ids[1]]);
-        const p2 = await store.schedules.list(A, { appId }, { limit: 3, cursor: p1.nextCursor });
-        expect(p2.items.map((s) => s.id)).toEqual([ids[0]]);
-        expect(p2.nextCursor).toBeUndefined();
-        expect((await store.schedules.list(A, {}, { limit: 10 })).items).toHaveLength(5);
-      });
-
-      it('updates only while the stored state and cursor still match (compare-and-set)', async () => {
-        const s = aSchedule(A, appId);
-        await store.schedules.create(s);
-        const expected = { state: 'active' as const, nextRunAt: s.nextRunAt };
-        const advanced = await store.schedules.update({ ...ref(s), expected, change: { nextRunAt: T0 + 7_200_000, latestRunAt: s.nextRunAt, runs: 1 } });
-        expect(advanced).toMatchObject({ nextRunAt: T0 + 7_200_000, latestRunAt: s.nextRunAt, runCount: 1, updatedAt: T0 });
-        // The same expectation again is stale: the cursor moved.
-        expect(await store.schedules.update({ ...ref(s), expected, change: { nextRunAt: T0 } })).toBeUndefined();
-        expect(await store.schedules.update({ ...ref(s), expected: { state: 'paused', nextRunAt: T0 + 7_200_000 }, change: { name: 'x' } })).toBeUndefined();
-        expect(await store.schedules.update({ tenantId: B, scheduleId: s.id, expected: undefined, change: { name: 'x' } })).toBeUndefined();
-        expect((await store.schedules.get(A, s.id))?.nextRunAt).toBe(T0 + 7_200_000);
-      });
-
-      it('clears fields given as undefined, matches an absent cursor, and adds runs without a condition', async () => {
-        const s = aSchedule(A, appId, { headers: { 'x-a': '1' }, latestRunId: newId('msg') });
-        await store.schedules.create(s);
-        const paused = await store.schedules.update({
-          ...ref(s),
-          expected: { state: 'active', nextRunAt: s.nextRunAt },
-          change: { state: 'paused', nextRunAt: undefined, latestRunId: undefined, headers: undefined, revision: 1, updatedAt: T0 + 5 },
-        });
-        expect(paused).toEqual({ ...s, state: 'paused', nextRunAt: undefined, latestRunId: undefined, headers: undefined, revision: 1, updatedAt: T0 + 5 });
-        expect(paused?.nextRunAt).toBeUndefined();
-        const resumed = await store.schedules.update({ ...ref(s), expected: { state: 'paused', nextRunAt: undefined }, change: { state: 'active', nextRunAt: T0 + 9 } });
-        expect(resumed).toMatchObject({ state: 'active', nextRunAt: T0 + 9 });
-        await store.schedules.update({ ...ref(s), expected: undefined, change: { runs: 1 } });
-        await store.schedules.update({ ...ref(s), expected: undefined, change: { runs: 1 } });
-        expect((await store.schedules.get(A, s.id))?.runCount).toBe(2);
-      });
-
-      it('applies several updates independently and reports each', async () => {
-        const [a, b] = [aSchedule(A, appId), aSchedule(A, appId)];
-        await store.schedules.create(a);
-        await store.schedules.create(b);
-        const results = await store.schedules.updateMany([
-          { ...ref(a), expected: { state: 'active', nextRunAt: a.nextRunAt }, change: { nextRunAt: T0 + 1 } },
-          { ...ref(b), expected: { state: 'active', nextRunAt: T0 }, change: { nextRunAt: T0 + 2 } },
-        ]);
-        expect(results.map((r) => r?.nextRunAt)).toEqual([T0 + 1, undefined]);
-        expect((await store.schedules.get(A, b.id))?.nextRunAt).toBe(b.nextRunAt);
-        expect(await store.schedules.updateMany([])).toEqual([]);
-      });
-
-      it('finds due active schedules earliest first, across tenants, within the limit', async () => {
-        const soon = aSchedule(A, appId, { nextRunAt: T0 + 1_000 });
-        const sooner = aSchedule(B, appId, { nextRunAt: T0 + 500 });
-        const later = aSchedule(A, appId, { nextRunAt: T0 + 60_000 });
-        const paused = aSchedule(A, appId, { state: 'paused', nextRunAt: T0 });
-        const completed = aSchedule(A, appId, { state: 'completed', nextRunAt: undefined });
-        for (const s of [soon, sooner, later, paused, completed]) await store.schedules.create(s);
-        expect((await store.schedules.due(T0 + 1_000, 10)).map((s) => s.id)).toEqual([sooner.id, soon.id]);
-        expect((await store.schedules.due(T0 + 1_000, 1)).map((s) => s.id)).toEqual([sooner.id]);
-        await store.schedules.update({ ...ref(sooner), expected: undefined, change: { nextRunAt: T0 + 30_000 } });
-        expect((await store.schedules.due(T0 + 1_000, 10)).map((s) => s.id)).toEqual([soon.id]);
-      });
-
-      it('deletes within the tenant, returning what was removed; per app for app deletion', async () => {
-        const s = aSchedule(A, appId, { latestRunId: newId('msg') });
-        const other = aSchedule(A, newId('app'));
-        const sibling = aSchedule(A, appId);
-        for (const x of [s, other, sibling]) await store.schedules.create(x);
-        expect(await store.schedules.delete(B, s.id)).toBeUndefined();
-        expect(await store.schedules.delete(A, s.id)).toEqual(s);
-        expect(await store.schedules.delete(A, s.id)).toBeUndefined();
-        expect(await store.schedules.get(A, s.id)).toBeUndefined();
-        expect(await store.schedules.deleteAllForApp(B, appId)).toEqual([]);
-        expect((await store.schedules.deleteAllForApp(A, appId)).map((x) => x.id)).toEqual([sibling.id]);
-        expect(await store.schedules.get(A, other.id)).toEqual(other);
-      });
-    });
+    describe('schedules', () => describeScheduleContract(() => store.schedules, { A, B, T0 }));
 
     describe('usage', () => {
       const row = (keyId: string, date: string, n: number) => ({

@@ -1,0 +1,9 @@
+import { api } from '../../../../libs/http/api';
+import { toScheduleDto } from '../../../../libs/schedules/dto';
+import { scheduleListQuerySchema } from '../../../../libs/schedules/schemas';
+
+export const handler = api({ access: 'data', query: scheduleListQuerySchema }, async ({ query, principal, services }) => {
+  const page = await services.schedules.list(principal, query);
+  const now = services.clock.now();
+  return { status: 200, body: { items: page.items.map((s) => toScheduleDto(s, now)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+});
