@@ -1,0 +1,62 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AppStore } from '../apps/port';
+import type { KeyStore } from '../keys/port';
+import type { MessageStore } from '../messages/port';
+import type { ScheduleStore } from '../schedules/port';
+import type { TenantStore } from '../tenancy/port';
+import type { UsageStore } from '../usage/port';
+import { DynamoAppStore, DynamoKeyStore, DynamoTenantStore } from './dynamodb/accounts';
+import { DynamoMessageStore } from './dynamodb/messages';
+import { DynamoScheduleStore } from './dynamodb/schedules';
+import { Table } from './dynamodb/table';
+import { DynamoUsageStore } from './dynamodb/usage';
+
+/** Options of the DynamoDB stores. */
+export interface DynamoStoreOptions {
+  /** Document client (the composition root builds and owns it). */
+  client: DynamoDBDocumentClient;
+  /** The single table (created from `infra/table.ts`). */
+  tableName: string;
+  /**
+   * Partitions of the due index per item type; each takes ~1,000 writes/s. Readers query every
+   * shard, so the value must stay the same for the life of the table's data.
+   * @default 8
+   */
+  shards?: number;
+  /**
+   * Single-item writes in flight at once for a multi-item call (claim, complete, create, abort of an app).
+   * @default 16
+   */
+  concurrency?: number;
+  /** How long attempts are kept before the table's TTL deletes them; undefined keeps them (as SQLite does). */
+  attemptRetentionMs?: number;
+}
+
+/** Every store port, over one DynamoDB table. */
+export interface DynamoStores {
+  tenants: TenantStore;
+  apps: AppStore;
+  keys: KeyStore;
+  messages: MessageStore;
+  schedules: ScheduleStore;
+  usage: UsageStore;
+}
+
+const defaults = { shards: 8, concurrency: 16 } as const;
+
+/** Builds every store over the table. Nothing to close: the client belongs to the caller. */
+export const createDynamoStores = (options: DynamoStoreOptions): DynamoStores => {
+  const { client, tableName, attemptRetentionMs } = options;
+  const shards = options.shards ?? defaults.shards;
+  const concurrency = options.concurrency ?? defaults.concurrency;
+  if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
+  const table = new Table(client, tableName);
+  return {
+    tenants: new DynamoTenantStore(table),
+    apps: new DynamoAppStore(table),
+    keys: new DynamoKeyStore(table),
+    messages: new DynamoMessageStore(table, { shards, concurrency, attemptRetentionMs }),
+    schedules: new DynamoScheduleStore(table, { shards, concurrency }),
+    usage: new DynamoUsageStore(table, concurrency),
+  };
+};

@@ -1,0 +1,68 @@
+import type { Attempt, Message, MessageStatus } from '../../messages/model';
+import type { UpdateBuilder } from './expression';
+import { Attr, Collections, Keys, Shards } from './schema';
+import type { Item } from './table';
+
+/** What the message items need to know about the table. */
+export interface MessageTableOptions {
+  /** Partitions of the due index. */
+  shards: number;
+  /** How long attempts are kept (set as their TTL); undefined keeps them, as the SQLite store does. */
+  attemptRetentionMs?: number;
+}
+
+const messageFields = [
+  'id', 'tenantId', 'appId', 'scheduleId', 'keyId', 'status', 'sendAt', 'dueAt', 'payload', 'headers', 'retryPolicy',
+  'idempotencyKey', 'attemptCount', 'attemptBase', 'deliveredAt', 'failedAt', 'abortedAt', 'lastError', 'createdAt', 'updatedAt',
+] as const satisfies readonly (keyof Message)[];
+
+/** The message an item holds (index attributes dropped). */
+export const toMessage = (item: Item): Message => {
+  const m: Record<string, unknown> = {};
+  for (const f of messageFields) if (item[f] !== undefined) m[f] = item[f];
+  return m as unknown as Message;
+};
+
+/** The message as first stored: counters start at zero and only a scheduled message has a dueAt (as in SQLite). */
+export const asCreated = (m: Message): Message => {
+  const { deliveredAt: _d, failedAt: _f, abortedAt: _a, lastError: _l, dueAt, ...rest } = m;
+  return { ...rest, attemptCount: 0, attemptBase: 0, ...(m.status === 'scheduled' ? { dueAt: dueAt ?? m.sendAt } : {}) };
+};
+
+/** The item of a new message, with its collection keys and, while scheduled, its due and pending entries. */
+export const messageItem = (m: Message, o: MessageTableOptions): Item => ({
+  ...Keys.message(m.id),
+  ...m,
+  [Attr.gsi2pk]: Collections.tenantMessages(m.tenantId),
+  [Attr.gsi2sk]: m.id,
+  [Attr.gsi3pk]: Collections.appMessages(m.tenantId, m.appId),
+  [Attr.gsi3sk]: m.id,
+  ...(m.scheduleId !== undefined ? { [Attr.gsi4pk]: Collections.scheduleMessages(m.tenantId, m.scheduleId), [Attr.gsi4sk]: m.id } : {}),
+  ...(m.status === 'scheduled' ? { [Attr.dueShard]: Shards.message(m.id, o.shards), [Attr.pending]: m.id } : {}),
+});
+
+/**
+ * Keeps the sparse indexes in step with a status change: only a `scheduled` message has a due-index
+ * partition and a pending entry. The due index's range is `dueAt` itself, so it follows dueAt changes
+ * on its own, and a message without dueAt is in no due range, just as SQLite's partial index.
+ */
+export const trackStatus = (b: UpdateBuilder, id: string, status: MessageStatus, o: MessageTableOptions): UpdateBuilder =>
+  status === 'scheduled' ? b.set(Attr.dueShard, Shards.message(id, o.shards)).set(Attr.pending, id) : b.remove(Attr.dueShard, Attr.pending);
+
+/** The item of an attempt, in its message's partition. */
+export const attemptItem = (a: Attempt, o: MessageTableOptions): Item => ({
+  ...Keys.attempt(a.messageId, a.attempt),
+  ...a,
+  ...(o.attemptRetentionMs !== undefined ? { [Attr.ttl]: Math.ceil((a.startedAt + o.attemptRetentionMs) / 1000) } : {}),
+});
+
+const attemptFields = [
+  'messageId', 'tenantId', 'attempt', 'startedAt', 'durationMs', 'outcome', 'statusCode', 'error', 'responseBody',
+] as const satisfies readonly (keyof Attempt)[];
+
+/** The attempt an item holds. */
+export const toAttempt = (item: Item): Attempt => {
+  const a: Record<string, unknown> = {};
+  for (const f of attemptFields) if (item[f] !== undefined) a[f] = item[f];
+  return a as unknown as Attempt;
+};

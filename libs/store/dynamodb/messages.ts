@@ -1,0 +1,207 @@
+import type { Page, PageRequest } from '../../domain/page';
+import { MessageNotFoundError, MessageStateConflictError } from '../../messages/errors';
+import type { Attempt, Message, MessageStatus } from '../../messages/model';
+import type { AttemptResult, CreateResult, DueRef, MessageChange, MessageFilter, MessageStore } from '../../messages/port';
+import { UpdateBuilder } from './expression';
+import { createMessage } from './idempotency';
+import { attemptItem, toAttempt, toMessage, trackStatus, type MessageTableOptions } from './message-items';
+import { pageOf } from './paging';
+import { Attr, Collections, idOf, Index, Keys, Shards } from './schema';
+import { mapLimit, mapLimitKeyed, type Table } from './table';
+
+/** Options of the message store. */
+export interface DynamoMessageOptions extends MessageTableOptions {
+  /** Single-item writes in flight at once for one multi-item call. */
+  concurrency: number;
+}
+
+const changeFields = new Set<keyof MessageChange>(['status', 'sendAt', 'dueAt', 'attemptBase', 'abortedAt', 'failedAt', 'deliveredAt', 'lastError']);
+
+/**
+ * Messages in DynamoDB. Every state change is one conditional UpdateItem on the message item;
+ * multi-message calls are loops of those (see libs/store/dynamodb.md for why that is safe).
+ */
+export class DynamoMessageStore implements MessageStore {
+  constructor(
+    private readonly table: Table,
+    private readonly o: DynamoMessageOptions,
+  ) {}
+
+  async create(messages: Message[], now: number): Promise<CreateResult[]> {
+    // Messages sharing an idempotency key run one after another, so a batch deduplicates within itself.
+    const idemKey = (m: Message) => (m.idempotencyKey === undefined ? undefined : `${m.appId}\u0000${m.idempotencyKey}`);
+    return mapLimitKeyed(messages, this.o.concurrency, idemKey, (m) => createMessage(this.table, m, now, this.o));
+  }
+
+  async get(tenantId: string, messageId: string): Promise<Message | undefined> {
+    const item = await this.table.get(Keys.message(messageId));
+    return item && item.tenantId === tenantId ? toMessage(item) : undefined;
+  }
+
+  async list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>> {
+    // The most selective collection index names the partition; the other filters apply after reading.
+    const [index, pkAttr, pk, sk] = filter.scheduleId
+      ? [Index.bySchedule, Attr.gsi4pk, Collections.scheduleMessages(tenantId, filter.scheduleId), Attr.gsi4sk]
+      : filter.appId
+        ? [Index.byParent, Attr.gsi3pk, Collections.appMessages(tenantId, filter.appId), Attr.gsi3sk]
+        : [Index.byTenant, Attr.gsi2pk, Collections.tenantMessages(tenantId), Attr.gsi2sk];
+    const needsFilter = filter.status !== undefined || (filter.scheduleId !== undefined && filter.appId !== undefined);
+    return pageOf<Message>(
+      this.table,
+      {
+        query: (before) => ({
+          IndexName: index,
+          KeyConditionExpression: before ? `${pkAttr} = :pk AND ${sk} < :before` : `${pkAttr} = :pk`,
+          ExpressionAttributeValues: { ':pk': pk, ...(before ? { ':before': before } : {}) },
+        }),
+        idOf: (entry) => entry[sk] as string,
+        load: async (entries) => {
+          const items = await this.table.batchGet(entries.map((e) => Keys.message(e[sk] as string)));
+          const found = new Map(items.filter((i) => i.tenantId === tenantId).map((i) => [i.id as string, toMessage(i)]));
+          return entries.map((e) => found.get(e[sk] as string));
+        },
+        ...(needsFilter && {
+          accept: (m: Message) =>
+            (filter.status === undefined || m.status === filter.status) && (filter.appId === undefined || m.appId === filter.appId),
+        }),
+      },
+      page,
+    );
+  }
+
+  async transition(tenantId: string, messageId: string, from: MessageStatus[], change: MessageChange, now: number, action: string): Promise<Message> {
+    const b = new UpdateBuilder();
+    for (const [field, value] of Object.entries(change)) if (changeFields.has(field as keyof MessageChange)) b.set(field, value);
+    b.set('updatedAt', now);
+    if (change.status !== undefined) trackStatus(b, messageId, change.status, this.o);
+    b.when((u) => `attribute_exists(PK) AND ${u.name('tenantId')} = ${u.value(tenantId)}`);
+    b.when((u) => (from.length ? `${u.name('status')} IN (${from.map((s) => u.value(s)).join(', ')})` : 'attribute_not_exists(PK)'));
+    const item = await this.table.update(Keys.message(messageId), b);
+    if (item) return toMessage(item);
+    // The failed condition does not say which part failed: read the item to tell a missing message from a conflict.
+    const current = await this.get(tenantId, messageId);
+    if (!current) throw new MessageNotFoundError(messageId);
+    throw new MessageStateConflictError(messageId, current.status, action);
+  }
+
+  async attempts(tenantId: string, messageId: string): Promise<Attempt[]> {
+    const items = await this.table.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
+      ExpressionAttributeValues: { ':pk': Keys.message(messageId).PK, ':att': 'ATT#' },
+      ConsistentRead: true,
+    });
+    return items.filter((i) => i.tenantId === tenantId).map(toAttempt);
+  }
+
+  async due(after: number, until: number, limit: number): Promise<DueRef[]> {
+    // Times are integer milliseconds, so (after, until] is [after + 1, until] for BETWEEN.
+    const from = Math.floor(after) + 1;
+    if (from > until || limit <= 0) return [];
+    // Each shard's first `limit` entries hold every candidate of the overall first `limit`.
+    const perShard = await Promise.all(
+      Shards.allMessages(this.o.shards).map((shard) =>
+        this.table.query(
+          {
+            IndexName: Index.due,
+            KeyConditionExpression: '#shard = :shard AND #due BETWEEN :from AND :until',
+            ExpressionAttributeNames: { '#shard': Attr.dueShard, '#due': Attr.dueAt },
+            ExpressionAttributeValues: { ':shard': shard, ':from': from, ':until': until },
+          },
+          limit,
+        ),
+      ),
+    );
+    return perShard
+      .flat()
+      .map((e) => ({ id: idOf(e.PK as string), tenantId: e.tenantId as string, dueAt: e.dueAt as number }))
+      .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
+  }
+
+  async claim(refs: DueRef[], now: number): Promise<Message[]> {
+    const claimed = await mapLimit(refs, this.o.concurrency, async (ref) => {
+      const b = new UpdateBuilder()
+        .set('status', 'delivering')
+        .set('updatedAt', now)
+        .remove(Attr.dueAt)
+        .when((u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name(Attr.dueAt)} <= ${u.value(now)}`);
+      trackStatus(b, ref.id, 'delivering', this.o);
+      const item = await this.table.update(Keys.message(ref.id), b);
+      return item && toMessage(item);
+    });
+    return claimed.filter((m): m is Message => m !== undefined);
+  }
+
+  async complete(results: AttemptResult[], now: number): Promise<void> {
+    await mapLimit(results, this.o.concurrency, async (r) => {
+      // The attempt first: if the process stops before the message moves, recovery retries it and the
+      // attempt item of the same number is simply overwritten.
+      await this.table.put(attemptItem(r.attempt, this.o));
+      const key = Keys.message(r.attempt.messageId);
+      if (await this.table.update(key, this.finish(r, now, true))) return;
+      // attemptCount only grows (SQLite's MAX): if a later attempt was already counted, finish without it.
+      const current = await this.table.get(key);
+      if (current?.status === 'delivering') await this.table.update(key, this.finish(r, now, false));
+    });
+  }
+
+  private finish(r: AttemptResult, now: number, count: boolean): UpdateBuilder {
+    const id = r.attempt.messageId;
+    const b = new UpdateBuilder().set('status', r.status).set('lastError', r.lastError).set('updatedAt', now);
+    b.set(Attr.dueAt, r.status === 'scheduled' ? (r.dueAt ?? now) : undefined);
+    if (r.status === 'delivered') b.set('deliveredAt', now);
+    if (r.status === 'failed') b.set('failedAt', now);
+    if (count) b.set('attemptCount', r.attempt.attempt);
+    trackStatus(b, id, r.status, this.o);
+    return b.when(
+      (u) =>
+        `${u.name('status')} = ${u.value('delivering')}` +
+        (count ? ` AND (attribute_not_exists(${u.name('attemptCount')}) OR ${u.name('attemptCount')} <= ${u.value(r.attempt.attempt)})` : ''),
+    );
+  }
+
+  async recoverInFlight(now: number): Promise<number> {
+    // No index holds in-flight messages (claims would pay for it on every delivery): this start-up and
+    // maintenance path scans. The AWS engine relies on SQS redelivery instead.
+    const inFlight = await this.table.scan({
+      FilterExpression: 'SK = :msg AND #status = :delivering',
+      ProjectionExpression: 'PK',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':msg': 'MSG', ':delivering': 'delivering' },
+    });
+    const moved = await mapLimit(inFlight, this.o.concurrency, async (e) => {
+      const id = idOf(e.PK as string);
+      const b = new UpdateBuilder().set('status', 'scheduled').set(Attr.dueAt, now).set('updatedAt', now);
+      trackStatus(b, id, 'scheduled', this.o).when((u) => `${u.name('status')} = ${u.value('delivering')}`);
+      return (await this.table.update(Keys.message(id), b)) !== undefined;
+    });
+    return moved.filter(Boolean).length;
+  }
+
+  async countPending(keyId: string): Promise<number> {
+    return this.table.count({
+      IndexName: Index.pendingByKey,
+      KeyConditionExpression: '#key = :key',
+      ExpressionAttributeNames: { '#key': Attr.keyId },
+      ExpressionAttributeValues: { ':key': keyId },
+    });
+  }
+
+  async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {
+    const pending = await this.table.query({
+      IndexName: Index.pendingByApp,
+      KeyConditionExpression: '#app = :app',
+      ExpressionAttributeNames: { '#app': Attr.appId },
+      ExpressionAttributeValues: { ':app': appId },
+    });
+    const aborted = await mapLimit(pending, this.o.concurrency, async (e) => {
+      const id = idOf(e.PK as string);
+      const b = new UpdateBuilder().set('status', 'aborted').set('abortedAt', now).set('updatedAt', now).remove(Attr.dueAt);
+      trackStatus(b, id, 'aborted', this.o).when(
+        (u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)}`,
+      );
+      return (await this.table.update(Keys.message(id), b)) !== undefined;
+    });
+    return aborted.filter(Boolean).length;
+  }
+}

@@ -1,0 +1,170 @@
+import type { Page, PageRequest } from '../../domain/page';
+import type { Schedule } from '../../schedules/model';
+import type { ScheduleFilter, ScheduleStore, ScheduleUpdate } from '../../schedules/port';
+import { UpdateBuilder } from './expression';
+import { pageOf } from './paging';
+import { Attr, Collections, idOf, Index, Keys, Shards } from './schema';
+import { mapLimit, mapLimitKeyed, type Item, type Table } from './table';
+
+/** Options of the schedule store. */
+export interface DynamoScheduleOptions {
+  /** Partitions of the due index. */
+  shards: number;
+  /** Single-item writes in flight at once for one multi-item call. */
+  concurrency: number;
+}
+
+const scheduleFields = [
+  'id', 'tenantId', 'appId', 'keyId', 'name', 'expression', 'timezone', 'startAt', 'endAt', 'payload', 'headers', 'retryPolicy',
+  'misfireGraceSeconds', 'state', 'nextRunAt', 'latestRunAt', 'latestRunId', 'priorRunAt', 'runCount', 'revision', 'createdAt', 'updatedAt',
+] as const satisfies readonly (keyof Schedule)[];
+
+const settable = new Set<string>(scheduleFields.filter((f) => !['id', 'tenantId', 'appId', 'keyId', 'runCount', 'createdAt'].includes(f)));
+
+/** `nextRunAt` is stored as `dueAt`, the due index's range, which messages share. */
+const attrOf = (field: string): string => (field === 'nextRunAt' ? Attr.dueAt : field);
+
+const toSchedule = (item: Item): Schedule => {
+  const s: Record<string, unknown> = {};
+  for (const f of scheduleFields) if (item[attrOf(f)] !== undefined) s[f] = item[attrOf(f)];
+  return s as unknown as Schedule;
+};
+
+/**
+ * Schedules live in their tenant's partition. While `active` a schedule has a due-index partition,
+ * and its range is the stored cursor itself, so moving `nextRunAt` moves the entry with no extra work.
+ */
+export class DynamoScheduleStore implements ScheduleStore {
+  constructor(
+    private readonly table: Table,
+    private readonly o: DynamoScheduleOptions,
+  ) {}
+
+  async create(s: Schedule): Promise<void> {
+    const { nextRunAt, ...fields } = s;
+    const item = {
+      ...Keys.schedule(s.tenantId, s.id),
+      ...fields,
+      [Attr.dueAt]: nextRunAt,
+      [Attr.gsi3pk]: Collections.appSchedules(s.tenantId, s.appId),
+      [Attr.gsi3sk]: s.id,
+      ...(s.state === 'active' ? { [Attr.dueShard]: Shards.schedule(s.id, this.o.shards) } : {}),
+    };
+    await this.table.insert(item, `schedule ${s.id}`);
+  }
+
+  async get(tenantId: string, scheduleId: string): Promise<Schedule | undefined> {
+    const item = await this.table.get(Keys.schedule(tenantId, scheduleId));
+    return item && toSchedule(item);
+  }
+
+  async list(tenantId: string, filter: ScheduleFilter, page: PageRequest): Promise<Page<Schedule>> {
+    if (filter.appId === undefined) {
+      const { PK } = Keys.tenant(tenantId);
+      return pageOf<Schedule>(
+        this.table,
+        {
+          query: (before) => ({
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            ExpressionAttributeValues: { ':pk': PK, ':prefix': 'SCH#' },
+            ConsistentRead: true,
+            ...(before ? { ExclusiveStartKey: Keys.schedule(tenantId, before) } : {}),
+          }),
+          idOf: (item) => idOf(item.SK as string),
+          load: async (items) => items.map(toSchedule),
+        },
+        page,
+      );
+    }
+    const pk = Collections.appSchedules(tenantId, filter.appId);
+    return pageOf<Schedule>(
+      this.table,
+      {
+        query: (before) => ({
+          IndexName: Index.byParent,
+          KeyConditionExpression: before ? 'GSI3PK = :pk AND GSI3SK < :before' : 'GSI3PK = :pk',
+          ExpressionAttributeValues: { ':pk': pk, ...(before ? { ':before': before } : {}) },
+        }),
+        idOf: (entry) => entry.GSI3SK as string,
+        load: (entries) => this.load(entries),
+      },
+      page,
+    );
+  }
+
+  async update(update: ScheduleUpdate): Promise<Schedule | undefined> {
+    const { tenantId, scheduleId, expected, change } = update;
+    const b = new UpdateBuilder();
+    for (const [field, value] of Object.entries(change)) if (settable.has(field)) b.set(attrOf(field), value);
+    if (change.runs) b.add('runCount', change.runs);
+    if (change.state !== undefined) {
+      if (change.state === 'active') b.set(Attr.dueShard, Shards.schedule(scheduleId, this.o.shards));
+      else b.remove(Attr.dueShard);
+    }
+    const key = Keys.schedule(tenantId, scheduleId);
+    if (b.isEmpty) {
+      // Nothing to write: still answer whether the condition holds, as the SQLite store does.
+      const item = await this.table.get(key);
+      return item && (!expected || (item.state === expected.state && item[Attr.dueAt] === expected.nextRunAt)) ? toSchedule(item) : undefined;
+    }
+    b.when(() => 'attribute_exists(PK)');
+    if (expected) {
+      b.when((u) => `${u.name('state')} = ${u.value(expected.state)}`);
+      b.when((u) =>
+        expected.nextRunAt === undefined ? `attribute_not_exists(${u.name(Attr.dueAt)})` : `${u.name(Attr.dueAt)} = ${u.value(expected.nextRunAt)}`,
+      );
+    }
+    const item = await this.table.update(key, b);
+    return item && toSchedule(item);
+  }
+
+  async updateMany(updates: ScheduleUpdate[]): Promise<(Schedule | undefined)[]> {
+    // Each update stands alone (its own condition); two for the same schedule apply in order.
+    return mapLimitKeyed(updates, this.o.concurrency, (u) => u.scheduleId, (u) => this.update(u));
+  }
+
+  async delete(tenantId: string, scheduleId: string): Promise<Schedule | undefined> {
+    const item = await this.table.delete(Keys.schedule(tenantId, scheduleId));
+    return item && toSchedule(item);
+  }
+
+  async deleteAllForApp(tenantId: string, appId: string): Promise<Schedule[]> {
+    const entries = await this.table.query({
+      IndexName: Index.byParent,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': Collections.appSchedules(tenantId, appId) },
+    });
+    const deleted = await mapLimit(entries, this.o.concurrency, (e) => this.table.delete(Keys.schedule(tenantId, e.GSI3SK as string)));
+    return deleted.filter((i): i is Item => i !== undefined).map(toSchedule);
+  }
+
+  async due(until: number, limit: number): Promise<Schedule[]> {
+    if (limit <= 0) return [];
+    const perShard = await Promise.all(
+      Shards.allSchedules(this.o.shards).map((shard) =>
+        this.table.query(
+          {
+            IndexName: Index.due,
+            KeyConditionExpression: '#shard = :shard AND #due <= :until',
+            ExpressionAttributeNames: { '#shard': Attr.dueShard, '#due': Attr.dueAt },
+            ExpressionAttributeValues: { ':shard': shard, ':until': until },
+          },
+          limit,
+        ),
+      ),
+    );
+    const entries = perShard
+      .flat()
+      .sort((a, b) => (a.dueAt as number) - (b.dueAt as number) || ((a.SK as string) < (b.SK as string) ? -1 : 1))
+      .slice(0, limit);
+    // The index may lag the table on AWS: re-check what the strongly consistent read says.
+    const schedules = await this.load(entries);
+    return schedules.filter((s): s is Schedule => s?.state === 'active' && s.nextRunAt !== undefined && s.nextRunAt <= until);
+  }
+
+  /** Full schedules for index entries (KEYS_ONLY or INCLUDE tenantId), aligned with them. */
+  private async load(entries: Item[]): Promise<(Schedule | undefined)[]> {
+    const found = new Map((await this.table.batchGet(entries.map((e) => ({ PK: e.PK as string, SK: e.SK as string })))).map((i) => [i.SK as string, toSchedule(i)]));
+    return entries.map((e) => found.get(e.SK as string));
+  }
+}

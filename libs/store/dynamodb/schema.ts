@@ -1,0 +1,84 @@
+/**
+ * The single-table layout of the DynamoDB store: attribute and index names and the key builders.
+ * `libs/store/dynamodb.md` explains the design; `infra/table.ts` turns these names into the table.
+ */
+
+/** Attribute names that carry keys (the base table's and the indexes'). */
+export const Attr = {
+  pk: 'PK',
+  sk: 'SK',
+  /** Partition of the `due` index: set only while a message is `scheduled` or a schedule `active`. */
+  dueShard: 'dueShard',
+  /** Range of the `due` index: a message's `dueAt`, a schedule's `nextRunAt` (stored under this name). */
+  dueAt: 'dueAt',
+  gsi2pk: 'GSI2PK',
+  gsi2sk: 'GSI2SK',
+  gsi3pk: 'GSI3PK',
+  gsi3sk: 'GSI3SK',
+  gsi4pk: 'GSI4PK',
+  gsi4sk: 'GSI4SK',
+  /** Range of both `pending*` indexes: the message id, set only while the message is `scheduled`. */
+  pending: 'pending',
+  keyId: 'keyId',
+  appId: 'appId',
+  /** Epoch seconds the table's TTL deletes the item after (idempotency records, old attempts). */
+  ttl: 'ttl',
+} as const;
+
+/** Index names. */
+export const Index = {
+  /** Sharded timeline of what the engines must act on: scheduled messages by dueAt, active schedules by nextRunAt. */
+  due: 'due',
+  /** Per-tenant collections, newest first: messages, keys, usage rows. */
+  byTenant: 'byTenant',
+  /** Per-parent collections: messages and schedules of an app; a key by its hash. */
+  byParent: 'byParent',
+  /** Messages (runs) of a schedule. */
+  bySchedule: 'bySchedule',
+  /** Scheduled messages per creating key (plan pending limits). */
+  pendingByKey: 'pendingByKey',
+  /** Scheduled messages per app (abort on app deletion). */
+  pendingByApp: 'pendingByApp',
+} as const;
+
+/** Base-table keys and index key values, one builder per item type. */
+export const Keys = {
+  tenant: (tenantId: string) => ({ PK: `TEN#${tenantId}`, SK: 'TENANT' }),
+  app: (tenantId: string, appId: string) => ({ PK: `TEN#${tenantId}`, SK: `APP#${appId}` }),
+  schedule: (tenantId: string, scheduleId: string) => ({ PK: `TEN#${tenantId}`, SK: `SCH#${scheduleId}` }),
+  key: (keyId: string) => ({ PK: `KEY#${keyId}`, SK: 'KEY' }),
+  message: (messageId: string) => ({ PK: `MSG#${messageId}`, SK: 'MSG' }),
+  /** Zero-padded so attempts sort by number within the message's partition. */
+  attempt: (messageId: string, attempt: number) => ({ PK: `MSG#${messageId}`, SK: `ATT#${String(attempt).padStart(6, '0')}` }),
+  idempotency: (appId: string, key: string) => ({ PK: `IDEM#${appId}#${key}`, SK: 'IDEM' }),
+  usage: (keyId: string, date: string) => ({ PK: `USE#${keyId}`, SK: date }),
+} as const;
+
+/** Partition values of the collection indexes. Every one names the tenant, so a query never crosses tenants. */
+export const Collections = {
+  tenantMessages: (tenantId: string) => `T#${tenantId}#MSG`,
+  tenantKeys: (tenantId: string) => `T#${tenantId}#KEY`,
+  tenantUsage: (tenantId: string) => `T#${tenantId}#USE`,
+  appMessages: (tenantId: string, appId: string) => `T#${tenantId}#APP#${appId}#MSG`,
+  appSchedules: (tenantId: string, appId: string) => `T#${tenantId}#APP#${appId}#SCH`,
+  keyHash: (hash: string) => `HASH#${hash}`,
+  scheduleMessages: (tenantId: string, scheduleId: string) => `T#${tenantId}#SCH#${scheduleId}#MSG`,
+} as const;
+
+/** The id after a key prefix (`MSG#msg_…` → `msg_…`). */
+export const idOf = (key: string): string => key.slice(key.lastIndexOf('#') + 1);
+
+/** FNV-1a: a stable, well-spread hash of an id, so an item keeps its shard across writes. */
+const fnv1a = (s: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+};
+
+/** Due-index partitions: `DUE#MSG#<n>` / `DUE#SCH#<n>` with n = hash(id) mod shards. */
+export const Shards = {
+  message: (id: string, shards: number) => `DUE#MSG#${fnv1a(id) % shards}`,
+  schedule: (id: string, shards: number) => `DUE#SCH#${fnv1a(id) % shards}`,
+  allMessages: (shards: number) => Array.from({ length: shards }, (_, n) => `DUE#MSG#${n}`),
+  allSchedules: (shards: number) => Array.from({ length: shards }, (_, n) => `DUE#SCH#${n}`),
+} as const;
