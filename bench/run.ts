@@ -1,0 +1,124 @@
+/**
+ * punctual benchmarks: `npm run bench -- [workloads…] [options]`. Prints figures, asserts nothing.
+ *
+ *   npm run bench                      quick version of every workload (a few minutes)
+ *   npm run bench -- all               every workload at full size
+ *   npm run bench -- w1 --n 50000      W1 burst (single and batch enqueue runs)
+ *   npm run bench -- w1 --mode batch   only the batch run
+ *   npm run bench -- w2 --seconds 20   W2 steady at --rate msgs/s
+ *   npm run bench -- w3 --n 1000000    W3 open tasks
+ *   npm run bench -- w4 --seconds 30   W4 API mix at --rate req/s
+ *   npm run bench -- durability        enqueue rate, synchronous NORMAL vs FULL
+ *   --warmup N                         w1/w2: messages delivered before measuring (default 2000);
+ *                                      w4: seconds of discarded load first (default 3); 0 = measure cold
+ *   --cpu-prof                         profile the server; print its top self-time functions
+ *   --profile-phase enqueue            (w1) profile the enqueue phase instead of the delivery burst
+ *   --data-root DIR                    where temp data dirs go (default: os.tmpdir())
+ *   --max-minutes M                    hard stop for the whole run (default 30)
+ */
+import { tmpdir } from 'node:os';
+import { parseArgs } from 'node:util';
+import { cleanupAll } from './lib/cleanup';
+import { machineInfo } from './lib/machine';
+import { note } from './lib/report';
+import type { BenchContext } from './lib/stack';
+import { durability } from './workloads/durability';
+import { w1 } from './workloads/w1';
+import { w2 } from './workloads/w2';
+import { w3 } from './workloads/w3';
+import { w4 } from './workloads/w4';
+
+const { values: opt, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    n: { type: 'string' },
+    seconds: { type: 'string' },
+    rate: { type: 'string' },
+    mode: { type: 'string' },
+    concurrency: { type: 'string' },
+    'batch-size': { type: 'string' },
+    lead: { type: 'string' },
+    wait: { type: 'string' },
+    warmup: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    'profile-phase': { type: 'string' },
+    'data-root': { type: 'string' },
+    'max-minutes': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+const num = (v: string | undefined, fallback: number): number => {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a number: ${v}`);
+  return n;
+};
+
+const all = ['w1', 'w2', 'w3', 'w4', 'durability'] as const;
+type Workload = (typeof all)[number];
+
+const main = async (): Promise<void> => {
+  if (opt.help) {
+    process.stdout.write(require('node:fs').readFileSync(__filename, 'utf8').split('*/')[0]);
+    return;
+  }
+  // No workload named: the quick version of everything.
+  const quick = opt.quick || positionals.length === 0;
+  const picked = positionals.length === 0 || positionals.includes('all') ? [...all] : positionals;
+  for (const w of picked) if (!all.includes(w as Workload)) throw new Error(`unknown workload ${w}; pick from ${all.join(', ')}, all`);
+  const dataRoot = opt['data-root'] ?? tmpdir();
+  const ctx: BenchContext = { machine: machineInfo(dataRoot), dataRoot, cpuProf: opt['cpu-prof'], profilePhase: opt['profile-phase'] };
+  const q = <T>(full: T, small: T): T => (quick ? small : full);
+
+  for (const w of picked as Workload[]) {
+    note(`${w} (${quick ? 'quick' : 'full'})`);
+    if (w === 'w1') {
+      const modes = opt.mode ? [opt.mode as 'single' | 'batch'] : (['single', 'batch'] as const);
+      for (const mode of modes) {
+        await w1(ctx, {
+          n: num(opt.n, q(10_000, 5_000)),
+          mode,
+          concurrency: num(opt.concurrency, mode === 'single' ? 50 : 4),
+          batchSize: num(opt['batch-size'], 100),
+          leadMs: num(opt.lead, 0) * 1000,
+          waitMs: num(opt.wait, 60) * 1000,
+          warmup: num(opt.warmup, 2_000),
+        });
+      }
+    } else if (w === 'w2') {
+      await w2(ctx, { rate: num(opt.rate, 1_000), seconds: num(opt.seconds, q(60, 10)), waitMs: num(opt.wait, 30) * 1000, warmup: num(opt.warmup, 2_000) });
+    } else if (w === 'w3') {
+      await w3(ctx, { n: num(opt.n, q(100_000, 20_000)), concurrency: num(opt.concurrency, 4), probes: q(2_000, 500) });
+    } else if (w === 'w4') {
+      await w4(ctx, { rate: num(opt.rate, 2_000), seconds: num(opt.seconds, q(30, 10)), prefill: 2_000, warmupSeconds: num(opt.warmup, 3) });
+    } else {
+      await durability(ctx, { n: num(opt.n, q(10_000, 3_000)), concurrency: num(opt.concurrency, 50) });
+    }
+  }
+};
+
+const deadline = setTimeout(() => {
+  process.stderr.write('bench: --max-minutes reached; stopping\n');
+  void cleanupAll().finally(() => process.exit(1));
+}, num(opt['max-minutes'], 30) * 60_000);
+deadline.unref();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    process.stderr.write(`bench: ${sig}; cleaning up\n`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  async () => {
+    await cleanupAll();
+    clearTimeout(deadline);
+  },
+  async (err) => {
+    process.stderr.write(`bench: failed: ${(err as Error).stack ?? err}\n`);
+    await cleanupAll();
+    process.exit(1);
+  },
+);
