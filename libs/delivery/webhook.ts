@@ -33,8 +33,14 @@ export interface WebhookRequest {
 export interface WebhookClientOptions {
   /** Whether targets may be loopback/private/link-local addresses (development only). */
   allowPrivateTargets: boolean;
-  /** @default 64 pooled keep-alive connections per origin */
-  connectionsPerOrigin?: number;
+  /**
+   * Keep-alive connections per origin; `null` for no cap. The engine's dispatcher already bounds
+   * deliveries per app and in total, and a cap here would be shared by every app on one origin:
+   * one app whose receiver hangs would hold all of them, and other apps' requests would wait
+   * (and time out) in the pool's queue behind it.
+   * @default null
+   */
+  connectionsPerOrigin?: number | null;
   /** @default 65536 bytes of response body kept as the attempt's excerpt; the rest is discarded */
   maxResponseBytes?: number;
   /** @default 'punctual-webhooks/1' */
@@ -46,7 +52,7 @@ export interface WebhookClientOptions {
 }
 
 const defaults = {
-  connectionsPerOrigin: 64,
+  connectionsPerOrigin: null as number | null,
   maxResponseBytes: 65_536,
   userAgent: 'punctual-webhooks/1',
   now: (): number => Date.now(),

@@ -8,7 +8,9 @@ export interface DispatcherOptions {
 
 /**
  * Runs deliveries with a global bound and a per-app bound, serving apps round-robin so a
- * slow or saturated app cannot starve the others.
+ * slow or saturated app cannot starve the others. When the apps with work could together fill
+ * every global slot, each is held to an equal share of them: otherwise apps whose receivers hang
+ * keep every slot they take until their timeout, and the others wait that long for each one.
  */
 export class Dispatcher {
   private readonly queues = new Map<string, Message[]>();
@@ -25,9 +27,39 @@ export class Dispatcher {
     private readonly appLimit: (appId: string) => number,
     /** Delivers one message; must not throw. */
     private readonly run: (m: Message) => Promise<void>,
-    /** Called whenever a slot frees up. */
-    private readonly onSlotFree: () => void,
+    /** Called whenever a slot frees up, with the app that freed it. */
+    private readonly onSlotFree: (appId: string) => void,
   ) {}
+
+  /** Messages queued (not started) for one app. */
+  queuedFor(appId: string): number {
+    return this.queues.get(appId)?.length ?? 0;
+  }
+
+  /** Whether `appId` has messages queued. */
+  hasQueued(appId: string): boolean {
+    return this.queues.has(appId);
+  }
+
+  /** Apps with messages queued. */
+  get queuedApps(): number {
+    return this.queues.size;
+  }
+
+  /** Takes the queued (not started) messages beyond the first `keep` (at least 1) off each app's queue; returns them. */
+  trim(keep: number): Message[] {
+    const out: Message[] = [];
+    for (const q of this.queues.values()) if (q.length > Math.max(1, keep)) out.push(...q.splice(Math.max(1, keep)));
+    this.queued -= out.length;
+    return out;
+  }
+
+  /** An equal share of the global slots among the apps with work queued or in flight. */
+  private fairShare(): number {
+    let active = this.inFlightByApp.size;
+    for (const appId of this.queues.keys()) if (!this.inFlightByApp.has(appId)) active++;
+    return Math.max(1, Math.floor(this.options.maxInFlight / Math.max(1, active)));
+  }
 
   /** Messages queued or in flight. */
   get load(): number {
@@ -48,11 +80,12 @@ export class Dispatcher {
   /** Starts as many deliveries as the bounds allow. */
   pump(): void {
     let scanned = 0;
+    const share = this.fairShare();
     while (this.inFlight < this.options.maxInFlight && this.ready.length > 0 && scanned < this.ready.length) {
       const appId = this.ready.shift()!;
       const q = this.queues.get(appId)!;
       const busy = this.inFlightByApp.get(appId) ?? 0;
-      if (busy >= this.appLimit(appId)) {
+      if (busy >= Math.min(this.appLimit(appId), share)) {
         this.ready.push(appId);
         scanned++;
         continue;
@@ -94,6 +127,6 @@ export class Dispatcher {
       waiters.forEach((w) => w());
     }
     this.pump();
-    this.onSlotFree();
+    this.onSlotFree(appId);
   }
 }

@@ -25,6 +25,13 @@ export interface TimerEngineOptions {
   maxInFlight: number;
   /** Claimed messages waiting for a delivery slot, at most (backpressure on claiming). @default 5_000 */
   maxQueued: number;
+  /**
+   * Claimed messages waiting for a slot, at most, per app. Past it an app's due messages are
+   * parked in memory (still `scheduled` in the store) until its queue drains, so one app with a
+   * stuck receiver and a large backlog cannot use up `maxQueued` and hold every other app's due
+   * messages unclaimed. @default 1_000
+   */
+  maxQueuedPerApp: number;
   /** On close, how long in-flight deliveries may take to finish. @default 10_000 */
   drainTimeoutMs: number;
 }
@@ -35,6 +42,7 @@ export const timerEngineDefaults: TimerEngineOptions = {
   windowMax: 200_000,
   maxInFlight: 512,
   maxQueued: 5_000,
+  maxQueuedPerApp: 1_000,
   drainTimeoutMs: 10_000,
 };
 
@@ -54,6 +62,8 @@ interface Entry {
   id: string;
   tenantId: string;
   dueAt: number;
+  /** Known once the message has been claimed (or retried) by this engine. */
+  appId?: string;
 }
 
 /**
@@ -80,6 +90,8 @@ export class TimerEngine implements Engine {
   private flushScheduled = false;
   private flushing: Promise<void> = Promise.resolve();
   private readonly dispatcher: Dispatcher;
+  /** Due entries of apps whose queue is full, by app, earliest first; they stay in `window`. */
+  private readonly parked = new Map<string, Entry[]>();
 
   constructor(private readonly deps: TimerEngineDeps, options: Partial<TimerEngineOptions> = {}) {
     this.o = { ...timerEngineDefaults, ...options };
@@ -87,7 +99,7 @@ export class TimerEngine implements Engine {
       { maxInFlight: this.o.maxInFlight },
       (appId) => this.apps.get(appId)?.app?.maxConcurrency ?? 1,
       (m) => this.deliverOne(m),
-      () => this.onSlotFree(),
+      (appId) => this.onSlotFree(appId),
     );
   }
 
@@ -99,7 +111,7 @@ export class TimerEngine implements Engine {
     this.refillTimer = setInterval(() => void this.refill(), this.o.refillIntervalMs);
   }
 
-  async enqueue(refs: DueRef[]): Promise<void> {
+  async enqueue(refs: (DueRef & { appId?: string })[]): Promise<void> {
     if (this.closed) return;
     let earliest = Infinity;
     for (const ref of refs) {
@@ -133,16 +145,46 @@ export class TimerEngine implements Engine {
     return this.window.size;
   }
 
-  /** A freed delivery slot may let a due backlog through: fire now if anything is due. */
-  private onSlotFree(): void {
+  /** A freed delivery slot may let a due backlog through: unpark the app's entries when its queue has drained, fire if anything is due. */
+  private onSlotFree(appId: string): void {
+    const parked = this.parked.get(appId);
+    const queued = this.dispatcher.queuedFor(appId);
+    const cap = this.cap();
+    if (parked && queued <= cap / 2) {
+      const back = parked.splice(0, cap - queued);
+      if (!parked.length) this.parked.delete(appId);
+      for (const e of back) this.heap.push(e);
+    }
     const top = this.heap.peek();
     if (top && top.dueAt <= this.deps.clock.now()) this.arm(0);
   }
 
-  private add(ref: DueRef): void {
+  private add(ref: DueRef & { appId?: string }): void {
     if (this.window.get(ref.id) === ref.dueAt) return;
     this.window.set(ref.id, ref.dueAt);
-    this.heap.push({ id: ref.id, tenantId: ref.tenantId, dueAt: ref.dueAt });
+    this.heap.push({ id: ref.id, tenantId: ref.tenantId, dueAt: ref.dueAt, ...(ref.appId ? { appId: ref.appId } : {}) });
+  }
+
+  private park(e: Entry & { appId: string }): void {
+    this.window.set(e.id, e.dueAt);
+    const list = this.parked.get(e.appId);
+    if (list) list.push(e);
+    else this.parked.set(e.appId, [e]);
+  }
+
+  /**
+   * How many claimed messages one app may have waiting: `maxQueuedPerApp`, or less when many apps
+   * wait, so that apps with work (and one more, not yet seen) share `maxQueued` equally.
+   */
+  private cap(): number {
+    let apps = this.dispatcher.queuedApps;
+    for (const appId of this.parked.keys()) if (!this.dispatcher.hasQueued(appId)) apps++;
+    return Math.max(1, Math.min(this.o.maxQueuedPerApp, Math.floor(this.o.maxQueued / (apps + 1))));
+  }
+
+  /** Whether `appId`'s queue (plus `extra` about to join it) is full. */
+  private full(appId: string, extra = 0): boolean {
+    return this.dispatcher.queuedFor(appId) + extra >= this.cap();
   }
 
   private async refill(): Promise<void> {
@@ -185,20 +227,41 @@ export class TimerEngine implements Engine {
     this.ticking = true;
     try {
       const now = this.deps.clock.now();
-      const room = this.o.maxQueued - this.dispatcher.load + this.o.maxInFlight;
+      let room = this.o.maxQueued - this.dispatcher.load + this.o.maxInFlight;
+      if (room <= 0 && (this.heap.peek()?.dueAt ?? Infinity) <= now) {
+        // The claim budget is spent and due work waits, perhaps another app's: trim every queue to its share.
+        const trimmed = this.dispatcher.trim(this.cap());
+        for (const m of await this.release(trimmed, new Map(), now)) this.dispatcher.push(m);
+        room = this.o.maxQueued - this.dispatcher.load + this.o.maxInFlight;
+      }
       const batch: Entry[] = [];
+      const batched = new Map<string, number>();
       while (batch.length < room) {
         const top = this.heap.peek();
         if (!top || top.dueAt > now) break;
         this.heap.pop();
         if (this.window.get(top.id) !== top.dueAt) continue;
+        if (top.appId !== undefined) {
+          const n = batched.get(top.appId) ?? 0;
+          if (this.full(top.appId, n)) {
+            this.park(top as Entry & { appId: string });
+            continue;
+          }
+          batched.set(top.appId, n + 1);
+        }
         this.window.delete(top.id);
         batch.push(top);
       }
       if (batch.length) {
         const claimed = await this.vetClaimed(await this.deps.messages.claim(batch, now), now);
         await this.loadApps(claimed);
-        for (const m of claimed) this.dispatcher.push(m);
+        const dueAt = new Map(batch.map((e) => [e.id, e.dueAt]));
+        const over: Message[] = [];
+        for (const m of claimed) {
+          if (this.full(m.appId)) over.push(m);
+          else this.dispatcher.push(m);
+        }
+        for (const m of await this.release(over, dueAt, now)) this.dispatcher.push(m);
         this.dispatcher.pump();
       }
       const top = this.heap.peek();
@@ -209,6 +272,31 @@ export class TimerEngine implements Engine {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /**
+   * Hands claimed messages of full apps back to the store (`scheduled`, same dueAt) and parks
+   * them, so they cost no claim budget while they wait; returns those it could not release.
+   */
+  private async release(messages: Message[], dueAt: Map<string, number>, now: number): Promise<Message[]> {
+    if (!messages.length) return [];
+    const refs = messages.map((m) => ({ id: m.id, tenantId: m.tenantId, dueAt: dueAt.get(m.id) ?? now, appId: m.appId }));
+    const store = this.deps.messages;
+    const kept: Message[] = [];
+    try {
+      if (store.release) await store.release(refs, now); // one transaction: all or nothing
+      else {
+        for (const [i, r] of refs.entries()) {
+          await store.transition(r.tenantId, r.id, ['delivering'], { status: 'scheduled', dueAt: r.dueAt }, now, 'release').catch(() => kept.push(messages[i]));
+        }
+      }
+    } catch (err) {
+      // Still claimed: deliver them in turn rather than leave them stranded.
+      this.deps.logger.error('could not release messages of a saturated app; delivering them in turn', { err, count: refs.length });
+      return messages;
+    }
+    for (const r of refs) if (!kept.some((m) => m.id === r.id)) this.park(r);
+    return kept;
   }
 
   /** Aborts the claimed messages `vet` refuses, with its reason; returns the rest. */
@@ -289,7 +377,7 @@ export class TimerEngine implements Engine {
         this.deps.logger.error('could not record delivery outcomes', { err, count: batch.length });
         return;
       }
-      const retries: DueRef[] = [];
+      const retries: (DueRef & { appId: string })[] = [];
       for (const { m, r } of batch) {
         this.deps.logger.info('delivery attempt', {
           tenantId: m.tenantId,
@@ -303,7 +391,7 @@ export class TimerEngine implements Engine {
           error: r.attempt.error,
         });
         this.deps.onAttempt?.(m, r);
-        if (r.status === 'scheduled') retries.push({ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt! });
+        if (r.status === 'scheduled') retries.push({ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt!, appId: m.appId });
       }
       if (retries.length) await this.enqueue(retries);
     });

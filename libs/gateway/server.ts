@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { PayloadTooLargeError, ValidationError, type DomainError } from '../domain/errors';
+import { PayloadTooLargeError, RateLimitedError, ValidationError, type DomainError } from '../domain/errors';
 import type { ApiContext } from '../http/api';
 import { errorResult } from '../http/errors';
 import { routes as routeTable, type Route } from '../http/routes';
@@ -10,6 +11,7 @@ import { InvalidKeyError } from '../keys/errors';
 import type { ApiKey } from '../keys/model';
 import { maxPayloadBytes } from '../messages/model';
 import type { Services } from '../runtime/services';
+import { AbuseGuard, clientOf, type AbuseGuardOptions } from './abuse';
 import { docsResponse } from './docs';
 import { loadHandlers } from './handlers';
 import { createRouter } from './router';
@@ -21,7 +23,16 @@ export interface GatewayOptions {
   /** Largest request body accepted. @default 256 KiB */
   maxBodyBytes?: number;
   routes?: readonly Route[];
+  /** Longest a request (headers and body) may take to arrive; slower ones get 408. @default 30_000 */
+  requestTimeoutMs?: number;
+  /** Longest the request headers may take to arrive (slowloris). @default 10_000 */
+  headersTimeoutMs?: number;
+  /** Limits of the bad-credential guard (see `AbuseGuard`). */
+  abuse?: Partial<AbuseGuardOptions>;
 }
+
+/** @default timeouts of the local gateway */
+const timeoutDefaults = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 } as const;
 
 /** Plan enforcement hook: throws RateLimitedError/QuotaExceededError, or returns headers to add. */
 export type Admission = (key: ApiKey, route: Route) => Promise<Record<string, string> | undefined>;
@@ -42,7 +53,12 @@ const send = (res: ServerResponse, status: number, headers: Record<string, strin
 const sendResult = (res: ServerResponse, result: APIGatewayProxyResult, extra: Record<string, string>) =>
   send(res, result.statusCode, { ...(result.headers ?? {}), ...extra }, result.body ?? '');
 
-/** Reads the body up to `limit` bytes; rejects with PayloadTooLargeError past it. */
+/** The client went away (or timed out) before its request arrived: there is no one to answer. */
+class ClientGoneError extends Error {
+  override name = 'ClientGoneError';
+}
+
+/** Reads the body up to `limit` bytes; rejects with PayloadTooLargeError past it, ClientGoneError if the client leaves. */
 const readBody = (req: IncomingMessage, limit: number): Promise<string> =>
   new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
@@ -58,8 +74,23 @@ const readBody = (req: IncomingMessage, limit: number): Promise<string> =>
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('error', () => reject(new ClientGoneError('the client closed the connection before its request body arrived')));
+    req.on('close', () => {
+      if (!req.complete) reject(new ClientGoneError('the client closed the connection before its request body arrived'));
+    });
   });
+
+/** What a malformed, oversized or too slow request gets, written on the socket (there is no response object). */
+const clientErrorResponse = (code: string | undefined): string => {
+  const [status, error, message] =
+    code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'the request did not arrive in time']
+      : code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'the request headers are too large']
+        : [400, 'invalid_request', 'malformed HTTP request'];
+  const body = JSON.stringify({ error, message });
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+};
 
 /**
  * The embedded runtime's API Gateway: routes with the shared route table, authenticates
@@ -72,17 +103,34 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
   const handlers = loadHandlers(routes);
   const limit = options.maxBodyBytes ?? maxPayloadBytes;
   const logger = services.logger;
+  const guard = new AbuseGuard(options.abuse);
+
+  /** Refuses with 429 a credential that failed, when its client has failed too often; otherwise counts the failure. */
+  const badCredential = (client: string): void => {
+    const wait = guard.retryAfterSeconds(client);
+    if (wait > 0) throw new RateLimitedError('too many requests with invalid credentials from this address; try again later', wait);
+    if (guard.fail(client)) logger.warn('refusing invalid credentials from a client for a while', { client });
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    const client = clientOf(req.socket.remoteAddress);
+    let pathname = '(unparsed)';
     let key: ApiKey | undefined;
     let route: Route | undefined;
     let status = 500;
     const base = { 'x-request-id': requestId };
     try {
+      let url: URL;
+      try {
+        // An absolute-form target (`GET http://host/path`) is parsed too; a malformed one must not escape as a rejection.
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        throw new ValidationError('the request target is not a valid URL', [{ path: '(url)', issue: 'not a valid URL' }]);
+      }
+      pathname = url.pathname;
       const docs = method === 'GET' ? docsResponse(url.pathname) : undefined;
       if (docs) {
         status = docs.status;
@@ -101,8 +149,16 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
       if (route.access === 'control' || route.access === 'data') {
         const value = req.headers['x-api-key'];
         key = typeof value === 'string' && value.length > 0 && value.length <= 200 ? await services.keys.authenticate(value) : undefined;
-        if (!key) throw new InvalidKeyError();
+        if (!key) {
+          // A missing key is a mistake, not a guess: it gets the plain 401 that says what to send.
+          if (value !== undefined) badCredential(client);
+          throw new InvalidKeyError();
+        }
         extraHeaders = await admission?.(key, route);
+      } else if (route.access === 'operator' && guard.retryAfterSeconds(client) > 0) {
+        // A blocked client still gets in with the right admin token; only guesses are refused.
+        const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+        if (token && !(await services.operator.identify(token))) badCredential(client);
       }
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(match.params)) {
@@ -139,8 +195,13 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
       const context = { awsRequestId: requestId, functionName: route.fn, punctual: services } as unknown as ApiContext;
       const result = await handlers.get(route)!(event, context);
       status = result.statusCode;
+      if (route.access === 'operator' && status === 401 && req.headers.authorization !== undefined) guard.fail(client);
       sendResult(res, result, { ...base, ...(extraHeaders ?? {}) });
     } catch (err) {
+      if (err instanceof ClientGoneError || res.destroyed) {
+        status = 499; // nginx's "client closed request": nobody is left to answer
+        return;
+      }
       const result = errorResult(err as DomainError);
       status = result.statusCode;
       if (status >= 500) logger.error('unhandled gateway error', { err, requestId });
@@ -149,7 +210,7 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
       logger.info('request', {
         requestId,
         method,
-        route: route?.path ?? url.pathname.slice(0, 200),
+        route: route?.path ?? pathname.slice(0, 200),
         status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         tenantId: key?.tenantId,
@@ -158,10 +219,27 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  const requestTimeout = options.requestTimeoutMs ?? timeoutDefaults.requestTimeoutMs;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? timeoutDefaults.headersTimeoutMs, requestTimeout);
+  const server = createServer(
+    // Node checks these timeouts every `connectionsCheckingInterval` (30 s by default): check often enough to honour them.
+    { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(1_000, headersTimeout) },
+    (req, res) =>
+      void handle(req, res).catch((err: unknown) => {
+        // The last line of defence: one request must never take the process down.
+        logger.error('request handler failed', { err });
+        if (!res.headersSent) res.destroy();
+      }),
+  );
   server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  // Malformed requests, oversized headers and timeouts get the JSON error body too, not Node's bare status line.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (err.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
+      socket.end(clientErrorResponse(err.code));
+      setTimeout(() => socket.destroy(), 5_000).unref();
+    } else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

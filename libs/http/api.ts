@@ -9,6 +9,7 @@ import { InvalidKeyError } from '../keys/errors';
 import type { Principal } from '../keys/model';
 import type { Services } from '../runtime/services';
 import { errorResult } from './errors';
+import { maxJsonDepth, nestsDeeperThan } from './json-depth';
 import type { Access } from './routes';
 
 /** The Lambda context, plus the services when the embedded gateway invokes the handler in-process. */
@@ -73,6 +74,9 @@ const bodyGate = (optional: boolean): middy.MiddlewareObj<APIGatewayProxyEvent> 
     }
     const type = header(event, 'content-type');
     if (!type || !jsonType.test(type)) throw new UnsupportedMediaTypeError(`send the body as JSON with content-type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'})`);
+    if (nestsDeeperThan(event.body)) {
+      throw new ValidationError(`the JSON body nests arrays and objects deeper than ${maxJsonDepth} levels`, [{ path: '(body)', issue: `nested deeper than ${maxJsonDepth} levels` }]);
+    }
     event.headers = { ...event.headers, 'content-type': 'application/json' };
   },
 });

@@ -61,6 +61,12 @@ export interface MessageStore {
   claim(refs: DueRef[], now: number): Promise<Message[]>;
   /** Records attempts and moves each `delivering` message to its next state. */
   complete(results: AttemptResult[], now: number): Promise<void>;
+  /**
+   * Undoes `claim` for messages whose delivery has not started: each one still `delivering` goes
+   * back to `scheduled` at its `dueAt`, in one write where the adapter can; returns how many moved.
+   * Optional: without it the engine releases one message at a time with `transition`.
+   */
+  release?(refs: DueRef[], now: number): Promise<number>;
   /** Returns every `delivering` message to `scheduled`, due now (after a crash); returns how many. */
   recoverInFlight(now: number): Promise<number>;
   /** How many messages created with this key are `scheduled` (plan pending limits). */

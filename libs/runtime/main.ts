@@ -1,52 +1,49 @@
-import { ConfigError, loadLocalConfig } from './config';
-import { startLocal } from './local';
+import { ConfigError, loadLocalConfig, type LocalConfig } from './config';
+import { startLocal, type LocalRuntime } from './local';
 import { quickstart } from './quickstart';
+import { ExitCode, explainStartError } from './start-errors';
 
-/** `npm start`: the whole service in one process. */
+const fail = (message: string, exitCode: number, err?: unknown): never => {
+  process.stderr.write(`punctual: ${message}\n`);
+  // The stack is for developers; operators get the sentence above.
+  if (err instanceof Error && process.env.PUNCTUAL_LOG_LEVEL?.toLowerCase() === 'debug') process.stderr.write(`${err.stack}\n`);
+  process.exit(exitCode);
+};
+
+/** `npm start`: the whole service in one process. Exit codes: see `ExitCode`. */
 const main = async (): Promise<void> => {
-  let config;
+  let config: LocalConfig;
   try {
     config = loadLocalConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`punctual: configuration error: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    if (err instanceof ConfigError) return fail(`configuration error: ${err.message}`, ExitCode.config);
+    return fail(`could not start: ${explainStartError(err, { dataDir: '(unknown)', port: 0, host: '' }).message}`, ExitCode.unexpected, err);
   }
-  let runtime;
+  let runtime: LocalRuntime;
   try {
     runtime = await startLocal(config);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why =
-      e.code === 'EADDRINUSE'
-        ? `port ${config.port} is already in use; set PORT to another port`
-        : e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'SQLITE_READONLY' || e.code === 'SQLITE_CANTOPEN'
-          ? `cannot write to the data directory ${config.dataDir} (${e.code}); set PUNCTUAL_DATA_DIR to a writable directory`
-          : e.code === 'ENOSPC' || e.code === 'SQLITE_FULL'
-            ? `the disk holding ${config.dataDir} is full`
-            : undefined;
-    process.stderr.write(`punctual: could not start: ${why ?? e.message}\n`);
-    process.exit(why ? 3 : 1);
+    const why = explainStartError(err, config);
+    return fail(`could not start: ${why.message}`, why.exitCode, err);
   }
   process.stdout.write(quickstart(runtime.url, runtime.generatedAdminToken));
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal means "now": in-flight deliveries stay `delivering` and are retried at the next start.
+      process.stderr.write(`punctual: ${signal} again, exiting without waiting\n`);
+      process.exit(ExitCode.unexpected);
+    }
     stopping = true;
     process.stderr.write(`punctual: ${signal} received, finishing in-flight deliveries…\n`);
     runtime.close().then(
-      () => process.exit(0),
-      (err) => {
-        process.stderr.write(`punctual: error while stopping: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
+      () => process.exit(ExitCode.ok),
+      (err: unknown) => fail(`error while stopping: ${(err as Error).message}`, ExitCode.unexpected, err),
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 };
 
-void main();
+main().catch((err: unknown) => fail(`stopped by an unexpected error: ${(err as Error)?.message ?? String(err)}`, ExitCode.unexpected, err));

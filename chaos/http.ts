@@ -1,0 +1,36 @@
+/** A small JSON-over-fetch client for the chaos scenarios: throws on any non-2xx answer. */
+export interface JsonClient {
+  // Raw HTTP on purpose: these scenarios also run against a server the typed client does not describe.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  get(path: string): Promise<any>;
+  post(path: string, body?: unknown): Promise<any>;
+  patch(path: string, body: unknown): Promise<any>;
+  del(path: string): Promise<void>;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+  /** The status and parsed body, whatever the status. */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; headers: Headers }>;
+}
+
+export const jsonClient = (baseUrl: string, auth: Record<string, string> = {}): JsonClient => {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined, headers: res.headers };
+  };
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const r = await call(method, path, body);
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as never;
+  };
+  return {
+    get: (path) => ok('GET', path),
+    post: (path, body) => ok('POST', path, body ?? {}),
+    patch: (path, body) => ok('PATCH', path, body),
+    del: async (path) => void (await ok('DELETE', path)),
+    call,
+  };
+};

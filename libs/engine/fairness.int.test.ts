@@ -1,0 +1,139 @@
+import type { App } from '../apps/model';
+import type { DeliveryOutcome } from '../delivery/outcome';
+import type { WebhookRequest } from '../delivery/webhook';
+import { systemClock } from '../domain/clock';
+import { newId } from '../domain/ids';
+import { defaultRetryPolicy } from '../domain/retry';
+import type { Message } from '../messages/model';
+import { createLogger } from '../runtime/logger';
+import { createSqliteStores, type SqliteStores } from '../store/sqlite';
+import { Dispatcher } from './dispatcher';
+import { TimerEngine } from './timer';
+
+const anApp = (tenantId: string, maxConcurrency: number): App => ({
+  id: newId('app'),
+  tenantId,
+  name: 'a',
+  target: { type: 'http', url: 'https://example.com/hook' },
+  retryPolicy: defaultRetryPolicy,
+  maxConcurrency,
+  signingSecret: 'whsec_dGVzdHRlc3R0ZXN0dGVzdA==',
+  createdAt: 0,
+  updatedAt: 0,
+});
+
+const messagesFor = (app: App, count: number, dueAt: number): Message[] =>
+  Array.from({ length: count }, (_, i) => ({
+    id: newId('msg'),
+    tenantId: app.tenantId,
+    appId: app.id,
+    status: 'scheduled',
+    sendAt: dueAt,
+    dueAt,
+    payload: JSON.stringify({ i }),
+    attemptCount: 0,
+    attemptBase: 0,
+    createdAt: dueAt,
+    updatedAt: dueAt,
+  }));
+
+describe('TimerEngine fairness (SQLite in memory)', () => {
+  let stores: SqliteStores;
+  beforeEach(() => {
+    stores = createSqliteStores({ filename: ':memory:' });
+  });
+  afterEach(() => stores.close());
+
+  const until = async (what: () => Promise<boolean>, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await what())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const statuses = async (tenantId: string, ids: string[]) => Promise.all(ids.map(async (id) => (await stores.messages.get(tenantId, id))!.status));
+
+  it("claims a healthy app's messages while a stuck app's backlog exceeds the whole claim budget, then delivers that backlog once each", async () => {
+    const tenantId = newId('ten');
+    const stuck = anApp(tenantId, 4);
+    const healthy = anApp(tenantId, 4);
+    await stores.apps.create(stuck);
+    await stores.apps.create(healthy);
+    const now = Date.now();
+    const backlog = messagesFor(stuck, 200, now - 1_000);
+    await stores.messages.create(backlog, now);
+    const stuckIds = new Set(backlog.map((m) => m.id));
+
+    const calls = new Map<string, number>();
+    let unstick: () => void = () => undefined;
+    const stuckGate = new Promise<void>((r) => (unstick = r));
+    const ok: DeliveryOutcome = { kind: 'success', statusCode: 200, durationMs: 1 };
+    const deliver = async (req: WebhookRequest): Promise<DeliveryOutcome> => {
+      calls.set(req.messageId, (calls.get(req.messageId) ?? 0) + 1);
+      if (stuckIds.has(req.messageId)) await stuckGate;
+      return ok;
+    };
+    const engine = new TimerEngine(
+      { messages: stores.messages, apps: stores.apps, deliver, clock: systemClock, logger: createLogger('silent') },
+      { maxInFlight: 8, maxQueued: 20, maxQueuedPerApp: 10, refillIntervalMs: 50 },
+    );
+    await engine.start();
+    try {
+      await until(async () => calls.size >= 4); // the stuck app holds its four slots
+      const fresh = messagesFor(healthy, 30, Date.now());
+      await stores.messages.create(fresh, Date.now());
+      await engine.enqueue(fresh.map((m) => ({ id: m.id, tenantId, dueAt: m.dueAt! })));
+      await until(async () => (await statuses(tenantId, fresh.map((m) => m.id))).every((s) => s === 'delivered'));
+
+      // The backlog waits as `scheduled` (abortable), not claimed: at most its slots and its share of the queue are.
+      const waiting = await statuses(tenantId, backlog.map((m) => m.id));
+      expect(waiting.filter((s) => s === 'delivered')).toHaveLength(0);
+      expect(waiting.filter((s) => s === 'delivering').length).toBeLessThanOrEqual(4 + 10);
+      expect(waiting.filter((s) => s === 'scheduled').length).toBeGreaterThanOrEqual(200 - 14);
+
+      unstick();
+      await until(async () => (await statuses(tenantId, backlog.map((m) => m.id))).every((s) => s === 'delivered'));
+      expect([...calls.values()].every((n) => n === 1)).toBe(true);
+      expect(calls.size).toBe(230);
+    } finally {
+      unstick();
+      await engine.close();
+    }
+  });
+});
+
+describe('Dispatcher', () => {
+  const message = (appId: string, i: number) => ({ id: `${appId}-${i}`, appId }) as Message;
+
+  describe('pump', () => {
+    it('holds each app to an equal share of the global slots when together they could fill them', () => {
+      const running: string[] = [];
+      // Never finishing: every started delivery keeps its slot.
+      const hold = new Dispatcher({ maxInFlight: 8 }, () => 8, (m) => (running.push(m.appId), new Promise<void>(() => undefined)), () => undefined);
+      for (let i = 0; i < 20; i++) hold.push(message('sick', i));
+      for (let i = 0; i < 20; i++) hold.push(message('healthy', i));
+      hold.pump();
+      expect(running.filter((a) => a === 'sick')).toHaveLength(4);
+      expect(running.filter((a) => a === 'healthy')).toHaveLength(4);
+    });
+
+    it('lets a lone app use its own limit, up to every global slot', () => {
+      const running: string[] = [];
+      const d = new Dispatcher({ maxInFlight: 8 }, () => 6, (m) => (running.push(m.appId), new Promise<void>(() => undefined)), () => undefined);
+      for (let i = 0; i < 20; i++) d.push(message('only', i));
+      d.pump();
+      expect(running).toHaveLength(6);
+    });
+  });
+
+  describe('trim', () => {
+    it('takes queued messages beyond `keep` off each queue, keeping at least one', () => {
+      const d = new Dispatcher({ maxInFlight: 0 }, () => 1, async () => undefined, () => undefined);
+      for (let i = 0; i < 5; i++) d.push(message('a', i));
+      d.push(message('b', 0));
+      expect(d.trim(2).map((m) => m.id)).toEqual(['a-2', 'a-3', 'a-4']);
+      expect([d.queuedFor('a'), d.queuedFor('b'), d.load]).toEqual([2, 1, 3]);
+      expect(d.trim(0)).toHaveLength(1);
+    });
+  });
+});
