@@ -2,27 +2,16 @@
  * The store contract: one suite, run unchanged against every adapter
  * (SQLite here; DynamoDB on dynalite with the AWS runtime). Import it only from tests.
  */
-import type { AppStore } from '../apps/port';
+import type { Stores } from './port';
 import type { App } from '../apps/model';
 import { newId } from '../domain/ids';
 import { defaultRetryPolicy } from '../domain/retry';
 import { MessageNotFoundError, MessageStateConflictError } from '../messages/errors';
 import { idempotencyWindowMs, type Message } from '../messages/model';
-import type { MessageStore } from '../messages/port';
-import type { KeyStore } from '../keys/port';
-import type { ScheduleStore } from '../schedules/port';
-import type { TenantStore } from '../tenancy/port';
 import { describeScheduleContract } from './schedules.contract';
-import type { UsageStore } from '../usage/port';
 
 /** What a store adapter under test provides. */
-export interface StoreUnderTest {
-  tenants: TenantStore;
-  apps: AppStore;
-  keys: KeyStore;
-  messages: MessageStore;
-  schedules: ScheduleStore;
-  usage: UsageStore;
+export interface StoreUnderTest extends Stores {
   close(): Promise<void> | void;
 }
 

@@ -1,10 +1,5 @@
+import type { Stores } from './port';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AppStore } from '../apps/port';
-import type { KeyStore } from '../keys/port';
-import type { MessageStore } from '../messages/port';
-import type { ScheduleStore } from '../schedules/port';
-import type { TenantStore } from '../tenancy/port';
-import type { UsageStore } from '../usage/port';
 import { DynamoAppStore, DynamoKeyStore, DynamoTenantStore } from './dynamodb/accounts';
 import { DynamoMessageStore } from './dynamodb/messages';
 import { DynamoScheduleStore } from './dynamodb/schedules';
@@ -33,14 +28,7 @@ export interface DynamoStoreOptions {
 }
 
 /** Every store port, over one DynamoDB table. */
-export interface DynamoStores {
-  tenants: TenantStore;
-  apps: AppStore;
-  keys: KeyStore;
-  messages: MessageStore;
-  schedules: ScheduleStore;
-  usage: UsageStore;
-}
+export type DynamoStores = Stores;
 
 const defaults = { shards: 8, concurrency: 16 } as const;
 

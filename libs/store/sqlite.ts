@@ -1,10 +1,5 @@
+import type { Stores } from './port';
 import type Database from 'better-sqlite3';
-import type { AppStore } from '../apps/port';
-import type { KeyStore } from '../keys/port';
-import type { MessageStore } from '../messages/port';
-import type { ScheduleStore } from '../schedules/port';
-import type { TenantStore } from '../tenancy/port';
-import type { UsageStore } from '../usage/port';
 import { SqliteAppStore, SqliteKeyStore, SqliteTenantStore } from './sqlite/accounts';
 import { openDatabase, type SqliteOptions } from './sqlite/database';
 import { SqliteMessageStore } from './sqlite/messages';
@@ -12,13 +7,7 @@ import { SqliteScheduleStore } from './sqlite/schedules';
 import { SqliteUsageStore } from './sqlite/usage';
 
 /** Every store port, backed by one SQLite file. */
-export interface SqliteStores {
-  tenants: TenantStore;
-  apps: AppStore;
-  keys: KeyStore;
-  messages: MessageStore;
-  schedules: ScheduleStore;
-  usage: UsageStore;
+export interface SqliteStores extends Stores {
   /** The underlying database, for runtime-level concerns (checkpoints, metadata). */
   db: Database.Database;
   close(): void;
