@@ -12,6 +12,8 @@ import { jsonClient } from './http';
 
 export interface ShutdownReport {
   accepted: number;
+  /** Messages acknowledged when SIGTERM was sent (fewer than `accepted`: it landed while the burst was being created). */
+  acknowledgedAtStop: number;
   /** Accepted messages that never arrived. */
   lost: number;
   /** Messages answered 2xx (response fully sent) before the old process exited. */
@@ -100,6 +102,7 @@ export const runShutdown = async (options: {
     let stderr = '';
     old.process.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const stopStarted = Date.now();
+    const acknowledgedAtStop = ids.size;
     old.process.kill('SIGTERM');
     const exitCode = await old.exited;
     const exitedAt = Date.now();
@@ -137,6 +140,7 @@ export const runShutdown = async (options: {
     await stopping.exited;
     return {
       accepted: ids.size,
+      acknowledgedAtStop,
       lost: [...ids].filter((id) => !arrivals.has(id)).length,
       answeredBeforeStop: answered.size,
       answeredNotRecorded,

@@ -75,7 +75,7 @@ describe('gateway under hostile input (real server, raw sockets)', () => {
     for (const headers of cases) {
       const res = await rawRequest(fixture.port, { method: 'GET', target: '/v1/apps', headers: [['x-api-key', fixture.controlKey], ...headers] });
       expect(res.status === 400 || res.status === 431).toBe(true);
-      expect(JSON.parse(res.body)).toMatchObject({ error: expect.stringMatching(/^(invalid_request|headers_too_large)$/), message: expect.any(String) });
+      expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request', message: expect.any(String) });
     }
   });
 
@@ -110,7 +110,7 @@ describe('gateway under hostile input (real server, raw sockets)', () => {
     });
     afterAll(() => gateway.close());
 
-    it('answers a stalled upload with 408 request_timeout while serving other clients meanwhile', async () => {
+    it('answers a stalled upload with 408 while serving other clients meanwhile', async () => {
       const stalled = rawRequest(gateway.port, {
         method: 'POST',
         target: '/v1/messages',
@@ -121,7 +121,7 @@ describe('gateway under hostile input (real server, raw sockets)', () => {
       expect(others.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       const res = await stalled;
       expect(res.status).toBe(408);
-      expect(JSON.parse(res.body)).toMatchObject({ error: 'request_timeout', message: expect.any(String) });
+      expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request', message: expect.stringMatching(/did not arrive in time/) });
       expect(logs.filter((l) => /"level":"error"/.test(l))).toEqual([]);
     });
 
@@ -135,7 +135,7 @@ describe('gateway under hostile input (real server, raw sockets)', () => {
         s.on('error', () => resolve(out));
       });
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
-      expect(answer).toContain('"error":"request_timeout"');
+      expect(answer).toContain('"error":"invalid_request"');
     });
   });
 });

@@ -82,13 +82,14 @@ const readBody = (req: IncomingMessage, limit: number): Promise<string> =>
 
 /** What a malformed, oversized or too slow request gets, written on the socket (there is no response object). */
 const clientErrorResponse = (code: string | undefined): string => {
-  const [status, error, message] =
+  // The codes stay within the contract's ErrorCode list; the status and message tell the cases apart.
+  const [status, message] =
     code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'request_timeout', 'the request did not arrive in time']
+      ? [408, 'the request did not arrive in time; send it again']
       : code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'headers_too_large', 'the request headers are too large']
-        : [400, 'invalid_request', 'malformed HTTP request'];
-  const body = JSON.stringify({ error, message });
+        ? [431, 'the request headers are too large']
+        : [400, 'malformed HTTP request'];
+  const body = JSON.stringify({ error: 'invalid_request', message });
   return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 };
 
