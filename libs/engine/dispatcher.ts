@@ -36,11 +36,6 @@ export class Dispatcher {
     return this.queues.get(appId)?.length ?? 0;
   }
 
-  /** Whether `appId` has messages queued. */
-  hasQueued(appId: string): boolean {
-    return this.queues.has(appId);
-  }
-
   /** Apps with messages queued. */
   get queuedApps(): number {
     return this.queues.size;

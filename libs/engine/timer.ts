@@ -70,7 +70,9 @@ interface Entry {
  * The embedded engine: no timer per message. A bounded near-term window (a min-heap) is refilled
  * from the store's due index; one timer is armed for the earliest entry. Due entries are claimed
  * in one conditional write (so an abort that won stays aborted), delivered by a fair dispatcher,
- * and their outcomes are written back in group commits.
+ * and their outcomes are written back in group commits. An app whose claimed messages fill its
+ * share of the queue has its further due entries parked (still `scheduled`, not claimed) until its
+ * queue drains, so a stuck receiver with a large backlog cannot hold other apps' messages back.
  */
 export class TimerEngine implements Engine {
   private readonly o: TimerEngineOptions;
@@ -177,8 +179,8 @@ export class TimerEngine implements Engine {
    * wait, so that apps with work (and one more, not yet seen) share `maxQueued` equally.
    */
   private cap(): number {
-    let apps = this.dispatcher.queuedApps;
-    for (const appId of this.parked.keys()) if (!this.dispatcher.hasQueued(appId)) apps++;
+    // An app both queued and parked counts twice: a slightly smaller share, for an O(1) count.
+    const apps = this.dispatcher.queuedApps + this.parked.size;
     return Math.max(1, Math.min(this.o.maxQueuedPerApp, Math.floor(this.o.maxQueued / (apps + 1))));
   }
 
