@@ -541,10 +541,10 @@ export interface components {
             details?: components["schemas"]["FieldIssue"][];
         };
         /**
-         * @description Stable, machine-readable error code.
+         * @description Stable, machine-readable error code. `method_not_allowed` (405, with an `Allow` header) answers a known path called with a method it does not support.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_expression" | "invalid_timezone" | "unauthorized" | "forbidden_scope" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "quota_exceeded" | "internal";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_expression" | "invalid_timezone" | "unauthorized" | "forbidden_scope" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "rate_limited" | "quota_exceeded" | "internal";
         /** @description One problem with one field of a request. */
         FieldIssue: {
             /**
