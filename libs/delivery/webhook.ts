@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -74,7 +75,9 @@ type Prepared = { url: string; headers: Record<string, string>; body: Buffer } |
 export class WebhookClient {
   private readonly settings: typeof defaults & WebhookClientOptions;
   private readonly agent: Agent;
-  private readonly signers = new Map<string, Webhook>();
+  private readonly signers = new Map<string, Buffer>();
+  /** Target URLs that passed the syntactic check (the SSRF check proper runs at connect). */
+  private readonly checkedUrls = new Set<string>();
   private closing?: Promise<void>;
 
   constructor(options: WebhookClientOptions) {
@@ -145,11 +148,15 @@ export class WebhookClient {
 
   /** Body, headers and signatures of the attempt, or why it cannot be sent at all. */
   private prepare(req: WebhookRequest): Prepared {
-    try {
-      assertTargetUrl(req.target.url, { allowPrivateTargets: true }); // private ones are refused at connect
-    } catch (err) {
-      if (err instanceof ValidationError) return { error: err.message };
-      throw err;
+    if (!this.checkedUrls.has(req.target.url)) {
+      try {
+        assertTargetUrl(req.target.url, { allowPrivateTargets: true }); // private ones are refused at connect
+      } catch (err) {
+        if (err instanceof ValidationError) return { error: err.message };
+        throw err;
+      }
+      if (this.checkedUrls.size >= signerCacheSize) this.checkedUrls.delete(this.checkedUrls.values().next().value as string);
+      this.checkedUrls.add(req.target.url);
     }
     if (req.secrets.length === 0) return { error: 'no signing secret' };
     if (!Number.isFinite(req.scheduledAt)) return { error: 'scheduledAt is not a valid time' };
@@ -173,8 +180,7 @@ export class WebhookClient {
     const timestamp = Math.floor(this.settings.now() / 1000);
     let signatures: string;
     try {
-      const at = new Date(timestamp * 1000);
-      signatures = req.secrets.map((secret) => this.signer(secret).sign(req.messageId, at, body)).join(' ');
+      signatures = req.secrets.map((secret) => signWebhook(this.signingKey(secret), req.messageId, timestamp, body)).join(' ');
     } catch {
       return { error: 'a signing secret is invalid' };
     }
@@ -191,17 +197,28 @@ export class WebhookClient {
     return { url: req.target.url, headers, body };
   }
 
-  /** A prepared HMAC key per secret: decoding the base64 secret on every attempt is waste. */
-  private signer(secret: string): Webhook {
-    let signer = this.signers.get(secret);
-    if (!signer) {
-      signer = new Webhook(secret);
+  /**
+   * The HMAC key of a secret, decoded (and validated) once by `standardwebhooks` itself: decoding
+   * the base64 secret on every attempt is waste.
+   */
+  private signingKey(secret: string): Buffer {
+    let key = this.signers.get(secret);
+    if (!key) {
+      key = Buffer.from(new Webhook(secret)['key']);
       if (this.signers.size >= signerCacheSize) this.signers.delete(this.signers.keys().next().value as string);
-      this.signers.set(secret, signer);
+      this.signers.set(secret, key);
     }
-    return signer;
+    return key;
   }
 }
+
+/**
+ * The Standard Webhooks `v1,` signature: base64 HMAC-SHA256 over `id.timestamp.body`, with
+ * node:crypto's native HMAC. Byte-identical to `Webhook#sign` of `standardwebhooks` (tested
+ * against it), which is several times slower in pure JS.
+ */
+export const signWebhook = (key: Buffer, messageId: string, timestampSeconds: number, body: Buffer): string =>
+  `v1,${createHmac('sha256', key).update(`${messageId}.${timestampSeconds}.`).update(body).digest('base64')}`;
 
 /** A JSON string payload goes out as its raw text; any other JSON value as JSON. */
 const bodyOf = (payload: string): { text: string; contentType: string } => {

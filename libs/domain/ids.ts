@@ -1,4 +1,4 @@
-import KSUID from 'ksuid';
+import { randomFillSync } from 'node:crypto';
 
 /** Type prefixes of every id the API hands out. */
 export const IdPrefix = {
@@ -10,9 +10,69 @@ export const IdPrefix = {
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 
-/** A new, time-sortable id such as `msg_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx`. */
-export const newId = (prefix: IdPrefix, at?: Date): string =>
-  `${prefix}_${(at ? KSUID.randomSync(at) : KSUID.randomSync()).string}`;
+/** KSUID epoch (2014-05-13T16:53:20Z) and its limits, as in the `ksuid` package. */
+const epochMs = 14e11;
+const maxTimeMs = 1e3 * (2 ** 32 - 1) + epochMs;
+const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Random bytes drawn from the CSPRNG in blocks (one syscall per 256 ids rather than one per id). */
+const poolBytes = 16 * 256;
+const pool = Buffer.allocUnsafe(poolBytes);
+let poolOffset = poolBytes;
+
+/** 16 fresh random bytes of the pool, as four big-endian 32-bit words. */
+const randomWords = (words: Uint32Array): void => {
+  if (poolOffset >= poolBytes) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  words[1] = pool.readUInt32BE(poolOffset);
+  words[2] = pool.readUInt32BE(poolOffset + 4);
+  words[3] = pool.readUInt32BE(poolOffset + 8);
+  words[4] = pool.readUInt32BE(poolOffset + 12);
+  poolOffset += 16;
+};
+
+const scratch = new Uint32Array(5);
+const digits = new Array<string>(27);
+
+/**
+ * The 27-character base62 string of a 20-byte KSUID given as five big-endian 32-bit words
+ * (timestamp, then 16 payload bytes): the same encoding as `ksuid` (most significant digit first,
+ * left-padded with `0`). Consumes `words`.
+ */
+export const encodeKsuidWords = (words: Uint32Array): string => {
+  for (let d = 26; d >= 0; d--) {
+    // Long division of the 160-bit number by 62, one 32-bit word at a time (each step stays below 2^38).
+    let rem = 0;
+    for (let i = 0; i < 5; i++) {
+      const acc = rem * 4294967296 + words[i];
+      const q = Math.floor(acc / 62);
+      words[i] = q;
+      rem = acc - q * 62;
+    }
+    digits[d] = alphabet[rem];
+  }
+  return digits.join('');
+};
+
+/** The KSUID string of `timeMs` and 16 payload bytes (exported for tests). */
+export const ksuidString = (timeMs: number, payload: Uint8Array): string => {
+  const words = new Uint32Array(5);
+  words[0] = Math.floor((timeMs - epochMs) / 1e3);
+  const view = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  for (let i = 0; i < 4; i++) words[i + 1] = view.readUInt32BE(i * 4);
+  return encodeKsuidWords(words);
+};
+
+/** A new, time-sortable id such as `msg_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx` (a KSUID after the prefix). */
+export const newId = (prefix: IdPrefix, at?: Date): string => {
+  const ms = at ? at.getTime() : Date.now();
+  if (!Number.isInteger(ms) || ms < epochMs || ms > maxTimeMs) throw new TypeError(`id time out of KSUID range: ${String(ms)}`);
+  scratch[0] = Math.floor((ms - epochMs) / 1e3);
+  randomWords(scratch);
+  return `${prefix}_${encodeKsuidWords(scratch)}`;
+};
 
 const idPattern = /^[a-z]{3}_[0-9A-Za-z]{27}$/;
 

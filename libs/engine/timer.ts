@@ -34,6 +34,13 @@ export interface TimerEngineOptions {
   maxQueuedPerApp: number;
   /** On close, how long in-flight deliveries may take to finish. @default 10_000 */
   drainTimeoutMs: number;
+  /**
+   * Most messages claimed in one transaction while fewer than `maxInFlight` are loaded, so the
+   * first deliveries of a burst start after a short claim rather than one of `maxQueued`. @default 256
+   */
+  firstClaimMax: number;
+  /** Most messages claimed in one transaction otherwise (the rest follow on the next tick). @default 2_048 */
+  claimMax: number;
 }
 
 export const timerEngineDefaults: TimerEngineOptions = {
@@ -44,6 +51,8 @@ export const timerEngineDefaults: TimerEngineOptions = {
   maxQueued: 5_000,
   maxQueuedPerApp: 1_000,
   drainTimeoutMs: 10_000,
+  firstClaimMax: 256,
+  claimMax: 2_048,
 };
 
 export interface TimerEngineDeps {
@@ -236,6 +245,7 @@ export class TimerEngine implements Engine {
         for (const m of await this.release(trimmed, new Map(), now)) this.dispatcher.push(m);
         room = this.o.maxQueued - this.dispatcher.load + this.o.maxInFlight;
       }
+      room = Math.min(room, this.dispatcher.load < this.o.maxInFlight ? this.o.firstClaimMax : this.o.claimMax);
       const batch: Entry[] = [];
       const batched = new Map<string, number>();
       while (batch.length < room) {

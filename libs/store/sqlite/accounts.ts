@@ -32,8 +32,17 @@ export class SqliteTenantStore implements TenantStore {
   }
 }
 
+/** @default apps whose stored JSON is kept in memory (every message create reads its app) */
+const appCacheSize = 10_000;
+
 export class SqliteAppStore implements AppStore {
   private readonly stmts;
+  /**
+   * The stored JSON of recently read apps, by id. This store is the only writer of the table, and
+   * it drops an entry on every write to that app; each read parses a fresh object, so callers
+   * cannot alter the cached one.
+   */
+  private readonly cache = new Map<string, { tenantId: string; data: string }>();
   constructor(db: Database.Database) {
     this.stmts = {
       insert: db.prepare('INSERT INTO apps (id, tenant_id, data, created_at) VALUES (?, ?, ?, ?)'),
@@ -44,20 +53,28 @@ export class SqliteAppStore implements AppStore {
     };
   }
   async create(app: App): Promise<void> {
+    this.cache.delete(app.id);
     this.stmts.insert.run(app.id, app.tenantId, JSON.stringify(app), app.createdAt);
   }
   async get(tenantId: string, appId: string): Promise<App | undefined> {
+    const hit = this.cache.get(appId);
+    if (hit) return hit.tenantId === tenantId ? (JSON.parse(hit.data) as App) : undefined;
     const row = this.stmts.get.get(appId, tenantId) as { data: string } | undefined;
-    return row && (JSON.parse(row.data) as App);
+    if (!row) return undefined;
+    if (this.cache.size >= appCacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(appId, { tenantId, data: row.data });
+    return JSON.parse(row.data) as App;
   }
   async list(tenantId: string, page: PageRequest): Promise<Page<App>> {
     const rows = this.stmts.list.all(tenantId, cursorId(page), page.limit + 1) as { data: string }[];
     return toPage(rows.map((r) => JSON.parse(r.data) as App), page.limit);
   }
   async update(app: App): Promise<void> {
+    this.cache.delete(app.id);
     if (this.stmts.update.run(JSON.stringify(app), app.id, app.tenantId).changes === 0) throw new AppNotFoundError(app.id);
   }
   async delete(tenantId: string, appId: string): Promise<boolean> {
+    this.cache.delete(appId);
     return this.stmts.delete.run(appId, tenantId).changes > 0;
   }
 }

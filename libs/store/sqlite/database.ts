@@ -11,6 +11,11 @@ export interface SqliteOptions {
    * @default 'NORMAL'
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * Whether another connection checkpoints the WAL (so commits on this one do not).
+   * @default false
+   */
+  checkpointInBackground?: boolean;
 }
 
 const migrationsDir = join(__dirname, 'migrations');
@@ -23,6 +28,13 @@ export const openDatabase = (options: SqliteOptions): Database.Database => {
   db.pragma('foreign_keys = OFF');
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -65536');
+  if (options.checkpointInBackground) {
+    // Checkpoints run on another connection (see checkpointer.ts); this one checkpoints inside a
+    // commit only as a backstop when the WAL passes ~64 MiB (16,384 pages of 4 KiB).
+    db.pragma('wal_autocheckpoint = 16384');
+  }
+  // After a checkpoint has reset the WAL, truncate the file back to this size.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   migrate(db);
   return db;
 };

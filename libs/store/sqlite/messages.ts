@@ -4,6 +4,7 @@ import { MessageNotFoundError, MessageStateConflictError } from '../../messages/
 import { idempotencyWindowMs, type Attempt, type Message, type MessageStatus } from '../../messages/model';
 import type { AttemptResult, CreateResult, DueRef, MessageChange, MessageFilter, MessageStore } from '../../messages/port';
 import { cursorId, toPage } from './accounts';
+import { GroupCommitter } from './group-commit';
 
 interface MessageRow {
   id: string;
@@ -97,6 +98,7 @@ export class SqliteMessageStore implements MessageStore {
   private readonly releaseTx;
   private readonly completeTx;
   private readonly transitionCache = new Map<string, Database.Statement>();
+  private readonly creates: GroupCommitter<{ messages: Message[]; now: number }, CreateResult[]>;
 
   constructor(private readonly db: Database.Database) {
     this.s = {
@@ -129,6 +131,10 @@ export class SqliteMessageStore implements MessageStore {
       ),
     };
     this.createTx = db.transaction((messages: Message[], now: number): CreateResult[] => messages.map((m) => this.insertOne(m, now)));
+    const createGroupTx = db.transaction((calls: { messages: Message[]; now: number }[]): CreateResult[][] =>
+      calls.map((c) => c.messages.map((m) => this.insertOne(m, c.now))),
+    );
+    this.creates = new GroupCommitter(createGroupTx, (c) => this.createTx(c.messages, c.now));
     this.claimTx = db.transaction((refs: DueRef[], now: number): Message[] => {
       const out: Message[] = [];
       for (const ref of refs) {
@@ -177,8 +183,14 @@ export class SqliteMessageStore implements MessageStore {
     return { message: { ...m, dueAt: m.status === 'scheduled' ? (m.dueAt ?? m.sendAt) : undefined }, created: true };
   }
 
+  /** Concurrent creates share one transaction (group commit); each resolves after its commit. */
   async create(messages: Message[], now: number): Promise<CreateResult[]> {
-    return this.createTx(messages, now);
+    return messages.length ? this.creates.submit({ messages, now }) : [];
+  }
+
+  /** Commits the creates still waiting for their group (before closing the database). */
+  flush(): void {
+    this.creates.flush();
   }
 
   async get(tenantId: string, messageId: string): Promise<Message | undefined> {
