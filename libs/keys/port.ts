@@ -18,3 +18,11 @@ export interface KeyStore {
   /** Records use of the key (coarse; callers throttle it). */
   touch(keyId: string, at: number): Promise<void>;
 }
+
+/** AWS: which of our keys an API Gateway key id (`requestContext.identity.apiKeyId`) belongs to. Write-once. */
+export interface GatewayKeyMap {
+  /** Records that API Gateway key `gatewayKeyId` is our key `keyId`. */
+  put(gatewayKeyId: string, keyId: string): Promise<void>;
+  /** Our key id for an API Gateway key id, or undefined. */
+  keyIdOf(gatewayKeyId: string): Promise<string | undefined>;
+}

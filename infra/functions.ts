@@ -1,0 +1,45 @@
+/**
+ * The API functions, generated from the route table (libs/http/routes.ts), each with its own role.
+ * What a function may touch is declared here once (`needs`) and turned into IAM by infra/iam.ts.
+ */
+import { routes, type Route } from '../libs/http/routes';
+import { functionRole, type Needs } from './iam';
+import { functionName, roleLogicalId } from './names';
+
+/** Routes that hand messages to the engine (SQS directly, or a minute-bucket schedule). */
+const enqueues = new Set(['api/messages/create', 'api/messages/batch', 'api/messages/redrive', 'api/schedules/trigger']);
+/** Routes that create or revoke keys, hence API Gateway keys. */
+const managesKeys = new Set(['api/tenants/create', 'api/keys/create', 'api/keys/revoke']);
+
+/** What one route's function needs. Public routes touch no data; GET routes only read (plus the key's `lastUsedAt` touch). */
+export const needsOf = (route: Route): Needs => ({
+  table: route.access === 'public' ? 'none' : route.method === 'GET' ? 'read' : 'write',
+  enqueue: enqueues.has(route.fn),
+  gatewayKeys: managesKeys.has(route.fn),
+});
+
+/** The serverless `functions` block and the per-function roles (CloudFormation resources). */
+export const apiFunctions = (stage: string) => {
+  const functions: Record<string, unknown> = {};
+  const roles: Record<string, unknown> = {};
+  for (const route of routes) {
+    const name = functionName(route.fn);
+    const role = roleLogicalId(name);
+    roles[role] = functionRole(name, stage, needsOf(route));
+    functions[name] = {
+      handler: `functions/${route.fn}/handler.handler`,
+      role,
+      events: [
+        {
+          http: {
+            method: route.method.toLowerCase(),
+            path: route.path.replace(/^\//, ''),
+            // Everything but health and tenant sign-up needs an API Gateway key (x-api-key): the usage plans apply.
+            private: route.access !== 'public' && route.access !== 'operator',
+          },
+        },
+      ],
+    };
+  }
+  return { functions, roles };
+};

@@ -1,0 +1,35 @@
+/**
+ * CloudFormation logical ids and names shared by serverless.ts, infra/*.ts and the stack test.
+ * One place, so a rename cannot leave a dangling `Ref`.
+ */
+
+/** The serverless service name (also the prefix of function, usage-plan and table names). */
+export const service = 'punctual';
+
+/** Logical ids of the resources declared in infra/*.ts. */
+export const Logical = {
+  table: 'PunctualTable',
+  releaseQueue: 'ReleaseQueue',
+  releaseDlq: 'ReleaseDeadLetterQueue',
+  scheduleGroup: 'ReleaseScheduleGroup',
+  schedulerRole: 'SchedulerExecutionRole',
+  userPool: 'OperatorUserPool',
+  userPoolClient: 'OperatorUserPoolClient',
+} as const;
+
+/** `api/keys/create` → `keysCreate`: the serverless function name of a handler directory. */
+export const functionName = (fn: string): string =>
+  fn
+    .replace(/^api\//, '')
+    .split(/[/-]/)
+    .map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join('');
+
+/** The logical id of a function's own IAM role. */
+export const roleLogicalId = (name: string): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}Role`;
+
+/**
+ * API Gateway usage plan name of a catalogue plan (osls names them `<service>-<plan>-<stage>`); the AWS
+ * runtime finds the plan's id by this name because a Lambda cannot `Ref` a usage plan (circular dependency).
+ */
+export const usagePlanName = (plan: string, stage: string): string => `${service}-${plan}-${stage}`;

@@ -1,0 +1,189 @@
+/**
+ * Synthesises the stack with `sls package` (offline, no credentials) and asserts its CloudFormation:
+ * resources, per-function least-privilege IAM, the DLQ redrive, the stream, usage plans, private routes.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { routes } from '../libs/http/routes';
+import { defaultPlans } from '../libs/plans/catalogue';
+import { Logical, functionName, roleLogicalId } from './names';
+
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+const root = join(__dirname, '..');
+let resources: Record<string, Resource>;
+let packageMs = 0;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+const policyStatements = (role: Resource): Statement[] =>
+  (role.Properties.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+const json = (x: unknown) => JSON.stringify(x);
+
+beforeAll(async () => {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: '1' };
+  const started = Date.now();
+  await promisify(execFile)(join(root, 'node_modules/.bin/sls'), ['package', '--stage', 'ci', '--region', 'us-east-1'], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
+  packageMs = Date.now() - started;
+  resources = JSON.parse(readFileSync(join(root, '.serverless/cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  // A figure for the CI log, never an assertion (DESIGN §9).
+  console.info(`sls package took ${(packageMs / 1000).toFixed(1)} s`);
+}, 300_000);
+
+describe('serverless stack', () => {
+  describe('resources', () => {
+    it('declares every expected resource type', () => {
+      const types = new Set(Object.values(resources).map((r) => r.Type));
+      for (const type of [
+        'AWS::DynamoDB::Table',
+        'AWS::SQS::Queue',
+        'AWS::Scheduler::ScheduleGroup',
+        'AWS::IAM::Role',
+        'AWS::Cognito::UserPool',
+        'AWS::Cognito::UserPoolClient',
+        'AWS::ApiGateway::RestApi',
+        'AWS::ApiGateway::Method',
+        'AWS::ApiGateway::UsagePlan',
+        'AWS::Lambda::Function',
+      ]) {
+        expect(types).toContain(type);
+      }
+    });
+
+    it('builds one function per route', () => {
+      const names = ofType('AWS::Lambda::Function').map(([id]) => id);
+      for (const r of routes) expect(names).toContain(`${functionName(r.fn).charAt(0).toUpperCase()}${functionName(r.fn).slice(1)}LambdaFunction`);
+    });
+
+    it('gives the table PK/SK, the sparse due index, TTL and a NEW_AND_OLD_IMAGES stream', () => {
+      const table = resources[Logical.table].Properties;
+      expect(table.KeySchema).toEqual([
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ]);
+      expect(table.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName)).toContain('due');
+      expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+      expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    });
+
+    it('redrives the release queue to its dead-letter queue', () => {
+      const policy = resources[Logical.releaseQueue].Properties.RedrivePolicy;
+      expect(policy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] });
+      expect(policy.maxReceiveCount).toBeGreaterThan(0);
+      expect(resources[Logical.releaseDlq].Type).toBe('AWS::SQS::Queue');
+    });
+
+    it('lets the scheduler role send only to the release queue and its DLQ', () => {
+      const role = resources[Logical.schedulerRole];
+      expect(json(role.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
+      expect(policyStatements(role)).toEqual([
+        { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }, { 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }] },
+      ]);
+    });
+  });
+
+  describe('IAM', () => {
+    const functions = () => ofType('AWS::Lambda::Function');
+
+    it('gives every function its own role', () => {
+      const roles = functions().map(([, f]) => json(f.Properties.Role));
+      expect(new Set(roles).size).toBe(functions().length);
+      for (const [, f] of functions()) {
+        const role = (f.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+        expect(resources[role]?.Type).toBe('AWS::IAM::Role');
+      }
+    });
+
+    it('grants no wildcard action and no wildcard resource on DynamoDB, SQS or Scheduler', () => {
+      for (const [id, role] of ofType('AWS::IAM::Role')) {
+        for (const s of policyStatements(role)) {
+          const actions = asArray(s.Action);
+          for (const a of actions) expect(`${id}: ${a}`).not.toMatch(/(^\*$|:\*$)/);
+          if (actions.some((a) => /^(dynamodb|sqs|scheduler):/.test(a))) {
+            for (const r of asArray(s.Resource)) expect(`${id}: ${json(r)}`).not.toMatch(/^[^:]+: "\*"$/);
+          }
+        }
+      }
+    });
+
+    it('scopes each function to its own table, queue and schedule group', () => {
+      for (const r of routes) {
+        const role = resources[roleLogicalId(functionName(r.fn))];
+        for (const s of policyStatements(role)) {
+          const actions = asArray(s.Action);
+          const res = json(s.Resource);
+          if (actions.some((a) => a.startsWith('dynamodb:'))) {
+            expect(actions.every((a) => a.startsWith('dynamodb:'))).toBe(true);
+            for (const x of asArray(s.Resource)) expect(json(x)).toContain(Logical.table);
+            if (r.method === 'GET') expect(actions).not.toContain('dynamodb:PutItem');
+          }
+          if (actions.some((a) => a.startsWith('sqs:'))) expect(res).toBe(json([{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }]));
+          if (actions.some((a) => a.startsWith('scheduler:'))) expect(res).toContain(`schedule/\${${Logical.scheduleGroup}}/`);
+          if (actions.some((a) => a.startsWith('logs:'))) expect(res).toContain(`/aws/lambda/punctual-ci-${functionName(r.fn)}:`);
+        }
+      }
+    });
+
+    it('gives the health function no data access at all', () => {
+      const actions = policyStatements(resources[roleLogicalId('healthGet')]).flatMap((s) => asArray(s.Action));
+      expect(actions.every((a) => a.startsWith('logs:'))).toBe(true);
+    });
+
+    it('lets only the key-issuing functions manage API Gateway keys', () => {
+      const managers = routes
+        .filter((r) => policyStatements(resources[roleLogicalId(functionName(r.fn))]).some((s) => asArray(s.Action).some((a) => a.startsWith('apigateway:'))))
+        .map((r) => r.fn)
+        .sort();
+      expect(managers).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create']);
+    });
+  });
+
+  describe('bundles', () => {
+    it('register the AWS runtime, so a bundled handler answers as on Lambda', async () => {
+      const bundle = join(root, '.esbuild/.build/functions/api/health/get/handler.js');
+      const script = `require(${JSON.stringify(bundle)}).handler({ httpMethod: 'GET', headers: {}, body: null, requestContext: { identity: {} } }, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
+      const env = {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        PUNCTUAL_TABLE_NAME: 't',
+        PUNCTUAL_RELEASE_QUEUE_URL: 'q',
+        PUNCTUAL_SCHEDULE_GROUP: 'g',
+        PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
+        PUNCTUAL_USER_POOL_ID: 'us-east-1_x',
+        PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
+      };
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env });
+      expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
+      expect(JSON.parse(JSON.parse(stdout).body)).toMatchObject({ status: 'ok' });
+    });
+  });
+
+  describe('API Gateway', () => {
+    it('reads keys from the x-api-key header', () => {
+      expect(resources.ApiGatewayRestApi.Properties.ApiKeySourceType).toBe('HEADER');
+    });
+
+    it('declares one usage plan per catalogue plan with its throttle and quota', () => {
+      const plans = ofType('AWS::ApiGateway::UsagePlan').map(([, r]) => r.Properties);
+      expect(plans.map((p) => p.UsagePlanName).sort()).toEqual(Object.keys(defaultPlans).map((n) => `punctual-${n}-ci`).sort());
+      for (const [name, plan] of Object.entries(defaultPlans)) {
+        const p = plans.find((x) => x.UsagePlanName === `punctual-${name}-ci`)!;
+        expect(p.Throttle).toEqual(plan.throttle ? { RateLimit: plan.throttle.rateLimit, BurstLimit: plan.throttle.burstLimit } : undefined);
+        expect(p.Quota).toEqual(plan.quota ? { Limit: plan.quota.limit, Period: plan.quota.period } : undefined);
+      }
+    });
+
+    it('requires an API key on every method except health and tenant sign-up', () => {
+      const open = ofType('AWS::ApiGateway::Method')
+        .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS' && !m.Properties.ApiKeyRequired)
+        .map(([id]) => id)
+        .sort();
+      // /docs and /openapi.yaml are served by the embedded runtime only; they do not exist on AWS yet.
+      expect(open).toEqual(['ApiGatewayMethodV1HealthGet', 'ApiGatewayMethodV1TenantsPost']);
+      expect(ofType('AWS::ApiGateway::Method').length).toBe(routes.length);
+    });
+  });
+});

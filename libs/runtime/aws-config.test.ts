@@ -1,0 +1,32 @@
+import { defaultPlans } from '../plans/catalogue';
+import { loadAwsConfig } from './aws-config';
+import { ConfigError } from './config';
+
+const env = {
+  PUNCTUAL_TABLE_NAME: 'punctual-prod',
+  PUNCTUAL_RELEASE_QUEUE_URL: 'https://sqs/q',
+  PUNCTUAL_SCHEDULE_GROUP: 'punctual-prod',
+  PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::1:role/s',
+  PUNCTUAL_USER_POOL_ID: 'us-east-1_P',
+  PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
+};
+
+describe('loadAwsConfig', () => {
+  it('reads what serverless.ts sets, with the catalogue defaults', () => {
+    const c = loadAwsConfig({ ...env, PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-', PUNCTUAL_USAGE_PLAN_SUFFIX: '-prod' });
+    expect(c).toMatchObject({ tableName: 'punctual-prod', userPoolId: 'us-east-1_P', usagePlanSuffix: '-prod', logLevel: 'info', plans: defaultPlans });
+  });
+
+  it('takes the plan catalogue from PUNCTUAL_PLANS', () => {
+    expect(loadAwsConfig({ ...env, PUNCTUAL_PLANS: '{"gold":{}}' }).plans).toEqual({ gold: {} });
+  });
+
+  it.each([
+    ['a missing variable', { ...env, PUNCTUAL_TABLE_NAME: '' }, /PUNCTUAL_TABLE_NAME must be set/],
+    ['bad plans JSON', { ...env, PUNCTUAL_PLANS: '{' }, /PUNCTUAL_PLANS/],
+    ['an unknown log level', { ...env, PUNCTUAL_LOG_LEVEL: 'loud' }, /PUNCTUAL_LOG_LEVEL/],
+  ])('refuses %s', (_, e, message) => {
+    expect(() => loadAwsConfig(e)).toThrow(ConfigError);
+    expect(() => loadAwsConfig(e)).toThrow(message);
+  });
+});

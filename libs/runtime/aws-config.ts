@@ -1,0 +1,60 @@
+import { defaultPlans, type PlanCatalogue } from '../plans/catalogue';
+import { ConfigError } from './config';
+import { levels, type LogLevel } from './logger';
+
+/**
+ * Configuration of the AWS runtime, read from the Lambda environment here and nowhere else.
+ * serverless.ts sets every variable; names below.
+ */
+export interface AwsConfig {
+  /** The single table (`PUNCTUAL_TABLE_NAME`). */
+  tableName: string;
+  /** The release queue URL (`PUNCTUAL_RELEASE_QUEUE_URL`). */
+  releaseQueueUrl: string;
+  /** The EventBridge Scheduler group of the engine's minute buckets (`PUNCTUAL_SCHEDULE_GROUP`). */
+  scheduleGroup: string;
+  /** The role Scheduler assumes to send to the release queue (`PUNCTUAL_SCHEDULER_ROLE_ARN`). */
+  schedulerRoleArn: string;
+  /** The operators' Cognito pool and client (`PUNCTUAL_USER_POOL_ID`, `PUNCTUAL_USER_POOL_CLIENT_ID`). */
+  userPoolId: string;
+  userPoolClientId: string;
+  /** A plan's usage plan is named `<prefix><plan><suffix>` (`PUNCTUAL_USAGE_PLAN_PREFIX` / `_SUFFIX`). */
+  usagePlanPrefix: string;
+  usagePlanSuffix: string;
+  /** @default the catalogue defaults (`PUNCTUAL_PLANS`, JSON written by serverless.ts from the same catalogue) */
+  plans: PlanCatalogue;
+  /** @default 'info' (`PUNCTUAL_LOG_LEVEL`) */
+  logLevel: LogLevel;
+}
+
+const required = (env: NodeJS.ProcessEnv, name: string): string => {
+  const v = env[name];
+  if (!v) throw new ConfigError(`${name} must be set (serverless.ts sets it on every function)`);
+  return v;
+};
+
+/** Reads and validates the AWS runtime's configuration. */
+export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig => {
+  const logLevel = (env.PUNCTUAL_LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(logLevel in levels)) throw new ConfigError(`PUNCTUAL_LOG_LEVEL must be one of ${Object.keys(levels).join(', ')}; got "${logLevel}"`);
+  let plans: PlanCatalogue = defaultPlans;
+  if (env.PUNCTUAL_PLANS) {
+    try {
+      plans = JSON.parse(env.PUNCTUAL_PLANS) as PlanCatalogue;
+    } catch {
+      throw new ConfigError('PUNCTUAL_PLANS must be the JSON plan catalogue');
+    }
+  }
+  return {
+    tableName: required(env, 'PUNCTUAL_TABLE_NAME'),
+    releaseQueueUrl: required(env, 'PUNCTUAL_RELEASE_QUEUE_URL'),
+    scheduleGroup: required(env, 'PUNCTUAL_SCHEDULE_GROUP'),
+    schedulerRoleArn: required(env, 'PUNCTUAL_SCHEDULER_ROLE_ARN'),
+    userPoolId: required(env, 'PUNCTUAL_USER_POOL_ID'),
+    userPoolClientId: required(env, 'PUNCTUAL_USER_POOL_CLIENT_ID'),
+    usagePlanPrefix: env.PUNCTUAL_USAGE_PLAN_PREFIX ?? 'punctual-',
+    usagePlanSuffix: env.PUNCTUAL_USAGE_PLAN_SUFFIX ?? '',
+    plans,
+    logLevel: logLevel as LogLevel,
+  };
+};

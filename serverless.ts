@@ -1,0 +1,89 @@
+/**
+ * The AWS stack (osls 4 + serverless-esbuild). Functions come from the route table (infra/functions.ts),
+ * resources from infra/*.ts. `npm run package` synthesises it offline; never deploy from CI.
+ */
+import type { AWS } from '@serverless/typescript';
+import { apiFunctions } from './infra/functions';
+import { cognitoResources } from './infra/cognito';
+import { Logical, service } from './infra/names';
+import { queueResources } from './infra/queue';
+import { schedulerResources } from './infra/scheduler';
+import { tableResource } from './infra/table';
+import { usagePlans } from './infra/usage-plans';
+import { loadPlans } from './libs/plans/catalogue';
+
+/** Resolved by osls after loading, so names follow `--stage`. */
+const stage = '${sls:stage}';
+/** The same catalogue the Lambdas read (`PUNCTUAL_PLANS`), merged from `PUNCTUAL_PLANS_FILE` at package time. */
+const plans = loadPlans(process.env.PUNCTUAL_PLANS_FILE);
+const api = apiFunctions(stage);
+
+const config: AWS = {
+  service,
+  frameworkVersion: '4',
+  plugins: ['serverless-esbuild'],
+  provider: {
+    name: 'aws',
+    runtime: 'nodejs22.x',
+    architecture: 'arm64',
+    stage: '${opt:stage, "dev"}',
+    region: '${opt:region, "us-east-1"}' as AWS['provider']['region'],
+    memorySize: 512,
+    // API Gateway gives up after 29 s.
+    timeout: 28,
+    logRetentionInDays: 30,
+    apiGateway: {
+      apiKeySourceType: 'HEADER',
+      usagePlan: usagePlans(plans) as never,
+      minimumCompressionSize: 1024,
+    },
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      PUNCTUAL_TABLE_NAME: { Ref: Logical.table } as never,
+      PUNCTUAL_RELEASE_QUEUE_URL: { Ref: Logical.releaseQueue } as never,
+      PUNCTUAL_SCHEDULE_GROUP: { Ref: Logical.scheduleGroup } as never,
+      PUNCTUAL_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Logical.schedulerRole, 'Arn'] } as never,
+      PUNCTUAL_USER_POOL_ID: { Ref: Logical.userPool } as never,
+      PUNCTUAL_USER_POOL_CLIENT_ID: { Ref: Logical.userPoolClient } as never,
+      PUNCTUAL_USAGE_PLAN_PREFIX: `${service}-`,
+      PUNCTUAL_USAGE_PLAN_SUFFIX: `-${stage}`,
+      PUNCTUAL_PLANS: JSON.stringify(plans),
+    },
+  },
+  package: { individually: true },
+  custom: {
+    esbuild: {
+      bundle: true,
+      minify: true,
+      sourcemap: 'linked',
+      keepNames: true,
+      target: 'node20',
+      platform: 'node',
+      format: 'cjs',
+      // Bundle the v3 SDK too: a pinned, tested version rather than whatever the runtime ships.
+      exclude: [],
+      concurrency: 8,
+      // Leaves .esbuild/.build (git-ignored) for the stack test to load a bundle as Lambda would.
+      keepOutputDirectory: true,
+      // Registers the AWS composition root in every bundle, so the handlers stay runtime-agnostic.
+      inject: ['libs/runtime/aws-lambda.ts'],
+    },
+  },
+  functions: api.functions as AWS['functions'],
+  resources: {
+    Resources: {
+      [Logical.table]: { ...tableResource(`${service}-${stage}`), DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
+      ...queueResources(stage),
+      ...schedulerResources(stage),
+      ...cognitoResources(stage),
+      ...api.roles,
+    } as never,
+    Outputs: {
+      UserPoolId: { Value: { Ref: Logical.userPool } },
+      UserPoolClientId: { Value: { Ref: Logical.userPoolClient } },
+      TableName: { Value: { Ref: Logical.table } },
+    },
+  },
+};
+
+module.exports = config;
