@@ -1,26 +1,17 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AppService } from '../apps/service';
-import { assertTargetUrl } from '../delivery/ssrf';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Engine } from '../engine/port';
 import { ApiGatewayKeys } from '../keys/apigateway';
 import type { KeyStore } from '../keys/port';
-import { KeyService } from '../keys/service';
-import { MessageService } from '../messages/service';
-import { defaultPlanName, isPlanAtMost } from '../plans/catalogue';
-import { ScheduleService } from '../schedules/service';
 import { createDynamoStores } from '../store/dynamodb';
 import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
 import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../tenancy/cognito';
-import { TenantService } from '../tenancy/service';
-import { PlanLimiter } from '../usage/limiter';
-import { UsageService } from '../usage/service';
 import type { AwsConfig } from './aws-config';
 import { createLogger, type Logger } from './logger';
 import type { Services } from './services';
-import { version } from './version';
+import { buildServices } from './wire';
 
 /** A Lambda container's wiring. */
 export interface AwsRuntime {
@@ -57,9 +48,6 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
   const doc = overrides.documentClient ?? DynamoDBDocumentClient.from(dynamo!);
   const apiGateway = overrides.apiGateway ?? new APIGatewayClient({});
   const stores = createDynamoStores({ client: doc, tableName: config.tableName });
-  const plans = config.plans;
-  const planNames = () => Object.keys(plans);
-
   const gatewayKeyMap = new DynamoGatewayKeyMap(doc, config.tableName);
   const gatewayKeys = new ApiGatewayKeys({
     client: apiGateway,
@@ -77,52 +65,20 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     getById: async (id) => stores.keys.getById((await gatewayKeyMap.keyIdOf(id)) ?? id),
   };
 
-  const limiter = new PlanLimiter({ plans, usage: stores.usage, messages: stores.messages, clock });
-  const engine = overrides.engine ?? storeOnlyEngine;
-  const keys = new KeyService({
-    keys: keyStore,
-    apps: stores.apps,
-    clock,
-    planNames,
-    isPlanAtMost: (plan, than) => isPlanAtMost(plans, plan, than),
-    onIssued: (key, value) => gatewayKeys.issued(key, value),
-    onRevoked: (key) => gatewayKeys.revoked(key),
-  });
-  const messages = new MessageService({
-    messages: stores.messages,
-    apps: stores.apps,
-    engine,
-    clock,
-    admit: (p, count) => limiter.admitMessages(p, count),
-  });
-  const schedules = new ScheduleService({
-    schedules: stores.schedules,
-    apps: stores.apps,
-    messages: stores.messages,
-    runs: messages,
-    clock,
-    admit: (p, count) => limiter.admitMessages(p, count),
-  });
   const verifier = overrides.verifier ?? cognitoIdTokenVerifier({ userPoolId: config.userPoolId, clientId: config.userPoolClientId });
-  const services: Services = {
-    tenants: new TenantService({ tenants: stores.tenants, keys, clock, planNames, defaultPlan: defaultPlanName }),
-    apps: new AppService({
-      apps: stores.apps,
-      messages: stores.messages,
-      clock,
-      // Hosted for others: private, loopback, link-local and metadata targets are always refused on AWS.
-      checkTargetUrl: (url) => assertTargetUrl(url, { allowPrivateTargets: false }),
-      onDeleted: (tenantId, appId) => schedules.onAppDeleted(tenantId, appId),
-    }),
-    keys,
-    messages,
-    schedules,
-    usage: new UsageService({ usage: stores.usage, keys: stores.keys, clock }),
-    operator: cognitoOperatorAuth(verifier),
-    logger,
+  const { services } = buildServices({
+    stores,
+    plans: config.plans,
     clock,
-    version,
-  };
+    logger,
+    engine: overrides.engine ?? storeOnlyEngine,
+    operator: cognitoOperatorAuth(verifier),
+    // Hosted for others: private, loopback, link-local and metadata targets are always refused on AWS.
+    allowPrivateTargets: false,
+    keyStore,
+    onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
+    onKeyRevoked: (key) => gatewayKeys.revoked(key),
+  });
   return {
     services,
     close: async () => {

@@ -1,26 +1,19 @@
-import { AppService } from '../apps/service';
-import { assertTargetUrl } from '../delivery/ssrf';
 import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
 import { Materializer, misfireVet, type MaterializerOptions } from '../engine/materializer';
 import { TimerEngine, type TimerEngineOptions } from '../engine/timer';
 import { startGateway } from '../gateway/server';
-import { KeyService } from '../keys/service';
-import { MessageService } from '../messages/service';
-import { ScheduleService } from '../schedules/service';
-import { defaultPlanName, isPlanAtMost, loadPlans } from '../plans/catalogue';
+import { loadPlans } from '../plans/catalogue';
 import { createSqliteStores } from '../store/sqlite';
 import { databasePath } from '../store/sqlite/database';
 import { adminTokenAuth } from '../tenancy/operator';
-import { TenantService } from '../tenancy/service';
-import { PlanLimiter } from '../usage/limiter';
 import { Meter } from '../usage/meter';
-import { UsageService } from '../usage/service';
 import { resolveAdminToken } from './admin-token';
 import type { LocalConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import type { Services } from './services';
 import { version } from './version';
+import { buildServices } from './wire';
 
 /** A running embedded service. */
 export interface LocalRuntime {
@@ -47,14 +40,13 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
-  const plans = loadPlans(config.plansFile);
-  const planNames = () => Object.keys(plans);
-
   const meter = new Meter(stores.usage, logger);
-  const limiter = new PlanLimiter({ plans, usage: stores.usage, messages: stores.messages, clock });
   const webhook = new WebhookClient({ allowPrivateTargets: config.allowPrivateTargets });
   const engine = new TimerEngine(
-    { messages: stores.messages, apps: stores.apps, deliver: (req) => webhook.deliver(req),
+    {
+      messages: stores.messages,
+      apps: stores.apps,
+      deliver: (req) => webhook.deliver(req),
       clock,
       logger,
       vet: misfireVet(stores.schedules),
@@ -66,51 +58,25 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     },
     { maxInFlight: config.maxInFlight, drainTimeoutMs: config.drainTimeoutMs, ...overrides.engine },
   );
-  const keys = new KeyService({
-    keys: stores.keys,
-    apps: stores.apps,
+  let materializer: Materializer | undefined;
+  const { services, limiter } = buildServices({
+    stores,
+    plans: loadPlans(config.plansFile),
     clock,
-    planNames,
-    isPlanAtMost: (plan, than) => isPlanAtMost(plans, plan, than),
-  });
-  const messages = new MessageService({
-    messages: stores.messages,
-    apps: stores.apps,
+    logger,
     engine,
-    clock,
-    admit: (p, count) => limiter.admitMessages(p, count),
-    onCreated: (created) => {
+    operator: adminTokenAuth(admin.hash),
+    allowPrivateTargets: config.allowPrivateTargets,
+    onMessagesCreated: (created) => {
       for (const m of created) if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });
     },
+    wakeSchedules: () => materializer?.wake(),
+    beforeUsageRead: () => meter.flush(),
   });
-  const materializer = new Materializer({ schedules: stores.schedules, messages: stores.messages, runs: messages, clock, logger }, overrides.materializer);
-  const schedules = new ScheduleService({
-    schedules: stores.schedules,
-    apps: stores.apps,
-    messages: stores.messages,
-    runs: messages,
-    clock,
-    admit: (p, count) => limiter.admitMessages(p, count),
-    wake: () => materializer.wake(),
-  });
-  const services: Services = {
-    tenants: new TenantService({ tenants: stores.tenants, keys, clock, planNames, defaultPlan: defaultPlanName }),
-    apps: new AppService({
-      apps: stores.apps,
-      messages: stores.messages,
-      clock,
-      checkTargetUrl: (url) => assertTargetUrl(url, { allowPrivateTargets: config.allowPrivateTargets }),
-      onDeleted: (tenantId, appId) => schedules.onAppDeleted(tenantId, appId),
-    }),
-    keys,
-    messages,
-    schedules,
-    usage: new UsageService({ usage: stores.usage, keys: stores.keys, clock, beforeRead: () => meter.flush() }),
-    operator: adminTokenAuth(admin.hash),
-    logger,
-    clock,
-    version,
-  };
+  materializer = new Materializer(
+    { schedules: stores.schedules, messages: stores.messages, runs: services.messages, clock, logger },
+    overrides.materializer,
+  );
 
   // Materialise first: after downtime the misfire rule settles missed runs before the engine delivers anything.
   await materializer.start();

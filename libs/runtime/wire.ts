@@ -1,0 +1,94 @@
+import type { ApiKey } from '../keys/model';
+import { AppService } from '../apps/service';
+import { assertTargetUrl } from '../delivery/ssrf';
+import type { Clock } from '../domain/clock';
+import type { Engine } from '../engine/port';
+import type { KeyStore } from '../keys/port';
+import { KeyService } from '../keys/service';
+import type { Message } from '../messages/model';
+import { MessageService } from '../messages/service';
+import { defaultPlanName, isPlanAtMost, type PlanCatalogue } from '../plans/catalogue';
+import { ScheduleService } from '../schedules/service';
+import type { Stores } from '../store/port';
+import type { OperatorAuth } from '../tenancy/operator';
+import { TenantService } from '../tenancy/service';
+import { PlanLimiter } from '../usage/limiter';
+import { UsageService } from '../usage/service';
+import type { Logger } from './logger';
+import type { Services } from './services';
+import { version } from './version';
+
+/** What both runtimes hand the shared wiring; the differences between them are these fields. */
+export interface WireDeps {
+  stores: Stores;
+  plans: PlanCatalogue;
+  clock: Clock;
+  logger: Logger;
+  engine: Engine;
+  operator: OperatorAuth;
+  /** Whether webhook targets may be private, loopback or link-local addresses. */
+  allowPrivateTargets: boolean;
+  /** The key store the key service sees. @default stores.keys (AWS maps API Gateway key ids in front of it) */
+  keyStore?: KeyStore;
+  onKeyIssued?: (key: ApiKey, value: string) => Promise<void>;
+  onKeyRevoked?: (key: ApiKey) => Promise<void>;
+  /** Observes newly stored messages (embedded metering). */
+  onMessagesCreated?: (messages: Message[]) => void;
+  /** Asks the schedule materialiser to look now (embedded). */
+  wakeSchedules?: () => void;
+  /** Writes buffered usage before a read (embedded meter). */
+  beforeUsageRead?: () => Promise<void>;
+}
+
+/** Builds the services every handler uses, identically for both runtimes. */
+export const buildServices = (d: WireDeps): { services: Services; limiter: PlanLimiter } => {
+  const { stores, plans, clock } = d;
+  const planNames = () => Object.keys(plans);
+  const limiter = new PlanLimiter({ plans, usage: stores.usage, messages: stores.messages, clock });
+  const admit = (p: Parameters<PlanLimiter['admitMessages']>[0], count: number) => limiter.admitMessages(p, count);
+  const keys = new KeyService({
+    keys: d.keyStore ?? stores.keys,
+    apps: stores.apps,
+    clock,
+    planNames,
+    isPlanAtMost: (plan, than) => isPlanAtMost(plans, plan, than),
+    ...(d.onKeyIssued ? { onIssued: d.onKeyIssued } : {}),
+    ...(d.onKeyRevoked ? { onRevoked: d.onKeyRevoked } : {}),
+  });
+  const messages = new MessageService({
+    messages: stores.messages,
+    apps: stores.apps,
+    engine: d.engine,
+    clock,
+    admit,
+    ...(d.onMessagesCreated ? { onCreated: d.onMessagesCreated } : {}),
+  });
+  const schedules = new ScheduleService({
+    schedules: stores.schedules,
+    apps: stores.apps,
+    messages: stores.messages,
+    runs: messages,
+    clock,
+    admit,
+    ...(d.wakeSchedules ? { wake: d.wakeSchedules } : {}),
+  });
+  const services: Services = {
+    tenants: new TenantService({ tenants: stores.tenants, keys, clock, planNames, defaultPlan: defaultPlanName }),
+    apps: new AppService({
+      apps: stores.apps,
+      messages: stores.messages,
+      clock,
+      checkTargetUrl: (url) => assertTargetUrl(url, { allowPrivateTargets: d.allowPrivateTargets }),
+      onDeleted: (tenantId, appId) => schedules.onAppDeleted(tenantId, appId),
+    }),
+    keys,
+    messages,
+    schedules,
+    usage: new UsageService({ usage: stores.usage, keys: stores.keys, clock, ...(d.beforeUsageRead ? { beforeRead: d.beforeUsageRead } : {}) }),
+    operator: d.operator,
+    logger: d.logger,
+    clock,
+    version,
+  };
+  return { services, limiter };
+};
