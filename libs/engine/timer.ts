@@ -1,14 +1,10 @@
 import type { App } from '../apps/model';
-import { liveSecrets } from '../apps/model';
 import type { AppStore } from '../apps/port';
-import type { DeliveryOutcome } from '../delivery/outcome';
-import type { WebhookRequest } from '../delivery/webhook';
 import type { Clock } from '../domain/clock';
-import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
-import { attemptResult } from '../messages/lifecycle';
 import type { Message } from '../messages/model';
 import type { AttemptResult, DueRef, MessageStore } from '../messages/port';
 import type { Logger } from '../runtime/logger';
+import { logAttempt, runAttempt, type Deliver } from './attempt';
 import { Dispatcher } from './dispatcher';
 import { MinHeap } from './heap';
 import type { Engine } from './port';
@@ -58,7 +54,7 @@ export const timerEngineDefaults: TimerEngineOptions = {
 export interface TimerEngineDeps {
   messages: MessageStore;
   apps: AppStore;
-  deliver: (req: WebhookRequest) => Promise<DeliveryOutcome>;
+  deliver: Deliver;
   clock: Clock;
   logger: Logger;
   /** Observes every finished attempt (metering). */
@@ -345,29 +341,7 @@ export class TimerEngine implements Engine {
   }
 
   private async deliverOne(m: Message): Promise<void> {
-    const startedAt = this.deps.clock.now();
-    const app = this.apps.get(m.appId)?.app;
-    let outcome: DeliveryOutcome;
-    if (!app) {
-      outcome = { kind: 'permanent', error: 'the app was deleted', durationMs: 0 };
-    } else {
-      try {
-        outcome = await this.deps.deliver({
-          messageId: m.id,
-          attempt: m.attemptCount + 1,
-          scheduledAt: m.sendAt,
-          ...(m.scheduleId ? { scheduleId: m.scheduleId } : {}),
-          payload: m.payload,
-          target: app.target,
-          ...(m.headers ? { headers: m.headers } : {}),
-          secrets: liveSecrets(app, startedAt),
-        });
-      } catch (err) {
-        outcome = { kind: 'retry', error: `delivery error: ${(err as Error).message}`, durationMs: this.deps.clock.now() - startedAt };
-      }
-    }
-    const policy = mergeRetryPolicy(app?.retryPolicy ?? defaultRetryPolicy, m.retryPolicy);
-    const r = attemptResult(m, policy, outcome, startedAt, this.deps.clock.now());
+    const r = await runAttempt(m, this.apps.get(m.appId)?.app, this.deps.deliver, () => this.deps.clock.now());
     this.pendingResults.push({ m, r });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -391,17 +365,7 @@ export class TimerEngine implements Engine {
       }
       const retries: (DueRef & { appId: string })[] = [];
       for (const { m, r } of batch) {
-        this.deps.logger.info('delivery attempt', {
-          tenantId: m.tenantId,
-          appId: m.appId,
-          messageId: m.id,
-          attempt: r.attempt.attempt,
-          outcome: r.attempt.outcome,
-          statusCode: r.attempt.statusCode,
-          durationMs: r.attempt.durationMs,
-          status: r.status,
-          error: r.attempt.error,
-        });
+        logAttempt(this.deps.logger, m, r);
         this.deps.onAttempt?.(m, r);
         if (r.status === 'scheduled') retries.push({ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt!, appId: m.appId });
       }

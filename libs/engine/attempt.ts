@@ -1,0 +1,58 @@
+import type { App } from '../apps/model';
+import { liveSecrets } from '../apps/model';
+import type { DeliveryOutcome } from '../delivery/outcome';
+import type { WebhookRequest } from '../delivery/webhook';
+import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
+import { attemptResult } from '../messages/lifecycle';
+import type { Message } from '../messages/model';
+import type { AttemptResult } from '../messages/port';
+import type { Logger } from '../runtime/logger';
+
+/** Delivers one webhook request; both runtimes pass `libs/delivery`'s client. */
+export type Deliver = (req: WebhookRequest) => Promise<DeliveryOutcome>;
+
+/** The webhook request of a claimed message's next attempt. */
+export const webhookRequest = (m: Message, app: App, now: number): WebhookRequest => ({
+  messageId: m.id,
+  attempt: m.attemptCount + 1,
+  scheduledAt: m.sendAt,
+  ...(m.scheduleId ? { scheduleId: m.scheduleId } : {}),
+  payload: m.payload,
+  target: app.target,
+  ...(m.headers ? { headers: m.headers } : {}),
+  secrets: liveSecrets(app, now),
+});
+
+/**
+ * One delivery attempt of a claimed message, shared by the embedded engine and the AWS release
+ * function: deliver (a deleted app is a permanent failure; a thrown error is retryable), then the
+ * attempt record and the state it leads to under the app's and message's retry policy. Never throws.
+ */
+export const runAttempt = async (m: Message, app: App | undefined, deliver: Deliver, now: () => number): Promise<AttemptResult> => {
+  const startedAt = now();
+  let outcome: DeliveryOutcome;
+  if (!app) outcome = { kind: 'permanent', error: 'the app was deleted', durationMs: 0 };
+  else {
+    try {
+      outcome = await deliver(webhookRequest(m, app, startedAt));
+    } catch (err) {
+      outcome = { kind: 'retry', error: `delivery error: ${(err as Error).message}`, durationMs: now() - startedAt };
+    }
+  }
+  const policy = mergeRetryPolicy(app?.retryPolicy ?? defaultRetryPolicy, m.retryPolicy);
+  return attemptResult(m, policy, outcome, startedAt, now());
+};
+
+/** The log line of a recorded attempt (no payload, no headers, no secrets). */
+export const logAttempt = (logger: Logger, m: Message, r: AttemptResult): void =>
+  logger.info('delivery attempt', {
+    tenantId: m.tenantId,
+    appId: m.appId,
+    messageId: m.id,
+    attempt: r.attempt.attempt,
+    outcome: r.attempt.outcome,
+    statusCode: r.attempt.statusCode,
+    durationMs: r.attempt.durationMs,
+    status: r.status,
+    error: r.attempt.error,
+  });
