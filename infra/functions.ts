@@ -6,8 +6,19 @@ import { routes, type Route } from '../libs/http/routes';
 import { functionRole, type Needs } from './iam';
 import { functionName, roleLogicalId } from './names';
 
-/** Routes that hand messages to the engine (SQS directly, or a minute-bucket schedule). */
-const enqueues = new Set(['api/messages/create', 'api/messages/batch', 'api/messages/redrive', 'api/schedules/trigger']);
+/**
+ * Routes that hand messages to the engine (SQS directly, or a minute-bucket schedule); creating,
+ * changing or resuming a schedule materialises its first runs at once (libs/runtime/aws.ts `wakeSchedules`).
+ */
+const enqueues = new Set([
+  'api/messages/create',
+  'api/messages/batch',
+  'api/messages/redrive',
+  'api/schedules/trigger',
+  'api/schedules/create',
+  'api/schedules/update',
+  'api/schedules/resume',
+]);
 /** Routes that create or revoke keys, hence API Gateway keys. */
 const managesKeys = new Set(['api/tenants/create', 'api/keys/create', 'api/keys/revoke']);
 

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { ManualClock } from '../domain/clock';
 import { atExpression, bucketOf, scheduleName, sqsDelaySeconds } from './buckets';
-import { EnqueueFailedError, EventBridgeEngine } from './eventbridge';
+import { EnqueueFailedError, EventBridgeEngine, parseReleaseMessage } from './eventbridge';
 
 const sqs = mockClient(SQSClient);
 const scheduler = mockClient(SchedulerClient);
@@ -16,7 +16,7 @@ const engine = (clock = new ManualClock(t0)) =>
     scheduler: new SchedulerClient({ region: 'us-east-1' }),
     clock,
     queueUrl: 'https://sqs/q',
-    queueArn: 'arn:aws:sqs:us-east-1:1:q',
+    armFunctionArn: 'arn:aws:lambda:us-east-1:1:function:arm',
     deadLetterArn: 'arn:aws:sqs:us-east-1:1:dlq',
     groupName: 'punctual-test',
     roleArn: 'arn:aws:iam::1:role/scheduler',
@@ -77,9 +77,9 @@ describe('EventBridgeEngine', () => {
         FlexibleTimeWindow: { Mode: 'OFF' },
         ActionAfterCompletion: 'DELETE',
         Target: {
-          Arn: 'arn:aws:sqs:us-east-1:1:q',
+          Arn: 'arn:aws:lambda:us-east-1:1:function:arm',
           RoleArn: 'arn:aws:iam::1:role/scheduler',
-          Input: JSON.stringify({ kind: 'arm', bucket: later }),
+          Input: JSON.stringify({ bucket: later }),
           RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
           DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:1:dlq' },
         },
@@ -109,5 +109,37 @@ describe('EventBridgeEngine', () => {
 
       await expect(engine().enqueue([{ id: 'a', tenantId: 't', dueAt: t0 }, { id: 'b', tenantId: 't', dueAt: t0 }])).rejects.toEqual(new EnqueueFailedError(['b']));
     });
+  });
+});
+
+describe('the release queue', () => {
+  it('queues a bucket shard by shard, and the next page of a shard', async () => {
+    const e = engine();
+    await e.armShards(t0, 12);
+    await e.armNext({ kind: 'arm', bucket: t0, shard: 3, cursor: 'abc' });
+
+    const bodies = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((x) => JSON.parse(x.MessageBody!)));
+    expect(bodies.slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, shard) => ({ kind: 'arm', bucket: t0, shard })));
+    expect(bodies[12]).toEqual({ kind: 'arm', bucket: t0, shard: 3, cursor: 'abc' });
+  });
+
+  it('releases armed messages with their remaining delay, none below zero', async () => {
+    await engine().release([
+      { id: 'late', tenantId: 't', dueAt: t0 - 30_000 },
+      { id: 'soon', tenantId: 't', dueAt: t0 + 90_500 },
+    ]);
+
+    const entries = sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input.Entries!;
+    expect(entries.map((x) => x.DelaySeconds)).toEqual([0, 91]);
+  });
+
+  it.each([
+    ['a release', '{"kind":"release","id":"m","tenantId":"t","dueAt":5}', { kind: 'release', id: 'm', tenantId: 't', dueAt: 5 }],
+    ['an arm page', '{"kind":"arm","bucket":60000,"shard":2,"cursor":"c"}', { kind: 'arm', bucket: 60000, shard: 2, cursor: 'c' }],
+    ['not JSON', 'nope', undefined],
+    ['another shape', '{"kind":"release","id":1}', undefined],
+    ['an arm without a shard', '{"kind":"arm","bucket":60000}', undefined],
+  ])('parses %s', (_, body, expected) => {
+    expect(parseReleaseMessage(body)).toEqual(expected);
   });
 });

@@ -11,6 +11,10 @@ export interface AwsConfig {
   tableName: string;
   /** The release queue URL (`PUNCTUAL_RELEASE_QUEUE_URL`). */
   releaseQueueUrl: string;
+  /** Where Scheduler puts a bucket wake-up it could not deliver (`PUNCTUAL_RELEASE_DLQ_ARN`). */
+  releaseDeadLetterArn: string;
+  /** The arm function a bucket's wake-up invokes (`PUNCTUAL_ARM_FUNCTION_ARN`). */
+  armFunctionArn: string;
   /** The EventBridge Scheduler group of the engine's minute buckets (`PUNCTUAL_SCHEDULE_GROUP`). */
   scheduleGroup: string;
   /** The role Scheduler assumes to send to the release queue (`PUNCTUAL_SCHEDULER_ROLE_ARN`). */
@@ -48,6 +52,8 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
   return {
     tableName: required(env, 'PUNCTUAL_TABLE_NAME'),
     releaseQueueUrl: required(env, 'PUNCTUAL_RELEASE_QUEUE_URL'),
+    releaseDeadLetterArn: required(env, 'PUNCTUAL_RELEASE_DLQ_ARN'),
+    armFunctionArn: required(env, 'PUNCTUAL_ARM_FUNCTION_ARN'),
     scheduleGroup: required(env, 'PUNCTUAL_SCHEDULE_GROUP'),
     schedulerRoleArn: required(env, 'PUNCTUAL_SCHEDULER_ROLE_ARN'),
     userPoolId: required(env, 'PUNCTUAL_USER_POOL_ID'),

@@ -1,12 +1,14 @@
 /**
- * Lambda entry wiring: esbuild injects this file into every API function bundle (serverless.ts,
- * `custom.esbuild.inject`), so the handlers stay runtime-agnostic and unchanged. One runtime per container.
+ * Lambda entry wiring: esbuild injects this file into every function bundle (serverless.ts,
+ * `custom.esbuild.inject`), so the handlers stay runtime-agnostic and unchanged. One runtime per
+ * container, built on first use from the environment serverless.ts sets.
  */
 import { setDefaultServices } from '../http/api';
-import { createAwsRuntime } from './aws';
+import { createAwsRuntime, type AwsRuntime } from './aws';
 import { loadAwsConfig } from './aws-config';
-import type { Services } from './services';
+import { currentAwsRuntime, setAwsRuntime } from './aws-current';
 
-let services: Promise<Services> | undefined;
+let runtime: Promise<AwsRuntime> | undefined;
 
-setDefaultServices(() => (services ??= Promise.resolve().then(() => createAwsRuntime(loadAwsConfig()).services)));
+setAwsRuntime(() => (runtime ??= Promise.resolve().then(() => createAwsRuntime(loadAwsConfig()))));
+setDefaultServices(async () => (await currentAwsRuntime()).services);

@@ -1,8 +1,15 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
-import type { Engine } from '../engine/port';
+import type { Deliver } from '../engine/attempt';
+import { AwsEngineWorker, type AwsEngineWorkerOptions } from '../engine/aws-worker';
+import { EventBridgeEngine } from '../engine/eventbridge';
+import { Materializer, misfireVet } from '../engine/materializer';
+import type { DeliveryMetrics } from '../engine/metrics';
 import { ApiGatewayKeys } from '../keys/apigateway';
 import type { KeyStore } from '../keys/port';
 import { createDynamoStores } from '../store/dynamodb';
@@ -16,37 +23,53 @@ import { buildServices } from './wire';
 /** A Lambda container's wiring. */
 export interface AwsRuntime {
   services: Services;
-  /** Destroys the SDK clients (tests; Lambda just freezes the container). */
+  /** The engine functions' work: arm a bucket, handle a release-queue record, sweep (libs/engine/aws-worker.ts). */
+  engine: AwsEngineWorker;
+  /** Turns due schedule occurrences into messages (the tick function; API functions after a schedule change). */
+  materializer: Materializer;
+  logger: Logger;
+  /** Delivery metrics of this container (flushed at the end of each engine invocation). */
+  metrics?: DeliveryMetrics;
+  /** Destroys the SDK clients and the webhook pool (tests; Lambda just freezes the container). */
   close(): Promise<void>;
 }
 
-/** Test seams: clients pointed at dynalite or mocks, a fake clock, a verifier with cached JWKS, an engine. */
+/** Test seams: clients pointed at dynalite, mocks or stand-ins, a fake clock, a verifier with cached JWKS. */
 export interface AwsOverrides {
   /** A document client (e.g. on dynalite); the runtime then owns no DynamoDB client. */
   documentClient?: DynamoDBDocumentClient;
   apiGateway?: APIGatewayClient;
+  sqs?: SQSClient;
+  scheduler?: SchedulerClient;
   clock?: Clock;
   logger?: Logger;
+  metrics?: DeliveryMetrics;
   verifier?: IdTokenVerifier;
-  engine?: Engine;
+  /** Replaces the webhook client (the runtime then owns none). */
+  deliver?: Deliver;
+  /** Tests only: lets webhooks reach a receiver on 127.0.0.1 (a deployed stage always refuses private targets). */
+  allowPrivateTargets?: boolean;
+  worker?: Partial<AwsEngineWorkerOptions>;
 }
 
 /**
- * Seam: the AWS engine adapter exists (libs/engine/eventbridge.ts, `EventBridgeEngine`), but the functions
- * that consume the release queue (`functions/engine/{arm,release}`) do not yet, so it is not wired: enqueuing
- * to a queue nobody reads would only age messages out of SQS. Until then messages are accepted and stored
- * (the store is the truth, Engine port contract) and the engine, once deployed, finds them on the `due` index.
- * To wire it: pass `new EventBridgeEngine({ sqs, scheduler, clock, ...config })` here (needs the queue and DLQ ARNs in AwsConfig).
+ * How far ahead schedule occurrences become messages on AWS: past the tick function's one-minute
+ * period plus its lateness, so each run is in SQS (with its delay) before it is due.
  */
-const storeOnlyEngine: Engine = { enqueue: async () => undefined };
+export const awsMaterializerHorizonMs = 150_000;
 
-/** The AWS composition root: DynamoDB stores, API Gateway keys, Cognito operators; same services as local.ts. */
+/** The AWS composition root: DynamoDB stores, SQS + Scheduler engine, API Gateway keys, Cognito operators; same services as local.ts. */
 export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}): AwsRuntime => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const dynamo = overrides.documentClient ? undefined : new DynamoDBClient({});
   const doc = overrides.documentClient ?? DynamoDBDocumentClient.from(dynamo!);
   const apiGateway = overrides.apiGateway ?? new APIGatewayClient({});
+  const sqs = overrides.sqs ?? new SQSClient({});
+  const scheduler = overrides.scheduler ?? new SchedulerClient({});
+  const allowPrivateTargets = overrides.allowPrivateTargets ?? false;
+  const webhook = overrides.deliver ? undefined : new WebhookClient({ allowPrivateTargets });
+  const deliver: Deliver = overrides.deliver ?? ((req) => webhook!.deliver(req));
   const stores = createDynamoStores({ client: doc, tableName: config.tableName });
   const gatewayKeyMap = new DynamoGatewayKeyMap(doc, config.tableName);
   const gatewayKeys = new ApiGatewayKeys({
@@ -65,24 +88,68 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     getById: async (id) => stores.keys.getById((await gatewayKeyMap.keyIdOf(id)) ?? id),
   };
 
+  const queue = new EventBridgeEngine({
+    sqs,
+    scheduler,
+    clock,
+    queueUrl: config.releaseQueueUrl,
+    armFunctionArn: config.armFunctionArn,
+    deadLetterArn: config.releaseDeadLetterArn,
+    groupName: config.scheduleGroup,
+    roleArn: config.schedulerRoleArn,
+  });
+
   const verifier = overrides.verifier ?? cognitoIdTokenVerifier({ userPoolId: config.userPoolId, clientId: config.userPoolClientId });
+  let materializer: Materializer | undefined;
   const { services } = buildServices({
     stores,
     plans: config.plans,
     clock,
     logger,
-    engine: overrides.engine ?? storeOnlyEngine,
+    engine: queue,
     operator: cognitoOperatorAuth(verifier),
     // Hosted for others: private, loopback, link-local and metadata targets are always refused on AWS.
-    allowPrivateTargets: false,
+    allowPrivateTargets,
     keyStore,
     onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
     onKeyRevoked: (key) => gatewayKeys.revoked(key),
+    // A schedule's first runs are materialised before the response; a failure here is caught up by the tick function.
+    wakeSchedules: () =>
+      materializer!.tick().then(
+        () => undefined,
+        (err: unknown) => logger.error('could not materialise schedule runs now; the tick function will', { err }),
+      ),
   });
+  materializer = new Materializer(
+    { schedules: stores.schedules, messages: stores.messages, runs: services.messages, clock, logger },
+    { horizonMs: awsMaterializerHorizonMs },
+  );
+  const engine = new AwsEngineWorker(
+    {
+      messages: stores.messages,
+      due: stores.messages,
+      apps: stores.apps,
+      queue,
+      deliver,
+      clock,
+      logger,
+      vet: misfireVet(stores.schedules),
+      ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
+    },
+    overrides.worker,
+  );
   return {
     services,
+    engine,
+    materializer,
+    logger,
+    ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
     close: async () => {
+      await materializer!.close();
+      await webhook?.close();
       if (!overrides.apiGateway) apiGateway.destroy();
+      if (!overrides.sqs) sqs.destroy();
+      if (!overrides.scheduler) scheduler.destroy();
       dynamo?.destroy();
     },
   };

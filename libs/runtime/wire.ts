@@ -34,8 +34,8 @@ export interface WireDeps {
   onKeyRevoked?: (key: ApiKey) => Promise<void>;
   /** Observes newly stored messages (embedded metering). */
   onMessagesCreated?: (messages: Message[]) => void;
-  /** Asks the schedule materialiser to look now (embedded). */
-  wakeSchedules?: () => void;
+  /** Asks the schedule materialiser to look now (embedded), or runs it (AWS). */
+  wakeSchedules?: () => void | Promise<void>;
   /** Writes buffered usage before a read (embedded meter). */
   beforeUsageRead?: () => Promise<void>;
 }

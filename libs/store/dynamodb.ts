@@ -27,8 +27,8 @@ export interface DynamoStoreOptions {
   attemptRetentionMs?: number;
 }
 
-/** Every store port, over one DynamoDB table. */
-export type DynamoStores = Stores;
+/** Every store port, over one DynamoDB table; the message store also serves the AWS engine's shard pages. */
+export type DynamoStores = Stores & { messages: DynamoMessageStore };
 
 const defaults = { shards: 8, concurrency: 16 } as const;
 

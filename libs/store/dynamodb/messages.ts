@@ -118,6 +118,47 @@ export class DynamoMessageStore implements MessageStore {
       .slice(0, limit);
   }
 
+  /** Partitions of the due index (the AWS engine arms a bucket shard by shard). */
+  get shardCount(): number {
+    return this.o.shards;
+  }
+
+  /**
+   * One page of a due-index shard: scheduled messages with `from <= dueAt <= until`, earliest first.
+   * Pages by the index's own cursor, so messages sharing one `dueAt` are never skipped at a page edge
+   * (unlike `due`, whose cursor is a time). `cursor` is opaque: pass back what the previous page returned.
+   */
+  async duePage(shard: number, from: number, until: number, limit: number, cursor?: string): Promise<{ refs: DueRef[]; cursor?: string }> {
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.o.shards) throw new RangeError(`shard must be 0..${this.o.shards - 1}, got ${shard}`);
+    const page = await this.table.queryPage({
+      IndexName: Index.due,
+      KeyConditionExpression: '#shard = :shard AND #due BETWEEN :from AND :until',
+      ExpressionAttributeNames: { '#shard': Attr.dueShard, '#due': Attr.dueAt },
+      ExpressionAttributeValues: { ':shard': Shards.allMessages(this.o.shards)[shard], ':from': Math.ceil(from), ':until': Math.floor(until) },
+      Limit: limit,
+      ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown> } : {}),
+    });
+    return {
+      refs: page.items.map((e) => ({ id: idOf(e.PK as string), tenantId: e.tenantId as string, dueAt: e.dueAt as number })),
+      ...(page.lastKey ? { cursor: Buffer.from(JSON.stringify(page.lastKey), 'utf8').toString('base64url') } : {}),
+    };
+  }
+
+  /**
+   * Takes over a message left `delivering` by a worker that stopped (its lease, `updatedAt`, is at or
+   * before `staleBefore`): one conditional write, so of two takers one wins. Returns it, or undefined.
+   */
+  async reclaimStale(tenantId: string, messageId: string, staleBefore: number, now: number): Promise<Message | undefined> {
+    const b = new UpdateBuilder()
+      .set('updatedAt', now)
+      .when(
+        (u) =>
+          `${u.name('tenantId')} = ${u.value(tenantId)} AND ${u.name('status')} = ${u.value('delivering')} AND ${u.name('updatedAt')} <= ${u.value(staleBefore)}`,
+      );
+    const item = await this.table.update(Keys.message(messageId), b);
+    return item && toMessage(item);
+  }
+
   async claim(refs: DueRef[], now: number): Promise<Message[]> {
     const claimed = await mapLimit(refs, this.o.concurrency, async (ref) => {
       const b = new UpdateBuilder()

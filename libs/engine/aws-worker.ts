@@ -1,0 +1,180 @@
+import type { AppStore } from '../apps/port';
+import type { App } from '../apps/model';
+import type { Clock } from '../domain/clock';
+import type { Message } from '../messages/model';
+import type { AttemptResult, DueRef, MessageStore } from '../messages/port';
+import type { Logger } from '../runtime/logger';
+import { logAttempt, runAttempt, type Deliver } from './attempt';
+import { bucketMs } from './buckets';
+import type { ReleaseQueueMessage } from './eventbridge';
+import type { DeliveryMetrics } from './metrics';
+import { noMetrics } from './metrics';
+import type { Engine } from './port';
+
+/** The due index, a shard page at a time (the DynamoDB message store). */
+export interface ShardedDueIndex {
+  readonly shardCount: number;
+  duePage(shard: number, from: number, until: number, limit: number, cursor?: string): Promise<{ refs: DueRef[]; cursor?: string }>;
+  reclaimStale(tenantId: string, messageId: string, staleBefore: number, now: number): Promise<Message | undefined>;
+}
+
+/** The queue side of the AWS engine (libs/engine/eventbridge.ts). */
+export interface ReleaseQueue extends Engine {
+  /** Sends messages to the release queue, each delayed until due. */
+  release(refs: DueRef[]): Promise<void>;
+  armShards(bucket: number, shards: number): Promise<void>;
+  armNext(next: Extract<ReleaseQueueMessage, { kind: 'arm' }>): Promise<void>;
+}
+
+export interface AwsEngineWorkerOptions {
+  /** Due-index entries read per arm page (then the next page is queued). @default 500 */
+  armPageSize: number;
+  /**
+   * How long a claim holds: a message `delivering` for longer was left by an invocation that stopped
+   * (timeout, crash), and SQS's redelivery of its release message takes it over. Longer than the
+   * release function's timeout. @default 120_000
+   */
+  leaseMs: number;
+  /** A scheduled message this overdue is swept back into SQS (its release message was lost or refused). @default 60_000 */
+  sweepAfterMs: number;
+  /** Most overdue messages one sweep re-sends. @default 2_000 */
+  sweepMax: number;
+}
+
+export const awsEngineWorkerDefaults: AwsEngineWorkerOptions = { armPageSize: 500, leaseMs: 120_000, sweepAfterMs: 60_000, sweepMax: 2_000 };
+
+export interface AwsEngineWorkerDeps {
+  messages: MessageStore;
+  due: ShardedDueIndex;
+  apps: AppStore;
+  queue: ReleaseQueue;
+  deliver: Deliver;
+  clock: Clock;
+  logger: Logger;
+  metrics?: DeliveryMetrics;
+  /** A reason not to deliver a claimed message at all (a schedule run past its misfire grace). */
+  vet?: (m: Message, now: number) => Promise<string | undefined>;
+  /** Observes every recorded attempt. */
+  onAttempt?: (m: Message, r: AttemptResult) => void;
+}
+
+/** Another invocation holds the message's claim and its lease has not run out. */
+export class DeliveryInFlightError extends Error {
+  override name = 'DeliveryInFlightError';
+  constructor(readonly messageId: string) {
+    super(`message ${messageId} is being delivered by another invocation; retry after its lease`);
+  }
+}
+
+/** What handling one release-queue message did (tests and logs). */
+export type ReleaseResult =
+  | 'delivered'
+  | 'retry'
+  | 'failed'
+  | 'skipped'
+  | 'early'
+  | 'vetoed'
+  | 'armed';
+
+/**
+ * The work of the AWS engine's functions, on the same attempt code as the embedded engine:
+ * - `wake(bucket)` (arm function, invoked by the bucket's Scheduler `at()`): queues one arm job per shard;
+ * - `handle(msg)` (release function, one SQS record): an arm job sends one page of its shard's due
+ *   messages to SQS with `DelaySeconds` and queues the next page; a release claims the message
+ *   (conditional: an abort, a redrive or a duplicate SQS delivery that lost the race finds nothing to
+ *   claim), delivers it, records the attempt, and re-enqueues a retry (SQS delay, or a later bucket);
+ * - `sweep()` (tick function, every minute): re-sends scheduled messages that are overdue, so a refused
+ *   SQS send or a failed bucket creation delays a message by a minute or two but never loses it.
+ * Every method throws on infrastructure errors, so the SQS record is retried (partial batch failure).
+ */
+export class AwsEngineWorker {
+  private readonly o: AwsEngineWorkerOptions;
+  private readonly apps = new Map<string, { app: Promise<App | undefined>; at: number }>();
+
+  constructor(private readonly deps: AwsEngineWorkerDeps, options: Partial<AwsEngineWorkerOptions> = {}) {
+    this.o = { ...awsEngineWorkerDefaults, ...options };
+  }
+
+  /** A bucket's wake-up: arm it shard by shard. */
+  async wake(bucket: number): Promise<void> {
+    await this.deps.queue.armShards(bucket, this.deps.due.shardCount);
+  }
+
+  /** One release-queue record. */
+  async handle(msg: ReleaseQueueMessage): Promise<ReleaseResult> {
+    return msg.kind === 'arm' ? this.arm(msg) : this.release(msg);
+  }
+
+  /** Re-sends overdue scheduled messages; returns how many. */
+  async sweep(): Promise<number> {
+    const now = this.deps.clock.now();
+    const overdue = await this.deps.messages.due(0, now - this.o.sweepAfterMs, this.o.sweepMax);
+    if (overdue.length) {
+      this.deps.logger.warn('sweeping overdue messages back into the release queue', { count: overdue.length });
+      await this.deps.queue.release(overdue);
+    }
+    return overdue.length;
+  }
+
+  private async arm(job: Extract<ReleaseQueueMessage, { kind: 'arm' }>): Promise<ReleaseResult> {
+    const page = await this.deps.due.duePage(job.shard, job.bucket, job.bucket + bucketMs - 1, this.o.armPageSize, job.cursor);
+    await this.deps.queue.release(page.refs);
+    if (page.cursor) await this.deps.queue.armNext({ ...job, cursor: page.cursor });
+    return 'armed';
+  }
+
+  private async release(ref: Extract<ReleaseQueueMessage, { kind: 'release' }>): Promise<ReleaseResult> {
+    const { messages, clock } = this.deps;
+    const now = clock.now();
+    let [m] = await messages.claim([ref], now);
+    if (!m) {
+      const current = await messages.get(ref.tenantId, ref.id);
+      if (!current) return 'skipped';
+      if (current.status === 'scheduled' && current.dueAt !== undefined && current.dueAt > now) {
+        // Early (SQS rounds delays to seconds) or superseded by a retry or redrive, whose own release message exists:
+        // re-send only when this one is the message's current due time.
+        if (current.dueAt !== ref.dueAt) return 'skipped';
+        await this.deps.queue.enqueue([{ id: ref.id, tenantId: ref.tenantId, dueAt: current.dueAt }]);
+        return 'early';
+      }
+      if (current.status !== 'delivering') return 'skipped'; // delivered, failed, aborted: nothing to do
+      // Another invocation holds it; if that one stopped, its lease has run out and this redelivery takes over.
+      const taken = await this.deps.due.reclaimStale(ref.tenantId, ref.id, now - this.o.leaseMs, now);
+      // Throwing keeps the record: SQS brings it back after the visibility timeout (longer than the lease),
+      // by which time the holder has finished (then it is skipped) or has certainly stopped (then it is taken over).
+      if (!taken) throw new DeliveryInFlightError(ref.id);
+      this.deps.logger.warn('took over a message whose delivery stopped', { messageId: ref.id, tenantId: ref.tenantId });
+      m = taken;
+    }
+    const reason = await this.deps.vet?.(m, now);
+    if (reason !== undefined) {
+      this.deps.logger.warn('message not delivered', { tenantId: m.tenantId, messageId: m.id, scheduleId: m.scheduleId, reason });
+      await messages.transition(m.tenantId, m.id, ['delivering'], { status: 'aborted', abortedAt: now, lastError: reason }, now, 'skip');
+      return 'vetoed';
+    }
+    const r = await runAttempt(m, await this.app(m), this.deps.deliver, () => clock.now());
+    await messages.complete([r], clock.now());
+    logAttempt(this.deps.logger, m, r);
+    this.deps.onAttempt?.(m, r);
+    const outcome = r.status === 'delivered' ? 'delivered' : r.status === 'failed' ? 'failed' : 'retry';
+    (this.deps.metrics ?? noMetrics).attempt({
+      outcome,
+      durationMs: r.attempt.durationMs,
+      ...(m.attemptCount === 0 ? { latenessMs: r.attempt.startedAt - m.sendAt } : {}),
+    });
+    // The store holds the retry; if this send fails the record is retried, and the sweep is the backstop.
+    if (r.status === 'scheduled') await this.deps.queue.enqueue([{ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt! }]);
+    return outcome;
+  }
+
+  /** Apps cached for a second per container, as the embedded engine does; records of one batch share one read. */
+  private app(m: Message): Promise<App | undefined> {
+    const now = this.deps.clock.now();
+    const cached = this.apps.get(m.appId);
+    if (cached && now - cached.at < 1_000) return cached.app;
+    const app = this.deps.apps.get(m.tenantId, m.appId);
+    this.apps.set(m.appId, { app, at: now });
+    app.catch(() => this.apps.delete(m.appId));
+    return app;
+  }
+}

@@ -1,0 +1,380 @@
+/**
+ * End to end through the AWS composition root, without AWS: the real handlers (API, engine arm /
+ * release / tick) wired by libs/runtime/aws.ts, DynamoDB on dynalite, and stand-ins that keep the
+ * documented semantics of SQS, EventBridge Scheduler and API Gateway (libs/runtime/aws-standins.ts),
+ * all on a simulated clock, delivering to a real receiver on 127.0.0.1. It also counts the AWS
+ * operations per delivered message (the README's cost table).
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { Webhook } from 'standardwebhooks';
+import { handler as armHandler } from '../../functions/engine/arm/handler';
+import { handler as releaseHandler } from '../../functions/engine/release/handler';
+import { handler as tickHandler } from '../../functions/engine/tick/handler';
+import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { ManualClock } from '../domain/clock';
+import { setDefaultServices } from '../http/api';
+import { startDynalite, type Dynalite } from '../store/dynamodb/testing';
+import { createAwsRuntime, type AwsRuntime } from './aws';
+import { loadAwsConfig } from './aws-config';
+import { setAwsRuntime } from './aws-current';
+import { ApiGatewayStandIn, OpCounter, SchedulerStandIn, SqsEventSource, SqsStandIn } from './aws-standins';
+import type { Logger } from './logger';
+
+const armArn = 'arn:aws:lambda:us-east-1:000000000000:function:punctual-test-engineArm';
+const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+// dynalite answers in milliseconds, and a world makes hundreds of calls.
+jest.setTimeout(60_000);
+
+let db: Dynalite;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  [db, receiver] = await Promise.all([startDynalite(), startReceiver()]);
+});
+
+afterAll(async () => {
+  await Promise.all([db.close(), receiver.close()]);
+});
+
+/** One world: a fresh table, stand-ins, a runtime registered as the container's, and a simulated clock. */
+const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: number } = {}) => {
+  const clock = new ManualClock(T0);
+  const ops = new OpCounter();
+  const tableName = await db.createTable();
+  const sqs = new SqsStandIn(clock, ops, { visibilityTimeoutMs: 540_000, maxReceiveCount: 5, ...(options.duplicateEvery ? { duplicateEvery: options.duplicateEvery } : {}) });
+  const gateway = new ApiGatewayStandIn(ops, [{ id: 'up-free', name: 'punctual-free-test' }, { id: 'up-unlimited', name: 'punctual-unlimited-test' }]);
+  const invokeArm = (arn: string, input: unknown) => {
+    expect(arn).toBe(armArn);
+    ops.add('lambda.arm');
+    return armHandler(input as { bucket: number });
+  };
+  const scheduler = new SchedulerStandIn(clock, ops, invokeArm);
+  const runtime: AwsRuntime = createAwsRuntime(
+    loadAwsConfig({
+      PUNCTUAL_TABLE_NAME: tableName,
+      PUNCTUAL_RELEASE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/punctual-test-release',
+      PUNCTUAL_RELEASE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:punctual-test-release-dlq',
+      PUNCTUAL_ARM_FUNCTION_ARN: armArn,
+      PUNCTUAL_SCHEDULE_GROUP: 'punctual-test',
+      PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
+      PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
+      PUNCTUAL_USER_POOL_CLIENT_ID: 'client',
+      PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
+      PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',
+    }),
+    {
+      documentClient: db.client,
+      apiGateway: gateway.client,
+      sqs: sqs.client,
+      scheduler: scheduler.client,
+      clock,
+      logger: silent,
+      allowPrivateTargets: true,
+      verifier: { verify: async (token) => (token === 'id-token' ? { sub: 'operator-sub' } : Promise.reject(new Error('invalid'))) },
+    },
+  );
+  setAwsRuntime(async () => runtime);
+  setDefaultServices(async () => runtime.services);
+  const release = (e: SQSEvent, c: Context): Promise<SQSBatchResponse> => releaseHandler(e, c);
+  const source = new SqsEventSource(sqs, ops, release);
+  let nextTick = Math.floor(T0 / 60_000) * 60_000 + 60_000;
+  /** Who is running now, for the operation counts: a client request, the engine, or the per-minute tick (a fixed cost). */
+  let phase: 'api' | 'engine' | 'tick' = 'api';
+
+  /** Runs the world until `until` (simulated): EventBridge rate(1 minute) ticks, Scheduler fires, SQS polls. */
+  const runUntil = async (until: number) => {
+    for (let guard = 0; guard < 20_000; guard++) {
+      const next = Math.min(sqs.nextVisibleAt(), scheduler.nextFireAt(), nextTick);
+      if (next > until) break;
+      if (next > clock.now()) clock.set(next);
+      if (nextTick <= clock.now()) {
+        nextTick += 60_000;
+        ops.add('tick.lambda');
+        phase = 'tick';
+        await tickHandler();
+      }
+      phase = 'engine';
+      await scheduler.fireDue();
+      await source.drain();
+    }
+    phase = 'api';
+    clock.set(Math.max(clock.now(), until));
+  };
+
+  // Sign-up with a Cognito ID token, then an app whose target is the real receiver.
+  const signUp = await gateway.request('POST', '/v1/tenants', { authorization: 'Bearer id-token', body: { name: 'Acme' } });
+  expect(signUp.status).toBe(201);
+  const apiKey = (signUp.body.controlKey as { key: string }).key;
+  const path = `/hook-${tableName}`;
+  const app = await gateway.request('POST', '/v1/apps', {
+    apiKey,
+    body: { name: 'orders', target: { type: 'http', url: `${receiver.url}${path}` }, ...(options.retryMaxAttempts ? { retryPolicy: { maxAttempts: options.retryMaxAttempts } } : {}) },
+  });
+  expect(app.status).toBe(201);
+  const appId = app.body.id as string;
+  const secret = app.body.signingSecret as string;
+  const tenantId = signUp.body.id as string;
+
+  /** Arrivals at this world's path with their simulated time. */
+  const arrivals: { id: string; simAt: number; attempt: number; body: string; headers: Record<string, unknown> }[] = [];
+  receiver.respond(path, (r) => {
+    arrivals.push({ id: String(r.headers['webhook-id']), simAt: clock.now(), attempt: Number(r.headers['punctual-attempt'] ?? 0), body: r.body, headers: r.headers });
+    return answer(r.body);
+  });
+  let answer: (body: string) => { status: number; body?: string } = () => ({ status: 200 });
+  const api = (method: string, p: string, body?: unknown) => gateway.request(method, p, { apiKey, ...(body !== undefined ? { body } : {}) });
+
+  return {
+    clock,
+    ops,
+    sqs,
+    scheduler,
+    runtime,
+    appId,
+    tenantId,
+    secret,
+    arrivals,
+    api,
+    runUntil,
+    answerWith: (f: typeof answer) => void (answer = f),
+    phase: () => phase,
+    close: async () => {
+      gateway.restore();
+      await runtime.close();
+      await db.dropTable(tableName);
+    },
+  };
+};
+
+type World = Awaited<ReturnType<typeof world>>;
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const create = async (w: World, sendAt: number, { n = 1 }: { n?: number } = {}) => {
+  const res = await w.api('POST', '/v1/messages', { appId: w.appId, sendAt: new Date(sendAt).toISOString(), payload: { n } });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+};
+
+describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway stand-ins)', () => {
+  it('delivers a message due in 30 minutes through bucket → Scheduler → arm → SQS → release, within 1 s of sendAt, signed', async () => {
+    w = await world();
+    const sendAt = T0 + 30 * 60_000 + 12_345;
+    const id = await create(w, sendAt);
+
+    // Beyond SQS's 15 minutes: nothing in SQS yet, one at() wake-up for the minute, two minutes early.
+    expect(w.sqs.messages).toHaveLength(0);
+    expect([...w.scheduler.schedules.values()].map((s) => s.input.ScheduleExpression)).toEqual(['at(2026-11-24T12:28:00)']);
+
+    await w.runUntil(sendAt + 5_000);
+
+    expect(w.arrivals.map((a) => a.id)).toEqual([id]);
+    const late = w.arrivals[0].simAt - sendAt;
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThanOrEqual(1_000);
+    // The wake-up fired within its minute (up to 60 s late) and was deleted after completion.
+    expect(w.scheduler.fired).toHaveLength(1);
+    expect(w.scheduler.fired[0].firedAt - w.scheduler.fired[0].at).toBeLessThan(60_000);
+    expect(w.scheduler.schedules.size).toBe(0);
+    // Signed as the embedded runtime signs (standardwebhooks).
+    const a = w.arrivals[0];
+    expect(() => new Webhook(w!.secret).verify(a.body, a.headers as Record<string, string>)).not.toThrow();
+    const got = await w.api('GET', `/v1/messages/${id}`);
+    expect(got.body).toMatchObject({ status: 'delivered', attemptCount: 1 });
+    expect(w.sqs.messages).toHaveLength(0);
+  });
+
+  it('sends a message due within 15 minutes to SQS directly, with a delay to the second', async () => {
+    w = await world();
+    const sendAt = T0 + 5 * 60_000 + 400;
+    const id = await create(w, sendAt);
+    expect(w.sqs.messages).toHaveLength(1);
+    expect(w.ops.get('scheduler.CreateSchedule')).toBe(0);
+
+    await w.runUntil(sendAt + 5_000);
+
+    expect(w.arrivals.map((a) => a.id)).toEqual([id]);
+    expect(w.arrivals[0].simAt - sendAt).toBeGreaterThanOrEqual(0);
+    expect(w.arrivals[0].simAt - sendAt).toBeLessThanOrEqual(1_000);
+  });
+
+  it('arms a hot minute shard by shard and page by page, delivering each message once despite duplicate SQS deliveries', async () => {
+    w = await world({ duplicateEvery: 3 });
+    w.runtime.engine['o'].armPageSize = 7; // small pages: a shard takes several arm invocations
+    const base = T0 + 40 * 60_000;
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push(await create(w, base + (i % 50) * 1_000, { n: i }));
+
+    await w.runUntil(base + 60_000 + 5_000);
+
+    const arrived = w.arrivals.map((a) => a.id);
+    expect(new Set(arrived).size).toBe(60);
+    expect(arrived).toHaveLength(60); // a duplicate SQS delivery finds nothing to claim
+    expect(new Set(arrived)).toEqual(new Set(ids));
+    expect(w.ops.get('scheduler.CreateSchedule')).toBe(1);
+    expect(w.ops.get('lambda.arm')).toBe(1);
+    for (const a of w.arrivals) {
+      const sendAt = base + (JSON.parse(a.body).n % 50) * 1_000;
+      expect(a.simAt - sendAt).toBeLessThanOrEqual(1_000);
+    }
+  });
+
+  it('does not deliver an aborted message, whose release then finds nothing to claim', async () => {
+    w = await world();
+    const sendAt = T0 + 20 * 60_000;
+    const id = await create(w, sendAt);
+    const kept = await create(w, sendAt + 1_000);
+    expect((await w.api('POST', `/v1/messages/${id}/abort`)).status).toBe(200);
+
+    await w.runUntil(sendAt + 10_000);
+
+    expect(w.arrivals.map((a) => a.id)).toEqual([kept]);
+    expect((await w.api('GET', `/v1/messages/${id}`)).body).toMatchObject({ status: 'aborted', attemptCount: 0 });
+  });
+
+  it('retries a 500 with backoff through an SQS delay, then records delivery', async () => {
+    w = await world();
+    let calls = 0;
+    w.answerWith(() => (++calls === 1 ? { status: 500 } : { status: 200 }));
+    const sendAt = T0 + 60_000;
+    const id = await create(w, sendAt);
+
+    await w.runUntil(sendAt + 10 * 60_000);
+
+    expect(w.arrivals.map((a) => a.attempt)).toEqual([1, 2]);
+    expect(w.arrivals[1].simAt).toBeGreaterThan(w.arrivals[0].simAt);
+    const attempts = await w.api('GET', `/v1/messages/${id}/attempts`);
+    expect((attempts.body.items as { outcome: string }[]).map((a) => a.outcome)).toEqual(['retry', 'success']);
+    expect((await w.api('GET', `/v1/messages/${id}`)).body).toMatchObject({ status: 'delivered', attemptCount: 2 });
+  });
+
+  it('fails a message after its retry budget, and a redrive delivers it', async () => {
+    w = await world({ retryMaxAttempts: 2 });
+    let healthy = false;
+    w.answerWith(() => ({ status: healthy ? 200 : 503 }));
+    const sendAt = T0 + 60_000;
+    const id = await create(w, sendAt);
+
+    await w.runUntil(sendAt + 30 * 60_000);
+    expect((await w.api('GET', `/v1/messages/${id}`)).body).toMatchObject({ status: 'failed', attemptCount: 2 });
+    expect(w.arrivals).toHaveLength(2);
+
+    healthy = true;
+    expect((await w.api('POST', `/v1/messages/${id}/redrive`)).status).toBe(200);
+    await w.runUntil(w.clock.now() + 5_000);
+    expect((await w.api('GET', `/v1/messages/${id}`)).body).toMatchObject({ status: 'delivered', attemptCount: 3 });
+    expect(w.arrivals).toHaveLength(3);
+  });
+
+  it('takes over a message whose delivering invocation stopped, once its lease ran out (SQS redelivery)', async () => {
+    w = await world();
+    const sendAt = T0 + 30_000;
+    const id = await create(w, sendAt);
+    // An invocation claims it and dies before recording anything (its SQS record is not deleted).
+    w.clock.set(sendAt);
+    expect(await w.runtime.engine['deps'].messages.claim([{ id, tenantId: w.tenantId, dueAt: sendAt }], sendAt)).toHaveLength(1);
+
+    await w.runUntil(sendAt + 15 * 60_000);
+
+    expect(w.arrivals.map((a) => a.id)).toEqual([id]);
+    // The first receive found a fresh claim and was retried after the visibility timeout, past the lease.
+    expect(w.arrivals[0].simAt - sendAt).toBeGreaterThanOrEqual(540_000);
+    expect((await w.api('GET', `/v1/messages/${id}`)).body).toMatchObject({ status: 'delivered', attemptCount: 1 });
+  });
+
+  it('sweeps a message whose SQS send was lost back into the queue', async () => {
+    w = await world();
+    const sendAt = T0 + 10_000;
+    const id = await create(w, sendAt);
+    w.sqs.messages.splice(0); // the release message is lost
+
+    await w.runUntil(sendAt + 3 * 60_000);
+
+    expect(w.arrivals.map((a) => a.id)).toEqual([id]);
+    expect(w.arrivals[0].simAt - sendAt).toBeLessThanOrEqual(2 * 60_000 + 1_000);
+  });
+
+  it('runs a recurring schedule: the tick materialises each occurrence, delivered within 1 s of it', async () => {
+    w = await world();
+    const res = await w.api('POST', '/v1/schedules', { appId: w.appId, name: 'every minute', expression: 'rate(1 minute)', payload: { kind: 'tick' } });
+    expect(res.status).toBe(201);
+    const first = Date.parse(res.body.nextRunAt as string);
+
+    await w.runUntil(first + 4 * 60_000 + 5_000);
+
+    expect(w.arrivals.length).toBeGreaterThanOrEqual(5);
+    w.arrivals.forEach((a, i) => {
+      expect(a.headers['punctual-schedule-id']).toBe(res.body.id);
+      const due = first + i * 60_000;
+      expect(a.simAt - due).toBeGreaterThanOrEqual(0);
+      expect(a.simAt - due).toBeLessThanOrEqual(1_000);
+    });
+    expect(new Set(w.arrivals.map((a) => a.id)).size).toBe(w.arrivals.length);
+  });
+
+  it('counts the AWS operations per delivered message (README cost table)', async () => {
+    w = await world();
+    const n = 100;
+    const base = T0 + 60 * 60_000;
+    // The figures exclude set-up: count from the first message on.
+    w.ops.reset();
+    const dynamo = countDynamo(db, w.phase);
+    for (let i = 0; i < n; i++) await create(w, base + i * 500, { n: i });
+    await w.runUntil(base + 2 * 60_000);
+    dynamo.stop();
+
+    expect(w.arrivals).toHaveLength(n);
+    const minutes = w.ops.get('tick.lambda');
+    const per = (x: number, d: number) => Math.round((x / d) * 100) / 100;
+    const c = dynamo.counts;
+    const figures = {
+      messages: n,
+      // Per delivered message: the API call that created it, then the engine (arm, release, retry none here).
+      dynamoPerMessage: { api: per(sum(c, 'api:'), n), engine: per(sum(c, 'engine:'), n) },
+      dynamoByCommand: Object.fromEntries(Object.entries(c).filter(([k]) => !k.startsWith('tick:')).map(([k, v]) => [k, per(v, n)])),
+      // SQS: sends, deletes and receives that returned messages (empty polls are the event source's fixed cost).
+      sqsPerMessage: per(w.ops.total('sqs.') - w.ops.get('sqs.ReceiveMessage.empty'), n),
+      schedulerPerMessage: per(w.ops.total('scheduler.'), n),
+      lambdaPerMessage: per(w.ops.total('lambda.'), n),
+      // Fixed, per minute whatever the traffic: the tick (materialiser + sweep) and its DynamoDB queries.
+      tickPerMinute: { lambda: 1, dynamo: per(sum(c, 'tick:'), minutes) },
+      ops: w.ops.snapshot(),
+    };
+    process.stdout.write(`AWS-OPS ${JSON.stringify(figures)}\n`);
+    // Bounds that hold for this design; a change that multiplies the calls per message fails here.
+    expect(figures.dynamoPerMessage.api).toBeLessThanOrEqual(4);
+    expect(figures.dynamoPerMessage.engine).toBeLessThanOrEqual(4);
+    expect(figures.sqsPerMessage).toBeLessThanOrEqual(4);
+    expect(figures.lambdaPerMessage).toBeLessThanOrEqual(2.5);
+    expect(figures.tickPerMinute.dynamo).toBeLessThanOrEqual(20);
+  });
+});
+
+const sum = (c: Record<string, number>, prefix: string) => Object.entries(c).reduce((a, [k, v]) => (k.startsWith(prefix) ? a + v : a), 0);
+
+/** Counts DynamoDB requests by phase and command (read and write units follow from them for these small items). */
+const countDynamo = (d: Dynalite, phase: () => string) => {
+  const counts: Record<string, number> = {};
+  let on = true;
+  const name = `count-${Math.random()}`;
+  d.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = `${phase()}:${context.commandName!.replace(/Command$/, '')}`;
+      if (on) counts[key] = (counts[key] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    counts,
+    stop: () => {
+      on = false;
+      d.client.middlewareStack.remove(name);
+    },
+  };
+};
