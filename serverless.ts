@@ -5,6 +5,7 @@
 import type { AWS } from '@serverless/typescript';
 import { apiFunctions } from './infra/functions';
 import { cognitoResources } from './infra/cognito';
+import { armFunctionArn, engineFunctions } from './infra/engine';
 import { Logical, service } from './infra/names';
 import { queueResources } from './infra/queue';
 import { schedulerResources } from './infra/scheduler';
@@ -17,6 +18,7 @@ const stage = '${sls:stage}';
 /** The same catalogue the Lambdas read (`PUNCTUAL_PLANS`), merged from `PUNCTUAL_PLANS_FILE` at package time. */
 const plans = loadPlans(process.env.PUNCTUAL_PLANS_FILE);
 const api = apiFunctions(stage);
+const engine = engineFunctions(stage);
 
 const config: AWS = {
   service,
@@ -41,6 +43,8 @@ const config: AWS = {
       NODE_OPTIONS: '--enable-source-maps',
       PUNCTUAL_TABLE_NAME: { Ref: Logical.table } as never,
       PUNCTUAL_RELEASE_QUEUE_URL: { Ref: Logical.releaseQueue } as never,
+      PUNCTUAL_RELEASE_DLQ_ARN: { 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] } as never,
+      PUNCTUAL_ARM_FUNCTION_ARN: armFunctionArn(stage) as never,
       PUNCTUAL_SCHEDULE_GROUP: { Ref: Logical.scheduleGroup } as never,
       PUNCTUAL_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Logical.schedulerRole, 'Arn'] } as never,
       PUNCTUAL_USER_POOL_ID: { Ref: Logical.userPool } as never,
@@ -69,7 +73,7 @@ const config: AWS = {
       inject: ['libs/runtime/aws-lambda.ts'],
     },
   },
-  functions: api.functions as AWS['functions'],
+  functions: { ...api.functions, ...engine.functions } as AWS['functions'],
   resources: {
     Resources: {
       [Logical.table]: { ...tableResource(`${service}-${stage}`), DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
@@ -77,6 +81,7 @@ const config: AWS = {
       ...schedulerResources(stage),
       ...cognitoResources(stage),
       ...api.roles,
+      ...engine.roles,
     } as never,
     Outputs: {
       UserPoolId: { Value: { Ref: Logical.userPool } },

@@ -27,6 +27,8 @@ export const needsOf = (route: Route): Needs => ({
   table: route.access === 'public' ? 'none' : route.method === 'GET' ? 'read' : 'write',
   enqueue: enqueues.has(route.fn),
   gatewayKeys: managesKeys.has(route.fn),
+  // Request counts come from API Gateway's own metering (libs/usage/apigateway-requests.ts).
+  gatewayUsage: route.fn === 'api/usage/get',
 });
 
 /** The serverless `functions` block and the per-function roles (CloudFormation resources). */

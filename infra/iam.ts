@@ -7,12 +7,20 @@ import { Logical, service } from './names';
 
 /** What a function may touch. */
 export interface Needs {
-  /** DynamoDB access to the table and its indexes. */
-  table: 'none' | 'read' | 'write';
+  /** DynamoDB access to the table and its indexes; `counters`: UpdateItem on the table only (the metering aggregator). */
+  table: 'none' | 'read' | 'write' | 'counters';
   /** Sends to the release queue and creates minute-bucket schedules in the group. */
   enqueue: boolean;
   /** Creates, disables and (un)assigns API Gateway keys. */
   gatewayKeys: boolean;
+  /** Sends to the release queue only (the arm function). */
+  sendToQueue?: boolean;
+  /** Consumes the release queue (its SQS event source). */
+  consumeQueue?: boolean;
+  /** Reads the table's stream (its event source). */
+  readStream?: boolean;
+  /** Reads API Gateway usage of the tenant's keys (request counts of GET /v1/usage). */
+  gatewayUsage?: boolean;
 }
 
 /** Reads; UpdateItem is there because every authenticated call may touch its key's `lastUsedAt`. */
@@ -21,6 +29,7 @@ export const writeActions = [...readActions, 'dynamodb:PutItem', 'dynamodb:Delet
 
 const sub = (s: string) => ({ 'Fn::Sub': s });
 const tableArn = { 'Fn::GetAtt': [Logical.table, 'Arn'] };
+const queueArn = { 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] };
 const indexArns = tableDefinition.GlobalSecondaryIndexes.map((i) => sub(`\${${Logical.table}.Arn}/index/${i.IndexName}`));
 const apigw = (path: string) => sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}::${path}`);
 
@@ -33,10 +42,24 @@ export const statements = (name: string, stage: string, needs: Needs) => {
       Resource: [sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${name}:*`)],
     },
   ];
-  if (needs.table !== 'none') list.push({ Effect: 'Allow', Action: needs.table === 'read' ? readActions : writeActions, Resource: [tableArn, ...indexArns] });
+  if (needs.table === 'counters') list.push({ Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [tableArn] });
+  else if (needs.table !== 'none') list.push({ Effect: 'Allow', Action: needs.table === 'read' ? readActions : writeActions, Resource: [tableArn, ...indexArns] });
+  if (needs.sendToQueue && !needs.enqueue) list.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] });
+  if (needs.consumeQueue) {
+    list.push({ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], Resource: [queueArn] });
+  }
+  if (needs.readStream) {
+    list.push(
+      { Effect: 'Allow', Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: [{ 'Fn::GetAtt': [Logical.table, 'StreamArn'] }] },
+      { Effect: 'Allow', Action: ['dynamodb:ListStreams'], Resource: [sub(`\${${Logical.table}.Arn}/stream/*`)] },
+    );
+  }
+  if (needs.gatewayUsage) {
+    list.push({ Effect: 'Allow', Action: ['apigateway:GET'], Resource: [apigw('/apikeys'), apigw('/usageplans'), apigw('/usageplans/*/usage')] });
+  }
   if (needs.enqueue) {
     list.push(
-      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }] },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },
       { Effect: 'Allow', Action: ['scheduler:CreateSchedule'], Resource: [sub(`arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/\${${Logical.scheduleGroup}}/*`)] },
       { Effect: 'Allow', Action: ['iam:PassRole'], Resource: [{ 'Fn::GetAtt': [Logical.schedulerRole, 'Arn'] }] },
     );

@@ -1,3 +1,4 @@
+import { releaseTimeoutSeconds } from './engine';
 import { Logical } from './names';
 
 /** @default receives before a message moves to the dead-letter queue */
@@ -18,8 +19,9 @@ export const queueResources = (stage: string) => ({
     Type: 'AWS::SQS::Queue',
     Properties: {
       QueueName: `punctual-${stage}-release`,
-      // Six times the release function's timeout, as AWS recommends for SQS event sources.
-      VisibilityTimeout: 180,
+      // Six times the release function's timeout, as AWS recommends for SQS event sources; also longer
+      // than the engine's claim lease (libs/engine/aws-worker.ts `leaseMs`), so a redelivery can take over.
+      VisibilityTimeout: 6 * releaseTimeoutSeconds,
       SqsManagedSseEnabled: true,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }, maxReceiveCount },
     },

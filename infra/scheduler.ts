@@ -1,9 +1,10 @@
+import { armFunctionArn } from './engine';
 import { Logical } from './names';
 
 /**
  * The EventBridge Scheduler group that holds the engine's minute-bucket `at()` schedules, and the
- * role Scheduler assumes to deliver them: it may only send to the release queue (and, for a wake-up it
- * could not deliver, to the dead-letter queue).
+ * role Scheduler assumes to deliver them: it may only invoke the arm function and, for a wake-up it
+ * could not deliver, send to the dead-letter queue.
  */
 export const schedulerResources = (stage: string) => ({
   [Logical.scheduleGroup]: {
@@ -26,15 +27,12 @@ export const schedulerResources = (stage: string) => ({
       },
       Policies: [
         {
-          PolicyName: 'send-to-release-queue',
+          PolicyName: 'invoke-arm-function',
           PolicyDocument: {
             Version: '2012-10-17',
             Statement: [
-              {
-                Effect: 'Allow',
-                Action: ['sqs:SendMessage'],
-                Resource: [{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }, { 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }],
-              },
+              { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [armFunctionArn(stage)] },
+              { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }] },
             ],
           },
         },

@@ -76,12 +76,53 @@ describe('serverless stack', () => {
       expect(resources[Logical.releaseDlq].Type).toBe('AWS::SQS::Queue');
     });
 
-    it('lets the scheduler role send only to the release queue and its DLQ', () => {
+    it('lets the scheduler role only invoke the arm function and dead-letter to the DLQ', () => {
       const role = resources[Logical.schedulerRole];
       expect(json(role.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
       expect(policyStatements(role)).toEqual([
-        { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }, { 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }] },
+        { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:punctual-ci-engineArm' }] },
+        { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }] },
       ]);
+      // The ARN the runtime gives Scheduler is the function that exists.
+      expect(resources.EngineArmLambdaFunction.Properties.FunctionName).toBe('punctual-ci-engineArm');
+    });
+  });
+
+  describe('engine and metering functions', () => {
+    const mapping = (fn: string) =>
+      ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => json(m.Properties.FunctionName).includes(`${fn}LambdaFunction`))?.[1].Properties;
+
+    it('consumes the release queue with partial batch failures, within its visibility timeout', () => {
+      const m = mapping('EngineRelease')!;
+      expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] });
+      expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(m.BatchSize).toBe(10);
+      const timeout = resources.EngineReleaseLambdaFunction.Properties.Timeout;
+      expect(resources[Logical.releaseQueue].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    });
+
+    it('ticks every minute, and aggregates usage from the table stream', () => {
+      const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+      expect(rules.some((r) => r.ScheduleExpression === 'rate(1 minute)' && json(r.Targets).includes('EngineTickLambdaFunction'))).toBe(true);
+      const m = mapping('MeteringAggregate')!;
+      expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [Logical.table, 'StreamArn'] });
+      expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    });
+
+    it('gives the engine functions only their own queue, table and stream', () => {
+      const actions = (name: string) => policyStatements(resources[roleLogicalId(name)]).flatMap((s) => asArray(s.Action));
+      expect(actions('engineArm')).toEqual(expect.arrayContaining(['sqs:SendMessage', 'dynamodb:Query']));
+      expect(actions('engineArm')).not.toContain('dynamodb:PutItem');
+      expect(actions('engineArm')).not.toContain('scheduler:CreateSchedule');
+      expect(actions('engineRelease')).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'dynamodb:UpdateItem', 'scheduler:CreateSchedule']));
+      expect(actions('meteringAggregate').filter((a) => !a.startsWith('logs:')).sort()).toEqual(
+        ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:UpdateItem'].sort(),
+      );
+      for (const name of ['engineArm', 'engineRelease', 'engineTick', 'meteringAggregate']) {
+        for (const st of policyStatements(resources[roleLogicalId(name)])) {
+          if (asArray(st.Action).some((a) => a.startsWith('sqs:'))) expect(json(st.Resource)).toBe(json([{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }]));
+        }
+      }
     });
   });
 
@@ -132,12 +173,14 @@ describe('serverless stack', () => {
       expect(actions.every((a) => a.startsWith('logs:'))).toBe(true);
     });
 
-    it('lets only the key-issuing functions manage API Gateway keys', () => {
-      const managers = routes
-        .filter((r) => policyStatements(resources[roleLogicalId(functionName(r.fn))]).some((s) => asArray(s.Action).some((a) => a.startsWith('apigateway:'))))
-        .map((r) => r.fn)
-        .sort();
-      expect(managers).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create']);
+    it('lets only the key-issuing functions manage API Gateway keys, and only the usage read read their usage', () => {
+      const granted = (pattern: RegExp) =>
+        routes
+          .filter((r) => policyStatements(resources[roleLogicalId(functionName(r.fn))]).some((s) => asArray(s.Action).some((a) => pattern.test(a))))
+          .map((r) => r.fn)
+          .sort();
+      expect(granted(/^apigateway:(POST|PATCH|DELETE)$/)).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create']);
+      expect(granted(/^apigateway:/)).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create', 'api/usage/get']);
     });
   });
 
@@ -151,6 +194,8 @@ describe('serverless stack', () => {
         PUNCTUAL_TABLE_NAME: 't',
         PUNCTUAL_RELEASE_QUEUE_URL: 'q',
         PUNCTUAL_SCHEDULE_GROUP: 'g',
+        PUNCTUAL_RELEASE_DLQ_ARN: 'd',
+        PUNCTUAL_ARM_FUNCTION_ARN: 'a',
         PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
         PUNCTUAL_USER_POOL_ID: 'us-east-1_x',
         PUNCTUAL_USER_POOL_CLIENT_ID: 'c',

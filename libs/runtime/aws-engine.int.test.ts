@@ -18,6 +18,7 @@ import { createAwsRuntime, type AwsRuntime } from './aws';
 import { loadAwsConfig } from './aws-config';
 import { setAwsRuntime } from './aws-current';
 import { ApiGatewayStandIn, OpCounter, SchedulerStandIn, SqsEventSource, SqsStandIn } from './aws-standins';
+import type { DeliveryMetrics } from '../engine/metrics';
 import type { Logger } from './logger';
 
 const armArn = 'arn:aws:lambda:us-east-1:000000000000:function:punctual-test-engineArm';
@@ -51,6 +52,7 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
     return armHandler(input as { bucket: number });
   };
   const scheduler = new SchedulerStandIn(clock, ops, invokeArm);
+  const metrics = { attempts: [] as Parameters<DeliveryMetrics['attempt']>[0][], flushes: 0, attempt: (a: Parameters<DeliveryMetrics['attempt']>[0]) => void metrics.attempts.push(a), flush: () => void metrics.flushes++ };
   const runtime: AwsRuntime = createAwsRuntime(
     loadAwsConfig({
       PUNCTUAL_TABLE_NAME: tableName,
@@ -71,6 +73,7 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
       scheduler: scheduler.client,
       clock,
       logger: silent,
+      metrics,
       allowPrivateTargets: true,
       verifier: { verify: async (token) => (token === 'id-token' ? { sub: 'operator-sub' } : Promise.reject(new Error('invalid'))) },
     },
@@ -135,6 +138,7 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
     appId,
     tenantId,
     secret,
+    metrics,
     arrivals,
     api,
     runUntil,
@@ -251,6 +255,10 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     const attempts = await w.api('GET', `/v1/messages/${id}/attempts`);
     expect((attempts.body.items as { outcome: string }[]).map((a) => a.outcome)).toEqual(['retry', 'success']);
     expect((await w.api('GET', `/v1/messages/${id}`)).body).toMatchObject({ status: 'delivered', attemptCount: 2 });
+    // Metrics: a retry with its lateness (first attempt), then a delivery without (lateness is the first attempt's).
+    expect(w.metrics.attempts.map((a) => [a.outcome, a.latenessMs !== undefined])).toEqual([['retry', true], ['delivered', false]]);
+    expect(w.metrics.attempts[0].latenessMs).toBeLessThanOrEqual(1_000);
+    expect(w.metrics.flushes).toBeGreaterThanOrEqual(2);
   });
 
   it('fails a message after its retry budget, and a redrive delivers it', async () => {

@@ -15,8 +15,11 @@ import type { KeyStore } from '../keys/port';
 import { createDynamoStores } from '../store/dynamodb';
 import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
 import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../tenancy/cognito';
+import { ApiGatewayRequests, withGatewayRequests } from '../usage/apigateway-requests';
+import type { UsageStore } from '../usage/port';
 import type { AwsConfig } from './aws-config';
-import { createLogger, type Logger } from './logger';
+import type { Logger } from './logger';
+import { createPowertoolsLogger, PowertoolsDeliveryMetrics } from './powertools';
 import type { Services } from './services';
 import { buildServices } from './wire';
 
@@ -29,7 +32,9 @@ export interface AwsRuntime {
   materializer: Materializer;
   logger: Logger;
   /** Delivery metrics of this container (flushed at the end of each engine invocation). */
-  metrics?: DeliveryMetrics;
+  metrics: DeliveryMetrics;
+  /** The table's usage counters, written by the metering aggregator (the stream). */
+  usage: UsageStore;
   /** Destroys the SDK clients and the webhook pool (tests; Lambda just freezes the container). */
   close(): Promise<void>;
 }
@@ -61,7 +66,8 @@ export const awsMaterializerHorizonMs = 150_000;
 /** The AWS composition root: DynamoDB stores, SQS + Scheduler engine, API Gateway keys, Cognito operators; same services as local.ts. */
 export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}): AwsRuntime => {
   const clock = overrides.clock ?? systemClock;
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const logger = overrides.logger ?? createPowertoolsLogger(config.logLevel);
+  const metrics = overrides.metrics ?? new PowertoolsDeliveryMetrics();
   const dynamo = overrides.documentClient ? undefined : new DynamoDBClient({});
   const doc = overrides.documentClient ?? DynamoDBDocumentClient.from(dynamo!);
   const apiGateway = overrides.apiGateway ?? new APIGatewayClient({});
@@ -71,11 +77,14 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
   const webhook = overrides.deliver ? undefined : new WebhookClient({ allowPrivateTargets });
   const deliver: Deliver = overrides.deliver ?? ((req) => webhook!.deliver(req));
   const stores = createDynamoStores({ client: doc, tableName: config.tableName });
+  const usagePlanName = (plan: string) => `${config.usagePlanPrefix}${plan}${config.usagePlanSuffix}`;
+  // GET /v1/usage: counters from the table (the stream aggregator writes them), requests from API Gateway, which meters every keyed call.
+  const gatewayRequests = new ApiGatewayRequests({ client: apiGateway, usagePlanName, plans: Object.keys(config.plans) });
   const gatewayKeyMap = new DynamoGatewayKeyMap(doc, config.tableName);
   const gatewayKeys = new ApiGatewayKeys({
     client: apiGateway,
     map: gatewayKeyMap,
-    usagePlanName: (plan) => `${config.usagePlanPrefix}${plan}${config.usagePlanSuffix}`,
+    usagePlanName,
   });
   // API Gateway hands the handler its own key id; resolve it to ours before the store lookup.
   const keyStore: KeyStore = {
@@ -102,7 +111,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
   const verifier = overrides.verifier ?? cognitoIdTokenVerifier({ userPoolId: config.userPoolId, clientId: config.userPoolClientId });
   let materializer: Materializer | undefined;
   const { services } = buildServices({
-    stores,
+    stores: { ...stores, usage: withGatewayRequests(stores.usage, gatewayRequests) },
     plans: config.plans,
     clock,
     logger,
@@ -134,7 +143,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
       clock,
       logger,
       vet: misfireVet(stores.schedules),
-      ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
+      metrics,
     },
     overrides.worker,
   );
@@ -143,7 +152,8 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     engine,
     materializer,
     logger,
-    ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
+    metrics,
+    usage: stores.usage,
     close: async () => {
       await materializer!.close();
       await webhook?.close();

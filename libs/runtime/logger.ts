@@ -21,7 +21,8 @@ const secretValue = /\b(?:whsec_[A-Za-z0-9+/=]{8,}|pk_[A-Za-z0-9_-]{16,}|pat_[A-
 /** Depth past which nested values are summarised rather than walked. */
 const maxDepth = 6;
 
-const scrub = (s: string): string => s.replace(secretValue, '[redacted]');
+/** Replaces credential-looking substrings (see `secretValue`). */
+export const scrub = (s: string): string => s.replace(secretValue, '[redacted]');
 
 const redactValue = (v: unknown, depth: number): unknown => {
   if (typeof v === 'string') return scrub(v);
@@ -40,7 +41,8 @@ const redactValue = (v: unknown, depth: number): unknown => {
   return redactFields(v as Record<string, unknown>, depth + 1);
 };
 
-const redactFields = (fields: Record<string, unknown>, depth = 0): Record<string, unknown> => {
+/** The fields with secret-named fields and credential-looking values redacted, at any depth (shared with libs/runtime/powertools.ts). */
+export const redactFields = (fields: Record<string, unknown>, depth = 0): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined) continue;

@@ -23,6 +23,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   try {
     return await processPartialResponse(event, record, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
   } finally {
-    metrics?.flush();
+    metrics.flush();
   }
 };

@@ -1,0 +1,205 @@
+/**
+ * The aggregator against the real DynamoDB store on dynalite. dynalite has no streams, so the test
+ * synthesises them: after every store call it scans the table and turns the differences into the
+ * records DynamoDB Streams (NEW_AND_OLD_IMAGES) would deliver — INSERT with NewImage, MODIFY with
+ * Old/NewImage, REMOVE with OldImage, images in AttributeValue form, increasing sequence numbers.
+ */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { DeliveryOutcome } from '../../../libs/delivery/outcome';
+import type { RetryPolicy } from '../../../libs/domain/retry';
+import { attemptResult } from '../../../libs/messages/lifecycle';
+import type { Message } from '../../../libs/messages/model';
+import { createLogger } from '../../../libs/runtime/logger';
+import { createDynamoStores, type DynamoStores } from '../../../libs/store/dynamodb';
+import { startDynalite, type Dynalite } from '../../../libs/store/dynamodb/testing';
+import { makeAggregateHandler } from './handler';
+
+const T0 = Date.UTC(2026, 10, 23, 9);
+const day = '2026-11-23';
+const tenantId = 'ten_metered';
+const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
+
+let dynalite: Dynalite;
+let tableName: string;
+let stores: DynamoStores;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite?.close();
+});
+beforeEach(async () => {
+  tableName = await dynalite.createTable();
+  stores = createDynamoStores({ client: dynalite.client, tableName, shards: 3 });
+});
+afterEach(async () => {
+  await dynalite.dropTable(tableName);
+});
+
+type Item = Record<string, unknown>;
+
+/** Turns table changes into stream records, one `changes()` call per store call. */
+const streamOf = async () => {
+  const scan = async (): Promise<Map<string, Item>> => {
+    const items = new Map<string, Item>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await dynalite.client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      for (const i of out.Items ?? []) items.set(`${i.PK as string}|${i.SK as string}`, i);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+  let seq = 0;
+  let last = await scan();
+  const image = (i: Item) => marshall(i) as never;
+  const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', before?: Item, after?: Item): DynamoDBRecord => {
+    const k = (after ?? before)!;
+    return {
+      eventID: String(seq + 1),
+      eventName,
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        SequenceNumber: String(++seq).padStart(21, '0'),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+        Keys: marshall({ PK: k.PK, SK: k.SK }) as never,
+        ...(before ? { OldImage: image(before) } : {}),
+        ...(after ? { NewImage: image(after) } : {}),
+      },
+    };
+  };
+  return {
+    /** The records of everything written since the last call (an unchanged write makes no record, as on AWS). */
+    changes: async (): Promise<DynamoDBRecord[]> => {
+      const now = await scan();
+      const out: DynamoDBRecord[] = [];
+      for (const key of [...new Set([...last.keys(), ...now.keys()])].sort()) {
+        const before = last.get(key);
+        const after = now.get(key);
+        if (!before) out.push(record('INSERT', undefined, after));
+        else if (!after) out.push(record('REMOVE', before));
+        else if (JSON.stringify(marshall(before)) !== JSON.stringify(marshall(after))) out.push(record('MODIFY', before, after));
+      }
+      last = now;
+      return out;
+    },
+  };
+};
+
+const aMessage = (n: number, keyId: string, kind: string): Message => ({
+  id: `msg_${keyId}_${String(n).padStart(3, '0')}`,
+  tenantId,
+  appId: 'app_1',
+  keyId,
+  status: 'scheduled',
+  sendAt: T0,
+  payload: JSON.stringify({ kind }),
+  attemptCount: 0,
+  attemptBase: 0,
+  createdAt: T0,
+  updatedAt: T0,
+});
+
+/** The receiver of the reference scenario (libs/usage/usage.int.test.ts), plus one that never recovers. */
+const outcomeOf = (m: Message): DeliveryOutcome => {
+  const { kind } = JSON.parse(m.payload) as { kind: string };
+  if (kind === 'fail') return { kind: 'permanent', statusCode: 400, durationMs: 3 };
+  if ((kind === 'retry' && m.attemptCount === 0) || kind === 'down') return { kind: 'retry', statusCode: 500, durationMs: 3 };
+  return { kind: 'success', statusCode: 200, durationMs: 3 };
+};
+
+describe('metering aggregator on the DynamoDB store', () => {
+  it('counts a message flow exactly as the embedded meter does, whatever the batch boundaries', async () => {
+    const stream = await streamOf();
+    const records: DynamoDBRecord[] = [];
+    const step = async (op: () => Promise<unknown>) => {
+      await op();
+      records.push(...(await stream.changes()));
+    };
+
+    // Reference scenario: 37 scheduled, 3 permanent failures, 2 successes on a retry (one batch call).
+    const ctl = Array.from({ length: 37 }, (_, i) => aMessage(i, 'key_ctl', i < 3 ? 'fail' : i < 5 ? 'retry' : 'ok'));
+    await step(() => stores.messages.create(ctl, T0));
+    // Another key: one message retried until the budget is spent, one released before delivery (no attempt), then delivered.
+    const down = aMessage(1, 'key_other', 'down');
+    const released = aMessage(2, 'key_other', 'ok');
+    await step(() => stores.messages.create([down, released], T0));
+    await step(() => stores.messages.claim([{ id: released.id, tenantId, dueAt: T0 }], T0));
+    await step(() => stores.messages.transition(tenantId, released.id, ['delivering'], { status: 'scheduled', dueAt: T0 }, T0, 'release'));
+    // A message nobody's key created (none to count against).
+    await step(() => stores.messages.create([{ ...aMessage(1, 'nokey', 'ok'), keyId: undefined }], T0));
+
+    // The engine: claim what is due, deliver, complete; retries come back a moment later.
+    let now = T0;
+    for (let round = 0; round < 10; round++) {
+      const due = await stores.messages.due(0, now, 100);
+      if (!due.length) break;
+      let claimed: Message[] = [];
+      await step(async () => (claimed = await stores.messages.claim(due, now)));
+      await step(() => stores.messages.complete(claimed.map((m) => attemptResult(m, policy, outcomeOf(m), now, now + 3)), now + 5));
+      now += 1_000;
+    }
+    expect(await stores.messages.due(0, now + 3_600_000, 1)).toEqual([]);
+    expect(records.filter((r) => r.dynamodb?.NewImage?.SK?.S?.startsWith('ATT#'))).toHaveLength(39 + 3 + 1 + 1);
+
+    const usage = stores.usage;
+    const increments: number[] = [];
+    const handle = makeAggregateHandler(() => ({
+      usage: { ...usage, increment: (rows) => (increments.push(rows.length), usage.increment(rows)) },
+      logger: createLogger('silent'),
+    }));
+    // Stream batches cut anywhere: between a claim and its completion, an attempt item and its message.
+    for (let i = 0; i < records.length; i += 17) expect(await handle({ Records: records.slice(i, i + 17) })).toEqual({ batchItemFailures: [] });
+    expect(increments.length).toBeGreaterThan(1);
+
+    const zero = { requests: 0 };
+    expect(await usage.query(tenantId, day, day, 'key_ctl')).toEqual([
+      { tenantId, keyId: 'key_ctl', date: day, ...zero, messagesScheduled: 37, deliveries: 34, attempts: 39, failures: 3 },
+    ]);
+    expect(await usage.query(tenantId, day, day, 'key_other')).toEqual([
+      { tenantId, keyId: 'key_other', date: day, ...zero, messagesScheduled: 2, deliveries: 1, attempts: 4, failures: 1 },
+    ]);
+    expect((await usage.query(tenantId, day, day)).map((r) => r.keyId).sort()).toEqual(['key_ctl', 'key_other']);
+
+    // The aggregator's own writes come back on the stream: they count nothing.
+    const own = await stream.changes();
+    expect(own.map((r) => r.dynamodb?.Keys?.PK?.S).sort()).toEqual(['USE#key_ctl', 'USE#key_other']);
+    const calls = increments.length;
+    expect(await handle({ Records: own })).toEqual({ batchItemFailures: [] });
+    expect(increments).toHaveLength(calls);
+  });
+
+  it('retries a batch whose counter write failed without losing or doubling it', async () => {
+    const stream = await streamOf();
+    // One snapshot per write: a stream has a record per write, not one per net change.
+    await stores.messages.create([aMessage(1, 'key_a', 'ok'), aMessage(2, 'key_a', 'ok')], T0);
+    const records = await stream.changes();
+    const claimed = await stores.messages.claim([{ id: 'msg_key_a_001', tenantId, dueAt: T0 }], T0);
+    records.push(...(await stream.changes()));
+    await stores.messages.complete(claimed.map((m) => attemptResult(m, policy, outcomeOf(m), T0, T0 + 3)), T0 + 5);
+    records.push(...(await stream.changes()));
+
+    let fail = true;
+    const handle = makeAggregateHandler(() => ({
+      usage: {
+        ...stores.usage,
+        increment: async (rows) => {
+          if (fail) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+          await stores.usage.increment(rows);
+        },
+      },
+      logger: createLogger('silent'),
+    }));
+    const first = await handle({ Records: records });
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.dynamodb!.SequenceNumber));
+    expect(await stores.usage.query(tenantId, day, day)).toEqual([]);
+    fail = false;
+    expect(await handle({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(await stores.usage.query(tenantId, day, day, 'key_a')).toEqual([
+      { tenantId, keyId: 'key_a', date: day, requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 1, failures: 0 },
+    ]);
+  });
+});

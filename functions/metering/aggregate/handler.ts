@@ -1,0 +1,71 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
+import type { Logger } from '../../../libs/runtime/logger';
+import { aggregateUsage } from '../../../libs/usage/aggregate';
+import type { UsageEvent } from '../../../libs/usage/model';
+import type { UsageStore } from '../../../libs/usage/port';
+import { usageEventsOf } from '../../../libs/usage/stream';
+
+/** What the aggregator needs; built on the first invocation (tests pass dynalite or fakes). */
+export interface AggregateDeps {
+  usage: UsageStore;
+  logger: Logger;
+}
+
+const sequenceOf = (r: DynamoDBRecord): string => r.dynamodb?.SequenceNumber ?? '';
+const failuresOf = (records: DynamoDBRecord[]): DynamoDBBatchResponse => ({
+  batchItemFailures: records.map((r) => ({ itemIdentifier: sequenceOf(r) })),
+});
+
+/**
+ * The metering aggregator: the table's stream (NEW_AND_OLD_IMAGES) → usage events
+ * (libs/usage/stream.ts) → one `ADD` per key and day for the whole batch (`aggregateUsage`, as the
+ * embedded meter does), so a batch of a thousand changes costs a handful of writes.
+ *
+ * Counting is per batch, while failures are reported per record (`ReportBatchItemFailures`), and a
+ * stream retries from the first failed record on, records after it included. So:
+ * - A record that cannot be read (Powertools marks it failed): only the records *before* it are
+ *   counted, and it and every later record are reported failed. The retry starts at that record and
+ *   counts the later ones then, not twice.
+ * - The counter write fails: every record is reported failed and the whole batch is retried. Counts
+ *   are never lost. They can be doubled only when the write failed part-way (the increment is one
+ *   UpdateItem per key and day: rows written before the failure are added again on the retry). That
+ *   is the at-least-once the stream gives; exactly-once would need a conditional mark per record,
+ *   i.e. a write per change instead of a write per key and day.
+ */
+export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<AggregateDeps>) => {
+  let wired: Promise<AggregateDeps> | undefined;
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const { usage, logger } = await (wired ??= Promise.resolve().then(deps));
+    const parsed = new Map<string, UsageEvent[]>();
+    const read = await processPartialResponse(
+      event,
+      (record: DynamoDBRecord) => void parsed.set(sequenceOf(record), usageEventsOf(record)),
+      new BatchProcessor(EventType.DynamoDBStreams),
+      { throwOnFullBatchFailure: false },
+    );
+    const failed = new Set(read.batchItemFailures.map((f) => f.itemIdentifier));
+    const records = event.Records;
+    const firstFailed = records.findIndex((r) => failed.has(sequenceOf(r)));
+    const counted = firstFailed === -1 ? records : records.slice(0, firstFailed);
+    const retried = firstFailed === -1 ? [] : records.slice(firstFailed);
+    if (retried.length) logger.error('unreadable stream record; it and the records after it will be retried', { sequenceNumber: sequenceOf(retried[0]), retried: retried.length });
+
+    const rows = aggregateUsage(counted.flatMap((r) => parsed.get(sequenceOf(r)) ?? []));
+    try {
+      if (rows.length) await usage.increment(rows);
+    } catch (err) {
+      logger.error('could not write usage counters; the batch will be retried', { err, records: records.length, rows: rows.length });
+      return failuresOf(records);
+    }
+    logger.debug('usage counted', { records: counted.length, rows: rows.length });
+    return failuresOf(retried);
+  };
+};
+
+/** The deployed handler: the container's AWS runtime (the table's usage store, Powertools logging). */
+export const handler = makeAggregateHandler(async () => {
+  const { usage, logger } = await currentAwsRuntime();
+  return { usage, logger };
+});

@@ -1,0 +1,83 @@
+/**
+ * The engine and metering functions (not routes): `engineArm` (a minute bucket's Scheduler wake-up),
+ * `engineRelease` (the release queue's consumer), `engineTick` (every minute: schedules and the sweep),
+ * `meteringAggregate` (the table's stream), each with its own least-privilege role (infra/iam.ts).
+ */
+import { functionRole, type Needs } from './iam';
+import { Logical, roleLogicalId, service } from './names';
+
+/** The release function's timeout: a batch of 10 deliveries in parallel, each at most the 60 s target timeout. */
+export const releaseTimeoutSeconds = 90;
+
+/** The arm function's name, and its ARN built from names (a `GetAtt` would make every function depend on it). */
+export const armFunction = 'engineArm';
+export const armFunctionArn = (stage: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${service}-${stage}-${armFunction}`,
+});
+
+const none: Needs = { table: 'none', enqueue: false, gatewayKeys: false };
+
+export const engineFunctions = (stage: string) => {
+  const defs: Record<string, { needs: Needs; fn: Record<string, unknown> }> = {
+    [armFunction]: {
+      needs: { ...none, table: 'read', sendToQueue: true },
+      fn: { handler: 'functions/engine/arm/handler.handler', timeout: 60, memorySize: 256 },
+    },
+    engineRelease: {
+      // Write: claim, record attempts; enqueue: retries (SQS delay, or a later bucket's schedule).
+      needs: { ...none, table: 'write', enqueue: true, consumeQueue: true },
+      fn: {
+        handler: 'functions/engine/release/handler.handler',
+        timeout: releaseTimeoutSeconds,
+        events: [
+          {
+            sqs: {
+              arn: { 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] },
+              batchSize: 10,
+              // No batching window: a message released at its second is delivered in that second.
+              maximumBatchingWindow: 0,
+              functionResponseType: 'ReportBatchItemFailures',
+            },
+          },
+        ],
+      },
+    },
+    engineTick: {
+      needs: { ...none, table: 'write', enqueue: true },
+      fn: { handler: 'functions/engine/tick/handler.handler', timeout: 60, events: [{ schedule: { rate: ['rate(1 minute)'] } }] },
+    },
+    meteringAggregate: {
+      needs: { ...none, table: 'counters', readStream: true },
+      fn: {
+        handler: 'functions/metering/aggregate/handler.handler',
+        timeout: 30,
+        events: [
+          {
+            stream: {
+              type: 'dynamodb',
+              arn: { 'Fn::GetAtt': [Logical.table, 'StreamArn'] },
+              startingPosition: 'TRIM_HORIZON',
+              batchSize: 1000,
+              batchWindow: 5,
+              functionResponseType: 'ReportBatchItemFailures',
+              bisectBatchOnFunctionError: true,
+              maximumRetryAttempts: 10,
+              // Only what metering counts: message inserts, and messages leaving `delivering` (never its own usage rows).
+              filterPatterns: [
+                { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: ['MSG'] } } } },
+                { eventName: ['MODIFY'], dynamodb: { Keys: { SK: { S: ['MSG'] } }, OldImage: { status: { S: ['delivering'] } } } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  };
+  const functions: Record<string, unknown> = {};
+  const roles: Record<string, unknown> = {};
+  for (const [name, { needs, fn }] of Object.entries(defs)) {
+    roles[roleLogicalId(name)] = functionRole(name, stage, needs);
+    functions[name] = { ...fn, role: roleLogicalId(name) };
+  }
+  return { functions, roles };
+};

@@ -1,0 +1,97 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { aggregateUsage } from './aggregate';
+import { usageEvents, usageEventsOf } from './stream';
+
+const T = Date.UTC(2026, 10, 23, 12);
+const message = (over: Record<string, unknown> = {}) => ({
+  PK: 'MSG#msg_1',
+  SK: 'MSG',
+  id: 'msg_1',
+  tenantId: 'ten_a',
+  appId: 'app_1',
+  keyId: 'key_1',
+  status: 'scheduled',
+  sendAt: T,
+  dueAt: T,
+  payload: '{}',
+  attemptCount: 0,
+  attemptBase: 0,
+  createdAt: T - 5_000,
+  updatedAt: T - 5_000,
+  ...over,
+});
+
+/** A stream record as DynamoDB Streams (NEW_AND_OLD_IMAGES) delivers it. */
+const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', oldImage?: object, newImage?: object): DynamoDBRecord => ({
+  eventName,
+  eventSource: 'aws:dynamodb',
+  dynamodb: {
+    StreamViewType: 'NEW_AND_OLD_IMAGES',
+    ...(oldImage ? { OldImage: marshall(oldImage, { removeUndefinedValues: true }) as never } : {}),
+    ...(newImage ? { NewImage: marshall(newImage, { removeUndefinedValues: true }) as never } : {}),
+  },
+});
+
+const delivering = message({ status: 'delivering', dueAt: undefined, updatedAt: T });
+const k = { tenantId: 'ten_a', keyId: 'key_1' };
+
+describe('usageEventsOf', () => {
+  it.each<[string, DynamoDBRecord, unknown[]]>([
+    ['a new message counts for its creating key at createdAt', record('INSERT', undefined, message()), [{ type: 'message_created', ...k, at: T - 5_000 }]],
+    ['a message without a key (none created it) is not counted', record('INSERT', undefined, message({ keyId: undefined })), []],
+    [
+      'delivering → delivered is a final, delivered attempt',
+      record('MODIFY', delivering, message({ status: 'delivered', dueAt: undefined, attemptCount: 1, deliveredAt: T + 7, updatedAt: T + 7 })),
+      [{ type: 'attempt_finished', ...k, at: T + 7, final: 'delivered' }],
+    ],
+    [
+      'delivering → failed is a final, failed attempt',
+      record('MODIFY', delivering, message({ status: 'failed', dueAt: undefined, attemptCount: 1, failedAt: T + 7, updatedAt: T + 7 })),
+      [{ type: 'attempt_finished', ...k, at: T + 7, final: 'failed' }],
+    ],
+    [
+      'delivering → scheduled with one more attempt is a retry',
+      record('MODIFY', delivering, message({ status: 'scheduled', dueAt: T + 1_000, attemptCount: 1, lastError: 'HTTP 500', updatedAt: T + 7 })),
+      [{ type: 'attempt_finished', ...k, at: T + 7 }],
+    ],
+    ['release or recovery (delivering → scheduled, same attemptCount) is no attempt', record('MODIFY', delivering, message({ status: 'scheduled', updatedAt: T + 7 })), []],
+    ['skip (delivering → aborted) is no attempt', record('MODIFY', delivering, message({ status: 'aborted', abortedAt: T, updatedAt: T + 7 })), []],
+    ['claim (scheduled → delivering) is no attempt', record('MODIFY', message(), delivering), []],
+    ['abort (scheduled → aborted) is nothing', record('MODIFY', message(), message({ status: 'aborted', updatedAt: T })), []],
+    [
+      'redrive (failed → scheduled) is nothing',
+      record('MODIFY', message({ status: 'failed', attemptCount: 3 }), message({ status: 'scheduled', attemptCount: 3, attemptBase: 3 })),
+      [],
+    ],
+    ['an attempt item is not counted (the message move is)', record('INSERT', undefined, { PK: 'MSG#msg_1', SK: 'ATT#000001', messageId: 'msg_1', tenantId: 'ten_a', attempt: 1, outcome: 'success' }), []],
+    ['a usage row (the aggregator’s own write) is nothing', record('MODIFY', { PK: 'USE#key_1', SK: '2026-11-23', tenantId: 'ten_a', keyId: 'key_1', requests: 1 }, { PK: 'USE#key_1', SK: '2026-11-23', tenantId: 'ten_a', keyId: 'key_1', requests: 2 }), []],
+    ['a key item is nothing', record('INSERT', undefined, { PK: 'KEY#key_1', SK: 'KEY', id: 'key_1', tenantId: 'ten_a', keyId: 'key_1' }), []],
+    ['REMOVE (TTL, deletion) is nothing', record('REMOVE', delivering, undefined), []],
+    ['a record without images is nothing', { eventName: 'INSERT' }, []],
+  ])('%s', (_name, r, expected) => {
+    expect(usageEventsOf(r)).toEqual(expected);
+  });
+});
+
+describe('usageEvents + aggregateUsage', () => {
+  it('counts a message flow exactly as the embedded meter: created, retried once, then delivered; another failed', () => {
+    const m2 = (over: Record<string, unknown>) => message({ PK: 'MSG#msg_2', id: 'msg_2', ...over });
+    const d2 = m2({ status: 'delivering', updatedAt: T });
+    const retried = message({ status: 'scheduled', attemptCount: 1, dueAt: T + 50, updatedAt: T + 10 });
+    const redelivering = message({ status: 'delivering', attemptCount: 1, updatedAt: T + 60 });
+    const records = [
+      record('INSERT', undefined, message()),
+      record('INSERT', undefined, m2({})),
+      record('MODIFY', message(), delivering),
+      record('INSERT', undefined, { PK: 'MSG#msg_1', SK: 'ATT#000001', attempt: 1 }),
+      record('MODIFY', delivering, retried),
+      record('MODIFY', retried, redelivering),
+      record('INSERT', undefined, { PK: 'MSG#msg_1', SK: 'ATT#000002', attempt: 2 }),
+      record('MODIFY', redelivering, message({ status: 'delivered', attemptCount: 2, updatedAt: T + 70 })),
+      record('MODIFY', m2({}), d2),
+      record('MODIFY', d2, m2({ status: 'failed', attemptCount: 1, updatedAt: T + 5 })),
+    ];
+    expect(aggregateUsage(usageEvents(records))).toEqual([{ ...k, date: '2026-11-23', requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 3, failures: 1 }]);
+  });
+});

@@ -1,0 +1,63 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { UsageEvent } from './model';
+
+type Image = Record<string, unknown>;
+
+const imageOf = (image: Record<string, unknown> | undefined): Image | undefined =>
+  // aws-lambda's AttributeValue and the SDK's describe the same wire shape.
+  image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
+
+/** Only message items (`MSG#<id>` / `MSG`) carry what metering counts; attempts, usage rows, etc. are skipped. */
+const isMessage = (image: Image | undefined): image is Image =>
+  image !== undefined && image.SK === 'MSG' && typeof image.PK === 'string' && image.PK.startsWith('MSG#');
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/**
+ * The usage events of one DynamoDB stream record (table stream view `NEW_AND_OLD_IMAGES`), matching
+ * what the embedded runtime records in-process (libs/runtime/local.ts), so `aggregateUsage` folds the
+ * same message flow into the same counters on both runtimes:
+ *
+ * - **message_created**: the INSERT of a message item with a `keyId` (the conditional put of a new
+ *   message; an idempotent replay writes no message item). `at` = `createdAt`, as embedded.
+ * - **attempt_finished**: the MODIFY of a message item that `complete` moves out of `delivering`.
+ *   `final` is the status it moves to (`delivered` / `failed`; a retry goes back to `scheduled`).
+ *   `at` = the new `updatedAt`, i.e. the `now` of `complete` (embedded: the clock just after it).
+ *
+ * Why the message item and not the attempt item (`ATT#nnnnnn`): whether an attempt was the last is
+ * decided by the retry policy (an outcome `retry` past the budget ends `failed`), which only the
+ * message's status records; and the attempt item and the message move arrive as two records, possibly
+ * in two batches, so pairing them would need state. One move out of `delivering` per completed
+ * attempt gives both the count and `final` from one record.
+ *
+ * Moves out of `delivering` that are not attempts are told apart: `release` (delivering → scheduled,
+ * delivery not started) and recovery keep `attemptCount`, so a move back to `scheduled` counts only
+ * when `attemptCount` grew; `skip` (→ aborted) is not counted, as embedded. A crash between the
+ * attempt put and the move counts nothing until the redelivery completes, as embedded. Known gap: a
+ * stale result completing after a later attempt was counted (`complete` then moves without raising
+ * `attemptCount`) back to `scheduled` is not counted here, while embedded counts it.
+ *
+ * REMOVE records (TTL, deletions) and every other item type yield nothing.
+ */
+export const usageEventsOf = (record: DynamoDBRecord): UsageEvent[] => {
+  const next = imageOf(record.dynamodb?.NewImage);
+  if (!isMessage(next) || typeof next.keyId !== 'string' || typeof next.tenantId !== 'string') return [];
+  const base = { tenantId: next.tenantId, keyId: next.keyId };
+  if (record.eventName === 'INSERT') return [{ type: 'message_created', ...base, at: num(next.createdAt) }];
+  if (record.eventName !== 'MODIFY') return [];
+  const prev = imageOf(record.dynamodb?.OldImage);
+  if (prev?.status !== 'delivering') return [];
+  const at = num(next.updatedAt);
+  if (next.status === 'delivered' || next.status === 'failed') return [{ type: 'attempt_finished', ...base, at, final: next.status }];
+  if (next.status === 'scheduled' && num(next.attemptCount) > num(prev.attemptCount)) return [{ type: 'attempt_finished', ...base, at }];
+  return [];
+};
+
+/** The usage events of a batch of stream records, in record order. */
+export const usageEvents = (records: Iterable<DynamoDBRecord>): UsageEvent[] => {
+  const events: UsageEvent[] = [];
+  for (const r of records) events.push(...usageEventsOf(r));
+  return events;
+};
