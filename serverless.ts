@@ -5,7 +5,9 @@
 import type { AWS } from '@serverless/typescript';
 import { apiFunctions } from './infra/functions';
 import { cognitoResources } from './infra/cognito';
+import { docsFunctions } from './infra/docs';
 import { armFunctionArn, engineFunctions } from './infra/engine';
+import { gatewayResponses } from './infra/gateway-responses';
 import { Logical, service } from './infra/names';
 import { queueResources } from './infra/queue';
 import { schedulerResources } from './infra/scheduler';
@@ -19,6 +21,7 @@ const stage = '${sls:stage}';
 const plans = loadPlans(process.env.PUNCTUAL_PLANS_FILE);
 const api = apiFunctions(stage);
 const engine = engineFunctions(stage);
+const docs = docsFunctions(stage);
 
 const config: AWS = {
   service,
@@ -73,7 +76,7 @@ const config: AWS = {
       inject: ['libs/runtime/aws-lambda.ts'],
     },
   },
-  functions: { ...api.functions, ...engine.functions } as AWS['functions'],
+  functions: { ...api.functions, ...engine.functions, ...docs.functions } as AWS['functions'],
   resources: {
     Resources: {
       [Logical.table]: { ...tableResource(`${service}-${stage}`), DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
@@ -82,6 +85,8 @@ const config: AWS = {
       ...cognitoResources(stage),
       ...api.roles,
       ...engine.roles,
+      ...docs.roles,
+      ...gatewayResponses(),
     } as never,
     Outputs: {
       UserPoolId: { Value: { Ref: Logical.userPool } },

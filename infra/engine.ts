@@ -1,7 +1,8 @@
 /**
  * The engine and metering functions (not routes): `engineArm` (a minute bucket's Scheduler wake-up),
  * `engineRelease` (the release queue's consumer), `engineTick` (every minute: schedules and the sweep),
- * `meteringAggregate` (the table's stream), each with its own least-privilege role (infra/iam.ts).
+ * `meteringAggregate` (the table's stream), and the sign-up route's Cognito `authorizer`, each with its own
+ * least-privilege role (infra/iam.ts).
  */
 import { functionRole, type Needs } from './iam';
 import { Logical, roleLogicalId, service } from './names';
@@ -46,6 +47,8 @@ export const engineFunctions = (stage: string) => {
       needs: { ...none, table: 'write', enqueue: true },
       fn: { handler: 'functions/engine/tick/handler.handler', timeout: 60, events: [{ schedule: { rate: ['rate(1 minute)'] } }] },
     },
+    // Verifies Cognito ID tokens (JWKS over HTTPS): no AWS permission beyond its logs.
+    authorizer: { needs: none, fn: { handler: 'functions/authorizer/handler.handler', timeout: 10, memorySize: 256 } },
     meteringAggregate: {
       needs: { ...none, table: 'counters', readStream: true },
       fn: {

@@ -31,6 +31,14 @@ export const needsOf = (route: Route): Needs => ({
   gatewayUsage: route.fn === 'api/usage/get',
 });
 
+/** The Lambda TOKEN authorizer of the operator routes; API Gateway caches its answer per token. */
+export const operatorAuthorizer = {
+  name: 'authorizer',
+  type: 'token',
+  identitySource: 'method.request.header.Authorization',
+  resultTtlInSeconds: 300,
+} as const;
+
 /** The serverless `functions` block and the per-function roles (CloudFormation resources). */
 export const apiFunctions = (stage: string) => {
   const functions: Record<string, unknown> = {};
@@ -49,6 +57,8 @@ export const apiFunctions = (stage: string) => {
             path: route.path.replace(/^\//, ''),
             // Everything but health and tenant sign-up needs an API Gateway key (x-api-key): the usage plans apply.
             private: route.access !== 'public' && route.access !== 'operator',
+            // Sign-up needs a Cognito ID token, checked by API Gateway before the function runs (functions/authorizer).
+            ...(route.access === 'operator' ? { authorizer: operatorAuthorizer } : {}),
           },
         },
       ],

@@ -221,14 +221,33 @@ describe('serverless stack', () => {
       }
     });
 
-    it('requires an API key on every method except health and tenant sign-up', () => {
+    it('requires an API key on every method except health, docs and tenant sign-up', () => {
       const open = ofType('AWS::ApiGateway::Method')
         .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS' && !m.Properties.ApiKeyRequired)
         .map(([id]) => id)
         .sort();
-      // /docs and /openapi.yaml are served by the embedded runtime only; they do not exist on AWS yet.
-      expect(open).toEqual(['ApiGatewayMethodV1HealthGet', 'ApiGatewayMethodV1TenantsPost']);
-      expect(ofType('AWS::ApiGateway::Method').length).toBe(routes.length);
+      expect(open).toEqual(['ApiGatewayMethodDocsGet', 'ApiGatewayMethodDocsProxyVarGet', 'ApiGatewayMethodOpenapiyamlGet', 'ApiGatewayMethodV1HealthGet', 'ApiGatewayMethodV1TenantsPost']);
+      expect(ofType('AWS::ApiGateway::Method').length).toBe(routes.length + 3);
+    });
+
+    it('puts the Cognito token authorizer in front of tenant sign-up only', () => {
+      const authorizers = ofType('AWS::ApiGateway::Authorizer');
+      expect(authorizers).toHaveLength(1);
+      const [id, authorizer] = authorizers[0];
+      expect(authorizer.Properties).toMatchObject({ Type: 'TOKEN', IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 300 });
+      expect(json(authorizer.Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
+      const guarded = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.AuthorizationType === 'CUSTOM');
+      expect(guarded.map(([mid]) => mid)).toEqual(['ApiGatewayMethodV1TenantsPost']);
+      expect(guarded[0][1].Properties.AuthorizerId).toEqual({ Ref: id });
+    });
+
+    it("answers API Gateway's own refusals in our error shape", () => {
+      const byType = Object.fromEntries(ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties.ResponseType, r.Properties]));
+      expect(byType.API_KEY).toMatchObject({ StatusCode: '401', RestApiId: { Ref: 'ApiGatewayRestApi' } });
+      expect(JSON.parse(byType.API_KEY.ResponseTemplates['application/json'])).toMatchObject({ error: 'unauthorized', message: expect.any(String) });
+      expect(byType.MISSING_AUTHENTICATION_TOKEN.StatusCode).toBe('404');
+      expect(byType.THROTTLED.StatusCode).toBe('429');
+      expect(JSON.parse(byType.QUOTA_EXCEEDED.ResponseTemplates['application/json']).error).toBe('quota_exceeded');
     });
   });
 });

@@ -1,0 +1,26 @@
+import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { makeAuthorizer } from './handler';
+
+const methodArn = 'arn:aws:execute-api:us-east-1:000000000000:abc123/prod/POST/v1/tenants';
+const authorizer = makeAuthorizer(async () => async (token) => (token === 'good-id-token' ? 'operator-sub' : undefined));
+const event = (authorizationToken: string): APIGatewayTokenAuthorizerEvent => ({ type: 'TOKEN', authorizationToken, methodArn });
+
+describe('Cognito authorizer of POST /v1/tenants', () => {
+  it('allows a valid ID token on this method only, with the sub as principal', async () => {
+    await expect(authorizer(event('Bearer good-id-token'))).resolves.toEqual({
+      principalId: 'operator-sub',
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn }] },
+      context: { sub: 'operator-sub' },
+    });
+  });
+
+  it.each([
+    ['a forged token', 'Bearer forged'],
+    ['no scheme', 'good-id-token'],
+    ['another scheme', 'Basic good-id-token'],
+    ['an empty header', ''],
+    ['two tokens', 'Bearer good-id-token extra'],
+  ])('answers Unauthorized (API Gateway 401) for %s', async (_, header) => {
+    await expect(authorizer(event(header))).rejects.toThrow(/^Unauthorized$/);
+  });
+});

@@ -1,0 +1,32 @@
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { currentAwsRuntime } from '../../libs/runtime/aws-current';
+
+/** Resolves a bearer token to its operator (the Cognito `sub`), or undefined. */
+export type IdentifyOperator = (token: string) => Promise<string | undefined>;
+
+/**
+ * API Gateway TOKEN authorizer of the account bootstrap route (`POST /v1/tenants`): a Cognito ID token
+ * of the operators' pool, verified with aws-jwt-verify (libs/tenancy/cognito.ts), or API Gateway answers
+ * 401 itself (infra/gateway-responses.ts gives it our error body) and the function is never invoked.
+ * API Gateway caches an answer per token for the TTL in infra/engine.ts, so a sign-up storm costs one
+ * verification per token. The handler verifies again: the embedded runtime has no authorizer, and the
+ * owner must come from the token itself, not from a cache.
+ */
+export const makeAuthorizer =
+  (identify: () => Promise<IdentifyOperator>) =>
+  async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    const token = /^Bearer\s+(\S+)$/i.exec(event.authorizationToken ?? '')?.[1];
+    const sub = token ? await (await identify())(token) : undefined;
+    // The exact string API Gateway turns into a 401 (any other error would be a 500).
+    if (!sub) throw new Error('Unauthorized');
+    return {
+      principalId: sub,
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
+      context: { sub },
+    };
+  };
+
+export const handler = makeAuthorizer(async () => {
+  const { services } = await currentAwsRuntime();
+  return (token) => services.operator.identify(token);
+});

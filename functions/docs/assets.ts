@@ -1,0 +1,25 @@
+/**
+ * The docs files inlined into the Lambda bundle: a function zip holds its esbuild bundle only, so
+ * nothing from node_modules or the repo root can be read at run time. Import attributes make esbuild
+ * embed each file (`text` as a string, `bytes` as a Uint8Array) with no loader configured, and only
+ * for these imports. Node itself cannot load this module: the docs handler tests substitute
+ * libs/gateway/docs.ts's `fileAssets`, and functions/docs/bundle.int.test.ts runs the real bundle.
+ */
+import spec from '../../openapi.yaml' with { type: 'text' };
+import favicon16 from 'swagger-ui-dist/favicon-16x16.png' with { type: 'bytes' };
+import favicon32 from 'swagger-ui-dist/favicon-32x32.png' with { type: 'bytes' };
+import bundle from 'swagger-ui-dist/swagger-ui-bundle.js' with { type: 'text' };
+import css from 'swagger-ui-dist/swagger-ui.css' with { type: 'text' };
+import type { DocsAssetName, DocsAssets } from '../../libs/gateway/docs';
+
+const files: Record<DocsAssetName, string | Buffer> = {
+  'swagger-ui.css': css,
+  'swagger-ui-bundle.js': bundle,
+  'favicon-16x16.png': Buffer.from(favicon16),
+  'favicon-32x32.png': Buffer.from(favicon32),
+};
+
+export const bundledAssets: DocsAssets = {
+  spec: () => spec,
+  asset: (name) => files[name],
+};
