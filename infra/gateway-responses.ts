@@ -17,6 +17,12 @@ const responses = [
   ['REQUEST_TOO_LARGE', '413', 'payload_too_large', 'the request body is too large'],
 ] as const;
 
+/** What API Gateway answers for one of its own refusals (the AWS stand-ins answer the same). */
+export const gatewayResponse = (type: (typeof responses)[number][0]): { status: number; body: { error: string; message: string } } => {
+  const [, status, error, message] = responses.find(([t]) => t === type)!;
+  return { status: Number(status), body: { error, message } };
+};
+
 /** `AWS::ApiGateway::GatewayResponse` resources on the stack's REST API (osls names it `ApiGatewayRestApi`). */
 export const gatewayResponses = () =>
   Object.fromEntries(

@@ -34,12 +34,20 @@ export interface KeyServiceDeps {
   /** Called after a key is created or revoked (e.g. to attach it to an API Gateway usage plan). */
   onIssued?: (key: ApiKey, value: string) => Promise<void>;
   onRevoked?: (key: ApiKey) => Promise<void>;
+  /**
+   * How long a key read from the store is trusted before it is read again. Embedded: forever (one
+   * process, and revocation evicts). AWS: short, since a revocation evicts only in the container that
+   * handled it and every other warm container must notice. @default Infinity
+   */
+  cacheMs?: number;
 }
 
 export class KeyService {
   /** Keys by id and by hash; revocation in this process evicts at once. */
   private readonly byId = new Map<string, ApiKey>();
   private readonly byHash = new Map<string, ApiKey>();
+  /** When each cached key (by id) was read from the store. */
+  private readonly readAt = new Map<string, number>();
 
   constructor(private readonly deps: KeyServiceDeps) {}
 
@@ -97,7 +105,7 @@ export class KeyService {
   /** The live key with this value, or undefined (unknown or revoked). Cached; revocation evicts. */
   async authenticate(value: string): Promise<ApiKey | undefined> {
     const hash = hashKey(value);
-    let key = this.byHash.get(hash);
+    let key = this.fresh(this.byHash.get(hash));
     if (!key) {
       key = await this.deps.keys.getByHash(hash);
       if (key) this.remember(key);
@@ -107,7 +115,7 @@ export class KeyService {
 
   /** The principal for a gateway-identified key id, or undefined when unknown or revoked. */
   async principal(apiKeyId: string): Promise<Principal | undefined> {
-    let key = this.byId.get(apiKeyId);
+    let key = this.fresh(this.byId.get(apiKeyId));
     if (!key) {
       key = await this.deps.keys.getById(apiKeyId);
       if (key) this.remember(key);
@@ -124,17 +132,28 @@ export class KeyService {
     void this.deps.keys.touch(key.id, now).catch(() => undefined);
   }
 
+  /** The cached key if it is still within `cacheMs` of its read; otherwise forgets it. */
+  private fresh(key: ApiKey | undefined): ApiKey | undefined {
+    if (!key || this.deps.cacheMs === undefined) return key;
+    if (this.deps.clock.now() - (this.readAt.get(key.id) ?? -Infinity) < this.deps.cacheMs) return key;
+    this.evict(key);
+    return undefined;
+  }
+
   private remember(key: ApiKey): void {
     if (this.byId.size > 50_000) {
       this.byId.clear();
       this.byHash.clear();
+      this.readAt.clear();
     }
     this.byId.set(key.id, key);
     this.byHash.set(key.hash, key);
+    if (this.deps.cacheMs !== undefined) this.readAt.set(key.id, this.deps.clock.now());
   }
 
   private evict(key: ApiKey): void {
     this.byId.delete(key.id);
     this.byHash.delete(key.hash);
+    this.readAt.delete(key.id);
   }
 }

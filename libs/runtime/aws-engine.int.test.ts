@@ -53,8 +53,7 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
   };
   const scheduler = new SchedulerStandIn(clock, ops, invokeArm);
   const metrics = { attempts: [] as Parameters<DeliveryMetrics['attempt']>[0][], flushes: 0, attempt: (a: Parameters<DeliveryMetrics['attempt']>[0]) => void metrics.attempts.push(a), flush: () => void metrics.flushes++ };
-  const runtime: AwsRuntime = createAwsRuntime(
-    loadAwsConfig({
+  const config = loadAwsConfig({
       PUNCTUAL_TABLE_NAME: tableName,
       PUNCTUAL_RELEASE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/punctual-test-release',
       PUNCTUAL_RELEASE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:punctual-test-release-dlq',
@@ -65,8 +64,10 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
       PUNCTUAL_USER_POOL_CLIENT_ID: 'client',
       PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
       PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',
-    }),
-    {
+  });
+  /** A Lambda container: its own runtime (own caches) on the shared table and stand-ins. */
+  const container = (): AwsRuntime =>
+    createAwsRuntime(config, {
       documentClient: db.client,
       apiGateway: gateway.client,
       sqs: sqs.client,
@@ -76,8 +77,9 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
       metrics,
       allowPrivateTargets: true,
       verifier: { verify: async (token) => (token === 'id-token' ? { sub: 'operator-sub' } : Promise.reject(new Error('invalid'))) },
-    },
-  );
+    });
+  const runtime = container();
+  const others: AwsRuntime[] = [];
   setAwsRuntime(async () => runtime);
   setDefaultServices(async () => runtime.services);
   const release = (e: SQSEvent, c: Context): Promise<SQSBatchResponse> => releaseHandler(e, c);
@@ -144,8 +146,16 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
     runUntil,
     answerWith: (f: typeof answer) => void (answer = f),
     phase: () => phase,
+    gateway,
+    apiKey,
+    container: () => {
+      const c = container();
+      others.push(c);
+      return c;
+    },
     close: async () => {
       gateway.restore();
+      for (const c of others) await c.close();
       await runtime.close();
       await db.dropTable(tableName);
     },
@@ -323,6 +333,22 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
       expect(a.simAt - due).toBeLessThanOrEqual(1_000);
     });
     expect(new Set(w.arrivals.map((a) => a.id)).size).toBe(w.arrivals.length);
+  });
+
+  it('refuses a key revoked in one container within 5 s in another warm one', async () => {
+    w = await world();
+    const created = await w.api('POST', '/v1/keys', { scope: 'control', name: 'temp' });
+    expect(created.status).toBe(201);
+    const gatewayId = w.gateway.idOf(created.body.key as string)!;
+    const other = w.container();
+    expect(await other.services.keys.principal(gatewayId)).toMatchObject({ keyId: created.body.id });
+
+    expect((await w.api('DELETE', `/v1/keys/${created.body.id as string}`)).status).toBe(204);
+    w.clock.advance(5_000);
+
+    expect(await other.services.keys.principal(gatewayId)).toBeUndefined();
+    // API Gateway refuses the disabled key itself, in our error shape.
+    expect(await w.gateway.request('GET', '/v1/apps', { apiKey: created.body.key as string })).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
   });
 
   it('counts the AWS operations per delivered message (README cost table)', async () => {

@@ -8,8 +8,9 @@
  * - EventBridge Scheduler: unique names per group (ConflictException), `at()` in UTC fired once at a
  *   moment within its minute up to 60 s late, the target invoked with its `Input`, retried on failure,
  *   deleted after completion (`ActionAfterCompletion: DELETE`).
- * - API Gateway: a private route needs an enabled API key attached to a usage plan (else 403, as API
- *   Gateway answers), and the handler sees the key's API Gateway id in `requestContext.identity.apiKeyId`.
+ * - API Gateway: a private route needs an enabled API key attached to a usage plan (else API Gateway's
+ *   refusal, as the stack's gateway responses shape it), and the handler sees the key's API Gateway id in
+ *   `requestContext.identity.apiKeyId`.
  * Everything runs on the simulated clock; every call is counted (the README's cost table).
  */
 import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteUsagePlanKeyCommand, GetApiKeysCommand, GetUsagePlansCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
@@ -17,6 +18,7 @@ import { ConflictException, CreateScheduleCommand, type CreateScheduleCommandInp
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { gatewayResponse } from '../../infra/gateway-responses';
 import type { ManualClock } from '../domain/clock';
 import { createRouter } from '../gateway/router';
 import type { ApiContext } from '../http/api';
@@ -308,6 +310,11 @@ export class ApiGatewayStandIn {
     });
   }
 
+  /** The API Gateway id of the key with this value. */
+  idOf(value: string): string | undefined {
+    return this.keys.get(value)?.id;
+  }
+
   /** One HTTP request through the gateway to the route's real handler. */
   async request(
     method: string,
@@ -316,12 +323,12 @@ export class ApiGatewayStandIn {
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const [pathname, search = ''] = path.split('?');
     const match = this.router.match(method, pathname);
-    if (!('route' in match)) return { status: 403, body: { message: 'Missing Authentication Token' } };
+    if (!('route' in match)) return gatewayResponse('MISSING_AUTHENTICATION_TOKEN');
     const { route, params } = match;
     let apiKeyId: string | null = null;
     if (route.access === 'control' || route.access === 'data') {
       const key = options.apiKey === undefined ? undefined : this.keys.get(options.apiKey);
-      if (!key || !key.enabled || key.plans.size === 0) return { status: 403, body: { message: 'Forbidden' } };
+      if (!key || !key.enabled || key.plans.size === 0) return gatewayResponse('API_KEY');
       apiKeyId = key.id;
     }
     this.ops.add(`lambda.api`);

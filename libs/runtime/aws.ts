@@ -57,6 +57,9 @@ export interface AwsOverrides {
   worker?: Partial<AwsEngineWorkerOptions>;
 }
 
+/** How long a warm container trusts a key it read: a revocation elsewhere is refused here within this. */
+export const awsKeyCacheMs = 5_000;
+
 /**
  * How far ahead schedule occurrences become messages on AWS: past the tick function's one-minute
  * period plus its lateness, so each run is in SQS (with its delay) before it is due.
@@ -122,6 +125,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     keyStore,
     onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
     onKeyRevoked: (key) => gatewayKeys.revoked(key),
+    keyCacheMs: awsKeyCacheMs,
     // A schedule's first runs are materialised before the response; a failure here is caught up by the tick function.
     wakeSchedules: () =>
       materializer!.tick().then(

@@ -32,6 +32,8 @@ export interface WireDeps {
   keyStore?: KeyStore;
   onKeyIssued?: (key: ApiKey, value: string) => Promise<void>;
   onKeyRevoked?: (key: ApiKey) => Promise<void>;
+  /** How long a key read is trusted (AWS: other warm containers must see a revocation soon). @default forever */
+  keyCacheMs?: number;
   /** Observes newly stored messages (embedded metering). */
   onMessagesCreated?: (messages: Message[]) => void;
   /** Asks the schedule materialiser to look now (embedded), or runs it (AWS). */
@@ -54,6 +56,7 @@ export const buildServices = (d: WireDeps): { services: Services; limiter: PlanL
     isPlanAtMost: (plan, than) => isPlanAtMost(plans, plan, than),
     ...(d.onKeyIssued ? { onIssued: d.onKeyIssued } : {}),
     ...(d.onKeyRevoked ? { onRevoked: d.onKeyRevoked } : {}),
+    ...(d.keyCacheMs !== undefined ? { cacheMs: d.keyCacheMs } : {}),
   });
   const messages = new MessageService({
     messages: stores.messages,
