@@ -204,6 +204,29 @@ describe('serverless stack', () => {
       expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
       expect(JSON.parse(JSON.parse(stdout).body)).toMatchObject({ status: 'ok' });
     });
+
+    it('wire the engine too: the release bundle answers an SQS batch with partial failures, logging JSON', async () => {
+      const bundle = join(root, '.esbuild/.build/functions/engine/release/handler.js');
+      const record = { messageId: 'm1', receiptHandle: 'r', body: 'not a release message', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:1:q', awsRegion: 'us-east-1' };
+      const script = `require(${JSON.stringify(bundle)}).handler({ Records: [${JSON.stringify(record)}] }, { getRemainingTimeInMillis: () => 60000 }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
+      const env = {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        PUNCTUAL_TABLE_NAME: 't',
+        PUNCTUAL_RELEASE_QUEUE_URL: 'q',
+        PUNCTUAL_SCHEDULE_GROUP: 'g',
+        PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
+        PUNCTUAL_USER_POOL_ID: 'us-east-1_x',
+        PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
+        PUNCTUAL_RELEASE_DLQ_ARN: 'd',
+        PUNCTUAL_ARM_FUNCTION_ARN: 'a',
+      };
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--no-warnings', '-e', script], { env });
+      // Powertools writes errors to stderr; Lambda sends both streams to CloudWatch.
+      const lines = `${stdout}\n${stderr}`.trim().split('\n');
+      expect(JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice(7))).toEqual({ batchItemFailures: [] });
+      expect(JSON.parse(lines.find((l) => l.includes('dropped a release-queue record'))!)).toMatchObject({ level: 'ERROR', service: 'punctual', messageId: 'm1' });
+    });
   });
 
   describe('API Gateway', () => {
