@@ -185,21 +185,23 @@ describe('serverless stack', () => {
   });
 
   describe('bundles', () => {
+    /** What serverless.ts sets on every function (values need only be well-formed: nothing is called). */
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      PUNCTUAL_TABLE_NAME: 't',
+      PUNCTUAL_RELEASE_QUEUE_URL: 'q',
+      PUNCTUAL_SCHEDULE_GROUP: 'g',
+      PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
+      PUNCTUAL_USER_POOL_ID: 'us-east-1_x',
+      PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
+      PUNCTUAL_RELEASE_DLQ_ARN: 'd',
+      PUNCTUAL_ARM_FUNCTION_ARN: 'a',
+    };
+
     it('register the AWS runtime, so a bundled handler answers as on Lambda', async () => {
       const bundle = join(root, '.esbuild/.build/functions/api/health/get/handler.js');
       const script = `require(${JSON.stringify(bundle)}).handler({ httpMethod: 'GET', headers: {}, body: null, requestContext: { identity: {} } }, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
-      const env = {
-        PATH: process.env.PATH,
-        AWS_REGION: 'us-east-1',
-        PUNCTUAL_TABLE_NAME: 't',
-        PUNCTUAL_RELEASE_QUEUE_URL: 'q',
-        PUNCTUAL_SCHEDULE_GROUP: 'g',
-        PUNCTUAL_RELEASE_DLQ_ARN: 'd',
-        PUNCTUAL_ARM_FUNCTION_ARN: 'a',
-        PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
-        PUNCTUAL_USER_POOL_ID: 'us-east-1_x',
-        PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
-      };
       const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env });
       expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
       expect(JSON.parse(JSON.parse(stdout).body)).toMatchObject({ status: 'ok' });
@@ -209,18 +211,6 @@ describe('serverless stack', () => {
       const bundle = join(root, '.esbuild/.build/functions/engine/release/handler.js');
       const record = { messageId: 'm1', receiptHandle: 'r', body: 'not a release message', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:1:q', awsRegion: 'us-east-1' };
       const script = `require(${JSON.stringify(bundle)}).handler({ Records: [${JSON.stringify(record)}] }, { getRemainingTimeInMillis: () => 60000 }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
-      const env = {
-        PATH: process.env.PATH,
-        AWS_REGION: 'us-east-1',
-        PUNCTUAL_TABLE_NAME: 't',
-        PUNCTUAL_RELEASE_QUEUE_URL: 'q',
-        PUNCTUAL_SCHEDULE_GROUP: 'g',
-        PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
-        PUNCTUAL_USER_POOL_ID: 'us-east-1_x',
-        PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
-        PUNCTUAL_RELEASE_DLQ_ARN: 'd',
-        PUNCTUAL_ARM_FUNCTION_ARN: 'a',
-      };
       const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--no-warnings', '-e', script], { env });
       // Powertools writes errors to stderr; Lambda sends both streams to CloudWatch.
       const lines = `${stdout}\n${stderr}`.trim().split('\n');
