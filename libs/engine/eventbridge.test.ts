@@ -123,6 +123,14 @@ describe('the release queue', () => {
     expect(bodies[12]).toEqual({ kind: 'arm', bucket: t0, shard: 3, cursor: 'abc' });
   });
 
+  it('lets a throttled SQS send through to the caller (the record is retried; the sweep is the backstop)', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    sqs.on(SendMessageBatchCommand).rejects(throttled);
+
+    await expect(engine().release([{ id: 'a', tenantId: 't', dueAt: t0 }])).rejects.toThrow('Rate exceeded');
+    await expect(engine().armShards(t0, 2)).rejects.toThrow('Rate exceeded');
+  });
+
   it('releases armed messages with their remaining delay, none below zero', async () => {
     await engine().release([
       { id: 'late', tenantId: 't', dueAt: t0 - 30_000 },
