@@ -34,15 +34,19 @@ const moduleOf = (url: string): string => {
  * Self time per function and per module of the V8 CPU profiles in `dir` (optionally only the
  * samples inside a wall-clock window), as % of busy (non-idle) time.
  */
-export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25) => {
+export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25, thread = '0') => {
   const byFn = new Map<string, number>();
   const byModule = new Map<string, number>();
   /** Inclusive (self + callees) time of the project's own functions, counted once per sample. */
   const inclusive = new Map<string, number>();
   let busy = 0;
   let idleUs = 0;
+  // Profiles of one process share a monotonic clock: worker threads' samples are placed by the main thread's start.
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const main = files.find((f) => f.split('.')[4] === '0');
+  const origin = main ? (JSON.parse(readFileSync(join(dir, main), 'utf8')) as CpuProfile).startTime : undefined;
   // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (tsx's loader runs in a worker).
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0')) {
+  for (const file of files.filter((f) => f.split('.')[4] === thread)) {
     const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const nodes = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
     const parent = new Map<number, number>();
@@ -56,7 +60,7 @@ export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25
       const us = p.timeDeltas[i] ?? 0;
       t += us;
       if (window) {
-        const wall = window.origin + (t - p.startTime) / 1000;
+        const wall = window.origin + (t - (origin ?? p.startTime)) / 1000;
         if (wall < window.from || wall > window.to) return;
       }
       const f = nodes.get(id)!;
@@ -78,15 +82,29 @@ export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25
   return { busyMs: Math.round(busy / 1000), idleMs: Math.round(idleUs / 1000), functions: top(byFn, limit), modules: top(byModule, 15), inclusive: top(inclusive, limit) };
 };
 
-/** Prints the profile summary as two tables. */
+/** The threads with a profile in `dir`: '0' (main) first, then workers (tsx's loader and delivery workers). */
+const threadsOf = (dir: string): string[] => {
+  const ids = new Set(readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => f.split('.')[4]));
+  return [...ids].sort((a, b) => Number(a) - Number(b));
+};
+
+/** Prints the profile summary as tables: the main thread's, then each worker thread's that was busy in the window. */
 export const printProfile = (dir: string, window?: ProfileWindow, limit = 25): void => {
-  const s = summarizeProfile(dir, window, limit);
+  for (const thread of threadsOf(dir)) {
+    if (thread === '0') printThread(dir, window, limit, thread);
+    else if (summarizeProfile(dir, window, limit, thread).busyMs >= 50) printThread(dir, window, 12, thread);
+  }
+  process.stdout.write(`  (profile files kept in ${dir})\n`);
+};
+
+const printThread = (dir: string, window: ProfileWindow | undefined, limit: number, thread: string): void => {
+  const s = summarizeProfile(dir, window, limit, thread);
   const span = window ? ` between ${new Date(window.from).toISOString()} and ${new Date(window.to).toISOString()}` : '';
-  process.stdout.write(`\n-- server CPU profile${span}: busy ${s.busyMs} ms, idle ${s.idleMs} ms --\n  self time by module (% of busy):\n`);
+  const which = thread === '0' ? 'main thread' : `worker thread ${thread}`;
+  process.stdout.write(`\n-- server CPU profile, ${which}${span}: busy ${s.busyMs} ms, idle ${s.idleMs} ms --\n  self time by module (% of busy):\n`);
   for (const r of s.modules) process.stdout.write(`  ${String(r.pct).padStart(5)}%  ${String(r.ms).padStart(7)} ms  ${r.name}\n`);
   process.stdout.write('  self time by function (% of busy; tsx-compiled files lose their line numbers):\n');
   for (const r of s.functions) process.stdout.write(`  ${String(r.pct).padStart(5)}%  ${String(r.ms).padStart(7)} ms  ${r.name}\n`);
   process.stdout.write('  inclusive time of project functions (% of busy):\n');
   for (const r of s.inclusive) process.stdout.write(`  ${String(r.pct).padStart(5)}%  ${String(r.ms).padStart(7)} ms  ${r.name}\n`);
-  process.stdout.write(`  (profile files kept in ${dir})\n`);
 };

@@ -73,7 +73,12 @@ export const w1 = async (ctx: BenchContext, p: W1Params): Promise<void> => {
           finishedBeforeT0Ms: t0 - enqueuedAt,
           cpu: enqueueCpu,
         },
-        delivery: { ...d, missingAtDeadline: missing, cpu: deliveryCpu },
+        delivery: {
+          ...d,
+          missingAtDeadline: missing,
+          // Server CPU time (all its threads) from T0 to the last arrival, per delivered message.
+          cpu: { ...deliveryCpu, ...(d.delivered && d.lastArrivalMs ? { serverUsPerDelivery: Math.round((deliveryCpu.serverPct * 10 * d.lastArrivalMs) / d.delivered) } : {}) },
+        },
         serverMemory: mem,
       },
       ctx.machine,

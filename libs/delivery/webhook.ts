@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Webhook } from 'standardwebhooks';
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { defaultTimeoutMs, type HttpTarget } from '../apps/model';
 import { iso } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
@@ -69,15 +68,21 @@ const reservedHeader =
 const httpToken = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const invalidHeaderValue = /[\r\n\0]/;
 
-type Prepared = { url: string; headers: Record<string, string>; body: Buffer } | { error: string };
+type Prepared = { url: string; origin: string; path: string; headers: Record<string, string>; body: Buffer } | { error: string };
+
+/** A target URL split as undici's dispatcher wants it. */
+interface Target {
+  origin: string;
+  path: string;
+}
 
 /** Signs and sends webhooks over one shared keep-alive pool; every failure becomes an outcome. */
 export class WebhookClient {
   private readonly settings: typeof defaults & WebhookClientOptions;
   private readonly agent: Agent;
   private readonly signers = new Map<string, Buffer>();
-  /** Target URLs that passed the syntactic check (the SSRF check proper runs at connect). */
-  private readonly checkedUrls = new Set<string>();
+  /** Target URLs that passed the syntactic check (the SSRF check proper runs at connect), split for the dispatcher. */
+  private readonly checkedUrls = new Map<string, Target>();
   private closing?: Promise<void>;
 
   constructor(options: WebhookClientOptions) {
@@ -91,53 +96,19 @@ export class WebhookClient {
   }
 
   /** Makes one attempt; resolves with its outcome and never rejects for a delivery problem. */
-  async deliver(req: WebhookRequest, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  deliver(req: WebhookRequest, signal?: AbortSignal): Promise<DeliveryOutcome> {
     const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    const prepared = this.prepare(req);
-    if ('error' in prepared) return { kind: 'permanent', error: prepared.error, durationMs: elapsed() };
-
-    // One deadline for connect, headers and body alike, unlike undici's per-phase timeouts.
-    const timeoutMs = req.target.timeoutMs ?? defaultTimeoutMs;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) controller.abort();
-
-    const failed = (err: unknown, statusCode?: number): DeliveryOutcome => {
-      const status = statusCode === undefined ? {} : { statusCode };
-      if (timedOut) return { kind: 'retry', error: `timeout after ${timeoutMs}ms`, durationMs: elapsed(), ...status };
-      if (signal?.aborted) return { kind: 'retry', error: 'attempt aborted', durationMs: elapsed(), ...status };
-      return classifyError(err, elapsed(), statusCode);
-    };
-
+    let prepared: Prepared;
     try {
-      const res = await request(prepared.url, {
-        method: 'POST',
-        headers: prepared.headers,
-        body: prepared.body,
-        dispatcher: this.agent,
-        signal: controller.signal,
-      });
-      const { text, failure } = await readExcerpt(res.body, this.settings.maxResponseBytes);
-      // A 2xx whose body broke off may not have been processed; at-least-once says send again.
-      if (failure !== undefined && res.statusCode >= 200 && res.statusCode < 300) return failed(failure, res.statusCode);
-      return classifyStatus(res.statusCode, elapsed(), {
-        retryAfterMs: parseRetryAfter(res.headers['retry-after'], this.settings.now()),
-        responseBody: text,
-        redirectTo: redirectTarget(res.headers.location, prepared.url),
-      });
+      prepared = this.prepare(req);
     } catch (err) {
-      return failed(err);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      return Promise.reject(err);
     }
+    if ('error' in prepared) return Promise.resolve({ kind: 'permanent', error: prepared.error, durationMs: Math.round(performance.now() - started) });
+    return new Promise((resolve) => {
+      const attempt = new AttemptHandler(resolve, started, req.target.timeoutMs ?? defaultTimeoutMs, prepared.url, this.settings, signal);
+      this.agent.dispatch({ origin: prepared.origin, path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body }, attempt);
+    });
   }
 
   /** Closes the pool once in-flight attempts finish. */
@@ -148,15 +119,18 @@ export class WebhookClient {
 
   /** Body, headers and signatures of the attempt, or why it cannot be sent at all. */
   private prepare(req: WebhookRequest): Prepared {
-    if (!this.checkedUrls.has(req.target.url)) {
+    let target = this.checkedUrls.get(req.target.url);
+    if (!target) {
       try {
         assertTargetUrl(req.target.url, { allowPrivateTargets: true }); // private ones are refused at connect
       } catch (err) {
         if (err instanceof ValidationError) return { error: err.message };
         throw err;
       }
-      if (this.checkedUrls.size >= signerCacheSize) this.checkedUrls.delete(this.checkedUrls.values().next().value as string);
-      this.checkedUrls.add(req.target.url);
+      const url = new URL(req.target.url);
+      target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+      if (this.checkedUrls.size >= signerCacheSize) this.checkedUrls.delete(this.checkedUrls.keys().next().value as string);
+      this.checkedUrls.set(req.target.url, target);
     }
     if (req.secrets.length === 0) return { error: 'no signing secret' };
     if (!Number.isFinite(req.scheduledAt)) return { error: 'scheduledAt is not a valid time' };
@@ -194,7 +168,7 @@ export class WebhookClient {
       'punctual-scheduled-at': iso(req.scheduledAt),
     });
     if (req.scheduleId !== undefined) headers['punctual-schedule-id'] = req.scheduleId;
-    return { url: req.target.url, headers, body };
+    return { url: req.target.url, origin: target.origin, path: target.path, headers, body };
   }
 
   /**
@@ -233,29 +207,133 @@ const bodyOf = (payload: string): { text: string; contentType: string } => {
   return { text: payload, contentType: 'application/json' };
 };
 
-/** The first `maxBytes` of a response body as text, and the error that cut it short, if any; never rejects. */
-// Past `maxBytes` the stream is destroyed, dropping the connection rather than buffering or
-// draining a body of any size.
-const readExcerpt = async (body: Readable, maxBytes: number): Promise<{ text?: string; failure?: unknown }> => {
-  const decoder = new StringDecoder('utf8');
-  let text = '';
-  let remaining = maxBytes;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      const piece = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
-      text += decoder.write(piece); // holds back a character cut in half, so the excerpt stays valid UTF-8
-      remaining -= piece.length;
-      if (remaining === 0) {
-        body.destroy();
-        return { text: text || undefined };
-      }
-    }
-    text += decoder.end();
-    return { text: text || undefined };
-  } catch (failure) {
-    return { text: text || undefined, failure };
+/** The first value of a response header in undici's raw `[name, value, …]` list (names as sent, any case). */
+const rawHeader = (raw: (Buffer | string)[], name: string): string | undefined => {
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i];
+    if (key.length === name.length && key.toString().toLowerCase() === name) return raw[i + 1].toString('latin1');
   }
+  return undefined;
 };
+
+/** Aborts the request when its excerpt is complete: the rest of a big body is not read. */
+class ExcerptComplete extends Error {}
+
+/**
+ * One attempt as an undici dispatch handler: no response stream, no AbortController, one timer.
+ * One deadline covers connect, headers and body alike (unlike undici's per-phase timeouts); the
+ * first `maxResponseBytes` of the body are kept as the excerpt, and past them the connection is
+ * dropped rather than buffering or draining a body of any size.
+ */
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  private abortRequest?: (reason: Error) => void;
+  /** Why the request must stop, once it must (its deadline passed or the caller aborted). */
+  private stopReason?: Error;
+  private timedOut = false;
+  private statusCode?: number;
+  private rawHeaders?: (Buffer | string)[];
+  private decoder?: StringDecoder;
+  private text = '';
+  private remaining: number;
+  private done = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly resolve: (outcome: DeliveryOutcome) => void,
+    private readonly started: number,
+    private readonly timeoutMs: number,
+    private readonly url: string,
+    private readonly settings: { maxResponseBytes: number; now: () => number },
+    private readonly signal?: AbortSignal,
+  ) {
+    this.remaining = settings.maxResponseBytes;
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.stop(new Error(`timeout after ${timeoutMs}ms`));
+    }, timeoutMs);
+    if (signal) {
+      if (signal.aborted) this.stop(new Error('attempt aborted'));
+      else signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  private readonly onAbort = (): void => this.stop(new Error('attempt aborted'));
+
+  /** Aborts now, or as soon as undici hands over the request (it may still wait for a connection). */
+  private stop(reason: Error): void {
+    this.stopReason ??= reason;
+    this.abortRequest?.(reason);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.stopReason) abort(this.stopReason);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null, _resume: () => void): boolean {
+    this.statusCode = statusCode;
+    this.rawHeaders = rawHeaders ?? [];
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.done) return false;
+    const piece = chunk.length > this.remaining ? chunk.subarray(0, this.remaining) : chunk;
+    this.decoder ??= new StringDecoder('utf8');
+    this.text += this.decoder.write(piece); // holds back a character cut in half, so the excerpt stays valid UTF-8
+    this.remaining -= piece.length;
+    if (this.remaining === 0) {
+      this.answered();
+      this.abortRequest?.(new ExcerptComplete('response excerpt complete'));
+      return false;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.decoder) this.text += this.decoder.end();
+    this.answered();
+  }
+
+  onError(err: Error): void {
+    if (this.done) return;
+    const statusCode = this.statusCode;
+    // A 2xx whose body broke off may not have been processed; at-least-once says send again.
+    if (statusCode !== undefined && !(statusCode >= 200 && statusCode < 300)) return this.answered();
+    const status = statusCode === undefined ? {} : { statusCode };
+    if (this.timedOut) return this.finish({ kind: 'retry', error: `timeout after ${this.timeoutMs}ms`, durationMs: this.elapsed(), ...status });
+    if (this.signal?.aborted) return this.finish({ kind: 'retry', error: 'attempt aborted', durationMs: this.elapsed(), ...status });
+    this.finish(classifyError(err, this.elapsed(), statusCode));
+  }
+
+  /** The outcome of the response that came back (its body complete, cut at the excerpt, or broken off after a non-2xx status). */
+  private answered(): void {
+    if (this.done) return;
+    const raw = this.rawHeaders ?? [];
+    const s = this.statusCode!;
+    // Only a retryable status uses Retry-After, only a redirect Location: a 2xx needs neither looked up.
+    const retryAfter = s >= 400 ? rawHeader(raw, 'retry-after') : undefined;
+    const location = s >= 300 && s < 400 ? rawHeader(raw, 'location') : undefined;
+    this.finish(
+      classifyStatus(s, this.elapsed(), {
+        retryAfterMs: parseRetryAfter(retryAfter, this.settings.now()),
+        responseBody: this.text || undefined,
+        redirectTo: redirectTarget(location, this.url),
+      }),
+    );
+  }
+
+  private finish(outcome: DeliveryOutcome): void {
+    this.done = true;
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.resolve(outcome);
+  }
+
+  private elapsed(): number {
+    return Math.round(performance.now() - this.started);
+  }
+}
 
 /** Where a redirect pointed, without its query or fragment (they may carry tokens), for the error. */
 const redirectTarget = (location: string | string[] | undefined, base: string): string | undefined => {
