@@ -71,7 +71,8 @@ export const w1 = async (ctx: BenchContext, p: W1Params): Promise<void> => {
           errors: JSON.stringify(e.errors),
           unsent: e.unsent,
           finishedBeforeT0Ms: t0 - enqueuedAt,
-          cpu: enqueueCpu,
+          // Server CPU time (all its threads) over the enqueue, per accepted message.
+          cpu: { ...enqueueCpu, ...(e.accepted ? { serverUsPerMessage: Math.round((enqueueCpu.serverPct * 10 * e.ms) / e.accepted) } : {}) },
         },
         delivery: {
           ...d,

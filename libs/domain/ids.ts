@@ -22,7 +22,7 @@ let poolOffset = poolBytes;
 
 /** 16 fresh random bytes of the pool, as four big-endian 32-bit words. */
 const randomWords = (words: Uint32Array): void => {
-  if (poolOffset >= poolBytes) {
+  if (poolOffset + 16 > poolBytes) {
     randomFillSync(pool);
     poolOffset = 0;
   }
@@ -65,12 +65,50 @@ export const ksuidString = (timeMs: number, payload: Uint8Array): string => {
   return encodeKsuidWords(words);
 };
 
-/** A new, time-sortable id such as `msg_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx` (a KSUID after the prefix). */
+/** The payload of the last id (words 1–4) and its KSUID second. */
+const last = new Uint32Array(5);
+let lastSecond = -1;
+
+/**
+ * Moves `last` forward by a random step of 1 to 2^32 (16 bytes of randomness are drawn once per
+ * second, 4 per further id); false if that would overflow 128 bits (never in practice).
+ */
+const stepLast = (): boolean => {
+  if (poolOffset + 4 > poolBytes) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  let carry = pool.readUInt32BE(poolOffset) + 1;
+  poolOffset += 4;
+  for (let i = 4; i >= 1 && carry; i--) {
+    const sum = last[i] + carry;
+    last[i] = sum; // mod 2^32
+    carry = sum >= 4294967296 ? 1 : 0;
+  }
+  return carry === 0;
+};
+
+/**
+ * A new, time-sortable id such as `msg_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx` (a KSUID after the prefix).
+ * Within one second of KSUID time, a process hands out increasing ids (the previous payload plus a
+ * random step, as monotonic ULIDs do): the stores' indexes on ids then append rather than insert at
+ * random places, which makes a commit write several times fewer pages. A new second starts from 127
+ * random bits, so ids of different processes still do not collide.
+ */
 export const newId = (prefix: IdPrefix, at?: Date): string => {
   const ms = at ? at.getTime() : Date.now();
   if (!Number.isInteger(ms) || ms < epochMs || ms > maxTimeMs) throw new TypeError(`id time out of KSUID range: ${String(ms)}`);
-  scratch[0] = Math.floor((ms - epochMs) / 1e3);
-  randomWords(scratch);
+  const second = Math.floor((ms - epochMs) / 1e3);
+  if (second !== lastSecond || !stepLast()) {
+    lastSecond = second;
+    randomWords(last);
+    last[1] &= 0x7fffffff; // headroom: a second's steps never overflow
+  }
+  scratch[0] = second;
+  scratch[1] = last[1];
+  scratch[2] = last[2];
+  scratch[3] = last[3];
+  scratch[4] = last[4];
   return `${prefix}_${encodeKsuidWords(scratch)}`;
 };
 

@@ -8,8 +8,22 @@ export const toFieldIssues = (error: z.ZodError, prefix = ''): FieldIssue[] =>
     issue: i.message,
   }));
 
+/**
+ * Hand-written checks for hot schemas: each returns the parsed value when it can tell that `value`
+ * is valid (and what zod would output, as far as callers can see), or `undefined` to let zod decide
+ * (every invalid input, and anything unusual, so errors stay zod's).
+ */
+const fastPaths = new WeakMap<z.ZodType, (value: unknown) => unknown>();
+
+/** Registers a fast path for `schema` (see `fastPaths`). */
+export const setFastPath = <S extends z.ZodType>(schema: S, parse: (value: unknown) => z.output<S> | undefined): void => {
+  fastPaths.set(schema, parse);
+};
+
 /** Parses `value` with `schema` or throws a ValidationError naming every bad field. */
 export const parseInput = <S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> => {
+  const fast = fastPaths.get(schema)?.(value);
+  if (fast !== undefined) return fast as z.output<S>;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = toFieldIssues(result.error, prefix);

@@ -80,7 +80,7 @@ export const clientOf = (remoteAddress: string | undefined): string => {
   if (!remoteAddress) return 'unknown';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remoteAddress);
   if (mapped) return mapped[1];
-  if (!isIPv6(remoteAddress)) return remoteAddress;
+  if (!remoteAddress.includes(':') || !isIPv6(remoteAddress)) return remoteAddress; // no colon: not IPv6, skip the big regex
   const [head, tail] = remoteAddress.replace(/%.*$/, '').toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail !== undefined && tail !== '' ? tail.split(':') : [];

@@ -14,6 +14,12 @@ interface Compiled {
 /** Compiles the route table once; `match` is a segment-by-segment comparison. */
 export const createRouter = (routes: readonly Route[]) => {
   const compiled: Compiled[] = routes.map((route) => ({ route, segments: route.path.split('/').slice(1) }));
+  /** Routes without parameters by `METHOD path`: such a match has no parameters, so nothing beats it. */
+  const literal = new Map<string, Route>();
+  for (const c of compiled) {
+    const key = `${c.route.method} ${c.route.path}`;
+    if (!c.segments.some((s) => s.startsWith('{')) && !literal.has(key)) literal.set(key, c.route);
+  }
   const fit = (c: Compiled, parts: string[]): Record<string, string> | undefined => {
     if (c.segments.length !== parts.length) return undefined;
     const params: Record<string, string> = {};
@@ -29,6 +35,8 @@ export const createRouter = (routes: readonly Route[]) => {
   return {
     /** The route for `method path`, or `{ allowed }` listing the methods the path does support. */
     match(method: string, path: string): Match | { allowed: string[] } {
+      const exact = literal.get(`${method} ${path}`);
+      if (exact) return { route: exact, params: {} };
       const parts = path.split('/').slice(1);
       const allowed: string[] = [];
       let best: Match | undefined;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -50,8 +50,17 @@ const send = (res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 };
 
-const sendResult = (res: ServerResponse, result: APIGatewayProxyResult, extra: Record<string, string>) =>
-  send(res, result.statusCode, { ...(result.headers ?? {}), ...extra }, result.body ?? '');
+const sendResult = (res: ServerResponse, result: APIGatewayProxyResult, base: Record<string, string>, extra?: Record<string, string>) => {
+  // One header object per response (the handler's, then ours), rather than a copy per step.
+  const headers: Record<string, string | number | boolean> = { ...(result.headers ?? {}), ...base, ...(extra ?? {}) };
+  const body = result.body ?? '';
+  headers['content-length'] = Buffer.byteLength(body);
+  res.writeHead(result.statusCode, headers as OutgoingHttpHeaders);
+  res.end(body);
+};
+
+/** A request target that is a plain path (letters, digits, `_`, `-` between slashes): `new URL` would return it unchanged. */
+const plainPath = /^(?:\/[A-Za-z0-9_-]+)+$/;
 
 /** The client went away (or timed out) before its request arrived: there is no one to answer. */
 class ClientGoneError extends Error {
@@ -73,7 +82,8 @@ const readBody = (req: IncomingMessage, limit: number): Promise<string> =>
         reject(new PayloadTooLargeError(`request body is over ${limit / 1024} KiB`));
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // A small body arrives in one chunk: decode it in place rather than copy it first.
+    req.on('end', () => resolve((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8')));
     req.on('error', () => reject(new ClientGoneError('the client closed the connection before its request body arrived')));
     req.on('close', () => {
       if (!req.complete) reject(new ClientGoneError('the client closed the connection before its request body arrived'));
@@ -124,25 +134,29 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
     let status = 500;
     const base = { 'x-request-id': requestId };
     try {
-      let url: URL;
-      try {
-        // An absolute-form target (`GET http://host/path`) is parsed too; a malformed one must not escape as a rejection.
-        url = new URL(req.url ?? '/', 'http://localhost');
-      } catch {
-        throw new ValidationError('the request target is not a valid URL', [{ path: '(url)', issue: 'not a valid URL' }]);
+      let url: URL | undefined;
+      const target = req.url ?? '/';
+      if (plainPath.test(target)) pathname = target; // the common case: no query, nothing to normalise or decode
+      else {
+        try {
+          // An absolute-form target (`GET http://host/path`) is parsed too; a malformed one must not escape as a rejection.
+          url = new URL(target, 'http://localhost');
+        } catch {
+          throw new ValidationError('the request target is not a valid URL', [{ path: '(url)', issue: 'not a valid URL' }]);
+        }
+        pathname = url.pathname;
       }
-      pathname = url.pathname;
-      const docs = method === 'GET' ? docsResponse(url.pathname) : undefined;
+      const docs = method === 'GET' ? docsResponse(pathname) : undefined;
       if (docs) {
         status = docs.status;
         return send(res, docs.status, { ...base, 'content-type': docs.type }, docs.body);
       }
-      const match = router.match(method, url.pathname);
+      const match = router.match(method, pathname);
       if (!('route' in match)) {
         status = match.allowed.length ? 405 : 404;
         const body = match.allowed.length
-          ? { error: 'method_not_allowed', message: `${method} is not allowed on ${url.pathname}; use ${match.allowed.join(', ')}` }
-          : { error: 'not_found', message: `no route ${method} ${url.pathname}; see /docs` };
+          ? { error: 'method_not_allowed', message: `${method} is not allowed on ${pathname}; use ${match.allowed.join(', ')}` }
+          : { error: 'not_found', message: `no route ${method} ${pathname}; see /docs` };
         return send(res, status, { ...base, 'content-type': 'application/json', ...(match.allowed.length ? { allow: match.allowed.join(', ') } : {}) }, JSON.stringify(body));
       }
       route = match.route;
@@ -161,28 +175,36 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
         const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
         if (token && !(await services.operator.identify(token))) badCredential(client);
       }
-      const params: Record<string, string> = {};
-      for (const [k, v] of Object.entries(match.params)) {
+      let params: Record<string, string> | null = null;
+      for (const k in match.params) {
+        params ??= {};
         try {
-          params[k] = decodeURIComponent(v);
+          params[k] = decodeURIComponent(match.params[k]);
         } catch {
           throw new ValidationError(`path parameter ${k} is not valid URL encoding`, [{ path: k, issue: 'bad percent-encoding' }]);
         }
       }
       const body = route.body === 'none' ? '' : await readBody(req, limit);
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = v;
+      const incoming = req.headers;
+      for (const k in incoming) {
+        const v = incoming[k];
+        if (typeof v === 'string') headers[k] = v;
+      }
+      let query: Record<string, string> | null = null;
+      if (url?.searchParams.size) {
+        query = {};
+        for (const [k, v] of url.searchParams) query[k] = v;
+      }
       const event = {
         resource: route.path,
-        path: url.pathname,
+        path: pathname,
         httpMethod: method,
         headers,
         multiValueHeaders: {},
-        queryStringParameters: url.searchParams.size ? query : null,
+        queryStringParameters: query,
         multiValueQueryStringParameters: null,
-        pathParameters: Object.keys(params).length ? params : null,
+        pathParameters: params,
         stageVariables: null,
         body: body === '' ? null : body,
         isBase64Encoded: false,
@@ -197,7 +219,7 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
       const result = await handlers.get(route)!(event, context);
       status = result.statusCode;
       if (route.access === 'operator' && status === 401 && req.headers.authorization !== undefined) guard.fail(client);
-      sendResult(res, result, { ...base, ...(extraHeaders ?? {}) });
+      sendResult(res, result, base, extraHeaders);
     } catch (err) {
       if (err instanceof ClientGoneError || res.destroyed) {
         status = 499; // nginx's "client closed request": nobody is left to answer

@@ -77,7 +77,8 @@ const bodyGate = (optional: boolean): middy.MiddlewareObj<APIGatewayProxyEvent> 
     if (nestsDeeperThan(event.body)) {
       throw new ValidationError(`the JSON body nests arrays and objects deeper than ${maxJsonDepth} levels`, [{ path: '(body)', issue: `nested deeper than ${maxJsonDepth} levels` }]);
     }
-    event.headers = { ...event.headers, 'content-type': 'application/json' };
+    // The JSON parser only accepts the lower-case name with a plain JSON type: normalise (on a copy) unless it already is that.
+    if (event.headers?.['content-type'] !== 'application/json') event.headers = { ...event.headers, 'content-type': 'application/json' };
   },
 });
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
@@ -18,7 +18,7 @@ export interface IssuedKey {
 }
 
 /** Hex SHA-256 of a key value: the only form in which keys are stored. */
-export const hashKey = (value: string): string => createHash('sha256').update(value).digest('hex');
+export const hashKey = (value: string): string => hash('sha256', value, 'hex'); // one-shot: no Hash object per request
 
 /** Touch `lastUsedAt` at most this often per key. */
 const touchEveryMs = 60_000;

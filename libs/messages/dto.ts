@@ -1,25 +1,34 @@
 import { iso } from '../domain/clock';
 import type { Attempt, Message } from './model';
 
+/** `iso(ms)` remembering its last answer: messages of a burst share their send instant, and a new message's times are equal. */
+const memoIso = () => {
+  let lastMs = Number.NaN;
+  let lastIso = '';
+  return (ms: number): string => (ms === lastMs ? lastIso : ((lastMs = ms), (lastIso = iso(ms))));
+};
+const isoOfSend = memoIso();
+const isoOf = memoIso();
+
 /** The message as the API shows it. */
 export const toMessageDto = (m: Message) => ({
   id: m.id,
   appId: m.appId,
   ...(m.scheduleId ? { scheduleId: m.scheduleId } : {}),
   status: m.status,
-  sendAt: iso(m.sendAt),
+  sendAt: isoOfSend(m.sendAt),
   payload: JSON.parse(m.payload) as unknown,
   ...(m.headers ? { headerNames: Object.keys(m.headers) } : {}),
   ...(m.idempotencyKey !== undefined ? { idempotencyKey: m.idempotencyKey } : {}),
   ...(m.retryPolicy ? { retryPolicy: m.retryPolicy } : {}),
   attemptCount: m.attemptCount,
-  ...(m.status === 'scheduled' && m.dueAt !== undefined ? { nextAttemptAt: iso(m.dueAt) } : {}),
+  ...(m.status === 'scheduled' && m.dueAt !== undefined ? { nextAttemptAt: isoOfSend(m.dueAt) } : {}),
   ...(m.deliveredAt !== undefined ? { deliveredAt: iso(m.deliveredAt) } : {}),
   ...(m.failedAt !== undefined ? { failedAt: iso(m.failedAt) } : {}),
   ...(m.abortedAt !== undefined ? { abortedAt: iso(m.abortedAt) } : {}),
   ...(m.lastError !== undefined ? { lastError: m.lastError } : {}),
-  createdAt: iso(m.createdAt),
-  updatedAt: iso(m.updatedAt),
+  createdAt: isoOf(m.createdAt),
+  updatedAt: isoOf(m.updatedAt),
 });
 
 export const toAttemptDto = (a: Attempt) => ({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { retryPolicySchema } from '../domain/schemas';
-import { headersSchema, rfc3339 } from '../domain/validate';
+import { headersSchema, rfc3339, setFastPath } from '../domain/validate';
 import { maxBatchSize } from './model';
 
 export const messageCreateSchema = z
@@ -18,6 +18,63 @@ export const messageCreateSchema = z
     path: ['delaySeconds'],
   });
 export type MessageCreateInput = z.output<typeof messageCreateSchema>;
+
+/** The pattern `rfc3339()` checks (zod's own, built from the same options). */
+const sendAtPattern = z.core.regexes.datetime({ offset: true });
+const maxFastDepth = 64;
+
+/** Whether `v` is a value `z.json()` accepts unchanged: plain data of JSON types, no `__proto__` key. */
+const isPlainJson = (v: unknown, depth: number): boolean => {
+  if (v === null) return true;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object': {
+      if (depth >= maxFastDepth) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      for (const k in v) if (k === '__proto__' || !isPlainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+};
+
+/**
+ * The common create body (appId, payload, sendAt or delaySeconds, idempotencyKey, all valid) without
+ * zod; anything else (headers, retryPolicy, any doubt, every error) goes to `messageCreateSchema`.
+ */
+const fastCreate = (v: unknown): MessageCreateInput | undefined => {
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return undefined;
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (k !== 'appId' && k !== 'payload' && k !== 'sendAt' && k !== 'delaySeconds' && k !== 'idempotencyKey') return undefined;
+  const { appId, payload, sendAt, delaySeconds, idempotencyKey } = o;
+  if (payload === undefined || !isPlainJson(payload, 0)) return undefined;
+  const hasAppId = 'appId' in o;
+  if (hasAppId && (typeof appId !== 'string' || appId.length > 100)) return undefined;
+  const hasSendAt = 'sendAt' in o;
+  const hasDelay = 'delaySeconds' in o;
+  if (hasSendAt && (typeof sendAt !== 'string' || !sendAtPattern.test(sendAt) || hasDelay)) return undefined;
+  if (hasDelay && (typeof delaySeconds !== 'number' || !Number.isSafeInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 31_536_000)) return undefined;
+  const hasIdem = 'idempotencyKey' in o;
+  if (hasIdem && (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 256)) return undefined;
+  // The same keys in the same order as zod's output.
+  const out = {} as MessageCreateInput;
+  if (hasAppId) out.appId = appId as string;
+  out.payload = payload as MessageCreateInput['payload'];
+  if (hasSendAt) out.sendAt = sendAt as string;
+  if (hasDelay) out.delaySeconds = delaySeconds as number;
+  if (hasIdem) out.idempotencyKey = idempotencyKey as string;
+  return out;
+};
+setFastPath(messageCreateSchema, fastCreate);
 
 /** The batch envelope; each item is validated on its own so one bad item does not sink the others. */
 export const messageBatchSchema = z.strictObject({

@@ -133,8 +133,9 @@ export class MessageService {
     if (!appId) throw new ValidationError(`${prefix}appId is required with a control key`, [{ path: `${prefix}appId`, issue: 'required with a control key' }]);
     let check = checked.get(appId);
     if (!check) {
-      check = this.deps.apps.get(p.tenantId, appId).then((app) => {
-        if (!app) throw new AppNotFoundError(appId);
+      const apps = this.deps.apps;
+      check = (apps.exists ? apps.exists(p.tenantId, appId) : apps.get(p.tenantId, appId).then((app) => app !== undefined)).then((found) => {
+        if (!found) throw new AppNotFoundError(appId);
       });
       checked.set(appId, check);
     }

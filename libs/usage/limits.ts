@@ -31,5 +31,15 @@ export const quotaWindow = (period: QuotaPeriod, now: number): { start: number; 
   return { start: Date.UTC(y, m, 1), end: Date.UTC(y, m + 1, 1) };
 };
 
+/** The last UTC day `utcDate` formatted: [start, end) and its string (the meter asks once per event). */
+let dayStart = Number.NaN;
+let dayString = '';
+
 /** `YYYY-MM-DD` of a UTC instant. */
-export const utcDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+export const utcDate = (ms: number): string => {
+  if (ms >= dayStart && ms < dayStart + 86_400_000) return dayString;
+  const s = new Date(ms).toISOString().slice(0, 10);
+  dayStart = Math.floor(ms / 86_400_000) * 86_400_000;
+  dayString = s;
+  return s;
+};

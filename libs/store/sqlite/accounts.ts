@@ -65,6 +65,12 @@ export class SqliteAppStore implements AppStore {
     this.cache.set(appId, { tenantId, data: row.data });
     return JSON.parse(row.data) as App;
   }
+  /** As `get`, without parsing a cached record (message creation only checks the app exists). */
+  async exists(tenantId: string, appId: string): Promise<boolean> {
+    const hit = this.cache.get(appId);
+    if (hit) return hit.tenantId === tenantId;
+    return (await this.get(tenantId, appId)) !== undefined;
+  }
   async list(tenantId: string, page: PageRequest): Promise<Page<App>> {
     const rows = this.stmts.list.all(tenantId, cursorId(page), page.limit + 1) as { data: string }[];
     return toPage(rows.map((r) => JSON.parse(r.data) as App), page.limit);
