@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { PayloadTooLargeError, RateLimitedError, ValidationError, type DomainError } from '../domain/errors';
 import type { ApiContext } from '../http/api';
 import { errorResult } from '../http/errors';
@@ -13,7 +13,7 @@ import { maxPayloadBytes } from '../messages/model';
 import type { Services } from '../runtime/services';
 import { AbuseGuard, clientOf, type AbuseGuardOptions } from './abuse';
 import { docsResponse } from './docs';
-import { loadHandlers } from './handlers';
+import { apiGatewayEvent, loadHandlers } from './handlers';
 import { createRouter } from './router';
 
 /** Options of the local gateway. */
@@ -196,25 +196,17 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
         query = {};
         for (const [k, v] of url.searchParams) query[k] = v;
       }
-      const event = {
-        resource: route.path,
+      const event = apiGatewayEvent({
+        route,
         path: pathname,
-        httpMethod: method,
         headers,
-        multiValueHeaders: {},
-        queryStringParameters: query,
-        multiValueQueryStringParameters: null,
-        pathParameters: params,
-        stageVariables: null,
+        query,
+        params,
         body: body === '' ? null : body,
-        isBase64Encoded: false,
-        requestContext: {
-          requestId,
-          resourcePath: route.path,
-          httpMethod: method,
-          identity: { apiKeyId: key?.id ?? null, sourceIp: req.socket.remoteAddress ?? '' },
-        },
-      } as unknown as APIGatewayProxyEvent;
+        requestId,
+        apiKeyId: key?.id ?? null,
+        sourceIp: req.socket.remoteAddress ?? '',
+      });
       const context = { awsRequestId: requestId, functionName: route.fn, punctual: services } as unknown as ApiContext;
       const result = await handlers.get(route)!(event, context);
       status = result.statusCode;

@@ -16,10 +16,11 @@
 import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteUsagePlanKeyCommand, GetApiKeysCommand, GetUsagePlansCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import { ConflictException, CreateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { gatewayResponse } from '../../infra/gateway-responses';
 import type { ManualClock } from '../domain/clock';
+import { apiGatewayEvent, loadHandlers } from '../gateway/handlers';
 import { createRouter } from '../gateway/router';
 import type { ApiContext } from '../http/api';
 import { routes } from '../http/routes';
@@ -276,6 +277,7 @@ export class ApiGatewayStandIn {
   /** API key value → its API Gateway id, enabled flag and usage plans. */
   private readonly keys = new Map<string, { id: string; enabled: boolean; plans: Set<string> }>();
   private readonly router = createRouter(routes);
+  private readonly handlers = loadHandlers(routes);
   private ids = 0;
   readonly client = new APIGatewayClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   private readonly mock = mockClient(this.client);
@@ -332,27 +334,22 @@ export class ApiGatewayStandIn {
       apiKeyId = key.id;
     }
     this.ops.add(`lambda.api`);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(`../../functions/${route.fn}/handler`) as { handler: (e: APIGatewayProxyEvent, c: ApiContext) => Promise<APIGatewayProxyResult> };
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (options.apiKey !== undefined) headers['x-api-key'] = options.apiKey;
     if (options.authorization !== undefined) headers.authorization = options.authorization;
     const query = Object.fromEntries(new URLSearchParams(search));
-    const event = {
-      resource: route.path,
+    const event = apiGatewayEvent({
+      route,
       path: pathname,
-      httpMethod: method,
       headers,
-      multiValueHeaders: {},
-      queryStringParameters: Object.keys(query).length ? query : null,
-      multiValueQueryStringParameters: null,
-      pathParameters: Object.keys(params).length ? params : null,
-      stageVariables: null,
+      query: Object.keys(query).length ? query : null,
+      params: Object.keys(params).length ? params : null,
       body: options.body === undefined ? null : JSON.stringify(options.body),
-      isBase64Encoded: false,
-      requestContext: { requestId: `r${this.ids}`, resourcePath: route.path, httpMethod: method, identity: { apiKeyId, sourceIp: '203.0.113.7' } },
-    } as unknown as APIGatewayProxyEvent;
-    const res = await mod.handler(event, { awsRequestId: 'r', functionName: route.fn } as unknown as ApiContext);
+      requestId: `r${this.ids}`,
+      apiKeyId,
+      sourceIp: '203.0.113.7',
+    });
+    const res = await this.handlers.get(route)!(event, { awsRequestId: 'r', functionName: route.fn } as unknown as ApiContext);
     return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
   }
 
