@@ -8,8 +8,17 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.test.ts', '<rootDir>/functions/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.int.test.ts', '<rootDir>/functions/**/*.int.test.ts', '<rootDir>/infra/**/*.int.test.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.test.ts', '<rootDir>/functions/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/libs/**/*.int.test.ts', '<rootDir>/functions/**/*.int.test.ts', '<rootDir>/infra/**/*.int.test.ts'],
+    },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'] },
   ],
 };

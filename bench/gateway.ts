@@ -24,8 +24,17 @@ const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'punctual-gw-bench-'));
   const stores = createSqliteStores({ filename: join(dir, 'punctual.db') });
   const clock = systemClock;
-  const plans = { ...defaultPlans, bench: { throttle: { rateLimit: 1e9, burstLimit: 1e9 }, quota: { limit: 1e12, period: 'MONTH' as const } } };
-  const keys = new KeyService({ keys: stores.keys, apps: stores.apps, clock, planNames: () => Object.keys(plans), isPlanAtMost: (a, b) => isPlanAtMost(plans, a, b) });
+  const plans = {
+    ...defaultPlans,
+    bench: { throttle: { rateLimit: 1e9, burstLimit: 1e9 }, quota: { limit: 1e12, period: 'MONTH' as const } },
+  };
+  const keys = new KeyService({
+    keys: stores.keys,
+    apps: stores.apps,
+    clock,
+    planNames: () => Object.keys(plans),
+    isPlanAtMost: (a, b) => isPlanAtMost(plans, a, b),
+  });
   const meter = new Meter(stores.usage, createLogger('silent'));
   meter.start();
   const limiter = new PlanLimiter({ plans, usage: stores.usage, messages: stores.messages, clock });
@@ -52,7 +61,7 @@ const main = async () => {
   const s = summarize(samples);
   const figures = { workload: 'gateway-overhead', rate, seconds, achievedRate: Math.round((total * 1000) / elapsed), addedLatencyMs: s };
   console.log(`BENCH ${JSON.stringify(figures)}`);
-  console.table({ 'added latency (ms)': { p50: s.p50, p90: s.p90, p99: s.p99, max: s.max }, });
+  console.table({ 'added latency (ms)': { p50: s.p50, p90: s.p90, p99: s.p99, max: s.max } });
 };
 
 void main();

@@ -88,11 +88,21 @@ const main = async (): Promise<void> => {
         });
       }
     } else if (w === 'w2') {
-      await w2(ctx, { rate: num(opt.rate, 1_000), seconds: num(opt.seconds, q(60, 10)), waitMs: num(opt.wait, 30) * 1000, warmup: num(opt.warmup, 2_000) });
+      await w2(ctx, {
+        rate: num(opt.rate, 1_000),
+        seconds: num(opt.seconds, q(60, 10)),
+        waitMs: num(opt.wait, 30) * 1000,
+        warmup: num(opt.warmup, 2_000),
+      });
     } else if (w === 'w3') {
       await w3(ctx, { n: num(opt.n, q(100_000, 20_000)), concurrency: num(opt.concurrency, 4), probes: q(2_000, 500) });
     } else if (w === 'w4') {
-      await w4(ctx, { rate: num(opt.rate, 2_000), seconds: num(opt.seconds, q(30, 10)), prefill: 2_000, warmupSeconds: num(opt.warmup, 3) });
+      await w4(ctx, {
+        rate: num(opt.rate, 2_000),
+        seconds: num(opt.seconds, q(30, 10)),
+        prefill: 2_000,
+        warmupSeconds: num(opt.warmup, 3),
+      });
     } else {
       await durability(ctx, { n: num(opt.n, q(10_000, 3_000)), concurrency: num(opt.concurrency, 50) });
     }

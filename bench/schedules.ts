@@ -46,10 +46,22 @@ const rss = () => mb(process.memoryUsage().rss);
 const memo = occurrenceMemo();
 const scheduleAt = (i: number, tenantId: string, appId: string): Schedule => {
   const kind = i % 10;
-  const base = { id: newId('sch'), tenantId, appId, name: `s${i}`, payload: `{"i":${i}}`, misfireGraceSeconds: 300, state: 'active' as const };
+  const base = {
+    id: newId('sch'),
+    tenantId,
+    appId,
+    name: `s${i}`,
+    payload: `{"i":${i}}`,
+    misfireGraceSeconds: 300,
+    state: 'active' as const,
+  };
   const timing =
     kind < 6
-      ? { expression: `rate(${[1, 5, 15, 60][i % 4]} minute${i % 4 ? 's' : ''})`, timezone: 'UTC', startAt: T0 - ((i * 7919) % ([1, 5, 15, 60][i % 4] * 60_000)) }
+      ? {
+          expression: `rate(${[1, 5, 15, 60][i % 4]} minute${i % 4 ? 's' : ''})`,
+          timezone: 'UTC',
+          startAt: T0 - ((i * 7919) % ([1, 5, 15, 60][i % 4] * 60_000)),
+        }
       : kind < 9
         ? { expression: `cron(${i % 60} ${(i >> 6) % 24} * * ? *)`, timezone: zones[i % zones.length] }
         : { expression: 'cron(0/5 * * * ? *)', timezone: zones[i % zones.length] };
@@ -68,8 +80,19 @@ const main = async () => {
   const stores = createSqliteStores({ filename: join(dir, 'punctual.db') });
   const clock = new ManualClock(T0);
   let enqueued = 0;
-  const messages = new MessageService({ messages: stores.messages, apps: stores.apps, engine: { enqueue: async (refs) => void (enqueued += refs.length) }, clock });
-  const materializer = new Materializer({ schedules: stores.schedules, messages: stores.messages, runs: messages, clock, logger: createLogger('silent') });
+  const messages = new MessageService({
+    messages: stores.messages,
+    apps: stores.apps,
+    engine: { enqueue: async (refs) => void (enqueued += refs.length) },
+    clock,
+  });
+  const materializer = new Materializer({
+    schedules: stores.schedules,
+    messages: stores.messages,
+    runs: messages,
+    clock,
+    logger: createLogger('silent'),
+  });
   const rssStart = rss();
 
   // Creation, through the store port; grouped in transactions as an import would be.
@@ -124,14 +147,26 @@ const main = async () => {
     createPerSec: Math.round(N / (createMs / 1000)),
     simulatedSeconds: ticks,
     ticks,
-    tickMs: { p50: round(percentile(tickMs, 50)), p99: round(percentile(tickMs, 99)), max: round(Math.max(0, ...tickMs)), mean: round(tickMs.reduce((a, b) => a + b, 0) / (tickMs.length || 1)) },
+    tickMs: {
+      p50: round(percentile(tickMs, 50)),
+      p99: round(percentile(tickMs, 99)),
+      max: round(Math.max(0, ...tickMs)),
+      mean: round(tickMs.reduce((a, b) => a + b, 0) / (tickMs.length || 1)),
+    },
     busyTicks: busyMs.length,
     busyTickMs: { p50: round(percentile(busyMs, 50)), p99: round(percentile(busyMs, 99)) },
     idleTickMs: round(idleTickMs),
     runs: total.runs,
     maxRunsInTick,
     runsPerSecOfTickTime: Math.round(total.runs / (tickMs.reduce((a, b) => a + b, 0) / 1000 || 1)),
-    downtime: { minutes: downtimeMs / 60_000, ticks: downTicks, ms: Math.round(downMs), schedules: down.schedules, runs: down.runs, skipped: down.skipped },
+    downtime: {
+      minutes: downtimeMs / 60_000,
+      ticks: downTicks,
+      ms: Math.round(downMs),
+      schedules: down.schedules,
+      runs: down.runs,
+      skipped: down.skipped,
+    },
     enqueued,
     rssMb: { start: rssStart, afterCreate: rssAfterCreate, afterTicks: rssAfterTicks, end: rss() },
     dbMb: mb(statSync(join(dir, 'punctual.db')).size + (statSync(join(dir, 'punctual.db-wal'), { throwIfNoEntry: false })?.size ?? 0)),
@@ -147,7 +182,10 @@ const main = async () => {
     ['busy tick p50 / p99', `${result.busyTickMs.p50} / ${result.busyTickMs.p99} ms`],
     ['idle tick (nothing due)', `${result.idleTickMs} ms`],
     ['runs materialised', `${total.runs.toLocaleString()} (max ${maxRunsInTick.toLocaleString()} in one tick)`],
-    [`after ${result.downtime.minutes} min downtime`, `${down.schedules.toLocaleString()} missed schedules settled in ${downTicks} ticks, ${result.downtime.ms} ms: ${down.runs.toLocaleString()} runs, ${down.skipped.toLocaleString()} skipped`],
+    [
+      `after ${result.downtime.minutes} min downtime`,
+      `${down.schedules.toLocaleString()} missed schedules settled in ${downTicks} ticks, ${result.downtime.ms} ms: ${down.runs.toLocaleString()} runs, ${down.skipped.toLocaleString()} skipped`,
+    ],
     ['RSS start / created / ticked / end', `${rssStart} / ${rssAfterCreate} / ${rssAfterTicks} / ${result.rssMb.end} MB`],
     ['database', `${result.dbMb} MB`],
   ];

@@ -114,7 +114,11 @@ export const runCrashRounds = async (options: CrashOptions): Promise<CrashReport
     const operator = jsonClient(server.url, { authorization: `Bearer ${options.adminToken}` });
     const tenant = await operator.post('/v1/tenants', { name: 'crash', plan: 'unlimited' });
     const auth = { 'x-api-key': tenant.controlKey.key as string };
-    const app = await jsonClient(server.url, auth).post('/v1/apps', { name: 'crash', target: { type: 'http', url: `${receiver.url}/crash` }, maxConcurrency: 50 });
+    const app = await jsonClient(server.url, auth).post('/v1/apps', {
+      name: 'crash',
+      target: { type: 'http', url: `${receiver.url}/crash` },
+      maxConcurrency: 50,
+    });
 
     for (let round = 1; round <= options.rounds; round++) {
       const n = options.messages;
@@ -143,7 +147,9 @@ export const runCrashRounds = async (options: CrashOptions): Promise<CrashReport
             return; // connection refused or reset: the server is gone
           }
           if (res.status !== 200) throw new Error(`batch ${b}: ${res.status} ${JSON.stringify(res.body)}`);
-          for (const [j, item] of (res.body as { items: { status: number; message: { id: string; payload: unknown } }[] }).items.entries()) {
+          for (const [j, item] of (
+            res.body as { items: { status: number; message: { id: string; payload: unknown } }[] }
+          ).items.entries()) {
             if (item.status !== 201 && item.status !== 200) throw new Error(`batch ${b} item ${j}: ${item.status}`);
             if (!acknowledged.has(item.message.id)) {
               acknowledged.add(item.message.id);
@@ -164,7 +170,8 @@ export const runCrashRounds = async (options: CrashOptions): Promise<CrashReport
       );
       const killBy = Date.now() + 120_000;
       while ((acknowledged.size + arrivedOfRound()) / (2 * n) < at) {
-        if (Date.now() > killBy) throw new Error(`round ${round} made no progress: ${acknowledged.size} acknowledged, ${arrivedOfRound()} arrived`);
+        if (Date.now() > killBy)
+          throw new Error(`round ${round} made no progress: ${acknowledged.size} acknowledged, ${arrivedOfRound()} arrived`);
         await new Promise((r) => setTimeout(r, 2));
       }
       const killedAt = { acknowledged: acknowledged.size, arrived: arrivedOfRound() };
@@ -198,7 +205,8 @@ export const runCrashRounds = async (options: CrashOptions): Promise<CrashReport
     const deadline = Date.now() + 15_000;
     while (notDelivered > 0 && Date.now() < deadline) {
       notDelivered = 0;
-      for (const status of ['scheduled', 'delivering', 'failed', 'aborted']) notDelivered += (await c.get(`/v1/messages?status=${status}&limit=100`)).items.length;
+      for (const status of ['scheduled', 'delivering', 'failed', 'aborted'])
+        notDelivered += (await c.get(`/v1/messages?status=${status}&limit=100`)).items.length;
       if (notDelivered > 0) await new Promise((r) => setTimeout(r, 100));
     }
     const accepted = expected.size;

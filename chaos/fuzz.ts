@@ -68,16 +68,68 @@ export interface FuzzCase {
 // ---- arbitraries -------------------------------------------------------------------------
 
 const fieldNames = [
-  'name', 'description', 'target', 'type', 'url', 'headers', 'timeoutMs', 'retryPolicy', 'maxAttempts', 'baseDelayMs',
-  'maxDelayMs', 'maxConcurrency', 'appId', 'payload', 'sendAt', 'delaySeconds', 'idempotencyKey', 'items', 'scope', 'plan',
-  'expression', 'timezone', 'startAt', 'endAt', 'enabled', 'misfireGraceSeconds', '__proto__', 'constructor',
+  'name',
+  'description',
+  'target',
+  'type',
+  'url',
+  'headers',
+  'timeoutMs',
+  'retryPolicy',
+  'maxAttempts',
+  'baseDelayMs',
+  'maxDelayMs',
+  'maxConcurrency',
+  'appId',
+  'payload',
+  'sendAt',
+  'delaySeconds',
+  'idempotencyKey',
+  'items',
+  'scope',
+  'plan',
+  'expression',
+  'timezone',
+  'startAt',
+  'endAt',
+  'enabled',
+  'misfireGraceSeconds',
+  '__proto__',
+  'constructor',
 ] as const;
 
 const nastyStrings = [
-  '', ' ', '\u0000', '\ud800', '\udfff', '\u202e\u0041', '\ufeff', '\r\n', '../../etc/passwd', '%00', '%zz', "' OR 1=1 --",
-  '<script>alert(1)</script>', 'NaN', '-0', '1e309', 'null', '{}', '__proto__', 'http://169.254.169.254/latest/meta-data',
-  'cron(* * * * ? *)', 'rate(0 minutes)', 'at(9999-99-99T99:99:99)', 'Etc/GMT+99', 'Europe/../../etc', '9999-12-31T23:59:59Z',
-  '0000-01-01T00:00:00Z', '2027-02-30T00:00:00Z', '2027-01-01T00:00:00+25:00', 'Z̷̢͎a̸l̵g̴o̶', '😀'.repeat(50),
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\u202e\u0041',
+  '\ufeff',
+  '\r\n',
+  '../../etc/passwd',
+  '%00',
+  '%zz',
+  "' OR 1=1 --",
+  '<script>alert(1)</script>',
+  'NaN',
+  '-0',
+  '1e309',
+  'null',
+  '{}',
+  '__proto__',
+  'http://169.254.169.254/latest/meta-data',
+  'cron(* * * * ? *)',
+  'rate(0 minutes)',
+  'at(9999-99-99T99:99:99)',
+  'Etc/GMT+99',
+  'Europe/../../etc',
+  '9999-12-31T23:59:59Z',
+  '0000-01-01T00:00:00Z',
+  '2027-02-30T00:00:00Z',
+  '2027-01-01T00:00:00+25:00',
+  'Z̷̢͎a̸l̵g̴o̶',
+  '😀'.repeat(50),
 ];
 
 const junkString = fc.oneof(
@@ -109,9 +161,27 @@ const junkValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => 
 /** Bodies that are not a JSON object at all, or not JSON. */
 const rawBodies = fc.oneof(
   fc.constantFrom(
-    '', '{', '}', '[]', 'null', '"str"', '1e400', '-', '{"a":1,"a":2}', '\ufeff{}', '{"__proto__":{"polluted":true}}',
-    '{"constructor":{"prototype":{"polluted":true}}}', '{"payload": 1e400}', '{"delaySeconds": 1e400}', 'NaN', '{"x":"\\ud800"}',
-    '{"name": "\\u0000"}', "{'single': 'quotes'}", '{"trailing":1,}', '[1,2', 'true false',
+    '',
+    '{',
+    '}',
+    '[]',
+    'null',
+    '"str"',
+    '1e400',
+    '-',
+    '{"a":1,"a":2}',
+    '\ufeff{}',
+    '{"__proto__":{"polluted":true}}',
+    '{"constructor":{"prototype":{"polluted":true}}}',
+    '{"payload": 1e400}',
+    '{"delaySeconds": 1e400}',
+    'NaN',
+    '{"x":"\\ud800"}',
+    '{"name": "\\u0000"}',
+    "{'single': 'quotes'}",
+    '{"trailing":1,}',
+    '[1,2',
+    'true false',
   ),
   fc.string({ maxLength: 200 }),
   fc.integer({ min: 129, max: 100_000 }).map((n) => `{"payload":${'['.repeat(n)}${']'.repeat(n)}}`),
@@ -121,14 +191,28 @@ const rawBodies = fc.oneof(
 
 /** A plausible body per operation, so mutations reach deep validation; routes without one get random objects. */
 const templates = (f: FuzzFixture): Record<string, () => unknown> => {
-  const message = () => ({ appId: f.own.appId, payload: { a: [1, 'b'] }, delaySeconds: 3_600, idempotencyKey: 'k', headers: { 'x-a': 'b' }, retryPolicy: { maxAttempts: 2 } });
+  const message = () => ({
+    appId: f.own.appId,
+    payload: { a: [1, 'b'] },
+    delaySeconds: 3_600,
+    idempotencyKey: 'k',
+    headers: { 'x-a': 'b' },
+    retryPolicy: { maxAttempts: 2 },
+  });
   const app = () => ({
     name: 'fuzz',
     target: { type: 'http', url: f.targetUrl, headers: { 'x-h': 'v' }, timeoutMs: 1_000 },
     retryPolicy: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
     maxConcurrency: 4,
   });
-  const schedule = () => ({ appId: f.own.appId, name: 's', expression: 'rate(1 hour)', timezone: 'Europe/Paris', payload: {}, enabled: false });
+  const schedule = () => ({
+    appId: f.own.appId,
+    name: 's',
+    expression: 'rate(1 hour)',
+    timezone: 'Europe/Paris',
+    payload: {},
+    enabled: false,
+  });
   return {
     createTenant: () => ({ name: 'fuzz', plan: 'free' }),
     createApp: app,
@@ -166,7 +250,20 @@ const mutate = (base: unknown, pick: number, op: 'replace' | 'delete' | 'add', v
 };
 
 const idJunk = fc.oneof(
-  fc.constantFrom('msg_2JQvbRmD6dO5fNPVfjDtUw0ahbe', 'app_', 'key_x', '%', '%zz', '%00', '%2F..%2F', '..', '.', '%E2%80%AE', '%ED%A0%80', 'a%20b'),
+  fc.constantFrom(
+    'msg_2JQvbRmD6dO5fNPVfjDtUw0ahbe',
+    'app_',
+    'key_x',
+    '%',
+    '%zz',
+    '%00',
+    '%2F..%2F',
+    '..',
+    '.',
+    '%E2%80%AE',
+    '%ED%A0%80',
+    'a%20b',
+  ),
   fc.string({ maxLength: 30 }).map(encodeURIComponent),
   fc.integer({ min: 300, max: 6_000 }).map((n) => 'i'.repeat(n)),
 );
@@ -178,7 +275,11 @@ const query = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .dictionary(fc.constantFrom(...queryKeys), fc.oneof(junkString, junkNumber.map(String), fc.constantFrom('scheduled', '100', '2027-01-01')), { maxKeys: 3 })
+      .dictionary(
+        fc.constantFrom(...queryKeys),
+        fc.oneof(junkString, junkNumber.map(String), fc.constantFrom('scheduled', '100', '2027-01-01')),
+        { maxKeys: 3 },
+      )
       .map((q) => (Object.keys(q).length ? `?${new URLSearchParams(q as Record<string, string>).toString()}` : '')),
   },
   { weight: 1, arbitrary: fc.constantFrom('?', '?&&', '?limit', '?limit=%', '?cursor=%FF', '?a=1&a=2', '?__proto__[x]=1', '?limit=1e400') },
@@ -206,7 +307,9 @@ export const caseFor = (route: Route, f: FuzzFixture): fc.Arbitrary<FuzzCase> =>
     bodies.push({ weight: 1, arbitrary: fc.constant(null).map(() => JSON.stringify(template())) });
   }
   const body: fc.Arbitrary<string | undefined> =
-    route.body === 'none' ? fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: rawBodies }) : fc.oneof(...bodies);
+    route.body === 'none'
+      ? fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: rawBodies })
+      : fc.oneof(...bodies);
   const auth: fc.Arbitrary<Auth> =
     route.access === 'operator'
       ? fc.constantFrom<Auth>('admin', 'admin', 'admin', 'junk-admin', 'none', 'control')
@@ -218,19 +321,51 @@ export const caseFor = (route: Route, f: FuzzFixture): fc.Arbitrary<FuzzCase> =>
   );
   const contentType = fc.oneof(
     { weight: 8, arbitrary: fc.constant('application/json') },
-    { weight: 3, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'text/plain', '', 'application/merge-patch+json', 'APPLICATION/JSON', 'application/jsonx', 'multipart/form-data; boundary=x') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        'application/json; charset=utf-8',
+        'text/plain',
+        '',
+        'application/merge-patch+json',
+        'APPLICATION/JSON',
+        'application/jsonx',
+        'multipart/form-data; boundary=x',
+      ),
+    },
     { weight: 1, arbitrary: fc.constant<undefined>(undefined) },
   );
   const extraHeader = fc.oneof(
     { weight: 12, arbitrary: fc.constant<[string, string][]>([]) },
     { weight: 1, arbitrary: headerValueJunk.map((v): [string, string][] => [['x-junk', v]]) },
-    { weight: 1, arbitrary: fc.constant<[string, string][]>([['content-length', '5'], ['content-length', '7']]) },
-    { weight: 1, arbitrary: fc.constant<[string, string][]>([['transfer-encoding', 'chunked'], ['content-length', '3']]) },
+    {
+      weight: 1,
+      arbitrary: fc.constant<[string, string][]>([
+        ['content-length', '5'],
+        ['content-length', '7'],
+      ]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant<[string, string][]>([
+        ['transfer-encoding', 'chunked'],
+        ['content-length', '3'],
+      ]),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 17_000, max: 40_000 }).map((n): [string, string][] => [['x-huge', 'h'.repeat(n)]]) },
     { weight: 1, arbitrary: fc.constant<[string, string][]>([['bad header name', 'x']]) },
-    { weight: 1, arbitrary: fc.constant<[string, string][]>([['x-api-key', 'pk_a'], ['x-api-key', 'pk_b']]) },
+    {
+      weight: 1,
+      arbitrary: fc.constant<[string, string][]>([
+        ['x-api-key', 'pk_a'],
+        ['x-api-key', 'pk_b'],
+      ]),
+    },
   );
-  const method = fc.oneof({ weight: 12, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'TRACE', 'BREW') });
+  const method = fc.oneof(
+    { weight: 12, arbitrary: fc.constant(route.method) },
+    { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'TRACE', 'BREW') },
+  );
   const pieces = fc.oneof({ weight: 15, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 5 }) });
 
   return fc
@@ -290,7 +425,9 @@ export interface FuzzReport {
 }
 
 const describe = (c: FuzzCase): string => {
-  const body = c.request.body ? ` body(${c.request.body.length} B)=${JSON.stringify(c.request.body.subarray(0, 160).toString('utf8'))}` : '';
+  const body = c.request.body
+    ? ` body(${c.request.body.length} B)=${JSON.stringify(c.request.body.subarray(0, 160).toString('utf8'))}`
+    : '';
   const target = c.request.target.length > 160 ? `${c.request.target.slice(0, 160)}…(${c.request.target.length})` : c.request.target;
   const headers = c.request.headers.map(([n, v]) => `${n}: ${v.length > 60 ? `${v.slice(0, 60)}…(${v.length})` : v}`).join(' | ');
   return `${c.request.method} ${target} [${headers}]${body}`;
@@ -318,7 +455,8 @@ export const fuzzRoutes = async (
       const problem = checkResponse(c, res);
       if (problem) {
         report.violationCount++;
-        if (report.violations.length < 50) report.violations.push({ route: `${c.route.method} ${c.route.path}`, problem, request: describe(c) });
+        if (report.violations.length < 50)
+          report.violations.push({ route: `${c.route.method} ${c.route.path}`, problem, request: describe(c) });
       }
     }
   };
@@ -334,9 +472,20 @@ export const prepareFuzzFixture = async (baseUrl: string, adminToken: string, ta
     const c = jsonClient(baseUrl, { 'x-api-key': t.controlKey.key });
     const app = await c.post('/v1/apps', { name: 'fuzz', target: { type: 'http', url: targetUrl } });
     const message = await c.post('/v1/messages', { appId: app.id, delaySeconds: 3_600, payload: { fuzz: true } });
-    const schedule = await c.post('/v1/schedules', { appId: app.id, name: 'fuzz', expression: 'rate(1 hour)', payload: {}, enabled: false });
+    const schedule = await c.post('/v1/schedules', {
+      appId: app.id,
+      name: 'fuzz',
+      expression: 'rate(1 hour)',
+      payload: {},
+      enabled: false,
+    });
     const key = await c.post('/v1/keys', { scope: 'data', appId: app.id, name: 'fuzz-data' });
-    return { c, controlKey: t.controlKey.key as string, dataKey: key.key as string, ids: { appId: app.id, messageId: message.id, scheduleId: schedule.id, keyId: key.id } as Record<string, string> };
+    return {
+      c,
+      controlKey: t.controlKey.key as string,
+      dataKey: key.key as string,
+      ids: { appId: app.id, messageId: message.id, scheduleId: schedule.id, keyId: key.id } as Record<string, string>,
+    };
   };
   const mine = await tenant();
   const theirs = await tenant();
@@ -344,7 +493,9 @@ export const prepareFuzzFixture = async (baseUrl: string, adminToken: string, ta
   const spareApp = await mine.c.post('/v1/apps', { name: 'spare', target: { type: 'http', url: targetUrl } });
   expendable.appId.push(spareApp.id);
   expendable.keyId.push((await mine.c.post('/v1/keys', { scope: 'data', appId: spareApp.id })).id);
-  expendable.scheduleId.push((await mine.c.post('/v1/schedules', { appId: spareApp.id, name: 'spare', expression: 'rate(1 hour)', payload: {}, enabled: false })).id);
+  expendable.scheduleId.push(
+    (await mine.c.post('/v1/schedules', { appId: spareApp.id, name: 'spare', expression: 'rate(1 hour)', payload: {}, enabled: false })).id,
+  );
   expendable.messageId.push((await mine.c.post('/v1/messages', { appId: spareApp.id, delaySeconds: 3_600, payload: {} })).id);
   return {
     port: Number(new URL(baseUrl).port),

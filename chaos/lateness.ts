@@ -35,16 +35,30 @@ export interface LatenessReport {
 export const measureLateness = async (o: LatenessOptions): Promise<LatenessReport> => {
   const receiver = await startReceiver();
   receiver.respond('/healthy', () => ({ status: 200 }));
-  const server = await startChild({ PUNCTUAL_DATA_DIR: o.dataDir, PUNCTUAL_ADMIN_TOKEN: o.adminToken, PUNCTUAL_LOG_LEVEL: 'error', PUNCTUAL_DRAIN_TIMEOUT_MS: '500' });
+  const server = await startChild({
+    PUNCTUAL_DATA_DIR: o.dataDir,
+    PUNCTUAL_ADMIN_TOKEN: o.adminToken,
+    PUNCTUAL_LOG_LEVEL: 'error',
+    PUNCTUAL_DRAIN_TIMEOUT_MS: '500',
+  });
   try {
-    const t = await jsonClient(server.url, { authorization: `Bearer ${o.adminToken}` }).post('/v1/tenants', { name: 'lateness', plan: 'unlimited' });
+    const t = await jsonClient(server.url, { authorization: `Bearer ${o.adminToken}` }).post('/v1/tenants', {
+      name: 'lateness',
+      plan: 'unlimited',
+    });
     const c = jsonClient(server.url, { 'x-api-key': t.controlKey.key });
     const healthy = await c.post('/v1/apps', { name: 'healthy', target: { type: 'http', url: `${receiver.url}/healthy` } });
     for (let s = 0; s < o.sickApps; s++) {
       receiver.respond(`/sick-${s}`, () => undefined); // never answers
-      const app = await c.post('/v1/apps', { name: `sick-${s}`, target: { type: 'http', url: `${receiver.url}/sick-${s}`, timeoutMs: o.sickTimeoutMs ?? 2_000 } });
+      const app = await c.post('/v1/apps', {
+        name: `sick-${s}`,
+        target: { type: 'http', url: `${receiver.url}/sick-${s}`, timeoutMs: o.sickTimeoutMs ?? 2_000 },
+      });
       for (let i = 0; i < o.sickBacklog; i += 100) {
-        const items = Array.from({ length: Math.min(100, o.sickBacklog - i) }, (_, j) => ({ appId: app.id, payload: { sick: s, i: i + j } }));
+        const items = Array.from({ length: Math.min(100, o.sickBacklog - i) }, (_, j) => ({
+          appId: app.id,
+          payload: { sick: s, i: i + j },
+        }));
         await c.post('/v1/messages/batch', { items });
       }
     }

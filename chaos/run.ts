@@ -48,10 +48,30 @@ const results: Record<string, unknown> = { sizes };
 const broken: string[] = [];
 
 const crash = async () => {
-  say(`\n## Crash: SIGKILL at a random moment of each ${sizes.messages.toLocaleString('en-US')}-message burst, ${sizes.rounds} rounds, same data directory`);
+  say(
+    `\n## Crash: SIGKILL at a random moment of each ${sizes.messages.toLocaleString('en-US')}-message burst, ${sizes.rounds} rounds, same data directory`,
+  );
   const started = Date.now();
-  const r = await runCrashRounds({ messages: sizes.messages, rounds: sizes.rounds, dataDir: dir('crash'), adminToken: token(), spreadMs: 3_000, log: (l) => say(`  ${l}`) });
-  table([{ accepted: r.accepted, lost: r.lost, duplicates: r.duplicates, 'unknown ids': r.unknown, 'wrong body': r.mismatched, 'not delivered in store': r.notDelivered, 'final exit': r.finalExit, seconds: (Date.now() - started) / 1000 }]);
+  const r = await runCrashRounds({
+    messages: sizes.messages,
+    rounds: sizes.rounds,
+    dataDir: dir('crash'),
+    adminToken: token(),
+    spreadMs: 3_000,
+    log: (l) => say(`  ${l}`),
+  });
+  table([
+    {
+      accepted: r.accepted,
+      lost: r.lost,
+      duplicates: r.duplicates,
+      'unknown ids': r.unknown,
+      'wrong body': r.mismatched,
+      'not delivered in store': r.notDelivered,
+      'final exit': r.finalExit,
+      seconds: (Date.now() - started) / 1000,
+    },
+  ]);
   results.crash = r;
   if (r.lost || r.unknown || r.mismatched || r.notDelivered) broken.push('crash: messages lost or unaccounted for');
 };
@@ -59,9 +79,22 @@ const crash = async () => {
 const shutdown = async () => {
   say(`\n## Graceful stop: SIGTERM with 10% of a ${sizes.messages.toLocaleString('en-US')}-message burst delivered, then restart`);
   const r = await runShutdown({ messages: sizes.messages, dataDir: dir('shutdown'), adminToken: token(), stopAt: 0.1 });
-  table([{ accepted: r.accepted, 'acknowledged at stop': r.acknowledgedAtStop, lost: r.lost, 'answered before stop': r.answeredBeforeStop, 'answered, not recorded': r.answeredNotRecorded, 'redelivered after 2xx': r.redeliveredAfterAck, 'redelivered, unanswered': r.redeliveredUnanswered, 'exit code': r.exitCode, 'stop ms': r.stopMs }]);
+  table([
+    {
+      accepted: r.accepted,
+      'acknowledged at stop': r.acknowledgedAtStop,
+      lost: r.lost,
+      'answered before stop': r.answeredBeforeStop,
+      'answered, not recorded': r.answeredNotRecorded,
+      'redelivered after 2xx': r.redeliveredAfterAck,
+      'redelivered, unanswered': r.redeliveredUnanswered,
+      'exit code': r.exitCode,
+      'stop ms': r.stopMs,
+    },
+  ]);
   results.shutdown = { ...r, stderr: undefined };
-  if (r.lost || r.redeliveredAfterAck || r.answeredNotRecorded || r.exitCode !== 0) broken.push('shutdown: lost, unrecorded or redelivered after acknowledgement');
+  if (r.lost || r.redeliveredAfterAck || r.answeredNotRecorded || r.exitCode !== 0)
+    broken.push('shutdown: lost, unrecorded or redelivered after acknowledgement');
 };
 
 const sick = async () => {
@@ -69,14 +102,34 @@ const sick = async () => {
   const receiver = await startReceiver();
   makeSick(receiver);
   const adminToken = token();
-  const runtime = await startLocal(loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dir('sick'), PUNCTUAL_ADMIN_TOKEN: adminToken, PUNCTUAL_DRAIN_TIMEOUT_MS: '500' }), { logger: createLogger('silent') });
+  const runtime = await startLocal(
+    loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dir('sick'), PUNCTUAL_ADMIN_TOKEN: adminToken, PUNCTUAL_DRAIN_TIMEOUT_MS: '500' }),
+    { logger: createLogger('silent') },
+  );
   try {
-    const t = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name: 'sick', plan: 'unlimited' });
-    const reports = await runSickReceivers(jsonClient(runtime.url, { 'x-api-key': t.controlKey.key }), receiver, { count: 200, timeoutMs: 120_000 });
-    table(reports.map((r) => ({ receiver: r.behaviour, messages: r.messages, delivered: r.delivered, failed: r.failed, pending: r.pending, 'attempts recorded': r.attempts, problems: r.problems.length })));
+    const t = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', {
+      name: 'sick',
+      plan: 'unlimited',
+    });
+    const reports = await runSickReceivers(jsonClient(runtime.url, { 'x-api-key': t.controlKey.key }), receiver, {
+      count: 200,
+      timeoutMs: 120_000,
+    });
+    table(
+      reports.map((r) => ({
+        receiver: r.behaviour,
+        messages: r.messages,
+        delivered: r.delivered,
+        failed: r.failed,
+        pending: r.pending,
+        'attempts recorded': r.attempts,
+        problems: r.problems.length,
+      })),
+    );
     for (const r of reports) for (const p of r.problems.slice(0, 3)) say(`  ${r.behaviour}: ${p}`);
     results.sick = reports.map((r) => ({ ...r, problems: r.problems.slice(0, 10) }));
-    if (reports.some((r) => r.pending || r.problems.length)) broken.push('sick receivers: a message did not end, or its attempts were not all recorded');
+    if (reports.some((r) => r.pending || r.problems.length))
+      broken.push('sick receivers: a message did not end, or its attempts were not all recorded');
   } finally {
     await receiver.close();
     await runtime.close();
@@ -93,7 +146,20 @@ const sick = async () => {
   for (const [i, run] of runs.entries()) {
     const r = await measureLateness({ dataDir: dir(`lateness-${i}`), adminToken: token(), healthy: 2_000, spreadMs: 10_000, ...run });
     lateness.push(r);
-    table([{ 'sick apps': r.sickApps, 'sick backlog each': r.sickBacklog, 'healthy arrived': `${r.arrived}/${r.healthy}`, 'p50 ms': r.lateness.p50, 'p90 ms': r.lateness.p90, 'p99 ms': r.lateness.p99, 'max ms': r.lateness.max, 'sick attempts': r.sickAttempts }].map((row) => row));
+    table(
+      [
+        {
+          'sick apps': r.sickApps,
+          'sick backlog each': r.sickBacklog,
+          'healthy arrived': `${r.arrived}/${r.healthy}`,
+          'p50 ms': r.lateness.p50,
+          'p90 ms': r.lateness.p90,
+          'p99 ms': r.lateness.p99,
+          'max ms': r.lateness.max,
+          'sick attempts': r.sickAttempts,
+        },
+      ].map((row) => row),
+    );
   }
   results.lateness = lateness;
   if (lateness.some((r) => r.arrived < r.healthy)) broken.push('lateness: a healthy message did not arrive');
@@ -117,11 +183,26 @@ const fuzz = async () => {
     const r = await fuzzRoutes(fixture, { seed: sizes.seed, runsPerRoute: sizes.fuzzRuns, concurrency: 4 });
     const healthy = (await fetch(`${runtime.url}/v1/health`)).status === 200;
     const errors = logs.filter((l) => /"level":"error"/.test(l)).length;
-    table([{ requests: r.requests, '5xx': r.serverErrors, violations: r.violationCount, 'unhandled rejections': rejections.length, 'error log lines': errors, 'healthy after': healthy ? 'yes' : 'NO', seconds: (Date.now() - started) / 1000 }]);
-    say(`  statuses: ${Object.entries(r.statuses).map(([s, k]) => `${s}×${k}`).join(' ')}`);
+    table([
+      {
+        requests: r.requests,
+        '5xx': r.serverErrors,
+        violations: r.violationCount,
+        'unhandled rejections': rejections.length,
+        'error log lines': errors,
+        'healthy after': healthy ? 'yes' : 'NO',
+        seconds: (Date.now() - started) / 1000,
+      },
+    ]);
+    say(
+      `  statuses: ${Object.entries(r.statuses)
+        .map(([s, k]) => `${s}×${k}`)
+        .join(' ')}`,
+    );
     for (const v of r.violations.slice(0, 10)) say(`  ${v.route}: ${v.problem}\n    ${v.request}`);
     results.fuzz = { ...r, violations: r.violations.slice(0, 10), unhandledRejections: rejections.length, errorLogLines: errors };
-    if (r.serverErrors || r.violationCount || rejections.length || !healthy) broken.push(`fuzz: 5xx, contract violations or a crash (replay with CHAOS_SEED=${sizes.seed})`);
+    if (r.serverErrors || r.violationCount || rejections.length || !healthy)
+      broken.push(`fuzz: 5xx, contract violations or a crash (replay with CHAOS_SEED=${sizes.seed})`);
   } finally {
     process.off('unhandledRejection', onRejection);
     await runtime.close();

@@ -53,10 +53,13 @@ export const runShutdown = async (options: {
       const id = String(req.headers['webhook-id']);
       const a: Arrival = { at: Date.now() };
       arrivals.set(id, [...(arrivals.get(id) ?? []), a]);
-      setTimeout(() => {
-        res.on('finish', () => (a.answeredAt = Date.now()));
-        res.writeHead(200).end('ok');
-      }, Math.floor(Math.random() * (options.receiverDelayMs ?? 20)));
+      setTimeout(
+        () => {
+          res.on('finish', () => (a.answeredAt = Date.now()));
+          res.writeHead(200).end('ok');
+        },
+        Math.floor(Math.random() * (options.receiverDelayMs ?? 20)),
+      );
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -65,9 +68,16 @@ export const runShutdown = async (options: {
   let server: ChildServer | undefined;
   try {
     server = await startChild(env);
-    const tenant = await jsonClient(server.url, { authorization: `Bearer ${options.adminToken}` }).post('/v1/tenants', { name: 'stop', plan: 'unlimited' });
+    const tenant = await jsonClient(server.url, { authorization: `Bearer ${options.adminToken}` }).post('/v1/tenants', {
+      name: 'stop',
+      plan: 'unlimited',
+    });
     const auth = { 'x-api-key': tenant.controlKey.key as string };
-    const app = await jsonClient(server.url, auth).post('/v1/apps', { name: 'stop', target: { type: 'http', url: `${receiverUrl}/stop` }, maxConcurrency: 64 });
+    const app = await jsonClient(server.url, auth).post('/v1/apps', {
+      name: 'stop',
+      target: { type: 'http', url: `${receiverUrl}/stop` },
+      maxConcurrency: 64,
+    });
     const n = options.messages;
     const batches = Math.ceil(n / 100);
     const done = new Array<boolean>(batches).fill(false);
@@ -76,7 +86,11 @@ export const runShutdown = async (options: {
       const c = jsonClient(url, auth);
       for (let b = 0; b < batches; b++) {
         if (done[b]) continue;
-        const items = Array.from({ length: Math.min(100, n - b * 100) }, (_, j) => ({ appId: app.id, idempotencyKey: `s-${b * 100 + j}`, payload: { i: b * 100 + j } }));
+        const items = Array.from({ length: Math.min(100, n - b * 100) }, (_, j) => ({
+          appId: app.id,
+          idempotencyKey: `s-${b * 100 + j}`,
+          payload: { i: b * 100 + j },
+        }));
         let res;
         try {
           res = await c.call('POST', '/v1/messages/batch', { items });

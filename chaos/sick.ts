@@ -92,13 +92,20 @@ export const runSickReceivers = async (
     const app = await c.post('/v1/apps', appFor(behaviour, receiver.url));
     const ids: string[] = [];
     for (let i = 0; i < options.count; i += 100) {
-      const items = Array.from({ length: Math.min(100, options.count - i) }, (_, j) => ({ appId: app.id, payload: { behaviour, i: i + j } }));
+      const items = Array.from({ length: Math.min(100, options.count - i) }, (_, j) => ({
+        appId: app.id,
+        payload: { behaviour, i: i + j },
+      }));
       const res = await c.post('/v1/messages/batch', { items });
       for (const item of res.items) ids.push(item.message.id);
     }
     sent.push({ behaviour, ids });
   }
-  const final = await waitTerminal(c, sent.flatMap((s) => s.ids), options.timeoutMs);
+  const final = await waitTerminal(
+    c,
+    sent.flatMap((s) => s.ids),
+    options.timeoutMs,
+  );
   const reports: SickReport[] = [];
   for (const { behaviour, ids } of sent) {
     const r: SickReport = { behaviour, messages: ids.length, delivered: 0, failed: 0, pending: 0, attempts: 0, problems: [] };
@@ -115,13 +122,17 @@ export const runSickReceivers = async (
       }
       if (m.status === 'delivered') r.delivered++;
       else r.failed++;
-      const attempts: { attempt: number; outcome: string; error?: string; statusCode?: number }[] = (await c.get(`/v1/messages/${id}/attempts`)).items;
+      const attempts: { attempt: number; outcome: string; error?: string; statusCode?: number }[] = (
+        await c.get(`/v1/messages/${id}/attempts`)
+      ).items;
       r.attempts += attempts.length;
       const numbers = attempts.map((a) => a.attempt).sort((x, y) => x - y);
-      if (attempts.length !== m.attemptCount) r.problems.push(`${id}: attemptCount ${m.attemptCount} but ${attempts.length} attempts recorded`);
+      if (attempts.length !== m.attemptCount)
+        r.problems.push(`${id}: attemptCount ${m.attemptCount} but ${attempts.length} attempts recorded`);
       if (numbers.some((n, i) => n !== i + 1)) r.problems.push(`${id}: attempt numbers ${numbers.join(',')}`);
       const last = attempts.find((a) => a.attempt === m.attemptCount);
-      if (m.status === 'delivered' && last?.outcome !== 'success') r.problems.push(`${id}: delivered but the last attempt is ${last?.outcome}`);
+      if (m.status === 'delivered' && last?.outcome !== 'success')
+        r.problems.push(`${id}: delivered but the last attempt is ${last?.outcome}`);
       if (m.status === 'failed' && last?.outcome === 'success') r.problems.push(`${id}: failed after a successful attempt`);
       if (attempts.slice(0, -1).some((a) => a.outcome !== 'retry')) r.problems.push(`${id}: an attempt before the last is not a retry`);
       // Every attempt that got an HTTP answer reached the receiver (the webhook-id is stable across attempts).
@@ -130,10 +141,14 @@ export const runSickReceivers = async (
       const answered = attempts.filter((a) => a.statusCode !== undefined).length;
       if (seen.length < answered) r.problems.push(`${id}: ${answered} attempts answered, ${seen.length} arrived`);
       if (seen.length > attempts.length) r.problems.push(`${id}: ${seen.length} arrived but ${attempts.length} attempts recorded`);
-      if (behaviour === 'hang' && (m.status !== 'failed' || !attempts.every((a) => /timeout/.test(a.error ?? '')))) r.problems.push(`${id}: a hanging receiver should fail by timeout`);
-      if (behaviour === 'throttle' && seen.length >= 2 && seen[1] - seen[0] < 900) r.problems.push(`${id}: Retry-After: 1 not honoured (${seen[1] - seen[0]} ms)`);
-      if ((behaviour === 'reset' || behaviour === 'throttle') && (m.status !== 'delivered' || m.attemptCount !== 2)) r.problems.push(`${id}: expected delivery on attempt 2, got ${m.status} after ${m.attemptCount}`);
-      if (behaviour === 'slow' && m.status !== 'delivered') r.problems.push(`${id}: a slow (1 s) receiver within the timeout should get its message`);
+      if (behaviour === 'hang' && (m.status !== 'failed' || !attempts.every((a) => /timeout/.test(a.error ?? ''))))
+        r.problems.push(`${id}: a hanging receiver should fail by timeout`);
+      if (behaviour === 'throttle' && seen.length >= 2 && seen[1] - seen[0] < 900)
+        r.problems.push(`${id}: Retry-After: 1 not honoured (${seen[1] - seen[0]} ms)`);
+      if ((behaviour === 'reset' || behaviour === 'throttle') && (m.status !== 'delivered' || m.attemptCount !== 2))
+        r.problems.push(`${id}: expected delivery on attempt 2, got ${m.status} after ${m.attemptCount}`);
+      if (behaviour === 'slow' && m.status !== 'delivered')
+        r.problems.push(`${id}: a slow (1 s) receiver within the timeout should get its message`);
     }
     reports.push(r);
   }

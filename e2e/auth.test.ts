@@ -13,7 +13,8 @@ describe('authentication and tenant isolation (real server)', () => {
     receiver = await startReceiver();
     A = await newTenant(target, `${receiver.url}/a`);
     B = await newTenant(target, `${receiver.url}/b`);
-    messageA = (await A.control.POST('/v1/messages', { body: { appId: A.app.id, delaySeconds: 600, payload: { secret: 'of A' } } })).data!.id;
+    messageA = (await A.control.POST('/v1/messages', { body: { appId: A.app.id, delaySeconds: 600, payload: { secret: 'of A' } } })).data!
+      .id;
   });
   afterAll(async () => {
     await target.close();

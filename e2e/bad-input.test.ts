@@ -75,7 +75,11 @@ describe('bad input gets the exact codes of the API contract', () => {
   });
 
   it('sendAt and delaySeconds together, unknown fields, and a bad cursor are refused clearly', async () => {
-    const both = await call('POST', '/v1/messages', JSON.stringify({ appId: t.app.id, payload: {}, sendAt: '2030-01-01T00:00:00Z', delaySeconds: 5 }));
+    const both = await call(
+      'POST',
+      '/v1/messages',
+      JSON.stringify({ appId: t.app.id, payload: {}, sendAt: '2030-01-01T00:00:00Z', delaySeconds: 5 }),
+    );
     expect(both).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
     const extra = await call('POST', '/v1/messages', JSON.stringify({ appId: t.app.id, payload: {}, sendat: 'typo' }));
     expect(extra.status).toBe(400);
@@ -87,11 +91,14 @@ describe('bad input gets the exact codes of the API contract', () => {
     expect(await call('GET', '/v1/nope')).toMatchObject({ status: 404, body: { error: 'not_found' } });
   });
 
-  itLocal('API Gateway answers a known path with another method as an unknown route (404): it has no 405')('wrong method → 405 with Allow', async () => {
-    const r = await call('PUT', '/v1/apps');
-    expect(r.status).toBe(405);
-    expect(r.headers.get('allow')).toContain('GET');
-  });
+  itLocal('API Gateway answers a known path with another method as an unknown route (404): it has no 405')(
+    'wrong method → 405 with Allow',
+    async () => {
+      const r = await call('PUT', '/v1/apps');
+      expect(r.status).toBe(405);
+      expect(r.headers.get('allow')).toContain('GET');
+    },
+  );
 
   it('a missing message id → 404 not_found; health needs no key', async () => {
     expect(await call('GET', '/v1/messages/msg_2JQvbRmD6dO5fNPVfjDtUw0ahbe')).toMatchObject({ status: 404, body: { error: 'not_found' } });

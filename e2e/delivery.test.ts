@@ -40,7 +40,9 @@ describe('delivery (real server, real receiver)', () => {
     const msg = await t.control.GET('/v1/messages/{messageId}', { params: { path: { messageId: created.data!.id } } });
     expect(msg.data).toMatchObject({ status: 'delivered', attemptCount: 1 });
     const attempts = await t.control.GET('/v1/messages/{messageId}/attempts', { params: { path: { messageId: created.data!.id } } });
-    expect(attempts.data!.items).toEqual([expect.objectContaining({ attempt: 1, outcome: 'success', statusCode: 200, responseBody: 'ok' })]);
+    expect(attempts.data!.items).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'success', statusCode: 200, responseBody: 'ok' }),
+    ]);
   });
 
   it('retries a 500 and delivers on attempt 2', async () => {

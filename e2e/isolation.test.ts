@@ -26,10 +26,15 @@ describe('tenant isolation over every route with a path id', () => {
   beforeAll(async () => {
     target = await startTarget();
     receiver = await startReceiver();
-    A = await newTenant(target, `${receiver.url}/a`, { name: 'app-of-tenant-A-7f3c', target: { type: 'http', url: `${receiver.url}/a`, headers: { authorization: 'Bearer A-header-secret' } } });
+    A = await newTenant(target, `${receiver.url}/a`, {
+      name: 'app-of-tenant-A-7f3c',
+      target: { type: 'http', url: `${receiver.url}/a`, headers: { authorization: 'Bearer A-header-secret' } },
+    });
     B = await newTenant(target, `${receiver.url}/b`);
     ids.appId = A.app.id;
-    ids.messageId = (await A.control.POST('/v1/messages', { body: { appId: A.app.id, delaySeconds: 3_600, payload: { marker: 'payload-of-A-91ab' } } })).data!.id;
+    ids.messageId = (
+      await A.control.POST('/v1/messages', { body: { appId: A.app.id, delaySeconds: 3_600, payload: { marker: 'payload-of-A-91ab' } } })
+    ).data!.id;
     const key = await A.control.POST('/v1/keys', { body: { scope: 'control', name: 'key-of-A-55d1' } });
     ids.keyId = key.data!.id;
     const schedule = await A.control.POST('/v1/schedules', {
@@ -43,10 +48,22 @@ describe('tenant isolation over every route with a path id', () => {
     });
     expect(schedule.response.status).toBe(201);
     ids.scheduleId = schedule.data!.id;
-    const other = await A.control.POST('/v1/apps', { body: { name: 'second app of A', target: { type: 'http', url: `${receiver.url}/a2` } } });
+    const other = await A.control.POST('/v1/apps', {
+      body: { name: 'second app of A', target: { type: 'http', url: `${receiver.url}/a2` } },
+    });
     aOtherAppData = (await A.control.POST('/v1/keys', { body: { scope: 'data', appId: other.data!.id } })).data!.key;
     bData = (await B.control.POST('/v1/keys', { body: { scope: 'data', appId: B.app.id } })).data!.key;
-    secretsOfA.push('app-of-tenant-A-7f3c', 'payload-of-A-91ab', 'key-of-A-55d1', 'schedule-of-A-c0de', 'schedule-payload-of-A', 'A-header-secret', A.app.signingSecret, A.controlKey, key.data!.key);
+    secretsOfA.push(
+      'app-of-tenant-A-7f3c',
+      'payload-of-A-91ab',
+      'key-of-A-55d1',
+      'schedule-of-A-c0de',
+      'schedule-payload-of-A',
+      'A-header-secret',
+      A.app.signingSecret,
+      A.controlKey,
+      key.data!.key,
+    );
   });
   afterAll(async () => {
     await target.close();
@@ -58,7 +75,8 @@ describe('tenant isolation over every route with a path id', () => {
       if (!ids[name]) throw new Error(`the isolation suite has no id of A for {${name}} (route ${route.method} ${route.path}): add one`);
       return ids[name];
     });
-    if (route.body === 'required' && !(route.operationId in sampleBodies)) throw new Error(`add a sample body for ${route.operationId} to the isolation suite`);
+    if (route.body === 'required' && !(route.operationId in sampleBodies))
+      throw new Error(`add a sample body for ${route.operationId} to the isolation suite`);
     const body = route.body === 'none' ? undefined : JSON.stringify(sampleBodies[route.operationId] ?? {});
     const res = await fetch(`${target.baseUrl}${path}`, {
       method: route.method,
@@ -69,7 +87,11 @@ describe('tenant isolation over every route with a path id', () => {
   };
 
   const expectNothingOfA = (route: Route, text: string) => {
-    for (const s of secretsOfA) expect({ route: `${route.method} ${route.path}`, leaked: text.includes(s) ? s : undefined }).toEqual({ route: `${route.method} ${route.path}`, leaked: undefined });
+    for (const s of secretsOfA)
+      expect({ route: `${route.method} ${route.path}`, leaked: text.includes(s) ? s : undefined }).toEqual({
+        route: `${route.method} ${route.path}`,
+        leaked: undefined,
+      });
     // Only the id the caller sent may be echoed back.
     const sent = route.path.match(/\{(\w+)\}/g)!.map((p) => ids[p.slice(1, -1)]);
     for (const id of Object.values(ids)) if (!sent.includes(id)) expect(text).not.toContain(id);
@@ -87,21 +109,27 @@ describe('tenant isolation over every route with a path id', () => {
     expectNothingOfA(route, r.text);
   });
 
-  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))("%s: tenant B's data key gets 404 or 403 forbidden_scope", async (_, route) => {
-    const r = await call(route, bData);
-    const expected = route.access === 'control' ? 403 : 404;
-    expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: expected });
-    expect(JSON.parse(r.text)).toMatchObject({ error: expected === 403 ? 'forbidden_scope' : 'not_found' });
-    expectNothingOfA(route, r.text);
-  });
+  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))(
+    "%s: tenant B's data key gets 404 or 403 forbidden_scope",
+    async (_, route) => {
+      const r = await call(route, bData);
+      const expected = route.access === 'control' ? 403 : 404;
+      expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: expected });
+      expect(JSON.parse(r.text)).toMatchObject({ error: expected === 403 ? 'forbidden_scope' : 'not_found' });
+      expectNothingOfA(route, r.text);
+    },
+  );
 
-  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))('%s: a data key of another app of A gets 403 forbidden_scope', async (_, route) => {
-    // Keys are not app resources: a data key may not touch them at all, which is also 403.
-    const r = await call(route, aOtherAppData);
-    expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: 403 });
-    expect(JSON.parse(r.text)).toMatchObject({ error: 'forbidden_scope' });
-    expectNothingOfA(route, r.text);
-  });
+  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: a data key of another app of A gets 403 forbidden_scope',
+    async (_, route) => {
+      // Keys are not app resources: a data key may not touch them at all, which is also 403.
+      const r = await call(route, aOtherAppData);
+      expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: 403 });
+      expect(JSON.parse(r.text)).toMatchObject({ error: 'forbidden_scope' });
+      expectNothingOfA(route, r.text);
+    },
+  );
 
   it("leaves A's resources untouched", async () => {
     const app = await A.control.GET('/v1/apps/{appId}', { params: { path: { appId: ids.appId } } });

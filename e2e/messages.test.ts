@@ -74,7 +74,9 @@ describe('messages API (real server)', () => {
     expect(items[1].error).toMatchObject({ error: 'invalid_request', details: [expect.objectContaining({ path: 'items.1.sendAt' })] });
     expect(items[3].error).toMatchObject({ error: 'not_found' });
     expect(items[4].message!.id).toBe(items[2].message!.id);
-    const tooMany = await t.control.POST('/v1/messages/batch', { body: { items: Array.from({ length: 101 }, () => ({ appId: t.app.id, payload: 1 })) } });
+    const tooMany = await t.control.POST('/v1/messages/batch', {
+      body: { items: Array.from({ length: 101 }, () => ({ appId: t.app.id, payload: 1 })) },
+    });
     expect(tooMany.response.status).toBe(400);
   });
 

@@ -19,12 +19,21 @@ const problems = (c: StageCheck) => (c.ok ? [] : c.problems);
 describe('e2e:stage environment check', () => {
   it('names every missing variable at once', () => {
     const c = checkStageEnv({}, now);
-    expect(c).toEqual({ ok: false, missing: ['PUNCTUAL_E2E_BASE_URL', 'PUNCTUAL_E2E_ID_TOKEN', 'PUNCTUAL_E2E_RECEIVER_URL'], problems: [] });
+    expect(c).toEqual({
+      ok: false,
+      missing: ['PUNCTUAL_E2E_BASE_URL', 'PUNCTUAL_E2E_ID_TOKEN', 'PUNCTUAL_E2E_RECEIVER_URL'],
+      problems: [],
+    });
     const report = describeStageProblems(c as Extract<StageCheck, { ok: false }>);
     expect(report).toMatch(/^missing: PUNCTUAL_E2E_BASE_URL, PUNCTUAL_E2E_ID_TOKEN, PUNCTUAL_E2E_RECEIVER_URL/);
     expect(report).toContain('PUNCTUAL_E2E_ADMIN_TOKEN');
     expect(report).toContain('tunnel');
-    expect(checkStageEnv({ PUNCTUAL_E2E_BASE_URL: '  ', PUNCTUAL_E2E_ID_TOKEN: '', PUNCTUAL_E2E_RECEIVER_URL: valid.PUNCTUAL_E2E_RECEIVER_URL }, now)).toMatchObject({
+    expect(
+      checkStageEnv(
+        { PUNCTUAL_E2E_BASE_URL: '  ', PUNCTUAL_E2E_ID_TOKEN: '', PUNCTUAL_E2E_RECEIVER_URL: valid.PUNCTUAL_E2E_RECEIVER_URL },
+        now,
+      ),
+    ).toMatchObject({
       ok: false,
       missing: ['PUNCTUAL_E2E_BASE_URL', 'PUNCTUAL_E2E_ID_TOKEN'],
     });
@@ -49,7 +58,10 @@ describe('e2e:stage environment check', () => {
     const admin = checkStageEnv({ ...rest, PUNCTUAL_E2E_ADMIN_TOKEN: 's3cret' }, now);
     expect(admin).toMatchObject({ ok: true, stage: { operatorToken: 's3cret', operatorTokenFrom: 'PUNCTUAL_E2E_ADMIN_TOKEN' } });
     expect(admin.ok && admin.stage.operatorTokenExpiresAt).toBeUndefined();
-    expect(checkStageEnv({ ...valid, PUNCTUAL_E2E_ADMIN_TOKEN: 's3cret' }, now)).toMatchObject({ ok: true, stage: { operatorTokenFrom: 'PUNCTUAL_E2E_ID_TOKEN' } });
+    expect(checkStageEnv({ ...valid, PUNCTUAL_E2E_ADMIN_TOKEN: 's3cret' }, now)).toMatchObject({
+      ok: true,
+      stage: { operatorTokenFrom: 'PUNCTUAL_E2E_ID_TOKEN' },
+    });
   });
 
   it('refuses an ID token that is not one, is an access token, has expired or expires within minutes', () => {
@@ -57,7 +69,9 @@ describe('e2e:stage environment check', () => {
     expect(token('not-a-jwt')).toEqual([expect.stringContaining('is not a JWT')]);
     expect(token('a.%%%.c')).toEqual([expect.stringContaining('is not a JWT')]);
     expect(token(jwt({ token_use: 'access', exp: now / 1000 + 3600 }))).toEqual([expect.stringContaining('Cognito access token')]);
-    expect(token(jwt({ token_use: 'id', exp: now / 1000 - 1 }))).toEqual(['PUNCTUAL_E2E_ID_TOKEN expired at 2026-11-23T23:59:59.000Z; sign in again']);
+    expect(token(jwt({ token_use: 'id', exp: now / 1000 - 1 }))).toEqual([
+      'PUNCTUAL_E2E_ID_TOKEN expired at 2026-11-23T23:59:59.000Z; sign in again',
+    ]);
     expect(token(jwt({ token_use: 'id', exp: now / 1000 + 120 }))).toEqual([expect.stringContaining('before a run would finish')]);
   });
 
@@ -72,16 +86,22 @@ describe('e2e:stage environment check', () => {
   });
 
   it('refuses a bad base URL or receiver port, and takes a good port', () => {
-    expect(problems(checkStageEnv({ ...valid, PUNCTUAL_E2E_BASE_URL: 'abc123.execute-api' }, now))).toEqual([expect.stringContaining('PUNCTUAL_E2E_BASE_URL is not an http(s) URL')]);
+    expect(problems(checkStageEnv({ ...valid, PUNCTUAL_E2E_BASE_URL: 'abc123.execute-api' }, now))).toEqual([
+      expect.stringContaining('PUNCTUAL_E2E_BASE_URL is not an http(s) URL'),
+    ]);
     for (const port of ['0', '65536', 'eighty', '80.5']) {
-      expect(problems(checkStageEnv({ ...valid, PUNCTUAL_E2E_RECEIVER_PORT: port }, now))).toEqual([expect.stringContaining('PUNCTUAL_E2E_RECEIVER_PORT')]);
+      expect(problems(checkStageEnv({ ...valid, PUNCTUAL_E2E_RECEIVER_PORT: port }, now))).toEqual([
+        expect.stringContaining('PUNCTUAL_E2E_RECEIVER_PORT'),
+      ]);
     }
     expect(checkStageEnv({ ...valid, PUNCTUAL_E2E_RECEIVER_PORT: '9000' }, now)).toMatchObject({ ok: true, stage: { receiverPort: 9000 } });
   });
 
   it('is a local run without PUNCTUAL_E2E_BASE_URL, and refuses half a stage configuration', () => {
     expect(stageFromEnv({ PUNCTUAL_E2E_ADMIN_TOKEN: 'x' })).toBeUndefined();
-    expect(() => stageFromEnv({ PUNCTUAL_E2E_BASE_URL: valid.PUNCTUAL_E2E_BASE_URL, PUNCTUAL_E2E_ADMIN_TOKEN: 'x' })).toThrow(/not usable:\nmissing: PUNCTUAL_E2E_RECEIVER_URL/);
+    expect(() => stageFromEnv({ PUNCTUAL_E2E_BASE_URL: valid.PUNCTUAL_E2E_BASE_URL, PUNCTUAL_E2E_ADMIN_TOKEN: 'x' })).toThrow(
+      /not usable:\nmissing: PUNCTUAL_E2E_RECEIVER_URL/,
+    );
   });
 });
 
@@ -100,13 +120,19 @@ describe('e2e:stage runner', () => {
   });
 
   it('prints each skip reason once with its count', () => {
-    expect(summariseSkips('needs X\nneeds Y\nneeds X\n')).toEqual(['skipped against a deployed stage (2): needs X', 'skipped against a deployed stage (1): needs Y']);
+    expect(summariseSkips('needs X\nneeds Y\nneeds X\n')).toEqual([
+      'skipped against a deployed stage (2): needs X',
+      'skipped against a deployed stage (1): needs Y',
+    ]);
     expect(summariseSkips('')).toEqual([]);
   });
 
   it('exits 2 listing the missing variables, before running anything', async () => {
     const root = join(__dirname, '..');
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'e2e', 'stage.ts')], { cwd: root, env: { PATH: process.env.PATH } });
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'e2e', 'stage.ts')], {
+      cwd: root,
+      env: { PATH: process.env.PATH },
+    });
     const failed = await run.then(
       () => undefined,
       (err: { code: number; stdout: string; stderr: string }) => err,

@@ -15,7 +15,13 @@ import { checkStageEnv, describeStageProblems, type StageEnv } from './support/s
 const testTimeoutMs = 180_000;
 
 /** The jest command line: the e2e project, serially, cloud timeouts, then whatever the caller added. */
-export const jestArgs = (extra: string[]): string[] => ['--selectProjects', 'e2e', '--runInBand', `--testTimeout=${testTimeoutMs}`, ...extra];
+export const jestArgs = (extra: string[]): string[] => [
+  '--selectProjects',
+  'e2e',
+  '--runInBand',
+  `--testTimeout=${testTimeoutMs}`,
+  ...extra,
+];
 
 /** What the run is about to do, without the credential itself. */
 export const describeStage = (stage: StageEnv): string =>

@@ -43,24 +43,41 @@ export const statements = (name: string, stage: string, needs: Needs) => {
     },
   ];
   if (needs.table === 'counters') list.push({ Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: [tableArn] });
-  else if (needs.table !== 'none') list.push({ Effect: 'Allow', Action: needs.table === 'read' ? readActions : writeActions, Resource: [tableArn, ...indexArns] });
+  else if (needs.table !== 'none')
+    list.push({ Effect: 'Allow', Action: needs.table === 'read' ? readActions : writeActions, Resource: [tableArn, ...indexArns] });
   if (needs.sendToQueue && !needs.enqueue) list.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] });
   if (needs.consumeQueue) {
-    list.push({ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], Resource: [queueArn] });
+    list.push({
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+      Resource: [queueArn],
+    });
   }
   if (needs.readStream) {
     list.push(
-      { Effect: 'Allow', Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: [{ 'Fn::GetAtt': [Logical.table, 'StreamArn'] }] },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Resource: [{ 'Fn::GetAtt': [Logical.table, 'StreamArn'] }],
+      },
       { Effect: 'Allow', Action: ['dynamodb:ListStreams'], Resource: [sub(`\${${Logical.table}.Arn}/stream/*`)] },
     );
   }
   if (needs.gatewayUsage) {
-    list.push({ Effect: 'Allow', Action: ['apigateway:GET'], Resource: [apigw('/apikeys'), apigw('/usageplans'), apigw('/usageplans/*/usage')] });
+    list.push({
+      Effect: 'Allow',
+      Action: ['apigateway:GET'],
+      Resource: [apigw('/apikeys'), apigw('/usageplans'), apigw('/usageplans/*/usage')],
+    });
   }
   if (needs.enqueue) {
     list.push(
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },
-      { Effect: 'Allow', Action: ['scheduler:CreateSchedule'], Resource: [sub(`arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/\${${Logical.scheduleGroup}}/*`)] },
+      {
+        Effect: 'Allow',
+        Action: ['scheduler:CreateSchedule'],
+        Resource: [sub(`arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/\${${Logical.scheduleGroup}}/*`)],
+      },
       { Effect: 'Allow', Action: ['iam:PassRole'], Resource: [{ 'Fn::GetAtt': [Logical.schedulerRole, 'Arn'] }] },
     );
   }
@@ -83,6 +100,8 @@ export const functionRole = (name: string, stage: string, needs: Needs) => ({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     },
-    Policies: [{ PolicyName: `${name}-least-privilege`, PolicyDocument: { Version: '2012-10-17', Statement: statements(name, stage, needs) } }],
+    Policies: [
+      { PolicyName: `${name}-least-privilege`, PolicyDocument: { Version: '2012-10-17', Statement: statements(name, stage, needs) } },
+    ],
   },
 });

@@ -24,9 +24,19 @@ const policyStatements = (role: Resource): Statement[] =>
 const json = (x: unknown) => JSON.stringify(x);
 
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: '1' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    CI: '1',
+  };
   const started = Date.now();
-  await promisify(execFile)(join(root, 'node_modules/.bin/sls'), ['package', '--stage', 'ci', '--region', 'us-east-1'], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
+  await promisify(execFile)(join(root, 'node_modules/.bin/sls'), ['package', '--stage', 'ci', '--region', 'us-east-1'], {
+    cwd: root,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   packageMs = Date.now() - started;
   resources = JSON.parse(readFileSync(join(root, '.serverless/cloudformation-template-update-stack.json'), 'utf8')).Resources;
   // A figure for the CI log, never an assertion (DESIGN §9).
@@ -55,7 +65,8 @@ describe('serverless stack', () => {
 
     it('builds one function per route', () => {
       const names = ofType('AWS::Lambda::Function').map(([id]) => id);
-      for (const r of routes) expect(names).toContain(`${functionName(r.fn).charAt(0).toUpperCase()}${functionName(r.fn).slice(1)}LambdaFunction`);
+      for (const r of routes)
+        expect(names).toContain(`${functionName(r.fn).charAt(0).toUpperCase()}${functionName(r.fn).slice(1)}LambdaFunction`);
     });
 
     it('gives the table PK/SK, the sparse due index, TTL and a NEW_AND_OLD_IMAGES stream', () => {
@@ -80,7 +91,11 @@ describe('serverless stack', () => {
       const role = resources[Logical.schedulerRole];
       expect(json(role.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
       expect(policyStatements(role)).toEqual([
-        { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:punctual-ci-engineArm' }] },
+        {
+          Effect: 'Allow',
+          Action: ['lambda:InvokeFunction'],
+          Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:punctual-ci-engineArm' }],
+        },
         { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }] },
       ]);
       // The ARN the runtime gives Scheduler is the function that exists.
@@ -90,7 +105,8 @@ describe('serverless stack', () => {
 
   describe('engine and metering functions', () => {
     const mapping = (fn: string) =>
-      ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => json(m.Properties.FunctionName).includes(`${fn}LambdaFunction`))?.[1].Properties;
+      ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => json(m.Properties.FunctionName).includes(`${fn}LambdaFunction`))?.[1]
+        .Properties;
 
     it('consumes the release queue with partial batch failures, within its visibility timeout', () => {
       const m = mapping('EngineRelease')!;
@@ -103,7 +119,9 @@ describe('serverless stack', () => {
 
     it('ticks every minute, and aggregates usage from the table stream', () => {
       const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-      expect(rules.some((r) => r.ScheduleExpression === 'rate(1 minute)' && json(r.Targets).includes('EngineTickLambdaFunction'))).toBe(true);
+      expect(rules.some((r) => r.ScheduleExpression === 'rate(1 minute)' && json(r.Targets).includes('EngineTickLambdaFunction'))).toBe(
+        true,
+      );
       const m = mapping('MeteringAggregate')!;
       expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [Logical.table, 'StreamArn'] });
       expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
@@ -114,13 +132,26 @@ describe('serverless stack', () => {
       expect(actions('engineArm')).toEqual(expect.arrayContaining(['sqs:SendMessage', 'dynamodb:Query']));
       expect(actions('engineArm')).not.toContain('dynamodb:PutItem');
       expect(actions('engineArm')).not.toContain('scheduler:CreateSchedule');
-      expect(actions('engineRelease')).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'dynamodb:UpdateItem', 'scheduler:CreateSchedule']));
-      expect(actions('meteringAggregate').filter((a) => !a.startsWith('logs:')).sort()).toEqual(
-        ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:UpdateItem'].sort(),
+      expect(actions('engineRelease')).toEqual(
+        expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'dynamodb:UpdateItem', 'scheduler:CreateSchedule']),
+      );
+      expect(
+        actions('meteringAggregate')
+          .filter((a) => !a.startsWith('logs:'))
+          .sort(),
+      ).toEqual(
+        [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+          'dynamodb:UpdateItem',
+        ].sort(),
       );
       for (const name of ['engineArm', 'engineRelease', 'engineTick', 'meteringAggregate']) {
         for (const st of policyStatements(resources[roleLogicalId(name)])) {
-          if (asArray(st.Action).some((a) => a.startsWith('sqs:'))) expect(json(st.Resource)).toBe(json([{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }]));
+          if (asArray(st.Action).some((a) => a.startsWith('sqs:')))
+            expect(json(st.Resource)).toBe(json([{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }]));
         }
       }
     });
@@ -176,7 +207,9 @@ describe('serverless stack', () => {
     it('lets only the key-issuing functions manage API Gateway keys, and only the usage read read their usage', () => {
       const granted = (pattern: RegExp) =>
         routes
-          .filter((r) => policyStatements(resources[roleLogicalId(functionName(r.fn))]).some((s) => asArray(s.Action).some((a) => pattern.test(a))))
+          .filter((r) =>
+            policyStatements(resources[roleLogicalId(functionName(r.fn))]).some((s) => asArray(s.Action).some((a) => pattern.test(a))),
+          )
           .map((r) => r.fn)
           .sort();
       expect(granted(/^apigateway:(POST|PATCH|DELETE)$/)).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create']);
@@ -209,13 +242,27 @@ describe('serverless stack', () => {
 
     it('wire the engine too: the release bundle answers an SQS batch with partial failures, logging JSON', async () => {
       const bundle = join(root, '.esbuild/.build/functions/engine/release/handler.js');
-      const record = { messageId: 'm1', receiptHandle: 'r', body: 'not a release message', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:1:q', awsRegion: 'us-east-1' };
+      const record = {
+        messageId: 'm1',
+        receiptHandle: 'r',
+        body: 'not a release message',
+        attributes: {},
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:1:q',
+        awsRegion: 'us-east-1',
+      };
       const script = `require(${JSON.stringify(bundle)}).handler({ Records: [${JSON.stringify(record)}] }, { getRemainingTimeInMillis: () => 60000 }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
       const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--no-warnings', '-e', script], { env });
       // Powertools writes errors to stderr; Lambda sends both streams to CloudWatch.
       const lines = `${stdout}\n${stderr}`.trim().split('\n');
       expect(JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice(7))).toEqual({ batchItemFailures: [] });
-      expect(JSON.parse(lines.find((l) => l.includes('dropped a release-queue record'))!)).toMatchObject({ level: 'ERROR', service: 'punctual', messageId: 'm1' });
+      expect(JSON.parse(lines.find((l) => l.includes('dropped a release-queue record'))!)).toMatchObject({
+        level: 'ERROR',
+        service: 'punctual',
+        messageId: 'm1',
+      });
     });
   });
 
@@ -226,10 +273,16 @@ describe('serverless stack', () => {
 
     it('declares one usage plan per catalogue plan with its throttle and quota', () => {
       const plans = ofType('AWS::ApiGateway::UsagePlan').map(([, r]) => r.Properties);
-      expect(plans.map((p) => p.UsagePlanName).sort()).toEqual(Object.keys(defaultPlans).map((n) => `punctual-${n}-ci`).sort());
+      expect(plans.map((p) => p.UsagePlanName).sort()).toEqual(
+        Object.keys(defaultPlans)
+          .map((n) => `punctual-${n}-ci`)
+          .sort(),
+      );
       for (const [name, plan] of Object.entries(defaultPlans)) {
         const p = plans.find((x) => x.UsagePlanName === `punctual-${name}-ci`)!;
-        expect(p.Throttle).toEqual(plan.throttle ? { RateLimit: plan.throttle.rateLimit, BurstLimit: plan.throttle.burstLimit } : undefined);
+        expect(p.Throttle).toEqual(
+          plan.throttle ? { RateLimit: plan.throttle.rateLimit, BurstLimit: plan.throttle.burstLimit } : undefined,
+        );
         expect(p.Quota).toEqual(plan.quota ? { Limit: plan.quota.limit, Period: plan.quota.period } : undefined);
       }
     });
@@ -239,7 +292,13 @@ describe('serverless stack', () => {
         .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS' && !m.Properties.ApiKeyRequired)
         .map(([id]) => id)
         .sort();
-      expect(open).toEqual(['ApiGatewayMethodDocsGet', 'ApiGatewayMethodDocsProxyVarGet', 'ApiGatewayMethodOpenapiyamlGet', 'ApiGatewayMethodV1HealthGet', 'ApiGatewayMethodV1TenantsPost']);
+      expect(open).toEqual([
+        'ApiGatewayMethodDocsGet',
+        'ApiGatewayMethodDocsProxyVarGet',
+        'ApiGatewayMethodOpenapiyamlGet',
+        'ApiGatewayMethodV1HealthGet',
+        'ApiGatewayMethodV1TenantsPost',
+      ]);
       expect(ofType('AWS::ApiGateway::Method').length).toBe(routes.length + 3);
     });
 
@@ -247,7 +306,11 @@ describe('serverless stack', () => {
       const authorizers = ofType('AWS::ApiGateway::Authorizer');
       expect(authorizers).toHaveLength(1);
       const [id, authorizer] = authorizers[0];
-      expect(authorizer.Properties).toMatchObject({ Type: 'TOKEN', IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 300 });
+      expect(authorizer.Properties).toMatchObject({
+        Type: 'TOKEN',
+        IdentitySource: 'method.request.header.Authorization',
+        AuthorizerResultTtlInSeconds: 300,
+      });
       expect(json(authorizer.Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
       const guarded = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.AuthorizationType === 'CUSTOM');
       expect(guarded.map(([mid]) => mid)).toEqual(['ApiGatewayMethodV1TenantsPost']);
@@ -255,9 +318,14 @@ describe('serverless stack', () => {
     });
 
     it("answers API Gateway's own refusals in our error shape", () => {
-      const byType = Object.fromEntries(ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties.ResponseType, r.Properties]));
+      const byType = Object.fromEntries(
+        ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties.ResponseType, r.Properties]),
+      );
       expect(byType.API_KEY).toMatchObject({ StatusCode: '401', RestApiId: { Ref: 'ApiGatewayRestApi' } });
-      expect(JSON.parse(byType.API_KEY.ResponseTemplates['application/json'])).toMatchObject({ error: 'unauthorized', message: expect.any(String) });
+      expect(JSON.parse(byType.API_KEY.ResponseTemplates['application/json'])).toMatchObject({
+        error: 'unauthorized',
+        message: expect.any(String),
+      });
       expect(byType.MISSING_AUTHENTICATION_TOKEN.StatusCode).toBe('404');
       expect(byType.THROTTLED.StatusCode).toBe('429');
       expect(JSON.parse(byType.QUOTA_EXCEEDED.ResponseTemplates['application/json']).error).toBe('quota_exceeded');

@@ -8,7 +8,12 @@ import { Attr, Index } from '../libs/store/dynamodb/schema';
 const S = 'S' as const;
 const N = 'N' as const;
 
-const gsi = (name: string, hash: string, range: string, projection: { ProjectionType: 'KEYS_ONLY' } | { ProjectionType: 'INCLUDE'; NonKeyAttributes: string[] }) => ({
+const gsi = (
+  name: string,
+  hash: string,
+  range: string,
+  projection: { ProjectionType: 'KEYS_ONLY' } | { ProjectionType: 'INCLUDE'; NonKeyAttributes: string[] },
+) => ({
   IndexName: name,
   KeySchema: [
     { AttributeName: hash, KeyType: 'HASH' as const },

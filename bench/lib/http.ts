@@ -14,13 +14,20 @@ export class Api {
   private readonly pool: Pool;
   private readonly closeNow: () => Promise<void>;
 
-  constructor(readonly url: string, connections = 64) {
+  constructor(
+    readonly url: string,
+    connections = 64,
+  ) {
     this.pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
     this.closeNow = defer(`client ${url}`, () => this.pool.destroy());
   }
 
   /** Sends a request; the body is JSON-encoded; `key` goes in x-api-key, `bearer` in authorization. */
-  async call<T = any>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, opts: { body?: unknown; key?: string; bearer?: string } = {}): Promise<Reply<T>> {
+  async call<T = any>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    opts: { body?: unknown; key?: string; bearer?: string } = {},
+  ): Promise<Reply<T>> {
     const headers: Record<string, string> = {};
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.key) headers['x-api-key'] = opts.key;

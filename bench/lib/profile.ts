@@ -53,7 +53,9 @@ export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25
     for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
     const own = (id: number) => {
       const f = nodes.get(id)!;
-      return f.url.includes('/libs/') || f.url.includes('/functions/') ? `${f.functionName || '(anonymous)'} [${relative(repoRoot, f.url.replace(/^file:\/\//, ''))}]` : undefined;
+      return f.url.includes('/libs/') || f.url.includes('/functions/')
+        ? `${f.functionName || '(anonymous)'} [${relative(repoRoot, f.url.replace(/^file:\/\//, ''))}]`
+        : undefined;
     };
     let t = p.startTime;
     p.samples.forEach((id, i) => {
@@ -73,18 +75,31 @@ export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25
       const seen = new Set<string>();
       for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
         const k = own(n);
-        if (k && !seen.has(k)) (seen.add(k), inclusive.set(k, (inclusive.get(k) ?? 0) + us));
+        if (k && !seen.has(k)) seen.add(k), inclusive.set(k, (inclusive.get(k) ?? 0) + us);
       }
     });
   }
   const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((us / busy) * 1000) / 10 }));
-  return { busyMs: Math.round(busy / 1000), idleMs: Math.round(idleUs / 1000), functions: top(byFn, limit), modules: top(byModule, 15), inclusive: top(inclusive, limit) };
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((us / busy) * 1000) / 10 }));
+  return {
+    busyMs: Math.round(busy / 1000),
+    idleMs: Math.round(idleUs / 1000),
+    functions: top(byFn, limit),
+    modules: top(byModule, 15),
+    inclusive: top(inclusive, limit),
+  };
 };
 
 /** The threads with a profile in `dir`: '0' (main) first, then workers (tsx's loader and delivery workers). */
 const threadsOf = (dir: string): string[] => {
-  const ids = new Set(readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => f.split('.')[4]));
+  const ids = new Set(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => f.split('.')[4]),
+  );
   return [...ids].sort((a, b) => Number(a) - Number(b));
 };
 
@@ -101,7 +116,9 @@ const printThread = (dir: string, window: ProfileWindow | undefined, limit: numb
   const s = summarizeProfile(dir, window, limit, thread);
   const span = window ? ` between ${new Date(window.from).toISOString()} and ${new Date(window.to).toISOString()}` : '';
   const which = thread === '0' ? 'main thread' : `worker thread ${thread}`;
-  process.stdout.write(`\n-- server CPU profile, ${which}${span}: busy ${s.busyMs} ms, idle ${s.idleMs} ms --\n  self time by module (% of busy):\n`);
+  process.stdout.write(
+    `\n-- server CPU profile, ${which}${span}: busy ${s.busyMs} ms, idle ${s.idleMs} ms --\n  self time by module (% of busy):\n`,
+  );
   for (const r of s.modules) process.stdout.write(`  ${String(r.pct).padStart(5)}%  ${String(r.ms).padStart(7)} ms  ${r.name}\n`);
   process.stdout.write('  self time by function (% of busy; tsx-compiled files lose their line numbers):\n');
   for (const r of s.functions) process.stdout.write(`  ${String(r.pct).padStart(5)}%  ${String(r.ms).padStart(7)} ms  ${r.name}\n`);

@@ -17,7 +17,12 @@ export const report = (workload: string, params: Figures, figures: Figures, mach
   // Load averages at the end of the workload: other work on the machine skews every figure.
   const load = loadavg().map((l) => Math.round(l * 100) / 100);
   const line = { workload, at: new Date().toISOString(), params, figures, targets, machine: { ...machine, loadavg: load } };
-  const rows = flatten({ params, figures, targets, machine: { cpus: machine.cpus, node: machine.node, commit: machine.commit, loadavg: load } });
+  const rows = flatten({
+    params,
+    figures,
+    targets,
+    machine: { cpus: machine.cpus, node: machine.node, commit: machine.commit, loadavg: load },
+  });
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(`\n== ${workload} ==\n`);
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);

@@ -29,7 +29,10 @@ export class RssSampler {
   private hwm = NaN;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number, intervalMs = 250) {
+  constructor(
+    private readonly pid: number,
+    intervalMs = 250,
+  ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
     this.timer.unref();

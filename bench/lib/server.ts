@@ -47,7 +47,7 @@ const listening = /punctual is listening on (http:\/\/[^\s]+)/;
 export const dirSizeMB = (dir: string): number => {
   let bytes = 0;
   for (const f of readdirSync(dir)) bytes += statSync(join(dir, f)).size;
-  return Math.round(bytes / 2 ** 20 * 10) / 10;
+  return Math.round((bytes / 2 ** 20) * 10) / 10;
 };
 
 /**
@@ -104,7 +104,10 @@ export const startServer = async (options: ServerOptions = {}): Promise<BenchSer
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`server did not print its URL within ${options.readyTimeoutMs ?? 30_000} ms`)), options.readyTimeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`server did not print its URL within ${options.readyTimeoutMs ?? 30_000} ms`)),
+        options.readyTimeoutMs ?? 30_000,
+      );
       child.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString('utf8');
         const m = listening.exec(out);
@@ -123,7 +126,10 @@ export const startServer = async (options: ServerOptions = {}): Promise<BenchSer
     const listeningMs = performance.now() - t0;
     let readyMs = NaN;
     for (const deadline = performance.now() + 10_000; performance.now() < deadline; await sleep(5)) {
-      const ok = await fetch(`${url}/v1/health`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`${url}/v1/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) {
         readyMs = performance.now() - t0;
         break;

@@ -11,7 +11,10 @@ export const warmDeliveries = async (s: Stack, n: number): Promise<number> => {
   if (n <= 0) return 0;
   const started = performance.now();
   const e = await enqueue(s.api, s.tenant, { n, concurrency: 4, batchSize: 100, sendAt: () => isoAt(Date.now()), timeLimitMs: 60_000 });
-  const missing = await s.receiver.waitFor(e.ids.filter((id): id is string => id !== undefined), Date.now() + 60_000);
+  const missing = await s.receiver.waitFor(
+    e.ids.filter((id): id is string => id !== undefined),
+    Date.now() + 60_000,
+  );
   if (missing) note(`warm-up: ${missing} of ${n} messages never arrived`);
   s.receiver.reset();
   return Math.round(performance.now() - started);

@@ -17,10 +17,24 @@ export const durability = async (ctx: BenchContext, p: DurabilityParams): Promis
     const s = await startStack(ctx, { env: { PUNCTUAL_SQLITE_SYNCHRONOUS: synchronous } });
     try {
       const row: Record<string, unknown> = {};
-      for (const [mode, batchSize, concurrency] of [['single', 1, p.concurrency], ['batch', 100, 4]] as const) {
+      for (const [mode, batchSize, concurrency] of [
+        ['single', 1, p.concurrency],
+        ['batch', 100, 4],
+      ] as const) {
         note(`durability: ${synchronous} ${mode}`);
-        const e = await enqueue(s.api, s.tenant, { n: p.n, concurrency, batchSize, sendAt: () => isoAt(Date.now() + 86_400_000), timeLimitMs: 120_000 });
-        row[mode] = { ratePerSec: perSecond(e.accepted, e.ms), callMsP50: summarize(e.callMs).p50, callMsP99: summarize(e.callMs).p99, errors: JSON.stringify(e.errors) };
+        const e = await enqueue(s.api, s.tenant, {
+          n: p.n,
+          concurrency,
+          batchSize,
+          sendAt: () => isoAt(Date.now() + 86_400_000),
+          timeLimitMs: 120_000,
+        });
+        row[mode] = {
+          ratePerSec: perSecond(e.accepted, e.ms),
+          callMsP50: summarize(e.callMs).p50,
+          callMsP99: summarize(e.callMs).p99,
+          errors: JSON.stringify(e.errors),
+        };
       }
       figures[synchronous.toLowerCase()] = row;
     } finally {

@@ -37,7 +37,13 @@ export const w1 = async (ctx: BenchContext, p: W1Params): Promise<void> => {
     if (!leadMs) {
       // A short run of the same calls, due in a day (never delivered here), to size the lead time.
       const calN = Math.min(p.n, p.mode === 'single' ? 1_000 : 5_000);
-      const cal = await enqueue(s.api, s.tenant, { n: calN, concurrency: p.concurrency, batchSize, sendAt: () => isoAt(Date.now() + 86_400_000), timeLimitMs: 30_000 });
+      const cal = await enqueue(s.api, s.tenant, {
+        n: calN,
+        concurrency: p.concurrency,
+        batchSize,
+        sendAt: () => isoAt(Date.now() + 86_400_000),
+        timeLimitMs: 30_000,
+      });
       calibration = perSecond(cal.accepted, cal.ms);
       leadMs = Math.round(Math.max(5_000, (p.n / Math.max(calibration, 100)) * 1_000 * 1.5 + 3_000));
     }
@@ -45,7 +51,13 @@ export const w1 = async (ctx: BenchContext, p: W1Params): Promise<void> => {
     note(`w1/${p.mode}: enqueueing ${p.n} due at T0 = now + ${leadMs} ms`);
     const [serverCpu, benchCpu] = [cpuMeter(s.server.pid), selfCpuMeter()];
     const enqueueStart = Date.now();
-    const e = await enqueue(s.api, s.tenant, { n: p.n, concurrency: p.concurrency, batchSize, sendAt: () => isoAt(t0), timeLimitMs: leadMs });
+    const e = await enqueue(s.api, s.tenant, {
+      n: p.n,
+      concurrency: p.concurrency,
+      batchSize,
+      sendAt: () => isoAt(t0),
+      timeLimitMs: leadMs,
+    });
     const enqueuedAt = Date.now();
     const enqueueCpu = { serverPct: serverCpu(), benchPct: benchCpu() };
     const ids = e.ids.filter((id): id is string => id !== undefined);
@@ -72,18 +84,31 @@ export const w1 = async (ctx: BenchContext, p: W1Params): Promise<void> => {
           unsent: e.unsent,
           finishedBeforeT0Ms: t0 - enqueuedAt,
           // Server CPU time (all its threads) over the enqueue, per accepted message.
-          cpu: { ...enqueueCpu, ...(e.accepted ? { serverUsPerMessage: Math.round((enqueueCpu.serverPct * 10 * e.ms) / e.accepted) } : {}) },
+          cpu: {
+            ...enqueueCpu,
+            ...(e.accepted ? { serverUsPerMessage: Math.round((enqueueCpu.serverPct * 10 * e.ms) / e.accepted) } : {}),
+          },
         },
         delivery: {
           ...d,
           missingAtDeadline: missing,
           // Server CPU time (all its threads) from T0 to the last arrival, per delivered message.
-          cpu: { ...deliveryCpu, ...(d.delivered && d.lastArrivalMs ? { serverUsPerDelivery: Math.round((deliveryCpu.serverPct * 10 * d.lastArrivalMs) / d.delivered) } : {}) },
+          cpu: {
+            ...deliveryCpu,
+            ...(d.delivered && d.lastArrivalMs
+              ? { serverUsPerDelivery: Math.round((deliveryCpu.serverPct * 10 * d.lastArrivalMs) / d.delivered) }
+              : {}),
+          },
         },
         serverMemory: mem,
       },
       ctx.machine,
-      { enqueueRatePerSec: p.mode === 'single' ? '≥ 10000' : '≥ 50000', deliveriesPerSec: '≥ 12000 (10k)', latenessP99Ms: '≤ 800', lost: 0 },
+      {
+        enqueueRatePerSec: p.mode === 'single' ? '≥ 10000' : '≥ 50000',
+        deliveriesPerSec: '≥ 12000 (10k)',
+        latenessP99Ms: '≤ 800',
+        lost: 0,
+      },
     );
   } finally {
     await s.close();

@@ -26,13 +26,24 @@ export const w2 = async (ctx: BenchContext, p: W2Params): Promise<void> => {
   try {
     const warmupMs = await warmDeliveries(s, p.warmup);
     const total = Math.round(p.rate * p.seconds);
-    const cal = await enqueue(s.api, s.tenant, { n: Math.min(total, 2_000), concurrency: 4, batchSize: 100, sendAt: () => isoAt(Date.now() + 86_400_000) });
+    const cal = await enqueue(s.api, s.tenant, {
+      n: Math.min(total, 2_000),
+      concurrency: 4,
+      batchSize: 100,
+      sendAt: () => isoAt(Date.now() + 86_400_000),
+    });
     const calibration = perSecond(cal.accepted, cal.ms);
     const leadMs = Math.round(Math.max(5_000, (total / Math.max(calibration, 100)) * 1_000 * 1.5 + 3_000));
     const t0 = Date.now() + leadMs;
     const gap = 1_000 / p.rate;
     note(`w2: scheduling ${total} messages, ${p.rate}/s from T0 = now + ${leadMs} ms`);
-    const e = await enqueue(s.api, s.tenant, { n: total, concurrency: 4, batchSize: 100, sendAt: (i) => isoAt(t0 + Math.round(i * gap)), timeLimitMs: leadMs });
+    const e = await enqueue(s.api, s.tenant, {
+      n: total,
+      concurrency: 4,
+      batchSize: 100,
+      sendAt: (i) => isoAt(t0 + Math.round(i * gap)),
+      timeLimitMs: leadMs,
+    });
     const ids = e.ids.filter((id): id is string => id !== undefined);
     const scheduledBeforeT0Ms = t0 - Date.now();
     await sleep(t0 - Date.now());
@@ -54,7 +65,12 @@ export const w2 = async (ctx: BenchContext, p: W2Params): Promise<void> => {
       'w2',
       { ...p, total, leadMs, calibrationRate: calibration, warmupMs },
       {
-        schedule: { accepted: e.accepted, ratePerSec: perSecond(e.accepted, e.ms), errors: JSON.stringify(e.errors), finishedBeforeT0Ms: scheduledBeforeT0Ms },
+        schedule: {
+          accepted: e.accepted,
+          ratePerSec: perSecond(e.accepted, e.ms),
+          errors: JSON.stringify(e.errors),
+          finishedBeforeT0Ms: scheduledBeforeT0Ms,
+        },
         delivery: { ...d, missingAtDeadline: missing, worstSecondP99Ms: worstSecondP99, p99BySecondMs: p99BySecond, serverCpuPct },
         serverMemory: s.rss.read(),
       },

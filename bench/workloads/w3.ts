@@ -42,7 +42,13 @@ export const w3 = async (ctx: BenchContext, p: W3Params): Promise<void> => {
     const weekAhead = Date.now() + 7 * 86_400_000;
     const spread = 86_400_000 / p.n;
     note(`w3: inserting ${p.n} messages due from a week ahead`);
-    const e = await enqueue(s.api, s.tenant, { n: p.n, concurrency: p.concurrency, batchSize: 100, sendAt: (i) => isoAt(weekAhead + Math.floor(i * spread)), timeLimitMs: 20 * 60_000 });
+    const e = await enqueue(s.api, s.tenant, {
+      n: p.n,
+      concurrency: p.concurrency,
+      batchSize: 100,
+      sendAt: (i) => isoAt(weekAhead + Math.floor(i * spread)),
+      timeLimitMs: 20 * 60_000,
+    });
     const ids = e.ids.filter((id): id is string => id !== undefined);
     const afterInsert = s.rss.read();
     await sleep(2_000); // let the WAL settle and a refill pass
@@ -81,8 +87,21 @@ export const w3 = async (ctx: BenchContext, p: W3Params): Promise<void> => {
       'w3',
       { ...p },
       {
-        insert: { accepted: e.accepted, seconds: Math.round(e.ms) / 1000, ratePerSec: perSecond(e.accepted, e.ms), callMs: summarize(e.callMs), errors: JSON.stringify(e.errors), unsent: e.unsent },
-        held: { rssAfterInsertMB: afterInsert.rssLastMB, rssHeldMB: held.rssLastMB, rssMaxMB: held.rssMaxMB, hwmMB: held.hwmMB, databaseMB: dbMB },
+        insert: {
+          accepted: e.accepted,
+          seconds: Math.round(e.ms) / 1000,
+          ratePerSec: perSecond(e.accepted, e.ms),
+          callMs: summarize(e.callMs),
+          errors: JSON.stringify(e.errors),
+          unsent: e.unsent,
+        },
+        held: {
+          rssAfterInsertMB: afterInsert.rssLastMB,
+          rssHeldMB: held.rssLastMB,
+          rssMaxMB: held.rssMaxMB,
+          hwmMB: held.hwmMB,
+          databaseMB: dbMB,
+        },
         apiMs: api,
         restart: {
           stopMs,

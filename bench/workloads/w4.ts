@@ -44,7 +44,18 @@ interface LoopResult {
  */
 const openLoop = async (api: Api, tenant: Tenant, ids: string[], rate: number, seconds: number): Promise<LoopResult> => {
   const total = Math.round(rate * seconds);
-  const r: LoopResult = { sent: 0, skipped: 0, answered: 0, sentMs: 0, notAnswered: 0, lat: { create: [], get: [], list: [], all: [] }, service: [], bySecond: [], errors: {}, maxLagMs: 0 };
+  const r: LoopResult = {
+    sent: 0,
+    skipped: 0,
+    answered: 0,
+    sentMs: 0,
+    notAnswered: 0,
+    lat: { create: [], get: [], list: [], all: [] },
+    service: [],
+    bySecond: [],
+    errors: {},
+    maxLagMs: 0,
+  };
   const key = tenant.key;
   const dayAhead = () => isoAt(Date.now() + 86_400_000);
   const call = (op: Op, i: number) =>
@@ -83,7 +94,7 @@ const openLoop = async (api: Api, tenant: Tenant, ids: string[], rate: number, s
         const dueAt = start + next * gap;
         r.maxLagMs = Math.max(r.maxLagMs, now - dueAt);
         if (inFlight >= maxInFlight) r.skipped++;
-        else (fire(next, dueAt), r.sent++);
+        else fire(next, dueAt), r.sent++;
         next++;
       }
       if (next >= total) resolve();
@@ -101,7 +112,12 @@ const openLoop = async (api: Api, tenant: Tenant, ids: string[], rate: number, s
 export const w4 = async (ctx: BenchContext, p: W4Params): Promise<void> => {
   const s = await startStack(ctx, {}, 256);
   try {
-    const pre = await enqueue(s.api, s.tenant, { n: p.prefill, concurrency: 4, batchSize: 100, sendAt: () => isoAt(Date.now() + 86_400_000) });
+    const pre = await enqueue(s.api, s.tenant, {
+      n: p.prefill,
+      concurrency: 4,
+      batchSize: 100,
+      sendAt: () => isoAt(Date.now() + 86_400_000),
+    });
     const ids = pre.ids.filter((id): id is string => id !== undefined);
     if (p.warmupSeconds > 0) {
       note(`w4: warm-up, ${p.rate}/s for ${p.warmupSeconds} s (discarded)`);

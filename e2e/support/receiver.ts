@@ -13,7 +13,11 @@ export interface Received {
 }
 
 /** How to answer the n-th request (1-based) to a path. */
-export type Responder = (req: Received, n: number, res: ServerResponse) => { status: number; headers?: Record<string, string>; body?: string } | void;
+export type Responder = (
+  req: Received,
+  n: number,
+  res: ServerResponse,
+) => { status: number; headers?: Record<string, string>; body?: string } | void;
 
 /**
  * A real HTTP receiver on 127.0.0.1 that records every request. Locally it takes a random port and
@@ -69,7 +73,9 @@ export const startReceiver = async (): Promise<Receiver> => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE' && stage
-          ? new Error(`the receiver port ${stage.receiverPort} (PUNCTUAL_E2E_RECEIVER_PORT) is in use: run test files one at a time (npm run e2e:stage does, with --runInBand) and stop anything else on it`)
+          ? new Error(
+              `the receiver port ${stage.receiverPort} (PUNCTUAL_E2E_RECEIVER_PORT) is in use: run test files one at a time (npm run e2e:stage does, with --runInBand) and stop anything else on it`,
+            )
           : err,
       ),
     );
@@ -85,7 +91,10 @@ export const startReceiver = async (): Promise<Receiver> => {
     waitFor: (path, count, timeout = 15_000) =>
       new Promise((resolve, reject) => {
         const timeoutMs = patience(timeout);
-        const deadline = setTimeout(() => reject(new Error(`receiver: ${on(path).length}/${count} requests to ${path} within ${timeoutMs} ms`)), timeoutMs);
+        const deadline = setTimeout(
+          () => reject(new Error(`receiver: ${on(path).length}/${count} requests to ${path} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         const check = () => {
           if (on(path).length >= count) {
             clearTimeout(deadline);

@@ -12,7 +12,8 @@ export const defaultReceiverPort = 8787;
 /** The variables, with what each one is for (the runner prints these). */
 export const stageVariables = {
   PUNCTUAL_E2E_BASE_URL: "the stage's API root, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/dev",
-  PUNCTUAL_E2E_ID_TOKEN: "a Cognito ID token of the operators' user pool (or PUNCTUAL_E2E_ADMIN_TOKEN: an operator token the stage accepts)",
+  PUNCTUAL_E2E_ID_TOKEN:
+    "a Cognito ID token of the operators' user pool (or PUNCTUAL_E2E_ADMIN_TOKEN: an operator token the stage accepts)",
   PUNCTUAL_E2E_RECEIVER_URL: `a public URL that forwards to http://127.0.0.1:${defaultReceiverPort} here (or PUNCTUAL_E2E_RECEIVER_PORT), e.g. a tunnel's https://abc.trycloudflare.com`,
 } as const;
 
@@ -80,11 +81,15 @@ export const checkStageEnv = (env: NodeJS.ProcessEnv, now = Date.now()): StageCh
   if (idToken) {
     const claims = jwtClaims(idToken);
     if (!claims) problems.push('PUNCTUAL_E2E_ID_TOKEN is not a JWT (three base64url parts); pass the IdToken of a Cognito sign-in');
-    else if (claims.token_use !== 'id') problems.push(`PUNCTUAL_E2E_ID_TOKEN is a Cognito ${String(claims.token_use ?? 'unknown')} token; the stage accepts the ID token only`);
+    else if (claims.token_use !== 'id')
+      problems.push(
+        `PUNCTUAL_E2E_ID_TOKEN is a Cognito ${String(claims.token_use ?? 'unknown')} token; the stage accepts the ID token only`,
+      );
     else if (typeof claims.exp === 'number') {
       expiresAt = claims.exp * 1000;
       if (expiresAt <= now) problems.push(`PUNCTUAL_E2E_ID_TOKEN expired at ${new Date(expiresAt).toISOString()}; sign in again`);
-      else if (expiresAt - now < tokenMarginMs) problems.push(`PUNCTUAL_E2E_ID_TOKEN expires at ${new Date(expiresAt).toISOString()}, before a run would finish; sign in again`);
+      else if (expiresAt - now < tokenMarginMs)
+        problems.push(`PUNCTUAL_E2E_ID_TOKEN expires at ${new Date(expiresAt).toISOString()}, before a run would finish; sign in again`);
     }
   } else if (!adminToken) missing.push('PUNCTUAL_E2E_ID_TOKEN');
 
@@ -97,14 +102,18 @@ export const checkStageEnv = (env: NodeJS.ProcessEnv, now = Date.now()): StageCh
       // What the stage itself checks when an app is created: a loopback or private URL cannot work.
       assertTargetUrl(receiver, { allowPrivateTargets: false });
     } catch {
-      problems.push(`PUNCTUAL_E2E_RECEIVER_URL must be public (the stage cannot reach ${receiverUrl.hostname}): point a tunnel at the receiver port and use its URL`);
+      problems.push(
+        `PUNCTUAL_E2E_RECEIVER_URL must be public (the stage cannot reach ${receiverUrl.hostname}): point a tunnel at the receiver port and use its URL`,
+      );
     }
-    if (receiverUrl.search || receiverUrl.hash) problems.push('PUNCTUAL_E2E_RECEIVER_URL must have no query or fragment (tests append paths to it)');
+    if (receiverUrl.search || receiverUrl.hash)
+      problems.push('PUNCTUAL_E2E_RECEIVER_URL must have no query or fragment (tests append paths to it)');
   }
 
   const portValue = set(env, 'PUNCTUAL_E2E_RECEIVER_PORT');
   const port = portValue === undefined ? defaultReceiverPort : Number(portValue);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) problems.push(`PUNCTUAL_E2E_RECEIVER_PORT is not a TCP port: ${JSON.stringify(portValue)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    problems.push(`PUNCTUAL_E2E_RECEIVER_PORT is not a TCP port: ${JSON.stringify(portValue)}`);
 
   if (missing.length || problems.length) return { ok: false, missing, problems };
   return {
@@ -138,6 +147,7 @@ export const describeStageProblems = (check: Extract<StageCheck, { ok: false }>)
 export const stageFromEnv = (env: NodeJS.ProcessEnv = process.env): StageEnv | undefined => {
   if (!isStageRun(env)) return undefined;
   const check = checkStageEnv(env);
-  if (!check.ok) throw new Error(`PUNCTUAL_E2E_BASE_URL is set, but the stage configuration is not usable:\n${describeStageProblems(check)}`);
+  if (!check.ok)
+    throw new Error(`PUNCTUAL_E2E_BASE_URL is set, but the stage configuration is not usable:\n${describeStageProblems(check)}`);
   return check.stage;
 };

@@ -10,7 +10,15 @@ import { newTenant, startTarget, type Target } from './target';
  * The support code in stage mode, against a local server standing in for the stage (it speaks the
  * same API); the tunnel is played by requests to the receiver's port with the public URL's path.
  */
-const stageVars = ['PUNCTUAL_E2E_BASE_URL', 'PUNCTUAL_E2E_ADMIN_TOKEN', 'PUNCTUAL_E2E_ID_TOKEN', 'PUNCTUAL_E2E_RECEIVER_URL', 'PUNCTUAL_E2E_RECEIVER_PORT', 'PUNCTUAL_E2E_SKIP_LOG', 'PUNCTUAL_E2E_PATIENCE'];
+const stageVars = [
+  'PUNCTUAL_E2E_BASE_URL',
+  'PUNCTUAL_E2E_ADMIN_TOKEN',
+  'PUNCTUAL_E2E_ID_TOKEN',
+  'PUNCTUAL_E2E_RECEIVER_URL',
+  'PUNCTUAL_E2E_RECEIVER_PORT',
+  'PUNCTUAL_E2E_SKIP_LOG',
+  'PUNCTUAL_E2E_PATIENCE',
+];
 const saved = Object.fromEntries(stageVars.map((k) => [k, process.env[k]]));
 const restore = () => {
   for (const k of stageVars) {
@@ -72,18 +80,28 @@ describe('e2e support against a deployed stage', () => {
     const target = await startTarget();
     expect(target).toMatchObject({ baseUrl: server.baseUrl, adminToken: server.adminToken, remote: true });
     expect(target.local).toBeUndefined();
-    await expect(startTarget({ PUNCTUAL_ALLOW_PRIVATE_TARGETS: 'false' })).rejects.toThrow(/configures the local server \(PUNCTUAL_ALLOW_PRIVATE_TARGETS\).*describeLocal/);
+    await expect(startTarget({ PUNCTUAL_ALLOW_PRIVATE_TARGETS: 'false' })).rejects.toThrow(
+      /configures the local server \(PUNCTUAL_ALLOW_PRIVATE_TARGETS\).*describeLocal/,
+    );
     await target.close();
   });
 
   it('cleans up on close: apps deleted (messages aborted, schedules stopped), keys revoked', async () => {
     const target = await startTarget();
     const t = await newTenant(target, 'https://receiver.example.com/hooks/x');
-    const other = await t.control.POST('/v1/apps', { body: { name: 'second', target: { type: 'http', url: 'https://receiver.example.com/hooks/y' } } });
+    const other = await t.control.POST('/v1/apps', {
+      body: { name: 'second', target: { type: 'http', url: 'https://receiver.example.com/hooks/y' } },
+    });
     const data = await t.control.POST('/v1/keys', { body: { scope: 'data', appId: other.data!.id } });
     const message = await t.control.POST('/v1/messages', { body: { appId: t.app.id, delaySeconds: 3_600, payload: {} } });
     const schedule = await t.control.POST('/v1/schedules', {
-      body: { appId: other.data!.id, name: 'daily', expression: 'rate(1 day)', startAt: new Date(Date.now() + 86_400_000).toISOString(), payload: {} },
+      body: {
+        appId: other.data!.id,
+        name: 'daily',
+        expression: 'rate(1 day)',
+        startAt: new Date(Date.now() + 86_400_000).toISOString(),
+        payload: {},
+      },
     });
     expect([message.response.status, schedule.response.status, data.response.status]).toEqual([201, 201, 201]);
 
@@ -96,7 +114,12 @@ describe('e2e support against a deployed stage', () => {
     await expect(services.apps.get(p, t.app.id)).rejects.toThrow();
     await expect(services.apps.get(p, other.data!.id)).rejects.toThrow();
     const keys = await services.keys.list(p, { limit: 100 });
-    expect(keys.items.map((k) => [k.id, Boolean(k.revokedAt)])).toEqual(expect.arrayContaining([[t.tenant.controlKey.id, true], [data.data!.id, true]]));
+    expect(keys.items.map((k) => [k.id, Boolean(k.revokedAt)])).toEqual(
+      expect.arrayContaining([
+        [t.tenant.controlKey.id, true],
+        [data.data!.id, true],
+      ]),
+    );
     expect(keys.items.every((k) => k.revokedAt)).toBe(true);
   });
 

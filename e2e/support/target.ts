@@ -45,7 +45,8 @@ const cleanUp = async (baseUrl: string, tenants: { id: string; key: string }[]):
         cursor = page.data.nextCursor;
       }
       const keys = await control.GET('/v1/keys', { params: { query: { limit: 100 } } });
-      for (const k of keys.data?.items ?? []) if (!k.revokedAt && k.id !== id) await control.DELETE('/v1/keys/{keyId}', { params: { path: { keyId: k.id } } });
+      for (const k of keys.data?.items ?? [])
+        if (!k.revokedAt && k.id !== id) await control.DELETE('/v1/keys/{keyId}', { params: { path: { keyId: k.id } } });
       await control.DELETE('/v1/keys/{keyId}', { params: { path: { keyId: id } } });
     } catch (err) {
       failures.push(`tenant key ${id}: ${(err as Error).message}`);
@@ -58,7 +59,9 @@ export const startTarget = async (env: Record<string, string> = {}): Promise<Tar
   const stage = stageFromEnv();
   if (stage) {
     if (Object.keys(env).length) {
-      throw new Error(`this suite configures the local server (${Object.keys(env).join(', ')}), which a deployed stage does not have: declare it with describeLocal(reason) from e2e/support/local-only`);
+      throw new Error(
+        `this suite configures the local server (${Object.keys(env).join(', ')}), which a deployed stage does not have: declare it with describeLocal(reason) from e2e/support/local-only`,
+      );
     }
     const target: Target = {
       baseUrl: stage.baseUrl,
@@ -94,7 +97,12 @@ export const newTenant = async (target: Target, targetUrl: string, app: Record<s
   stageTenants.get(target)?.push({ id: t.data.controlKey.id, key: t.data.controlKey.key });
   const control: PunctualClient = createPunctualClient({ baseUrl: target.baseUrl, apiKey: t.data.controlKey.key });
   const a = await control.POST('/v1/apps', {
-    body: { name: 'e2e', target: { type: 'http', url: targetUrl }, retryPolicy: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 }, ...app } as never,
+    body: {
+      name: 'e2e',
+      target: { type: 'http', url: targetUrl },
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+      ...app,
+    } as never,
   });
   if (!a.data) throw new Error(`app creation failed: ${JSON.stringify(a.error)}`);
   return { tenant: t.data, controlKey: t.data.controlKey.key, control, app: a.data };

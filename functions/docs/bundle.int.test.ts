@@ -13,7 +13,27 @@ import { parse } from 'yaml';
 
 const root = join(__dirname, '..', '..');
 /** Options serverless-esbuild consumes itself and never passes to esbuild (its dist/bundle.js list). */
-const pluginOnly = ['concurrency', 'zipConcurrency', 'exclude', 'nativeZip', 'packager', 'packagePath', 'watch', 'keepOutputDirectory', 'packagerOptions', 'installExtraArgs', 'outputFileExtension', 'outputBuildFolder', 'outputWorkFolder', 'nodeExternals', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext'];
+const pluginOnly = [
+  'concurrency',
+  'zipConcurrency',
+  'exclude',
+  'nativeZip',
+  'packager',
+  'packagePath',
+  'watch',
+  'keepOutputDirectory',
+  'packagerOptions',
+  'installExtraArgs',
+  'outputFileExtension',
+  'outputBuildFolder',
+  'outputWorkFolder',
+  'nodeExternals',
+  'skipBuild',
+  'skipRebuild',
+  'skipBuildExcludeFns',
+  'stripEntryResolveExtensions',
+  'disposeContext',
+];
 
 interface Answer {
   path: string;
@@ -39,7 +59,16 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   warnings = result.warnings.map((w) => w.text);
-  const paths = ['/docs', '/docs/', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css', '/docs/init.js', '/openapi.yaml', '/docs/nope.css', '/docs/../package.json'];
+  const paths = [
+    '/docs',
+    '/docs/',
+    '/docs/swagger-ui-bundle.js',
+    '/docs/swagger-ui.css',
+    '/docs/init.js',
+    '/openapi.yaml',
+    '/docs/nope.css',
+    '/docs/../package.json',
+  ];
   const script = `
     const { handler } = require('./handler.js');
     const event = (path) => {
@@ -49,7 +78,11 @@ beforeAll(async () => {
     Promise.all(${JSON.stringify(paths)}.map(async (path) => ({ path, ...(await handler(event(path), {})) })))
       .then((r) => process.stdout.write(JSON.stringify(r)));`;
   // A clean environment and cwd: nothing to find but the bundle.
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: dir, env: { PATH: process.env.PATH }, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+    cwd: dir,
+    env: { PATH: process.env.PATH },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   answers = new Map((JSON.parse(stdout) as Answer[]).map((a) => [a.path, a]));
 }, 60_000);
 
@@ -78,7 +111,9 @@ describe('the docs Lambda bundle (serverless.ts esbuild options)', () => {
   });
 
   it('inlines the favicons byte for byte', () => {
-    const icons = [...answers.get('/docs')!.body.matchAll(/href="data:image\/png;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1], 'base64'));
+    const icons = [...answers.get('/docs')!.body.matchAll(/href="data:image\/png;base64,([^"]+)"/g)].map((m) =>
+      Buffer.from(m[1], 'base64'),
+    );
     const dist = join(root, 'node_modules', 'swagger-ui-dist');
     expect(icons).toEqual([readFileSync(join(dist, 'favicon-32x32.png')), readFileSync(join(dist, 'favicon-16x16.png'))]);
   });

@@ -27,6 +27,10 @@ export const docsHandler = (assets: DocsAssets) => {
     const r = respond(path);
     if (!r) return notFound(`no route GET ${path}; see /docs`);
     // Every routed docs body is text (the favicons travel inside the page), so no binary media types are needed.
-    return { statusCode: r.status, headers: { 'content-type': r.type }, body: typeof r.body === 'string' ? r.body : r.body.toString('utf8') };
+    return {
+      statusCode: r.status,
+      headers: { 'content-type': r.type },
+      body: typeof r.body === 'string' ? r.body : r.body.toString('utf8'),
+    };
   };
 };

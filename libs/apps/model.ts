@@ -38,6 +38,4 @@ export const secretOverlapMs = 24 * 3_600_000;
 
 /** Secrets that sign a delivery at `now`: the current one, plus the previous during its overlap. */
 export const liveSecrets = (app: App, now: number): string[] =>
-  app.previousSecret && (app.previousSecretExpiresAt ?? 0) > now
-    ? [app.signingSecret, app.previousSecret]
-    : [app.signingSecret];
+  app.previousSecret && (app.previousSecretExpiresAt ?? 0) > now ? [app.signingSecret, app.previousSecret] : [app.signingSecret];

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const bin = join(__dirname, '..', '..', 'bin', 'punctual.js');
-const run = (args: string[], dataDir: string) => execFileSync(process.execPath, [bin, ...args, '--data-dir', dataDir], { encoding: 'utf8' });
+const run = (args: string[], dataDir: string) =>
+  execFileSync(process.execPath, [bin, ...args, '--data-dir', dataDir], { encoding: 'utf8' });
 
 describe('operator CLI', () => {
   let dataDir: string;
@@ -13,7 +14,12 @@ describe('operator CLI', () => {
 
   it('creates a tenant with a control key and reads its (empty) usage', () => {
     const created = JSON.parse(run(['tenants', 'create', '--name', 'acme', '--plan', 'pro', '--json'], dataDir));
-    expect(created).toMatchObject({ id: expect.stringMatching(/^ten_/), name: 'acme', plan: 'pro', controlKey: { key: expect.stringMatching(/^pk_/) } });
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/^ten_/),
+      name: 'acme',
+      plan: 'pro',
+      controlKey: { key: expect.stringMatching(/^pk_/) },
+    });
     const usage = JSON.parse(run(['usage', '--tenant', created.id, '--from', '2026-01-01', '--to', '2026-01-31', '--json'], dataDir));
     expect(usage).toEqual({ items: [], totals: { requests: 0, messagesScheduled: 0, deliveries: 0, attempts: 0, failures: 0 } });
   });

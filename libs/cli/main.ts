@@ -51,16 +51,32 @@ const main = async (): Promise<void> => {
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
   const clock = systemClock;
   const planNames = () => Object.keys(plans);
-  const keys = new KeyService({ keys: stores.keys, apps: stores.apps, clock, planNames, isPlanAtMost: (a, b) => isPlanAtMost(plans, a, b) });
+  const keys = new KeyService({
+    keys: stores.keys,
+    apps: stores.apps,
+    clock,
+    planNames,
+    isPlanAtMost: (a, b) => isPlanAtMost(plans, a, b),
+  });
   try {
     if (command === 'tenants create') {
       if (!values.name) fail('tenants create needs --name');
-      const { tenant, controlKey } = await new TenantService({ tenants: stores.tenants, keys, clock, planNames, defaultPlan: 'free' }).create('operator', {
+      const { tenant, controlKey } = await new TenantService({
+        tenants: stores.tenants,
+        keys,
+        clock,
+        planNames,
+        defaultPlan: 'free',
+      }).create('operator', {
         name: values.name!,
         ...(values.plan ? { plan: values.plan } : {}),
       });
       const out = { id: tenant.id, name: tenant.name, plan: tenant.plan, controlKey: { id: controlKey.key.id, key: controlKey.value } };
-      process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `tenant ${out.id} (${out.name}, plan ${out.plan})\ncontrol key ${out.controlKey.id}: ${out.controlKey.key}\n(the key is shown only now)\n`);
+      process.stdout.write(
+        values.json
+          ? `${JSON.stringify(out)}\n`
+          : `tenant ${out.id} (${out.name}, plan ${out.plan})\ncontrol key ${out.controlKey.id}: ${out.controlKey.key}\n(the key is shown only now)\n`,
+      );
     } else if (command === 'usage') {
       if (!values.tenant) fail('usage needs --tenant');
       const tenant = await stores.tenants.get(values.tenant!);
@@ -70,7 +86,15 @@ const main = async (): Promise<void> => {
       const result = await service.get(principal, { from: values.from, to: values.to, keyId: values.key });
       if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
-        const rows = result.items.map((r) => ({ date: r.date, keyId: r.keyId, requests: r.requests, scheduled: r.messagesScheduled, deliveries: r.deliveries, attempts: r.attempts, failures: r.failures }));
+        const rows = result.items.map((r) => ({
+          date: r.date,
+          keyId: r.keyId,
+          requests: r.requests,
+          scheduled: r.messagesScheduled,
+          deliveries: r.deliveries,
+          attempts: r.attempts,
+          failures: r.failures,
+        }));
         console.table(rows);
         console.log('totals', result.totals);
       }

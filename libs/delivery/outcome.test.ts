@@ -20,12 +20,20 @@ describe('outcome', () => {
       expect(parseRetryAfter(header, now)).toBe(expected);
     });
 
-    it.each([[undefined], [''], ['soon'], ['-5'], ['1.5'], ['1e3'], ['0x10'], ['Jan 1 2026'], ['2026-01-01T12:00:30Z'], ['Thu, 41 Jan 2026 12:00:30 GMT']])(
-      'ignores %j',
-      (header) => {
-        expect(parseRetryAfter(header, now)).toBeUndefined();
-      },
-    );
+    it.each([
+      [undefined],
+      [''],
+      ['soon'],
+      ['-5'],
+      ['1.5'],
+      ['1e3'],
+      ['0x10'],
+      ['Jan 1 2026'],
+      ['2026-01-01T12:00:30Z'],
+      ['Thu, 41 Jan 2026 12:00:30 GMT'],
+    ])('ignores %j', (header) => {
+      expect(parseRetryAfter(header, now)).toBeUndefined();
+    });
 
     it('takes the first of repeated headers', () => {
       expect(parseRetryAfter(['3', '9'], now)).toBe(3_000);
@@ -62,14 +70,21 @@ describe('outcome', () => {
   });
 
   describe('classifyError', () => {
-    it.each([['ECONNREFUSED'], ['ECONNRESET'], ['ENOTFOUND'], ['EAI_AGAIN'], ['ETIMEDOUT'], ['EHOSTUNREACH'], ['UND_ERR_SOCKET'], ['UND_ERR_CONNECT_TIMEOUT'], ['CERT_HAS_EXPIRED']])(
-      '%s retries',
-      (code) => {
-        const outcome = classifyError(errno(code), 7);
-        expect(outcome).toMatchObject({ kind: 'retry', durationMs: 7 });
-        expect(outcome.kind !== 'success' && outcome.error).toContain(code);
-      },
-    );
+    it.each([
+      ['ECONNREFUSED'],
+      ['ECONNRESET'],
+      ['ENOTFOUND'],
+      ['EAI_AGAIN'],
+      ['ETIMEDOUT'],
+      ['EHOSTUNREACH'],
+      ['UND_ERR_SOCKET'],
+      ['UND_ERR_CONNECT_TIMEOUT'],
+      ['CERT_HAS_EXPIRED'],
+    ])('%s retries', (code) => {
+      const outcome = classifyError(errno(code), 7);
+      expect(outcome).toMatchObject({ kind: 'retry', durationMs: 7 });
+      expect(outcome.kind !== 'success' && outcome.error).toContain(code);
+    });
 
     it('retries an error without a code, e.g. a socket hang-up', () => {
       expect(classifyError(new Error('socket hang up'), 1)).toMatchObject({ kind: 'retry', error: 'socket hang up' });

@@ -79,7 +79,12 @@ describe('DeliveryPool', () => {
     expect(new Webhook(secret).verify(got.body, flat(got.headers))).toEqual({ n: seq });
     expect(got.headers['webhook-id']).toBe(`msg_${seq}`);
 
-    expect(await pool.deliver(requestTo('/busy'))).toMatchObject({ kind: 'retry', statusCode: 429, retryAfterMs: 7_000, responseBody: 'later' });
+    expect(await pool.deliver(requestTo('/busy'))).toMatchObject({
+      kind: 'retry',
+      statusCode: 429,
+      retryAfterMs: 7_000,
+      responseBody: 'later',
+    });
     expect(await pool.deliver(requestTo('/x', { secrets: [] }))).toMatchObject({ kind: 'permanent', error: 'no signing secret' });
   });
 
@@ -97,7 +102,9 @@ describe('DeliveryPool', () => {
   it('resolves requests in flight on a worker that dies as retryable, and restarts it', async () => {
     const pool = poolWith(1);
     const before = at('/hang').length;
-    const hanging = Array.from({ length: 3 }, () => pool.deliver(requestTo('/hang', { target: { type: 'http', url: `${base}/hang`, timeoutMs: 60_000 } })));
+    const hanging = Array.from({ length: 3 }, () =>
+      pool.deliver(requestTo('/hang', { target: { type: 'http', url: `${base}/hang`, timeoutMs: 60_000 } })),
+    );
     await until(() => at('/hang').length === before + 3);
     const [worker] = pool.threads;
     const exited = new Promise((resolve) => worker.once('exit', resolve));

@@ -154,7 +154,8 @@ export class DeliveryPool {
         slot.worker.postMessage(msg);
       } catch (err) {
         // A request that cannot be copied to the thread (never expected of plain data): retry rather than throw here.
-        for (const p of pending) p.resolve({ kind: 'retry', error: `delivery error: ${(err as Error).message}`.slice(0, 300), durationMs: 0 });
+        for (const p of pending)
+          p.resolve({ kind: 'retry', error: `delivery error: ${(err as Error).message}`.slice(0, 300), durationMs: 0 });
         continue;
       }
       // Like a socket with a request in flight, a busy worker keeps the process alive; an idle one does not.
@@ -205,14 +206,19 @@ export class DeliveryPool {
     if (lost) {
       const now = performance.now();
       const error = `delivery worker stopped (exit code ${code}${why}); the request may or may not have reached the receiver`;
-      for (const p of slot.inFlight.values()) p.resolve({ kind: 'retry', error: error.slice(0, 300), durationMs: Math.round(now - p.startedAt) });
+      for (const p of slot.inFlight.values())
+        p.resolve({ kind: 'retry', error: error.slice(0, 300), durationMs: Math.round(now - p.startedAt) });
       slot.inFlight.clear();
     }
     if (this.stopping) {
       this.failQueued(slot, 'delivery pool closed');
       return;
     }
-    this.options.logger?.error('delivery worker stopped unexpectedly; restarting it', { exitCode: code, err: slot.lastError, inFlight: lost });
+    this.options.logger?.error('delivery worker stopped unexpectedly; restarting it', {
+      exitCode: code,
+      err: slot.lastError,
+      inFlight: lost,
+    });
     const soon = performance.now() - slot.spawnedAt < restartBackoffMs;
     if (!soon) return this.restart(slot);
     slot.restartTimer = setTimeout(() => this.restart(slot), restartBackoffMs);

@@ -24,6 +24,8 @@ describe('signWebhook', () => {
     const ts = Math.floor(Date.now() / 1000);
     const body = '{"hello":"world"}';
     const signature = signWebhook(Buffer.from(wh['key']), 'msg_1', ts, Buffer.from(body));
-    expect(wh.verify(body, { 'webhook-id': 'msg_1', 'webhook-timestamp': String(ts), 'webhook-signature': signature })).toEqual({ hello: 'world' });
+    expect(wh.verify(body, { 'webhook-id': 'msg_1', 'webhook-timestamp': String(ts), 'webhook-signature': signature })).toEqual({
+      hello: 'world',
+    });
   });
 });

@@ -128,11 +128,21 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
       ['rebind.test', [{ address: '127.0.0.1', family: 4 }]],
       ['metadata.test', [{ address: '169.254.169.254', family: 4 }]],
       ['mapped.test', [{ address: '::ffff:10.0.0.1', family: 6 }]],
-      ['mixed.test', [{ address: '93.184.216.34', family: 4 }, { address: '192.168.0.10', family: 4 }]],
+      [
+        'mixed.test',
+        [
+          { address: '93.184.216.34', family: 4 },
+          { address: '192.168.0.10', family: 4 },
+        ],
+      ],
       ['ula.test', [{ address: 'fd00::1', family: 6 }]],
     ];
     for (const [host, addresses] of cases) {
-      const app = await c.post('/v1/apps', { name: host, target: { type: 'http', url: `http://${host}:${port}/rebound` }, retryPolicy: retryOnce });
+      const app = await c.post('/v1/apps', {
+        name: host,
+        target: { type: 'http', url: `http://${host}:${port}/rebound` },
+        retryPolicy: retryOnce,
+      });
       answers.set(host, addresses); // the name turns private after the app was accepted
       const m = await c.post('/v1/messages', { appId: app.id, payload: { host } });
       const done = await settle(c, m.id);
@@ -147,11 +157,18 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
 
   it('refuses at connect time a literal private target stored before the setting was turned off', async () => {
     const loose = await start(true);
-    const app = await (await tenant(loose)).post('/v1/apps', { name: 'legacy', target: { type: 'http', url: `${receiver.url}/legacy` }, retryPolicy: retryOnce });
+    const app = await (await tenant(loose)).post('/v1/apps', {
+      name: 'legacy',
+      target: { type: 'http', url: `${receiver.url}/legacy` },
+      retryPolicy: retryOnce,
+    });
     // Same data directory, same key, now hosting for others.
     const strict = jsonClient((await start(false)).url, { 'x-api-key': lastKey });
     const m = await strict.post('/v1/messages', { appId: app.id, payload: {} });
-    expect(await settle(strict, m.id)).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/private or reserved address; refused/) });
+    expect(await settle(strict, m.id)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/private or reserved address; refused/),
+    });
     expect(receiver.on('/legacy')).toHaveLength(0);
   });
 
@@ -159,7 +176,11 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
     const rt = await start(true);
     const c = await tenant(rt);
     answers.set('allowed.test', [{ address: '127.0.0.1', family: 4 }]);
-    const app = await c.post('/v1/apps', { name: 'allowed', target: { type: 'http', url: `http://allowed.test:${new URL(receiver.url).port}/allowed` }, retryPolicy: retryOnce });
+    const app = await c.post('/v1/apps', {
+      name: 'allowed',
+      target: { type: 'http', url: `http://allowed.test:${new URL(receiver.url).port}/allowed` },
+      retryPolicy: retryOnce,
+    });
     const m = await c.post('/v1/messages', { appId: app.id, payload: {} });
     expect(await settle(c, m.id)).toMatchObject({ status: 'delivered' });
     expect(receiver.on('/allowed')).toHaveLength(1);
@@ -170,7 +191,11 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
     const c = await tenant(rt);
     for (const status of [301, 302, 303, 307, 308]) {
       receiver.respond(`/redirect-${status}`, () => ({ status, headers: { location: `${receiver.url}/landing?token=abc` } }));
-      const app = await c.post('/v1/apps', { name: `r${status}`, target: { type: 'http', url: `${receiver.url}/redirect-${status}` }, retryPolicy: retryOnce });
+      const app = await c.post('/v1/apps', {
+        name: `r${status}`,
+        target: { type: 'http', url: `${receiver.url}/redirect-${status}` },
+        retryPolicy: retryOnce,
+      });
       const m = await c.post('/v1/messages', { appId: app.id, payload: {} });
       const done = await settle(c, m.id);
       expect(done).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/redirects are not followed/) });

@@ -105,7 +105,10 @@ const ipv4FromNumbers = (host: string): string | undefined => {
 /** A host as the network sees it: lower case, no brackets or trailing dot, numeric IPv4 spellings as a dotted quad. */
 export const normalizeHost = (host: string): string => {
   // WHATWG `new URL()` already does this for URL hosts; this covers hosts that arrive by other routes.
-  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const bare = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (isIPv6(bare)) return bare;
   const name = bare.endsWith('.') ? bare.slice(0, -1) : bare;
   return ipv4FromNumbers(name) ?? name;
@@ -144,22 +147,24 @@ export const guardedLookup = (opts: { allowPrivateTargets: boolean; resolve?: Re
   // (DNS rebinding) is caught; one private address among public ones is enough to refuse.
   const resolve = opts.resolve ?? systemResolver;
   return (hostname, options, callback) => {
-    Promise.resolve(hostname).then(resolve).then(
-      (found) => {
-        if (!opts.allowPrivateTargets && found.some((a) => isPrivateAddress(a.address))) {
-          return callback(new TargetRefusedError(hostname), '', 0);
-        }
-        const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
-        const addresses = family ? found.filter((a) => a.family === family) : found;
-        if (addresses.length === 0) {
-          const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
-          return callback(err, '', 0);
-        }
-        if (options.all) return callback(null, addresses);
-        return callback(null, addresses[0].address, addresses[0].family);
-      },
-      (err: NodeJS.ErrnoException) => callback(err, '', 0),
-    );
+    Promise.resolve(hostname)
+      .then(resolve)
+      .then(
+        (found) => {
+          if (!opts.allowPrivateTargets && found.some((a) => isPrivateAddress(a.address))) {
+            return callback(new TargetRefusedError(hostname), '', 0);
+          }
+          const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+          const addresses = family ? found.filter((a) => a.family === family) : found;
+          if (addresses.length === 0) {
+            const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+            return callback(err, '', 0);
+          }
+          if (options.all) return callback(null, addresses);
+          return callback(null, addresses[0].address, addresses[0].family);
+        },
+        (err: NodeJS.ErrnoException) => callback(err, '', 0),
+      );
   };
 };
 

@@ -271,7 +271,9 @@ describe('WebhookClient', () => {
       expect(outcome.kind).toBe('permanent');
       expect(errorOf(outcome)).toMatch(/127\.0\.0\.1 .*private.*refused/);
       const mapped = `http://[::ffff:127.0.0.1]:${new URL(base).port}/ssrf-literal`;
-      expect(await guarded.deliver(deliveryTo('/ssrf-literal', { target: { type: 'http', url: mapped } }))).toMatchObject({ kind: 'permanent' });
+      expect(await guarded.deliver(deliveryTo('/ssrf-literal', { target: { type: 'http', url: mapped } }))).toMatchObject({
+        kind: 'permanent',
+      });
       expect(receivedAt('/ssrf-literal')).toHaveLength(0);
     });
 

@@ -104,10 +104,14 @@ export class WebhookClient {
     } catch (err) {
       return Promise.reject(err);
     }
-    if ('error' in prepared) return Promise.resolve({ kind: 'permanent', error: prepared.error, durationMs: Math.round(performance.now() - started) });
+    if ('error' in prepared)
+      return Promise.resolve({ kind: 'permanent', error: prepared.error, durationMs: Math.round(performance.now() - started) });
     return new Promise((resolve) => {
       const attempt = new AttemptHandler(resolve, started, req.target.timeoutMs ?? defaultTimeoutMs, prepared.url, this.settings, signal);
-      this.agent.dispatch({ origin: prepared.origin, path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body }, attempt);
+      this.agent.dispatch(
+        { origin: prepared.origin, path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body },
+        attempt,
+      );
     });
   }
 
@@ -301,7 +305,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     // A 2xx whose body broke off may not have been processed; at-least-once says send again.
     if (statusCode !== undefined && !(statusCode >= 200 && statusCode < 300)) return this.answered();
     const status = statusCode === undefined ? {} : { statusCode };
-    if (this.timedOut) return this.finish({ kind: 'retry', error: `timeout after ${this.timeoutMs}ms`, durationMs: this.elapsed(), ...status });
+    if (this.timedOut)
+      return this.finish({ kind: 'retry', error: `timeout after ${this.timeoutMs}ms`, durationMs: this.elapsed(), ...status });
     if (this.signal?.aborted) return this.finish({ kind: 'retry', error: 'attempt aborted', durationMs: this.elapsed(), ...status });
     this.finish(classifyError(err, this.elapsed(), statusCode));
   }

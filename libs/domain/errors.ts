@@ -24,7 +24,10 @@ export abstract class DomainError extends Error {
 
 /** The request is well-formed JSON but its content is invalid. */
 export class ValidationError extends DomainError {
-  constructor(message: string, readonly issues: FieldIssue[] = []) {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
     super(message, { details: issues.length ? issues : undefined });
   }
 }
@@ -58,14 +61,22 @@ export class UnsupportedMediaTypeError extends DomainError {}
 
 /** Too many requests in a short time; retry after `retryAfterSeconds`. */
 export class RateLimitedError extends DomainError {
-  constructor(message: string, readonly retryAfterSeconds: number, details?: unknown) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    details?: unknown,
+  ) {
     super(message, { details });
   }
 }
 
 /** A quota is used up until `retryAfterSeconds` from now. */
 export class QuotaExceededError extends DomainError {
-  constructor(message: string, readonly retryAfterSeconds: number, details?: unknown) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    details?: unknown,
+  ) {
     super(message, { details });
   }
 }

@@ -6,8 +6,7 @@ describe('ids', () => {
   it('encodes exactly as the ksuid package', () => {
     const times = [14e11, 14e11 + 999, Date.UTC(2026, 10, 23), 1e3 * (2 ** 32 - 1) + 14e11];
     const payloads = [Buffer.alloc(16, 0), Buffer.alloc(16, 0xff), ...Array.from({ length: 500 }, () => randomBytes(16))];
-    for (const t of times)
-      for (const p of payloads) expect(ksuidString(t, p)).toBe(KSUID.fromParts(t, p).string);
+    for (const t of times) for (const p of payloads) expect(ksuidString(t, p)).toBe(KSUID.fromParts(t, p).string);
   });
 
   it('makes prefixed, parseable, time-ordered ids', () => {

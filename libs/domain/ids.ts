@@ -115,5 +115,4 @@ export const newId = (prefix: IdPrefix, at?: Date): string => {
 const idPattern = /^[a-z]{3}_[0-9A-Za-z]{27}$/;
 
 /** Whether `value` looks like an id of the given type (cheap syntactic check, no lookup). */
-export const isId = (prefix: IdPrefix, value: string): boolean =>
-  value.startsWith(`${prefix}_`) && idPattern.test(value);
+export const isId = (prefix: IdPrefix, value: string): boolean => value.startsWith(`${prefix}_`) && idPattern.test(value);

@@ -31,12 +31,7 @@ export const retryPolicyLimits = {
  * A `Retry-After` from the receiver wins when it asks for longer, even past `maxDelayMs` (the receiver
  * knows its own recovery time; the delivery client already clamps it to a day).
  */
-export const retryDelayMs = (
-  policy: RetryPolicy,
-  attempt: number,
-  retryAfterMs?: number,
-  random: () => number = Math.random,
-): number => {
+export const retryDelayMs = (policy: RetryPolicy, attempt: number, retryAfterMs?: number, random: () => number = Math.random): number => {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt - 1, 40));
   const jittered = Math.floor(random() * ceiling);
   if (retryAfterMs !== undefined && retryAfterMs > jittered) return retryAfterMs;

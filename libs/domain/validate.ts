@@ -49,7 +49,9 @@ export const headersSchema = z
   .superRefine((h, ctx) => {
     for (const [name, value] of Object.entries(h)) {
       if (!headerName.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid header name' });
-      else if (reservedHeader.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'this header is set by punctual and cannot be overridden' });
-      else if (!headerValue.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'header values must be at most 8 KiB without line breaks' });
+      else if (reservedHeader.test(name))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'this header is set by punctual and cannot be overridden' });
+      else if (!headerValue.test(value))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'header values must be at most 8 KiB without line breaks' });
     }
   });

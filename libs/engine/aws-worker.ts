@@ -41,7 +41,12 @@ export interface AwsEngineWorkerOptions {
   sweepMax: number;
 }
 
-export const awsEngineWorkerDefaults: AwsEngineWorkerOptions = { armPageSize: 500, leaseMs: 120_000, sweepAfterMs: 60_000, sweepMax: 2_000 };
+export const awsEngineWorkerDefaults: AwsEngineWorkerOptions = {
+  armPageSize: 500,
+  leaseMs: 120_000,
+  sweepAfterMs: 60_000,
+  sweepMax: 2_000,
+};
 
 export interface AwsEngineWorkerDeps {
   messages: MessageStore;
@@ -67,14 +72,7 @@ export class DeliveryInFlightError extends Error {
 }
 
 /** What handling one release-queue message did (tests and logs). */
-export type ReleaseResult =
-  | 'delivered'
-  | 'retry'
-  | 'failed'
-  | 'skipped'
-  | 'early'
-  | 'vetoed'
-  | 'armed';
+export type ReleaseResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'early' | 'vetoed' | 'armed';
 
 /**
  * The work of the AWS engine's functions, on the same attempt code as the embedded engine:
@@ -91,7 +89,10 @@ export class AwsEngineWorker {
   private readonly o: AwsEngineWorkerOptions;
   private readonly apps = new Map<string, { app: Promise<App | undefined>; at: number }>();
 
-  constructor(private readonly deps: AwsEngineWorkerDeps, options: Partial<AwsEngineWorkerOptions> = {}) {
+  constructor(
+    private readonly deps: AwsEngineWorkerDeps,
+    options: Partial<AwsEngineWorkerOptions> = {},
+  ) {
     this.o = { ...awsEngineWorkerDefaults, ...options };
   }
 

@@ -8,7 +8,12 @@ describe('Dispatcher', () => {
     it('holds each app to an equal share of the global slots when together they could fill them', () => {
       const running: string[] = [];
       // Never finishing: every started delivery keeps its slot.
-      const hold = new Dispatcher({ maxInFlight: 8 }, () => 8, (m) => (running.push(m.appId), new Promise<void>(() => undefined)), () => undefined);
+      const hold = new Dispatcher(
+        { maxInFlight: 8 },
+        () => 8,
+        (m) => (running.push(m.appId), new Promise<void>(() => undefined)),
+        () => undefined,
+      );
       for (let i = 0; i < 20; i++) hold.push(message('sick', i));
       for (let i = 0; i < 20; i++) hold.push(message('healthy', i));
       hold.pump();
@@ -18,7 +23,12 @@ describe('Dispatcher', () => {
 
     it('lets a lone app use its own limit, up to every global slot', () => {
       const running: string[] = [];
-      const d = new Dispatcher({ maxInFlight: 8 }, () => 6, (m) => (running.push(m.appId), new Promise<void>(() => undefined)), () => undefined);
+      const d = new Dispatcher(
+        { maxInFlight: 8 },
+        () => 6,
+        (m) => (running.push(m.appId), new Promise<void>(() => undefined)),
+        () => undefined,
+      );
       for (let i = 0; i < 20; i++) d.push(message('only', i));
       d.pump();
       expect(running).toHaveLength(6);
@@ -27,7 +37,12 @@ describe('Dispatcher', () => {
 
   describe('trim', () => {
     it('takes queued messages beyond `keep` off each queue, keeping at least one', () => {
-      const d = new Dispatcher({ maxInFlight: 0 }, () => 1, async () => undefined, () => undefined);
+      const d = new Dispatcher(
+        { maxInFlight: 0 },
+        () => 1,
+        async () => undefined,
+        () => undefined,
+      );
       for (let i = 0; i < 5; i++) d.push(message('a', i));
       d.push(message('b', 0));
       expect(d.trim(2).map((m) => m.id)).toEqual(['a-2', 'a-3', 'a-4']);

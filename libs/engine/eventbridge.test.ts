@@ -105,9 +105,19 @@ describe('EventBridgeEngine', () => {
     });
 
     it('reports the messages SQS refused', async () => {
-      sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: 'x' }], Failed: [{ Id: '1', Code: 'x', SenderFault: false }] });
+      sqs
+        .on(SendMessageBatchCommand)
+        .resolves({
+          Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: 'x' }],
+          Failed: [{ Id: '1', Code: 'x', SenderFault: false }],
+        });
 
-      await expect(engine().enqueue([{ id: 'a', tenantId: 't', dueAt: t0 }, { id: 'b', tenantId: 't', dueAt: t0 }])).rejects.toEqual(new EnqueueFailedError(['b']));
+      await expect(
+        engine().enqueue([
+          { id: 'a', tenantId: 't', dueAt: t0 },
+          { id: 'b', tenantId: 't', dueAt: t0 },
+        ]),
+      ).rejects.toEqual(new EnqueueFailedError(['b']));
     });
   });
 });
@@ -118,7 +128,9 @@ describe('the release queue', () => {
     await e.armShards(t0, 12);
     await e.armNext({ kind: 'arm', bucket: t0, shard: 3, cursor: 'abc' });
 
-    const bodies = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((x) => JSON.parse(x.MessageBody!)));
+    const bodies = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .flatMap((c) => c.args[0].input.Entries!.map((x) => JSON.parse(x.MessageBody!)));
     expect(bodies.slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, shard) => ({ kind: 'arm', bucket: t0, shard })));
     expect(bodies[12]).toEqual({ kind: 'arm', bucket: t0, shard: 3, cursor: 'abc' });
   });

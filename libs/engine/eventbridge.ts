@@ -48,7 +48,12 @@ export const parseReleaseMessage = (body: string): ReleaseQueueMessage | undefin
   if (m?.kind === 'release' && typeof m.id === 'string' && typeof m.tenantId === 'string' && Number.isFinite(m.dueAt)) {
     return { kind: 'release', id: m.id, tenantId: m.tenantId, dueAt: m.dueAt as number };
   }
-  if (m?.kind === 'arm' && Number.isSafeInteger(m.bucket) && Number.isInteger(m.shard) && (m.cursor === undefined || typeof m.cursor === 'string')) {
+  if (
+    m?.kind === 'arm' &&
+    Number.isSafeInteger(m.bucket) &&
+    Number.isInteger(m.shard) &&
+    (m.cursor === undefined || typeof m.cursor === 'string')
+  ) {
     return { kind: 'arm', bucket: m.bucket as number, shard: m.shard as number, ...(m.cursor ? { cursor: m.cursor as string } : {}) };
   }
   return undefined;
@@ -62,7 +67,10 @@ export interface WakeUp {
 /** An SQS batch entry SQS refused; the store still has the message (it stays `scheduled`). */
 export class EnqueueFailedError extends Error {
   override name = 'EnqueueFailedError';
-  constructor(readonly ids: string[], options?: { cause?: unknown }) {
+  constructor(
+    readonly ids: string[],
+    options?: { cause?: unknown },
+  ) {
     super(`the release queue refused ${ids.length} message(s): ${ids.slice(0, 5).join(', ')}`, options);
   }
 }
@@ -102,7 +110,9 @@ export class EventBridgeEngine implements Engine {
 
   /** Queues the arming of one bucket shard by shard (the wake-up's own work is only this). */
   async armShards(bucket: number, shards: number): Promise<void> {
-    await this.sendBodies(Array.from({ length: shards }, (_, shard) => ({ body: { kind: 'arm', bucket, shard }, delay: 0, id: `shard ${shard}` })));
+    await this.sendBodies(
+      Array.from({ length: shards }, (_, shard) => ({ body: { kind: 'arm', bucket, shard }, delay: 0, id: `shard ${shard}` })),
+    );
   }
 
   /** Queues the next page of a shard being armed. */
@@ -112,7 +122,11 @@ export class EventBridgeEngine implements Engine {
 
   private send(items: { ref: DueRef; delay: number }[]): Promise<void> {
     return this.sendBodies(
-      items.map(({ ref, delay }) => ({ body: { kind: 'release', id: ref.id, tenantId: ref.tenantId, dueAt: ref.dueAt }, delay, id: ref.id })),
+      items.map(({ ref, delay }) => ({
+        body: { kind: 'release', id: ref.id, tenantId: ref.tenantId, dueAt: ref.dueAt },
+        delay,
+        id: ref.id,
+      })),
     );
   }
 

@@ -50,7 +50,8 @@ describe('TimerEngine fairness (SQLite in memory)', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
   };
-  const statuses = async (tenantId: string, ids: string[]) => Promise.all(ids.map(async (id) => (await stores.messages.get(tenantId, id))!.status));
+  const statuses = async (tenantId: string, ids: string[]) =>
+    Promise.all(ids.map(async (id) => (await stores.messages.get(tenantId, id))!.status));
 
   it("claims a healthy app's messages while a stuck app's backlog exceeds the whole claim budget, then delivers that backlog once each", async () => {
     const tenantId = newId('ten');
@@ -82,16 +83,33 @@ describe('TimerEngine fairness (SQLite in memory)', () => {
       const fresh = messagesFor(healthy, 30, Date.now());
       await stores.messages.create(fresh, Date.now());
       await engine.enqueue(fresh.map((m) => ({ id: m.id, tenantId, dueAt: m.dueAt! })));
-      await until(async () => (await statuses(tenantId, fresh.map((m) => m.id))).every((s) => s === 'delivered'));
+      await until(async () =>
+        (
+          await statuses(
+            tenantId,
+            fresh.map((m) => m.id),
+          )
+        ).every((s) => s === 'delivered'),
+      );
 
       // The backlog waits as `scheduled` (abortable), not claimed: at most its slots and its share of the queue are.
-      const waiting = await statuses(tenantId, backlog.map((m) => m.id));
+      const waiting = await statuses(
+        tenantId,
+        backlog.map((m) => m.id),
+      );
       expect(waiting.filter((s) => s === 'delivered')).toHaveLength(0);
       expect(waiting.filter((s) => s === 'delivering').length).toBeLessThanOrEqual(4 + 10);
       expect(waiting.filter((s) => s === 'scheduled').length).toBeGreaterThanOrEqual(200 - 14);
 
       unstick();
-      await until(async () => (await statuses(tenantId, backlog.map((m) => m.id))).every((s) => s === 'delivered'));
+      await until(async () =>
+        (
+          await statuses(
+            tenantId,
+            backlog.map((m) => m.id),
+          )
+        ).every((s) => s === 'delivered'),
+      );
       expect([...calls.values()].every((n) => n === 1)).toBe(true);
       expect(calls.size).toBe(230);
     } finally {

@@ -74,7 +74,11 @@ describe('Materializer (SQLite, fake clock)', () => {
       const stats = await h.materializer.tick();
       expect(stats).toMatchObject({ schedules: 1, runs: 1, skipped: 0 });
       expect((await h.runs(p, s.id)).map((m) => m.sendAt)).toEqual([T0, T0 + 15 * MIN]);
-      expect(scheduleView(await h.schedules.get(p, s.id), clock.now())).toEqual({ state: 'active', nextRunAt: T0 + 20 * MIN, lastRunAt: T0 + 15 * MIN });
+      expect(scheduleView(await h.schedules.get(p, s.id), clock.now())).toEqual({
+        state: 'active',
+        nextRunAt: T0 + 20 * MIN,
+        lastRunAt: T0 + 15 * MIN,
+      });
     });
 
     it('beyond grace: no run, and the next occurrence is in the future', async () => {
@@ -133,9 +137,13 @@ describe('Materializer (SQLite, fake clock)', () => {
       });
       await engine.start();
       const [run] = await h.runs(p, s.id);
-      for (let i = 0; i < 200 && (await h.stores.messages.get(p.tenantId, run.id))?.status !== 'aborted'; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 200 && (await h.stores.messages.get(p.tenantId, run.id))?.status !== 'aborted'; i++)
+        await new Promise((r) => setTimeout(r, 10));
       await engine.close();
-      expect(await h.stores.messages.get(p.tenantId, run.id)).toMatchObject({ status: 'aborted', lastError: expect.stringMatching(/misfireGraceSeconds/) });
+      expect(await h.stores.messages.get(p.tenantId, run.id)).toMatchObject({
+        status: 'aborted',
+        lastError: expect.stringMatching(/misfireGraceSeconds/),
+      });
       expect(delivered).toEqual([]);
     });
 

@@ -82,7 +82,10 @@ export class Materializer {
   private woken = false;
   private closed = false;
 
-  constructor(private readonly deps: MaterializerDeps, options: Partial<MaterializerOptions> = {}) {
+  constructor(
+    private readonly deps: MaterializerDeps,
+    options: Partial<MaterializerOptions> = {},
+  ) {
     this.o = { ...materializerDefaults, ...options };
   }
 
@@ -173,7 +176,13 @@ export class Materializer {
       if (plan.nextRunAt === undefined) stats.completed++;
       // After downtime, a run materialised before the stop but not yet attempted gives way to the misfire rule.
       if (s.latestRunId && s.latestRunAt !== undefined && runSuperseded(s.latestRunAt, plan, now, s.misfireGraceSeconds)) {
-        await withdrawRun(this.deps.messages, s.tenantId, s.latestRunId, now, 'withdrawn: missed while the service was down (misfire rule)');
+        await withdrawRun(
+          this.deps.messages,
+          s.tenantId,
+          s.latestRunId,
+          now,
+          'withdrawn: missed while the service was down (misfire rule)',
+        );
       }
     }
   }
@@ -183,7 +192,8 @@ export class Materializer {
     if (!plan) return { tenantId: s.tenantId, scheduleId: s.id, expected, change: { nextRunAt: now + this.o.retryDelayMs } };
     const change: ScheduleChange = { nextRunAt: plan.nextRunAt };
     if (plan.nextRunAt === undefined) change.state = 'completed';
-    if (plan.fire !== undefined && run) Object.assign(change, { latestRunAt: plan.fire, latestRunId: run.id, priorRunAt: s.latestRunAt, runs: 1 });
+    if (plan.fire !== undefined && run)
+      Object.assign(change, { latestRunAt: plan.fire, latestRunId: run.id, priorRunAt: s.latestRunAt, runs: 1 });
     return { tenantId: s.tenantId, scheduleId: s.id, expected, change };
   }
 

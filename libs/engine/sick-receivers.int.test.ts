@@ -22,9 +22,17 @@ describe('delivery to sick receivers (real server and receiver)', () => {
     makeSick(receiver);
     const adminToken = randomBytes(24).toString('base64url');
     // A short drain: hanging deliveries must not hold the close for the default 10 s.
-    const config = loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken, PUNCTUAL_DRAIN_TIMEOUT_MS: '200' });
+    const config = loadLocalConfig({
+      PORT: '0',
+      PUNCTUAL_DATA_DIR: dataDir,
+      PUNCTUAL_ADMIN_TOKEN: adminToken,
+      PUNCTUAL_DRAIN_TIMEOUT_MS: '200',
+    });
     runtime = await startLocal(config, { logger: createLogger('silent') });
-    const t = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name: 'sick', plan: 'unlimited' });
+    const t = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', {
+      name: 'sick',
+      plan: 'unlimited',
+    });
     c = jsonClient(runtime.url, { 'x-api-key': t.controlKey.key });
   });
   afterAll(async () => {
@@ -36,7 +44,11 @@ describe('delivery to sick receivers (real server and receiver)', () => {
   it('ends every message delivered or failed, with each attempt recorded, whatever the receiver does', async () => {
     const reports = await runSickReceivers(c, receiver, { count: 8, timeoutMs: 30_000 });
     for (const r of reports) {
-      expect({ behaviour: r.behaviour, pending: r.pending, problems: r.problems }).toEqual({ behaviour: r.behaviour, pending: 0, problems: [] });
+      expect({ behaviour: r.behaviour, pending: r.pending, problems: r.problems }).toEqual({
+        behaviour: r.behaviour,
+        pending: 0,
+        problems: [],
+      });
       expect(r.delivered + r.failed).toBe(8);
     }
     const by = Object.fromEntries(reports.map((r) => [r.behaviour, r]));
@@ -48,12 +60,21 @@ describe('delivery to sick receivers (real server and receiver)', () => {
   }, 45_000);
 
   it("delivers a healthy app's messages while a saturated sick app's are still pending", async () => {
-    const sick = await c.post('/v1/apps', { ...appFor('hang', receiver.url), name: 'saturated', maxConcurrency: 4, target: { ...appFor('hang', receiver.url).target, url: `${receiver.url}/saturated`, timeoutMs: 20_000 } });
+    const sick = await c.post('/v1/apps', {
+      ...appFor('hang', receiver.url),
+      name: 'saturated',
+      maxConcurrency: 4,
+      target: { ...appFor('hang', receiver.url).target, url: `${receiver.url}/saturated`, timeoutMs: 20_000 },
+    });
     receiver.respond('/saturated', () => undefined);
     const healthy = await c.post('/v1/apps', { name: 'healthy', target: { type: 'http', url: `${receiver.url}/healthy` } });
-    const sickIds = (await c.post('/v1/messages/batch', { items: Array.from({ length: 40 }, (_, i) => ({ appId: sick.id, payload: { i } })) })).items.map((x: { message: { id: string } }) => x.message.id);
+    const sickIds = (
+      await c.post('/v1/messages/batch', { items: Array.from({ length: 40 }, (_, i) => ({ appId: sick.id, payload: { i } })) })
+    ).items.map((x: { message: { id: string } }) => x.message.id);
     await receiver.waitFor('/saturated', 4, 10_000); // its four delivery slots are taken and will stay taken
-    const healthyIds = (await c.post('/v1/messages/batch', { items: Array.from({ length: 30 }, (_, i) => ({ appId: healthy.id, payload: { i } })) })).items.map((x: { message: { id: string } }) => x.message.id);
+    const healthyIds = (
+      await c.post('/v1/messages/batch', { items: Array.from({ length: 30 }, (_, i) => ({ appId: healthy.id, payload: { i } })) })
+    ).items.map((x: { message: { id: string } }) => x.message.id);
     const done = await waitTerminal(c, healthyIds, 15_000);
     expect([...done.values()].filter((m) => m.status === 'delivered')).toHaveLength(30);
     const sickNow = await Promise.all(sickIds.map((id: string) => c.get(`/v1/messages/${id}`)));

@@ -100,7 +100,10 @@ export class TimerEngine implements Engine {
   /** Due entries of apps whose queue is full, by app, earliest first; they stay in `window`. */
   private readonly parked = new Map<string, Entry[]>();
 
-  constructor(private readonly deps: TimerEngineDeps, options: Partial<TimerEngineOptions> = {}) {
+  constructor(
+    private readonly deps: TimerEngineDeps,
+    options: Partial<TimerEngineOptions> = {},
+  ) {
     this.o = { ...timerEngineDefaults, ...options };
     this.dispatcher = new Dispatcher(
       { maxInFlight: this.o.maxInFlight },
@@ -222,11 +225,14 @@ export class TimerEngine implements Engine {
     if (this.timer && this.timerAt <= at) return;
     clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      void this.tick();
-    }, Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        void this.tick();
+      },
+      Math.max(0, Math.min(delayMs, 2 ** 31 - 1)),
+    );
   }
 
   private async tick(): Promise<void> {
@@ -292,10 +298,13 @@ export class TimerEngine implements Engine {
     const store = this.deps.messages;
     const kept: Message[] = [];
     try {
-      if (store.release) await store.release(refs, now); // one transaction: all or nothing
+      if (store.release)
+        await store.release(refs, now); // one transaction: all or nothing
       else {
         for (const [i, r] of refs.entries()) {
-          await store.transition(r.tenantId, r.id, ['delivering'], { status: 'scheduled', dueAt: r.dueAt }, now, 'release').catch(() => kept.push(messages[i]));
+          await store
+            .transition(r.tenantId, r.id, ['delivering'], { status: 'scheduled', dueAt: r.dueAt }, now, 'release')
+            .catch(() => kept.push(messages[i]));
         }
       }
     } catch (err) {
@@ -357,7 +366,10 @@ export class TimerEngine implements Engine {
       this.pendingResults = [];
       if (!batch.length) return;
       try {
-        await this.deps.messages.complete(batch.map((b) => b.r), this.deps.clock.now());
+        await this.deps.messages.complete(
+          batch.map((b) => b.r),
+          this.deps.clock.now(),
+        );
       } catch (err) {
         // Left `delivering`: recovered (and redelivered, at least once) at the next start.
         this.deps.logger.error('could not record delivery outcomes', { err, count: batch.length });

@@ -35,7 +35,10 @@ export class AbuseGuard {
   private readonly o: AbuseGuardOptions;
   private readonly entries = new Map<string, Entry>();
 
-  constructor(options: Partial<AbuseGuardOptions> = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: Partial<AbuseGuardOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.o = { ...abuseGuardDefaults, ...options };
   }
 
@@ -85,5 +88,8 @@ export const clientOf = (remoteAddress: string | undefined): string => {
   const left = head ? head.split(':') : [];
   const right = tail !== undefined && tail !== '' ? tail.split(':') : [];
   const words = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${words.slice(0, 4).map((w) => parseInt(w, 16).toString(16)).join(':')}::/64`;
+  return `${words
+    .slice(0, 4)
+    .map((w) => parseInt(w, 16).toString(16))
+    .join(':')}::/64`;
 };

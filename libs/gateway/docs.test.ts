@@ -18,7 +18,19 @@ describe('docs (embedded gateway)', () => {
   });
 
   it('is not a docs path for anything off the list, so the router answers it', () => {
-    for (const path of ['/', '/doc', '/docsx', '/docs/x', '/docs/swagger-ui.js', '/docs/swagger-ui-bundle.css', '/docs/favicon-32x32.png', '/docs/../openapi.yaml', '/docs/%2e%2e/package.json', '/v1/openapi.yaml', '/openapi.yml']) {
+    for (const path of [
+      '/',
+      '/doc',
+      '/docsx',
+      '/docs/x',
+      '/docs/swagger-ui.js',
+      '/docs/swagger-ui-bundle.css',
+      '/docs/favicon-32x32.png',
+      '/docs/../openapi.yaml',
+      '/docs/%2e%2e/package.json',
+      '/v1/openapi.yaml',
+      '/openapi.yml',
+    ]) {
       expect({ path, r: docsResponse(path) }).toEqual({ path, r: undefined });
     }
   });

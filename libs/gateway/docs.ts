@@ -66,7 +66,8 @@ export const docsResponder =
   (assets: DocsAssets) =>
   (path: string): DocsResponse | undefined => {
     if (path === '/openapi.yaml') return { status: 200, type: 'application/yaml; charset=utf-8', body: assets.spec() };
-    if (path === '/docs' || path === '/docs/') return { status: 200, type: 'text/html; charset=utf-8', body: page(path === '/docs' ? 'docs/' : '', assets) };
+    if (path === '/docs' || path === '/docs/')
+      return { status: 200, type: 'text/html; charset=utf-8', body: page(path === '/docs' ? 'docs/' : '', assets) };
     if (path === '/docs/init.js') return { status: 200, type: types['.js'], body: init };
     const name = path.startsWith('/docs/') ? path.slice('/docs/'.length) : undefined;
     if (name === undefined || !routed.has(name)) return undefined;

@@ -68,12 +68,19 @@ describe('gateway under hostile input (real server, raw sockets)', () => {
   it('answers bad header bytes, conflicting lengths and oversized headers with a JSON error, not a bare status line', async () => {
     const cases: [string, string][][] = [
       [['x-junk', 'a\u0001b']],
-      [['content-length', '5'], ['content-length', '7']],
+      [
+        ['content-length', '5'],
+        ['content-length', '7'],
+      ],
       [['bad name', 'x']],
       [['x-huge', 'h'.repeat(20_000)]],
     ];
     for (const headers of cases) {
-      const res = await rawRequest(fixture.port, { method: 'GET', target: '/v1/apps', headers: [['x-api-key', fixture.controlKey], ...headers] });
+      const res = await rawRequest(fixture.port, {
+        method: 'GET',
+        target: '/v1/apps',
+        headers: [['x-api-key', fixture.controlKey], ...headers],
+      });
       expect(res.status === 400 || res.status === 431).toBe(true);
       expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request', message: expect.any(String) });
     }
@@ -81,11 +88,20 @@ describe('gateway under hostile input (real server, raw sockets)', () => {
 
   it('refuses a body over 256 KiB, declared or streamed, with 413 payload_too_large', async () => {
     const big = Buffer.from(JSON.stringify({ appId: fixture.own.appId, payload: 'z'.repeat(300 * 1024) }));
-    const headers: [string, string][] = [['x-api-key', fixture.controlKey], ['content-type', 'application/json']];
+    const headers: [string, string][] = [
+      ['x-api-key', fixture.controlKey],
+      ['content-type', 'application/json'],
+    ];
     const declared = await rawRequest(fixture.port, { method: 'POST', target: '/v1/messages', headers, body: big });
     expect(declared.status).toBe(413);
     const chunked = Buffer.concat([Buffer.from(`${big.length.toString(16)}\r\n`), big, Buffer.from('\r\n0\r\n\r\n')]);
-    const streamed = await rawRequest(fixture.port, { method: 'POST', target: '/v1/messages', headers: [...headers, ['transfer-encoding', 'chunked']], body: chunked, pieces: 8 });
+    const streamed = await rawRequest(fixture.port, {
+      method: 'POST',
+      target: '/v1/messages',
+      headers: [...headers, ['transfer-encoding', 'chunked']],
+      body: chunked,
+      pieces: 8,
+    });
     expect(streamed.status).toBe(413);
     expect(JSON.parse(streamed.body)).toMatchObject({ error: 'payload_too_large' });
   });
@@ -95,7 +111,10 @@ describe('gateway under hostile input (real server, raw sockets)', () => {
     const res = await rawRequest(fixture.port, {
       method: 'POST',
       target: '/v1/messages',
-      headers: [['x-api-key', fixture.controlKey], ['content-type', 'application/json']],
+      headers: [
+        ['x-api-key', fixture.controlKey],
+        ['content-type', 'application/json'],
+      ],
       body,
       pieces: 10,
       pauseMs: 50,
@@ -114,10 +133,16 @@ describe('gateway under hostile input (real server, raw sockets)', () => {
       const stalled = rawRequest(gateway.port, {
         method: 'POST',
         target: '/v1/messages',
-        headers: [['x-api-key', fixture.controlKey], ['content-type', 'application/json'], ['content-length', '1000']],
+        headers: [
+          ['x-api-key', fixture.controlKey],
+          ['content-type', 'application/json'],
+          ['content-length', '1000'],
+        ],
         body: Buffer.from('{"payload":'),
       });
-      const others = await Promise.all(Array.from({ length: 5 }, () => rawRequest(gateway.port, { method: 'GET', target: '/v1/health', headers: [] })));
+      const others = await Promise.all(
+        Array.from({ length: 5 }, () => rawRequest(gateway.port, { method: 'GET', target: '/v1/health', headers: [] })),
+      );
       expect(others.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       const res = await stalled;
       expect(res.status).toBe(408);

@@ -20,7 +20,7 @@ export const createRouter = (routes: readonly Route[]) => {
     const key = `${c.route.method} ${c.route.path}`;
     if (!c.segments.some((s) => s.startsWith('{')) && !literal.has(key)) literal.set(key, c.route);
   }
-  const fit = (c: Compiled, parts: string[]): Record<string, string> | undefined => {
+  const fitRoute = (c: Compiled, parts: string[]): Record<string, string> | undefined => {
     if (c.segments.length !== parts.length) return undefined;
     const params: Record<string, string> = {};
     for (let i = 0; i < parts.length; i++) {
@@ -41,7 +41,7 @@ export const createRouter = (routes: readonly Route[]) => {
       const allowed: string[] = [];
       let best: Match | undefined;
       for (const c of compiled) {
-        const params = fit(c, parts);
+        const params = fitRoute(c, parts);
         if (!params) continue;
         // A literal segment beats a parameter (`/v1/messages/batch` vs `/v1/messages/{messageId}`).
         if (c.route.method === method) {

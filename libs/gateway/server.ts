@@ -136,7 +136,8 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
     try {
       let url: URL | undefined;
       const target = req.url ?? '/';
-      if (plainPath.test(target)) pathname = target; // the common case: no query, nothing to normalise or decode
+      if (plainPath.test(target))
+        pathname = target; // the common case: no query, nothing to normalise or decode
       else {
         try {
           // An absolute-form target (`GET http://host/path`) is parsed too; a malformed one must not escape as a rejection.
@@ -157,7 +158,12 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
         const body = match.allowed.length
           ? { error: 'method_not_allowed', message: `${method} is not allowed on ${pathname}; use ${match.allowed.join(', ')}` }
           : { error: 'not_found', message: `no route ${method} ${pathname}; see /docs` };
-        return send(res, status, { ...base, 'content-type': 'application/json', ...(match.allowed.length ? { allow: match.allowed.join(', ') } : {}) }, JSON.stringify(body));
+        return send(
+          res,
+          status,
+          { ...base, 'content-type': 'application/json', ...(match.allowed.length ? { allow: match.allowed.join(', ') } : {}) },
+          JSON.stringify(body),
+        );
       }
       route = match.route;
       let extraHeaders: Record<string, string> | undefined;

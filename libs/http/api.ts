@@ -73,9 +73,14 @@ const bodyGate = (optional: boolean): middy.MiddlewareObj<APIGatewayProxyEvent> 
       return;
     }
     const type = header(event, 'content-type');
-    if (!type || !jsonType.test(type)) throw new UnsupportedMediaTypeError(`send the body as JSON with content-type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'})`);
+    if (!type || !jsonType.test(type))
+      throw new UnsupportedMediaTypeError(
+        `send the body as JSON with content-type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'})`,
+      );
     if (nestsDeeperThan(event.body)) {
-      throw new ValidationError(`the JSON body nests arrays and objects deeper than ${maxJsonDepth} levels`, [{ path: '(body)', issue: `nested deeper than ${maxJsonDepth} levels` }]);
+      throw new ValidationError(`the JSON body nests arrays and objects deeper than ${maxJsonDepth} levels`, [
+        { path: '(body)', issue: `nested deeper than ${maxJsonDepth} levels` },
+      ]);
     }
     // The JSON parser only accepts the lower-case name with a plain JSON type: normalise (on a copy) unless it already is that.
     if (event.headers?.['content-type'] !== 'application/json') event.headers = { ...event.headers, 'content-type': 'application/json' };
@@ -98,7 +103,11 @@ const errorMapper = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
   },
 });
 
-const authorize = async (event: APIGatewayProxyEvent, access: Access, services: Services): Promise<{ principal?: Principal; owner?: string }> => {
+const authorize = async (
+  event: APIGatewayProxyEvent,
+  access: Access,
+  services: Services,
+): Promise<{ principal?: Principal; owner?: string }> => {
   if (access === 'public') return {};
   if (access === 'operator') {
     const authz = header(event, 'authorization') ?? '';
@@ -126,7 +135,14 @@ export const api = <BS extends z.ZodType | undefined = undefined, QS extends z.Z
     const { principal, owner } = await authorize(event, options.access, services);
     const body = (options.body ? parseInput(options.body, event.body) : undefined) as Out<BS>;
     const query = (options.query ? parseInput(options.query, event.queryStringParameters ?? {}) : undefined) as Out<QS>;
-    const res = await fn({ body, query, params: (event.pathParameters ?? {}) as Record<string, string>, principal: principal!, owner: owner!, services });
+    const res = await fn({
+      body,
+      query,
+      params: (event.pathParameters ?? {}) as Record<string, string>,
+      principal: principal!,
+      owner: owner!,
+      services,
+    });
     return {
       statusCode: res.status,
       headers: res.body === undefined ? {} : ({ 'content-type': 'application/json' } as Record<string, string>),

@@ -15,7 +15,10 @@ describe('error mapping', () => {
 
   it('maps subclasses by their category and keeps details', () => {
     class AppGone extends NotFoundError {}
-    expect(describeError(new AppGone('app x not found'))).toEqual({ statusCode: 404, body: { error: 'not_found', message: 'app x not found' } });
+    expect(describeError(new AppGone('app x not found'))).toEqual({
+      statusCode: 404,
+      body: { error: 'not_found', message: 'app x not found' },
+    });
     const v = describeError(new ValidationError('bad', [{ path: 'a', issue: 'b' }]));
     expect(v.body).toEqual({ error: 'invalid_request', message: 'bad', details: [{ path: 'a', issue: 'b' }] });
   });

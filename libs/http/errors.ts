@@ -47,7 +47,11 @@ export const describeError = (err: unknown): { statusCode: number; body: ErrorBo
       if (err instanceof cls) {
         const body: ErrorBody = { error: code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
         const retryAfter = err instanceof RateLimitedError || err instanceof QuotaExceededError ? err.retryAfterSeconds : undefined;
-        return { statusCode, body, ...(retryAfter !== undefined ? { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } } : {}) };
+        return {
+          statusCode,
+          body,
+          ...(retryAfter !== undefined ? { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } } : {}),
+        };
       }
     }
   }

@@ -85,12 +85,12 @@ describe('openapi.yaml', () => {
     });
 
     it.each(routeCases)('%s has exactly one operation, with the same path and operationId', (name, route) => {
-      const candidates = specOperations.filter(
-        (o) => o.method === route.method.toLowerCase() && shape(o.path) === shape(route.path),
-      );
+      const candidates = specOperations.filter((o) => o.method === route.method.toLowerCase() && shape(o.path) === shape(route.path));
       const problems: string[] = [];
       if (candidates.length !== 1) {
-        problems.push(`${name}: ${candidates.length} operations in the spec (${candidates.map((c) => label(c.method, c.path)).join(', ') || 'none'})`);
+        problems.push(
+          `${name}: ${candidates.length} operations in the spec (${candidates.map((c) => label(c.method, c.path)).join(', ') || 'none'})`,
+        );
       }
       for (const c of candidates) {
         if (c.path !== route.path) problems.push(`${name}: the spec spells its path ${c.path}`);
@@ -177,14 +177,17 @@ describe('openapi.yaml', () => {
       const problems = specOperations.flatMap((o) => {
         const route = routes.find((r) => r.path === o.path && r.method.toLowerCase() === o.method);
         if (!route) return [`${label(o.method, o.path)} (${String(o.op.operationId)}) is in openapi.yaml but not in the route table`];
-        return o.op.operationId === route.operationId ? [] : [`${label(o.method, o.path)}: operationId ${String(o.op.operationId)}, route table says ${route.operationId}`];
+        return o.op.operationId === route.operationId
+          ? []
+          : [`${label(o.method, o.path)}: operationId ${String(o.op.operationId)}, route table says ${route.operationId}`];
       });
       expect(problems).toEqual([]);
     });
 
     it('operationIds are unique', () => {
       const counts = new Map<string, string[]>();
-      for (const o of specOperations) counts.set(String(o.op.operationId), [...(counts.get(String(o.op.operationId)) ?? []), label(o.method, o.path)]);
+      for (const o of specOperations)
+        counts.set(String(o.op.operationId), [...(counts.get(String(o.op.operationId)) ?? []), label(o.method, o.path)]);
       const problems = [...counts].filter(([, where]) => where.length > 1).map(([id, where]) => `${id} is used by ${where.join(', ')}`);
       expect(problems).toEqual([]);
     });

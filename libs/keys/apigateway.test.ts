@@ -43,7 +43,12 @@ const setup = () => {
 
 beforeEach(() => {
   gw.reset();
-  gw.on(GetUsagePlansCommand).resolves({ items: [{ id: 'up-free', name: 'punctual-free-test' }, { id: 'up-pro', name: 'punctual-pro-test' }] });
+  gw.on(GetUsagePlansCommand).resolves({
+    items: [
+      { id: 'up-free', name: 'punctual-free-test' },
+      { id: 'up-pro', name: 'punctual-pro-test' },
+    ],
+  });
 });
 
 describe('ApiGatewayKeys', () => {
@@ -83,7 +88,12 @@ describe('ApiGatewayKeys', () => {
     it('reuses the existing key when CreateApiKey reports a ConflictException', async () => {
       const { keys, map } = setup();
       gw.on(CreateApiKeyCommand).rejects(conflict());
-      gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-other', name: 'key_10' }, { id: 'gw-old', name: 'key_1' }] });
+      gw.on(GetApiKeysCommand).resolves({
+        items: [
+          { id: 'gw-other', name: 'key_10' },
+          { id: 'gw-old', name: 'key_1' },
+        ],
+      });
       gw.on(CreateUsagePlanKeyCommand).resolves({});
 
       await keys.issued(key, 'pk_value');
@@ -134,13 +144,18 @@ describe('ApiGatewayKeys', () => {
       await keys.revoked(key);
 
       expect(gw).toHaveReceivedCommandWith(GetApiKeysCommand, { nameQuery: 'key_1' });
-      expect(gw).toHaveReceivedCommandWith(UpdateApiKeyCommand, { apiKey: 'gw-1', patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] });
+      expect(gw).toHaveReceivedCommandWith(UpdateApiKeyCommand, {
+        apiKey: 'gw-1',
+        patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+      });
       expect(gw).toHaveReceivedCommandWith(DeleteUsagePlanKeyCommand, { usagePlanId: 'up-free', keyId: 'gw-1' });
     });
 
     it('retries throttling and accepts an already detached key', async () => {
       const { keys } = setup();
-      gw.on(GetApiKeysCommand).rejectsOnce(throttled()).resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
+      gw.on(GetApiKeysCommand)
+        .rejectsOnce(throttled())
+        .resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
       gw.on(UpdateApiKeyCommand).rejectsOnce(throttled()).resolves({});
       gw.on(DeleteUsagePlanKeyCommand).rejects(new NotFoundException({ message: 'gone', ...meta }));
 

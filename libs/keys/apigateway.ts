@@ -1,5 +1,5 @@
 import {
-  APIGatewayClient,
+  type APIGatewayClient,
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
   DeleteUsagePlanKeyCommand,
@@ -30,7 +30,10 @@ const defaults = { attempts: 5, baseDelayMs: 200, sleep: (ms: number) => new Pro
 /** A usage plan for this key's plan does not exist (the stack and the catalogue disagree). */
 export class UsagePlanMissingError extends Error {
   override name = 'UsagePlanMissingError';
-  constructor(readonly plan: string, readonly usagePlanName: string) {
+  constructor(
+    readonly plan: string,
+    readonly usagePlanName: string,
+  ) {
     super(`no API Gateway usage plan named "${usagePlanName}" for plan "${plan}"`);
   }
 }
@@ -67,7 +70,9 @@ export class ApiGatewayKeys {
     const gatewayKeyId = await this.findKey(key.id);
     if (!gatewayKeyId) return;
     await this.call(() =>
-      this.o.client.send(new UpdateApiKeyCommand({ apiKey: gatewayKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] })),
+      this.o.client.send(
+        new UpdateApiKeyCommand({ apiKey: gatewayKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] }),
+      ),
     );
     try {
       const usagePlanId = await this.usagePlanId(key.plan);
@@ -80,7 +85,15 @@ export class ApiGatewayKeys {
   private async createKey(key: ApiKey, value: string): Promise<string> {
     try {
       const out = await this.call(() =>
-        this.o.client.send(new CreateApiKeyCommand({ name: key.id, value, enabled: true, customerId: key.tenantId, description: `${key.scope} key of ${key.tenantId}` })),
+        this.o.client.send(
+          new CreateApiKeyCommand({
+            name: key.id,
+            value,
+            enabled: true,
+            customerId: key.tenantId,
+            description: `${key.scope} key of ${key.tenantId}`,
+          }),
+        ),
       );
       return out.id!;
     } catch (err) {

@@ -8,7 +8,11 @@ export class MessageNotFoundError extends NotFoundError {
 
 /** A transition was asked from a state that does not allow it (e.g. abort of a delivered message). */
 export class MessageStateConflictError extends ConflictError {
-  constructor(readonly messageId: string, readonly status: string, action: string) {
+  constructor(
+    readonly messageId: string,
+    readonly status: string,
+    action: string,
+  ) {
     super(`cannot ${action} message ${messageId}: it is ${status}`, { details: { status } });
   }
 }

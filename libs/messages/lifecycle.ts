@@ -32,7 +32,12 @@ export const attemptResult = (
   if (outcome.kind === 'success') return { attempt: record, status: 'delivered' };
   const reason = outcome.error ?? (outcome.statusCode !== undefined ? `HTTP ${outcome.statusCode}` : 'delivery failed');
   if (outcome.kind === 'retry' && used < policy.maxAttempts) {
-    return { attempt: record, status: 'scheduled', dueAt: now + retryDelayMs(policy, used, outcome.retryAfterMs, random), lastError: reason };
+    return {
+      attempt: record,
+      status: 'scheduled',
+      dueAt: now + retryDelayMs(policy, used, outcome.retryAfterMs, random),
+      lastError: reason,
+    };
   }
   const lastError = outcome.kind === 'retry' ? `${reason} (gave up after ${used} attempt${used === 1 ? '' : 's'})` : reason;
   return { attempt: record, status: 'failed', lastError };

@@ -52,7 +52,14 @@ export interface MessageStore {
    * Applies `change` if the message's status is one of `from`; returns the updated message.
    * Throws `MessageNotFoundError` or `MessageStateConflictError`.
    */
-  transition(tenantId: string, messageId: string, from: MessageStatus[], change: MessageChange, now: number, action: string): Promise<Message>;
+  transition(
+    tenantId: string,
+    messageId: string,
+    from: MessageStatus[],
+    change: MessageChange,
+    now: number,
+    action: string,
+  ): Promise<Message>;
   /** Attempts of a message, oldest first. */
   attempts(tenantId: string, messageId: string): Promise<Attempt[]>;
   /** Scheduled messages with `after < dueAt <= until`, earliest first, at most `limit`. */

@@ -24,16 +24,37 @@ const value = fc.oneof(
   fc.string({ maxLength: 300 }),
   fc.integer({ min: -5, max: 31_536_005 }),
   fc.double(),
-  fc.constantFrom(undefined, null, '', 'app_1', '2026-11-24T12:00:00Z', '2026-11-24T12:00:00.123+05:30', '2026-13-01T00:00:00Z', '2026-11-24 12:00:00', 1.5, -1, 0, 31_536_000, 31_536_001),
+  fc.constantFrom(
+    undefined,
+    null,
+    '',
+    'app_1',
+    '2026-11-24T12:00:00Z',
+    '2026-11-24T12:00:00.123+05:30',
+    '2026-13-01T00:00:00Z',
+    '2026-11-24 12:00:00',
+    1.5,
+    -1,
+    0,
+    31_536_000,
+    31_536_001,
+  ),
   fc.array(fc.jsonValue(), { maxLength: 3 }),
 );
-const body = fc.dictionary(fc.constantFrom('appId', 'payload', 'sendAt', 'delaySeconds', 'idempotencyKey', 'headers', 'extra', '__proto__'), value, { maxKeys: 6 });
+const body = fc.dictionary(
+  fc.constantFrom('appId', 'payload', 'sendAt', 'delaySeconds', 'idempotencyKey', 'headers', 'extra', '__proto__'),
+  value,
+  { maxKeys: 6 },
+);
 /** Mostly valid bodies with values at and just past every limit, so the fast path's edges are exercised. */
 const nearValid = fc.record(
   {
     appId: fc.oneof(fc.string({ minLength: 1, maxLength: 101 }), fc.constant('a'.repeat(100)), fc.constant('a'.repeat(101)), fc.integer()),
     payload: fc.oneof(fc.jsonValue(), fc.constant({ n: Number.NaN }), fc.constant([1, undefined])),
-    sendAt: fc.oneof(fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom('2026-11-24T12:00:00+01:00', '2026-11-24T12:00Z', '2026-11-24')),
+    sendAt: fc.oneof(
+      fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.constantFrom('2026-11-24T12:00:00+01:00', '2026-11-24T12:00Z', '2026-11-24'),
+    ),
     delaySeconds: fc.oneof(fc.integer({ min: -2, max: 31_536_002 }), fc.constantFrom(0, 31_536_000, 31_536_001, -1, 2.5)),
     idempotencyKey: fc.oneof(fc.string({ maxLength: 257 }), fc.constant('k'.repeat(256)), fc.constant('k'.repeat(257))),
   },

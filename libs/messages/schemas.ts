@@ -54,7 +54,8 @@ const isPlainJson = (v: unknown, depth: number): boolean => {
 const fastCreate = (v: unknown): MessageCreateInput | undefined => {
   if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return undefined;
   const o = v as Record<string, unknown>;
-  for (const k in o) if (k !== 'appId' && k !== 'payload' && k !== 'sendAt' && k !== 'delaySeconds' && k !== 'idempotencyKey') return undefined;
+  for (const k in o)
+    if (k !== 'appId' && k !== 'payload' && k !== 'sendAt' && k !== 'delaySeconds' && k !== 'idempotencyKey') return undefined;
   const { appId, payload, sendAt, delaySeconds, idempotencyKey } = o;
   if (payload === undefined || !isPlainJson(payload, 0)) return undefined;
   const hasAppId = 'appId' in o;
@@ -62,7 +63,11 @@ const fastCreate = (v: unknown): MessageCreateInput | undefined => {
   const hasSendAt = 'sendAt' in o;
   const hasDelay = 'delaySeconds' in o;
   if (hasSendAt && (typeof sendAt !== 'string' || !sendAtPattern.test(sendAt) || hasDelay)) return undefined;
-  if (hasDelay && (typeof delaySeconds !== 'number' || !Number.isSafeInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 31_536_000)) return undefined;
+  if (
+    hasDelay &&
+    (typeof delaySeconds !== 'number' || !Number.isSafeInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 31_536_000)
+  )
+    return undefined;
   const hasIdem = 'idempotencyKey' in o;
   if (hasIdem && (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 256)) return undefined;
   // The same keys in the same order as zod's output.
@@ -78,7 +83,10 @@ setFastPath(messageCreateSchema, fastCreate);
 
 /** The batch envelope; each item is validated on its own so one bad item does not sink the others. */
 export const messageBatchSchema = z.strictObject({
-  items: z.array(z.unknown()).min(1, 'items must hold at least one message').max(maxBatchSize, `at most ${maxBatchSize} messages per batch`),
+  items: z
+    .array(z.unknown())
+    .min(1, 'items must hold at least one message')
+    .max(maxBatchSize, `at most ${maxBatchSize} messages per batch`),
 });
 
 export const messageListQuerySchema = z.strictObject({

@@ -97,7 +97,14 @@ export class MessageService {
   async abort(p: Principal, id: string): Promise<Message> {
     await this.get(p, id);
     const now = this.deps.clock.now();
-    return this.deps.messages.transition(p.tenantId, id, ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: now }, now, 'abort');
+    return this.deps.messages.transition(
+      p.tenantId,
+      id,
+      ['scheduled'],
+      { status: 'aborted', dueAt: undefined, abortedAt: now },
+      now,
+      'abort',
+    );
   }
 
   /** `failed` or `aborted` → `scheduled` at `sendAt` (or now), with a fresh retry budget. */
@@ -130,18 +137,24 @@ export class MessageService {
 
   private async build(p: Principal, input: MessageCreateInput, checked: Map<string, Promise<void>>, prefix = ''): Promise<Message> {
     const appId = resolveAppId(p, input.appId);
-    if (!appId) throw new ValidationError(`${prefix}appId is required with a control key`, [{ path: `${prefix}appId`, issue: 'required with a control key' }]);
+    if (!appId)
+      throw new ValidationError(`${prefix}appId is required with a control key`, [
+        { path: `${prefix}appId`, issue: 'required with a control key' },
+      ]);
     let check = checked.get(appId);
     if (!check) {
       const apps = this.deps.apps;
-      check = (apps.exists ? apps.exists(p.tenantId, appId) : apps.get(p.tenantId, appId).then((app) => app !== undefined)).then((found) => {
-        if (!found) throw new AppNotFoundError(appId);
-      });
+      check = (apps.exists ? apps.exists(p.tenantId, appId) : apps.get(p.tenantId, appId).then((app) => app !== undefined)).then(
+        (found) => {
+          if (!found) throw new AppNotFoundError(appId);
+        },
+      );
       checked.set(appId, check);
     }
     await check;
     const payload = JSON.stringify(input.payload);
-    if (Buffer.byteLength(payload) > maxPayloadBytes) throw new PayloadTooLargeError(`${prefix}payload is over ${maxPayloadBytes / 1024} KiB serialized`);
+    if (Buffer.byteLength(payload) > maxPayloadBytes)
+      throw new PayloadTooLargeError(`${prefix}payload is over ${maxPayloadBytes / 1024} KiB serialized`);
     const now = this.deps.clock.now();
     const sendAt =
       input.sendAt !== undefined
@@ -171,7 +184,8 @@ export class MessageService {
   private sendAtMs(value: string, now: number, path: string): number {
     const ms = Date.parse(value);
     if (Number.isNaN(ms)) throw new ValidationError(`${path}: not a valid date-time`, [{ path, issue: 'not a valid date-time' }]);
-    if (ms > now + maxHorizonMs) throw new ValidationError(`${path}: at most ten years ahead`, [{ path, issue: 'at most ten years ahead' }]);
+    if (ms > now + maxHorizonMs)
+      throw new ValidationError(`${path}: at most ten years ahead`, [{ path, issue: 'at most ten years ahead' }]);
     return ms;
   }
 }

@@ -15,7 +15,10 @@ describe('plan catalogue', () => {
 
   it('merges a plans file over the defaults', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'plans-')), 'plans.json');
-    writeFileSync(file, JSON.stringify({ team: { throttle: { rateLimit: 50, burstLimit: 100 } }, free: { quota: { limit: 5, period: 'WEEK' } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ team: { throttle: { rateLimit: 50, burstLimit: 100 } }, free: { quota: { limit: 5, period: 'WEEK' } } }),
+    );
     const plans = loadPlans(file);
     expect(plans.team).toEqual({ throttle: { rateLimit: 50, burstLimit: 100 } });
     expect(plans.free).toEqual({ quota: { limit: 5, period: 'WEEK' } });

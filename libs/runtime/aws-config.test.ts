@@ -16,7 +16,13 @@ const env = {
 describe('loadAwsConfig', () => {
   it('reads what serverless.ts sets, with the catalogue defaults', () => {
     const c = loadAwsConfig({ ...env, PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-', PUNCTUAL_USAGE_PLAN_SUFFIX: '-prod' });
-    expect(c).toMatchObject({ tableName: 'punctual-prod', userPoolId: 'us-east-1_P', usagePlanSuffix: '-prod', logLevel: 'info', plans: defaultPlans });
+    expect(c).toMatchObject({
+      tableName: 'punctual-prod',
+      userPoolId: 'us-east-1_P',
+      usagePlanSuffix: '-prod',
+      logLevel: 'info',
+      plans: defaultPlans,
+    });
   });
 
   it('takes the plan catalogue from PUNCTUAL_PLANS', () => {

@@ -40,7 +40,8 @@ const required = (env: NodeJS.ProcessEnv, name: string): string => {
 /** Reads and validates the AWS runtime's configuration. */
 export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig => {
   const logLevel = (env.PUNCTUAL_LOG_LEVEL ?? 'info').toLowerCase();
-  if (!(logLevel in levels)) throw new ConfigError(`PUNCTUAL_LOG_LEVEL must be one of ${Object.keys(levels).join(', ')}; got "${logLevel}"`);
+  if (!(logLevel in levels))
+    throw new ConfigError(`PUNCTUAL_LOG_LEVEL must be one of ${Object.keys(levels).join(', ')}; got "${logLevel}"`);
   let plans: PlanCatalogue = defaultPlans;
   if (env.PUNCTUAL_PLANS) {
     try {

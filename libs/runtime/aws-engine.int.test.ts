@@ -44,26 +44,38 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
   const clock = new ManualClock(T0);
   const ops = new OpCounter();
   const tableName = await db.createTable();
-  const sqs = new SqsStandIn(clock, ops, { visibilityTimeoutMs: 540_000, maxReceiveCount: 5, ...(options.duplicateEvery ? { duplicateEvery: options.duplicateEvery } : {}) });
-  const gateway = new ApiGatewayStandIn(ops, [{ id: 'up-free', name: 'punctual-free-test' }, { id: 'up-unlimited', name: 'punctual-unlimited-test' }]);
+  const sqs = new SqsStandIn(clock, ops, {
+    visibilityTimeoutMs: 540_000,
+    maxReceiveCount: 5,
+    ...(options.duplicateEvery ? { duplicateEvery: options.duplicateEvery } : {}),
+  });
+  const gateway = new ApiGatewayStandIn(ops, [
+    { id: 'up-free', name: 'punctual-free-test' },
+    { id: 'up-unlimited', name: 'punctual-unlimited-test' },
+  ]);
   const invokeArm = (arn: string, input: unknown) => {
     expect(arn).toBe(armArn);
     ops.add('lambda.arm');
     return armHandler(input as { bucket: number });
   };
   const scheduler = new SchedulerStandIn(clock, ops, invokeArm);
-  const metrics = { attempts: [] as Parameters<DeliveryMetrics['attempt']>[0][], flushes: 0, attempt: (a: Parameters<DeliveryMetrics['attempt']>[0]) => void metrics.attempts.push(a), flush: () => void metrics.flushes++ };
+  const metrics = {
+    attempts: [] as Parameters<DeliveryMetrics['attempt']>[0][],
+    flushes: 0,
+    attempt: (a: Parameters<DeliveryMetrics['attempt']>[0]) => void metrics.attempts.push(a),
+    flush: () => void metrics.flushes++,
+  };
   const config = loadAwsConfig({
-      PUNCTUAL_TABLE_NAME: tableName,
-      PUNCTUAL_RELEASE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/punctual-test-release',
-      PUNCTUAL_RELEASE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:punctual-test-release-dlq',
-      PUNCTUAL_ARM_FUNCTION_ARN: armArn,
-      PUNCTUAL_SCHEDULE_GROUP: 'punctual-test',
-      PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
-      PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
-      PUNCTUAL_USER_POOL_CLIENT_ID: 'client',
-      PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
-      PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',
+    PUNCTUAL_TABLE_NAME: tableName,
+    PUNCTUAL_RELEASE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/punctual-test-release',
+    PUNCTUAL_RELEASE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:punctual-test-release-dlq',
+    PUNCTUAL_ARM_FUNCTION_ARN: armArn,
+    PUNCTUAL_SCHEDULE_GROUP: 'punctual-test',
+    PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
+    PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
+    PUNCTUAL_USER_POOL_CLIENT_ID: 'client',
+    PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
+    PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',
   });
   /** A Lambda container: its own runtime (own caches) on the shared table and stand-ins. */
   const container = (): AwsRuntime =>
@@ -115,7 +127,11 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
   const path = `/hook-${tableName}`;
   const app = await gateway.request('POST', '/v1/apps', {
     apiKey,
-    body: { name: 'orders', target: { type: 'http', url: `${receiver.url}${path}` }, ...(options.retryMaxAttempts ? { retryPolicy: { maxAttempts: options.retryMaxAttempts } } : {}) },
+    body: {
+      name: 'orders',
+      target: { type: 'http', url: `${receiver.url}${path}` },
+      ...(options.retryMaxAttempts ? { retryPolicy: { maxAttempts: options.retryMaxAttempts } } : {}),
+    },
   });
   expect(app.status).toBe(201);
   const appId = app.body.id as string;
@@ -125,11 +141,18 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
   /** Arrivals at this world's path with their simulated time. */
   const arrivals: { id: string; simAt: number; attempt: number; body: string; headers: Record<string, unknown> }[] = [];
   receiver.respond(path, (r) => {
-    arrivals.push({ id: String(r.headers['webhook-id']), simAt: clock.now(), attempt: Number(r.headers['punctual-attempt'] ?? 0), body: r.body, headers: r.headers });
+    arrivals.push({
+      id: String(r.headers['webhook-id']),
+      simAt: clock.now(),
+      attempt: Number(r.headers['punctual-attempt'] ?? 0),
+      body: r.body,
+      headers: r.headers,
+    });
     return answer(r.body);
   });
   let answer: (body: string) => { status: number; body?: string } = () => ({ status: 200 });
-  const api = (method: string, p: string, body?: unknown) => gateway.request(method, p, { apiKey, ...(body !== undefined ? { body } : {}) });
+  const api = (method: string, p: string, body?: unknown) =>
+    gateway.request(method, p, { apiKey, ...(body !== undefined ? { body } : {}) });
 
   return {
     clock,
@@ -266,7 +289,10 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     expect((attempts.body.items as { outcome: string }[]).map((a) => a.outcome)).toEqual(['retry', 'success']);
     expect((await w.api('GET', `/v1/messages/${id}`)).body).toMatchObject({ status: 'delivered', attemptCount: 2 });
     // Metrics: a retry with its lateness (first attempt), then a delivery without (lateness is the first attempt's).
-    expect(w.metrics.attempts.map((a) => [a.outcome, a.latenessMs !== undefined])).toEqual([['retry', true], ['delivered', false]]);
+    expect(w.metrics.attempts.map((a) => [a.outcome, a.latenessMs !== undefined])).toEqual([
+      ['retry', true],
+      ['delivered', false],
+    ]);
     expect(w.metrics.attempts[0].latenessMs).toBeLessThanOrEqual(1_000);
     expect(w.metrics.flushes).toBeGreaterThanOrEqual(2);
   });
@@ -319,7 +345,12 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
 
   it('runs a recurring schedule: the tick materialises each occurrence, delivered within 1 s of it', async () => {
     w = await world();
-    const res = await w.api('POST', '/v1/schedules', { appId: w.appId, name: 'every minute', expression: 'rate(1 minute)', payload: { kind: 'tick' } });
+    const res = await w.api('POST', '/v1/schedules', {
+      appId: w.appId,
+      name: 'every minute',
+      expression: 'rate(1 minute)',
+      payload: { kind: 'tick' },
+    });
     expect(res.status).toBe(201);
     const first = Date.parse(res.body.nextRunAt as string);
 
@@ -348,7 +379,10 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
 
     expect(await other.services.keys.principal(gatewayId)).toBeUndefined();
     // API Gateway refuses the disabled key itself, in our error shape.
-    expect(await w.gateway.request('GET', '/v1/apps', { apiKey: created.body.key as string })).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
+    expect(await w.gateway.request('GET', '/v1/apps', { apiKey: created.body.key as string })).toMatchObject({
+      status: 401,
+      body: { error: 'unauthorized' },
+    });
   });
 
   it('counts the AWS operations per delivered message (README cost table)', async () => {
@@ -370,7 +404,11 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
       messages: n,
       // Per delivered message: the API call that created it, then the engine (arm, release, retry none here).
       dynamoPerMessage: { api: per(sum(c, 'api:'), n), engine: per(sum(c, 'engine:'), n) },
-      dynamoByCommand: Object.fromEntries(Object.entries(c).filter(([k]) => !k.startsWith('tick:')).map(([k, v]) => [k, per(v, n)])),
+      dynamoByCommand: Object.fromEntries(
+        Object.entries(c)
+          .filter(([k]) => !k.startsWith('tick:'))
+          .map(([k, v]) => [k, per(v, n)]),
+      ),
       // SQS: sends, deletes and receives that returned messages (empty polls are the event source's fixed cost).
       sqsPerMessage: per(w.ops.total('sqs.') - w.ops.get('sqs.ReceiveMessage.empty'), n),
       schedulerPerMessage: per(w.ops.total('scheduler.'), n),

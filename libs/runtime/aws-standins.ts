@@ -13,7 +13,15 @@
  *   `requestContext.identity.apiKeyId`.
  * Everything runs on the simulated clock; every call is counted (the README's cost table).
  */
-import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteUsagePlanKeyCommand, GetApiKeysCommand, GetUsagePlansCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteUsagePlanKeyCommand,
+  GetApiKeysCommand,
+  GetUsagePlansCommand,
+  UpdateApiKeyCommand,
+} from '@aws-sdk/client-api-gateway';
 import { ConflictException, CreateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -49,7 +57,10 @@ export class OpCounter {
 }
 
 class AwsLikeError extends Error {
-  constructor(readonly name: string, message: string) {
+  constructor(
+    readonly name: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -182,7 +193,11 @@ export class SqsEventSource {
       };
       let failed = new Set<string>();
       try {
-        const res = await this.handler(event, { functionName: this.name, awsRequestId: `req-${invocations}`, getRemainingTimeInMillis: () => 60_000 } as unknown as Context);
+        const res = await this.handler(event, {
+          functionName: this.name,
+          awsRequestId: `req-${invocations}`,
+          getRemainingTimeInMillis: () => 60_000,
+        } as unknown as Context);
         failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch {
         failed = new Set(batch.map((m) => m.messageId)); // the whole batch comes back
@@ -226,13 +241,25 @@ export class SchedulerStandIn {
   }
 
   private async send(cmd: unknown): Promise<unknown> {
-    if (!(cmd instanceof CreateScheduleCommand)) throw new Error(`the Scheduler stand-in does not implement ${(cmd as object).constructor.name}`);
+    if (!(cmd instanceof CreateScheduleCommand))
+      throw new Error(`the Scheduler stand-in does not implement ${(cmd as object).constructor.name}`);
     this.ops.add('scheduler.CreateSchedule');
     const input = cmd.input;
     const key = `${input.GroupName ?? 'default'}/${input.Name}`;
-    if (this.schedules.has(key)) throw new ConflictException({ message: `Schedule ${input.Name} already exists.`, Message: `Schedule ${input.Name} already exists.`, $metadata: {} });
+    if (this.schedules.has(key))
+      throw new ConflictException({
+        message: `Schedule ${input.Name} already exists.`,
+        Message: `Schedule ${input.Name} already exists.`,
+        $metadata: {},
+      });
     const at = /^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$/.exec(input.ScheduleExpression ?? '');
-    if (!at || input.ScheduleExpressionTimezone !== 'UTC' || input.FlexibleTimeWindow?.Mode !== 'OFF' || !input.Target?.Arn || !input.Target.RoleArn) {
+    if (
+      !at ||
+      input.ScheduleExpressionTimezone !== 'UTC' ||
+      input.FlexibleTimeWindow?.Mode !== 'OFF' ||
+      !input.Target?.Arn ||
+      !input.Target.RoleArn
+    ) {
       throw new AwsLikeError('ValidationException', `unsupported schedule ${JSON.stringify(input)}`);
     }
     const atMs = Date.parse(`${at[1]}Z`);
@@ -299,13 +326,15 @@ export class ApiGatewayStandIn {
       for (const k of this.keys.values()) if (k.id === input.keyId) k.plans.add(input.usagePlanId);
       return {};
     });
-    this.mock.on(UpdateApiKeyCommand).callsFake(async (input: { apiKey: string; patchOperations?: { path?: string; value?: string }[] }) => {
-      for (const k of this.keys.values()) {
-        if (k.id !== input.apiKey) continue;
-        for (const p of input.patchOperations ?? []) if (p.path === '/enabled') k.enabled = p.value === 'true';
-      }
-      return {};
-    });
+    this.mock
+      .on(UpdateApiKeyCommand)
+      .callsFake(async (input: { apiKey: string; patchOperations?: { path?: string; value?: string }[] }) => {
+        for (const k of this.keys.values()) {
+          if (k.id !== input.apiKey) continue;
+          for (const p of input.patchOperations ?? []) if (p.path === '/enabled') k.enabled = p.value === 'true';
+        }
+        return {};
+      });
     this.mock.on(DeleteUsagePlanKeyCommand).callsFake(async (input: { keyId: string; usagePlanId: string }) => {
       for (const k of this.keys.values()) if (k.id === input.keyId) k.plans.delete(input.usagePlanId);
       return {};

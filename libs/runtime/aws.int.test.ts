@@ -3,7 +3,15 @@
  * key, and a handler invoked as Lambda does (no in-process services, only `requestContext.identity.apiKeyId`)
  * resolves it through the registered runtime.
  */
-import { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteUsagePlanKeyCommand, GetApiKeysCommand, GetUsagePlansCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteUsagePlanKeyCommand,
+  GetApiKeysCommand,
+  GetUsagePlansCommand,
+  UpdateApiKeyCommand,
+} from '@aws-sdk/client-api-gateway';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -35,7 +43,15 @@ const env = (tableName: string) => ({
 });
 
 const event = (over: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent =>
-  ({ headers: {}, body: null, pathParameters: null, queryStringParameters: null, requestContext: { identity: {} }, resource: '/', ...over }) as unknown as APIGatewayProxyEvent;
+  ({
+    headers: {},
+    body: null,
+    pathParameters: null,
+    queryStringParameters: null,
+    requestContext: { identity: {} },
+    resource: '/',
+    ...over,
+  }) as unknown as APIGatewayProxyEvent;
 const invoke = (h: unknown, e: APIGatewayProxyEvent) =>
   (h as (e: APIGatewayProxyEvent, c: ApiContext) => Promise<APIGatewayProxyResult>)(e, {} as ApiContext);
 
@@ -57,41 +73,87 @@ afterAll(async () => {
 
 beforeEach(() => {
   gw.reset();
-  gw.on(GetUsagePlansCommand).resolves({ items: [{ id: 'up-free', name: 'punctual-free-test' }, { id: 'up-pro', name: 'punctual-pro-test' }] });
+  gw.on(GetUsagePlansCommand).resolves({
+    items: [
+      { id: 'up-free', name: 'punctual-free-test' },
+      { id: 'up-pro', name: 'punctual-pro-test' },
+    ],
+  });
   gw.on(CreateApiKeyCommand).callsFake(async () => ({ id: `gw-${++gatewayIds}` }));
   gw.on(CreateUsagePlanKeyCommand).resolves({});
 });
 
 describe('createAwsRuntime', () => {
   it('refuses POST /v1/tenants without a valid Cognito ID token', async () => {
-    const res = await invoke(createTenant, event({ httpMethod: 'POST', headers: { authorization: 'Bearer forged', 'content-type': 'application/json' }, body: '{"name":"Acme"}' }));
+    const res = await invoke(
+      createTenant,
+      event({
+        httpMethod: 'POST',
+        headers: { authorization: 'Bearer forged', 'content-type': 'application/json' },
+        body: '{"name":"Acme"}',
+      }),
+    );
     expect(res.statusCode).toBe(401);
   });
 
   it('creates a tenant whose control key is an API Gateway key on its plan, usable through apiKeyId', async () => {
-    const res = await invoke(createTenant, event({ httpMethod: 'POST', headers: { authorization: 'Bearer good-id-token', 'content-type': 'application/json' }, body: '{"name":"Acme"}' }));
+    const res = await invoke(
+      createTenant,
+      event({
+        httpMethod: 'POST',
+        headers: { authorization: 'Bearer good-id-token', 'content-type': 'application/json' },
+        body: '{"name":"Acme"}',
+      }),
+    );
     expect(res.statusCode).toBe(201);
     const tenant = JSON.parse(res.body);
-    expect(gw).toHaveReceivedCommandWith(CreateApiKeyCommand, { name: tenant.controlKey.id, value: tenant.controlKey.key, customerId: tenant.id, enabled: true });
+    expect(gw).toHaveReceivedCommandWith(CreateApiKeyCommand, {
+      name: tenant.controlKey.id,
+      value: tenant.controlKey.key,
+      customerId: tenant.id,
+      enabled: true,
+    });
     expect(gw).toHaveReceivedCommandWith(CreateUsagePlanKeyCommand, { usagePlanId: 'up-free', keyType: 'API_KEY' });
     const gatewayKeyId = `gw-${gatewayIds}`;
 
     // As API Gateway would call it: only its own key id in the request context.
-    const created = await invoke(createKey, event({ httpMethod: 'POST', headers: { 'content-type': 'application/json' }, body: '{"scope":"control","name":"ci"}', requestContext: { identity: { apiKeyId: gatewayKeyId } } as never }));
+    const created = await invoke(
+      createKey,
+      event({
+        httpMethod: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"scope":"control","name":"ci"}',
+        requestContext: { identity: { apiKeyId: gatewayKeyId } } as never,
+      }),
+    );
     expect(created.statusCode).toBe(201);
     const key = JSON.parse(created.body);
 
     gw.on(GetApiKeysCommand).resolves({ items: [{ id: `gw-${gatewayIds}`, name: key.id }] });
     gw.on(UpdateApiKeyCommand).resolves({});
     gw.on(DeleteUsagePlanKeyCommand).resolves({});
-    const revoked = await invoke(revokeKey, event({ httpMethod: 'DELETE', pathParameters: { keyId: key.id }, requestContext: { identity: { apiKeyId: gatewayKeyId } } as never }));
+    const revoked = await invoke(
+      revokeKey,
+      event({ httpMethod: 'DELETE', pathParameters: { keyId: key.id }, requestContext: { identity: { apiKeyId: gatewayKeyId } } as never }),
+    );
     expect(revoked.statusCode).toBe(204);
-    expect(gw).toHaveReceivedCommandWith(UpdateApiKeyCommand, { apiKey: `gw-${gatewayIds}`, patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] });
+    expect(gw).toHaveReceivedCommandWith(UpdateApiKeyCommand, {
+      apiKey: `gw-${gatewayIds}`,
+      patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+    });
     expect(gw).toHaveReceivedCommandWith(DeleteUsagePlanKeyCommand, { usagePlanId: 'up-free', keyId: `gw-${gatewayIds}` });
   });
 
   it('answers 401 for an API Gateway key it does not know', async () => {
-    const res = await invoke(createKey, event({ httpMethod: 'POST', headers: { 'content-type': 'application/json' }, body: '{"scope":"control"}', requestContext: { identity: { apiKeyId: 'gw-unknown' } } as never }));
+    const res = await invoke(
+      createKey,
+      event({
+        httpMethod: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"scope":"control"}',
+        requestContext: { identity: { apiKeyId: 'gw-unknown' } } as never,
+      }),
+    );
     expect(res.statusCode).toBe(401);
   });
 });

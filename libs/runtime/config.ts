@@ -56,11 +56,14 @@ const bool = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
 /** Reads and validates the embedded runtime's configuration. */
 export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConfig => {
   const logLevel = (env.PUNCTUAL_LOG_LEVEL ?? 'info').toLowerCase();
-  if (!(logLevel in levels)) throw new ConfigError(`PUNCTUAL_LOG_LEVEL must be one of ${Object.keys(levels).join(', ')}; got "${logLevel}"`);
+  if (!(logLevel in levels))
+    throw new ConfigError(`PUNCTUAL_LOG_LEVEL must be one of ${Object.keys(levels).join(', ')}; got "${logLevel}"`);
   const synchronous = (env.PUNCTUAL_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
-  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError(`PUNCTUAL_SQLITE_SYNCHRONOUS must be NORMAL or FULL; got "${synchronous}"`);
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL')
+    throw new ConfigError(`PUNCTUAL_SQLITE_SYNCHRONOUS must be NORMAL or FULL; got "${synchronous}"`);
   const adminToken = env.PUNCTUAL_ADMIN_TOKEN;
-  if (adminToken !== undefined && adminToken !== '' && adminToken.length < 16) throw new ConfigError('PUNCTUAL_ADMIN_TOKEN must be at least 16 characters');
+  if (adminToken !== undefined && adminToken !== '' && adminToken.length < 16)
+    throw new ConfigError('PUNCTUAL_ADMIN_TOKEN must be at least 16 characters');
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.PUNCTUAL_HOST || '127.0.0.1',

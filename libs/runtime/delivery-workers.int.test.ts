@@ -26,9 +26,17 @@ describe('local runtime with delivery worker threads', () => {
   });
 
   it('delivers and records outcomes, then stops its workers on close', async () => {
-    const config = loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken, PUNCTUAL_DELIVERY_WORKERS: '2' });
+    const config = loadLocalConfig({
+      PORT: '0',
+      PUNCTUAL_DATA_DIR: dataDir,
+      PUNCTUAL_ADMIN_TOKEN: adminToken,
+      PUNCTUAL_DELIVERY_WORKERS: '2',
+    });
     runtime = await startLocal(config, { logger: createLogger('silent') });
-    const t = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name: 'workers', plan: 'unlimited' });
+    const t = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', {
+      name: 'workers',
+      plan: 'unlimited',
+    });
     const c = jsonClient(runtime.url, { 'x-api-key': t.controlKey.key });
     const app = await c.post('/v1/apps', { name: 'w', target: { type: 'http', url: `${receiver.url}/hook` }, maxConcurrency: 50 });
     const ids: string[] = [];

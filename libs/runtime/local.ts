@@ -43,7 +43,10 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const meter = new Meter(stores.usage, logger);
   const clientOptions = { allowPrivateTargets: config.allowPrivateTargets };
-  const webhook = config.deliveryWorkers > 0 ? new DeliveryPool({ workers: config.deliveryWorkers, client: clientOptions, logger }) : new WebhookClient(clientOptions);
+  const webhook =
+    config.deliveryWorkers > 0
+      ? new DeliveryPool({ workers: config.deliveryWorkers, client: clientOptions, logger })
+      : new WebhookClient(clientOptions);
   const engine = new TimerEngine(
     {
       messages: stores.messages,
@@ -70,7 +73,8 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     operator: adminTokenAuth(admin.hash),
     allowPrivateTargets: config.allowPrivateTargets,
     onMessagesCreated: (created) => {
-      for (const m of created) if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });
+      for (const m of created)
+        if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });
     },
     wakeSchedules: () => materializer?.wake(),
     beforeUsageRead: () => meter.flush(),

@@ -17,7 +17,11 @@ const main = async (): Promise<void> => {
     config = loadLocalConfig();
   } catch (err) {
     if (err instanceof ConfigError) return fail(`configuration error: ${err.message}`, ExitCode.config);
-    return fail(`could not start: ${explainStartError(err, { dataDir: '(unknown)', port: 0, host: '' }).message}`, ExitCode.unexpected, err);
+    return fail(
+      `could not start: ${explainStartError(err, { dataDir: '(unknown)', port: 0, host: '' }).message}`,
+      ExitCode.unexpected,
+      err,
+    );
   }
   let runtime: LocalRuntime;
   try {

@@ -34,7 +34,13 @@ describe('createPowertoolsLogger', () => {
     });
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'INFO', service: 'punctual', message: 'signing with [redacted]', messageId: 'msg_1', 'x-api-key': '[redacted]' });
+    expect(line).toMatchObject({
+      level: 'INFO',
+      service: 'punctual',
+      message: 'signing with [redacted]',
+      messageId: 'msg_1',
+      'x-api-key': '[redacted]',
+    });
     expect((line.err as { message: string }).message).toBe('bad secret [redacted]');
     expect(lines[0]).not.toContain('whsec_');
     expect(lines[0]).not.toContain(apiKey);
@@ -52,7 +58,9 @@ describe('createPowertoolsLogger', () => {
 });
 
 describe('PowertoolsDeliveryMetrics', () => {
-  type Emf = { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } } & Record<string, unknown>;
+  type Emf = {
+    _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  } & Record<string, unknown>;
 
   it('writes one EMF line in namespace Punctual with counts and millisecond timings', () => {
     const metrics = new PowertoolsDeliveryMetrics();
@@ -75,7 +83,14 @@ describe('PowertoolsDeliveryMetrics', () => {
       LatenessMs: 'Milliseconds',
       AttemptDurationMs: 'Milliseconds',
     });
-    expect(emf).toMatchObject({ service: 'punctual', Deliveries: [1, 1], Retries: 1, Failures: 1, LatenessMs: [120, 80], AttemptDurationMs: [35, 500, 20, 10] });
+    expect(emf).toMatchObject({
+      service: 'punctual',
+      Deliveries: [1, 1],
+      Retries: 1,
+      Failures: 1,
+      LatenessMs: [120, 80],
+      AttemptDurationMs: [35, 500, 20, 10],
+    });
     // Nothing but the metrics and their dimension: no ids, payloads, headers or secrets ride along.
     expect(Object.keys(emf).sort()).toEqual(['AttemptDurationMs', 'Deliveries', 'Failures', 'LatenessMs', 'Retries', '_aws', 'service']);
   });

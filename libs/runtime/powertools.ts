@@ -12,7 +12,10 @@ export const serviceName = 'punctual';
  * and credential-looking values (`whsec_…`, `pk_…`, `pat_…`, bearer tokens) never reach CloudWatch.
  * Pass `logger` to share one Powertools instance (e.g. with its `injectLambdaContext` middleware).
  */
-export const createPowertoolsLogger = (level: LogLevel = 'info', logger = new PowertoolsLogger({ serviceName, logLevel: level.toUpperCase() as Uppercase<LogLevel> })): Logger => {
+export const createPowertoolsLogger = (
+  level: LogLevel = 'info',
+  logger = new PowertoolsLogger({ serviceName, logLevel: level.toUpperCase() as Uppercase<LogLevel> }),
+): Logger => {
   const log = (method: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
     fields ? logger[method](scrub(msg), redactFields(fields)) : logger[method](scrub(msg));
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };

@@ -40,7 +40,13 @@ describe('secrets and credentials (real server)', () => {
       if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body as never;
     };
-    return { call, get: (p) => ok('GET', p), post: (p, b) => ok('POST', p, b ?? {}), patch: (p, b) => ok('PATCH', p, b), del: async (p) => void (await ok('DELETE', p)) };
+    return {
+      call,
+      get: (p) => ok('GET', p),
+      post: (p, b) => ok('POST', p, b ?? {}),
+      patch: (p, b) => ok('PATCH', p, b),
+      del: async (p) => void (await ok('DELETE', p)),
+    };
   };
 
   beforeAll(async () => {
@@ -64,10 +70,19 @@ describe('secrets and credentials (real server)', () => {
     secrets.messageHeader = `msg-${randomBytes(12).toString('hex')}`;
     const retryPolicy = { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 40 };
     const apps: Record<string, string> = {};
-    for (const [name, path, timeoutMs] of [['ok', '/ok', 2_000], ['fails', '/fails', 2_000], ['hangs', '/hangs', 200]] as const) {
+    for (const [name, path, timeoutMs] of [
+      ['ok', '/ok', 2_000],
+      ['fails', '/fails', 2_000],
+      ['hangs', '/hangs', 200],
+    ] as const) {
       const res = await control.call('POST', '/v1/apps', {
         name,
-        target: { type: 'http', url: `${receiver.url}${path}`, headers: { authorization: `Bearer ${secrets.appHeader}`, 'x-app-secret': secrets.appHeader }, timeoutMs },
+        target: {
+          type: 'http',
+          url: `${receiver.url}${path}`,
+          headers: { authorization: `Bearer ${secrets.appHeader}`, 'x-app-secret': secrets.appHeader },
+          timeoutMs,
+        },
         retryPolicy,
       });
       answers.pop(); // the creation answer shows the signing secret, once, by design
@@ -75,14 +90,23 @@ describe('secrets and credentials (real server)', () => {
       secrets[`signing-${name}`] = app.signingSecret;
       apps[name] = app.id;
     }
-    const unreachable = (await control.call('POST', '/v1/apps', { name: 'gone', target: { type: 'http', url: 'http://127.0.0.1:1/x', headers: { 'x-app-secret': secrets.appHeader } }, retryPolicy })).body as { id: string; signingSecret: string };
+    const unreachable = (
+      await control.call('POST', '/v1/apps', {
+        name: 'gone',
+        target: { type: 'http', url: 'http://127.0.0.1:1/x', headers: { 'x-app-secret': secrets.appHeader } },
+        retryPolicy,
+      })
+    ).body as { id: string; signingSecret: string };
     answers.pop();
     secrets['signing-gone'] = unreachable.signingSecret;
     apps.gone = unreachable.id;
     const rotated = (await control.call('POST', `/v1/apps/${apps.fails}/rotate-secret`)).body as { signingSecret: string };
     answers.pop();
     secrets['signing-rotated'] = rotated.signingSecret;
-    const dataKey = (await control.call('POST', '/v1/keys', { scope: 'data', appId: apps.ok, name: 'data' })).body as { key: string; id: string };
+    const dataKey = (await control.call('POST', '/v1/keys', { scope: 'data', appId: apps.ok, name: 'data' })).body as {
+      key: string;
+      id: string;
+    };
     answers.pop();
     secrets.dataKey = dataKey.key;
 
@@ -92,7 +116,9 @@ describe('secrets and credentials (real server)', () => {
       ids.push(m.id);
     }
     const data = recording({ 'x-api-key': secrets.dataKey });
-    ids.push((await data.post('/v1/messages', { payload: 'via data key', headers: { authorization: `Bearer ${secrets.messageHeader}` } })).id);
+    ids.push(
+      (await data.post('/v1/messages', { payload: 'via data key', headers: { authorization: `Bearer ${secrets.messageHeader}` } })).id,
+    );
     await until(async () => {
       const all = await Promise.all(ids.map((id) => control.get(`/v1/messages/${id}`)));
       return all.every((m: { status: string }) => m.status === 'delivered' || m.status === 'failed');
@@ -103,8 +129,14 @@ describe('secrets and credentials (real server)', () => {
     await control.get('/v1/apps');
     for (const appId of Object.values(apps)) await control.get(`/v1/apps/${appId}`);
     await control.get('/v1/keys');
-    await control.call('POST', '/v1/apps', { name: 'bad', target: { type: 'http', url: 'ftp://x', headers: { 'x-app-secret': secrets.appHeader } } });
-    await control.call('POST', '/v1/apps', { name: 'bad', target: { type: 'http', url: `${receiver.url}/x`, headers: { 'x-app-secret': `${secrets.appHeader}\r\n` } } });
+    await control.call('POST', '/v1/apps', {
+      name: 'bad',
+      target: { type: 'http', url: 'ftp://x', headers: { 'x-app-secret': secrets.appHeader } },
+    });
+    await control.call('POST', '/v1/apps', {
+      name: 'bad',
+      target: { type: 'http', url: `${receiver.url}/x`, headers: { 'x-app-secret': `${secrets.appHeader}\r\n` } },
+    });
     await control.call('POST', '/v1/messages', { appId: apps.ok, payload: {}, headers: { 'x-m': `${secrets.messageHeader}\n` } });
     await data.call('GET', '/v1/keys');
     await data.call('GET', `/v1/apps/${apps.ok}`);
@@ -173,7 +205,8 @@ describe('secrets and credentials (real server)', () => {
   it('compares admin tokens by hash in constant time, whatever their length', async () => {
     const auth = adminTokenAuth(hashAdminToken(adminToken));
     expect(await auth.identify(adminToken)).toBe('operator');
-    for (const guess of ['', 'x', adminToken.slice(0, -1), `${adminToken}x`, 'é'.repeat(10_000)]) expect(await auth.identify(guess)).toBeUndefined();
+    for (const guess of ['', 'x', adminToken.slice(0, -1), `${adminToken}x`, 'é'.repeat(10_000)])
+      expect(await auth.identify(guess)).toBeUndefined();
   });
 });
 
@@ -185,8 +218,12 @@ describe('credential guessing (real server)', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'punctual-guess-'));
-    runtime = await startLocal(loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken }), { logger: createLogger('silent') });
-    controlKey = (await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name: 'guessed', plan: 'unlimited' })).controlKey.key;
+    runtime = await startLocal(loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken }), {
+      logger: createLogger('silent'),
+    });
+    controlKey = (
+      await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name: 'guessed', plan: 'unlimited' })
+    ).controlKey.key;
   });
   afterAll(async () => {
     await runtime.close();
@@ -206,7 +243,9 @@ describe('credential guessing (real server)', () => {
     expect((await jsonClient(runtime.url, { 'x-api-key': controlKey }).call('GET', '/v1/apps')).status).toBe(200);
     expect((await jsonClient(runtime.url).call('GET', '/v1/apps')).status).toBe(401);
     // Admin-token guesses from the blocked address are refused too; the real token is not.
-    const wrongAdmin = await jsonClient(runtime.url, { authorization: 'Bearer not-the-admin-token' }).call('POST', '/v1/tenants', { name: 'x' });
+    const wrongAdmin = await jsonClient(runtime.url, { authorization: 'Bearer not-the-admin-token' }).call('POST', '/v1/tenants', {
+      name: 'x',
+    });
     expect(wrongAdmin.status).toBe(429);
     const rightAdmin = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).call('POST', '/v1/tenants', { name: 'x' });
     expect(rightAdmin.status).toBe(201);

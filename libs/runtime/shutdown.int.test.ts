@@ -59,7 +59,9 @@ describe('stopping and starting (child process)', () => {
     writeFileSync(file, 'not a directory');
     const { code, stderr } = await runMain({ PUNCTUAL_DATA_DIR: join(file, 'sub') });
     expect(code).toBe(ExitCode.environment);
-    expect(stderr).toMatch(/could not start: the data directory .*a-file\/sub cannot be created: .* is a file, not a directory; set PUNCTUAL_DATA_DIR/);
+    expect(stderr).toMatch(
+      /could not start: the data directory .*a-file\/sub cannot be created: .* is a file, not a directory; set PUNCTUAL_DATA_DIR/,
+    );
     expect(stderr).not.toMatch(stackTrace);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });

@@ -54,7 +54,9 @@ export const explainStartError = (err: unknown, ctx: { dataDir: string; port: nu
       return env(`input/output error in the data directory ${dir} (${code}); check the disk`);
     case 'SQLITE_NOTADB':
     case 'SQLITE_CORRUPT':
-      return env(`${dir}/punctual.db is not a punctual database or is damaged (${code}); restore it from a backup or point PUNCTUAL_DATA_DIR elsewhere`);
+      return env(
+        `${dir}/punctual.db is not a punctual database or is damaged (${code}); restore it from a backup or point PUNCTUAL_DATA_DIR elsewhere`,
+      );
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
       return env(`the database in ${dir} is locked by another process (${code}); is another punctual running on it?`);

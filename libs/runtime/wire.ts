@@ -87,7 +87,12 @@ export const buildServices = (d: WireDeps): { services: Services; limiter: PlanL
     keys,
     messages,
     schedules,
-    usage: new UsageService({ usage: stores.usage, keys: stores.keys, clock, ...(d.beforeUsageRead ? { beforeRead: d.beforeUsageRead } : {}) }),
+    usage: new UsageService({
+      usage: stores.usage,
+      keys: stores.keys,
+      clock,
+      ...(d.beforeUsageRead ? { beforeRead: d.beforeUsageRead } : {}),
+    }),
     operator: d.operator,
     logger: d.logger,
     clock,

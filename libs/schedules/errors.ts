@@ -9,7 +9,12 @@ export class ScheduleNotFoundError extends NotFoundError {
 
 /** An operation the schedule's state does not allow (e.g. resume of a completed schedule). */
 export class ScheduleStateConflictError extends ConflictError {
-  constructor(readonly scheduleId: string, readonly state: string, action: string, why = '') {
+  constructor(
+    readonly scheduleId: string,
+    readonly state: string,
+    action: string,
+    why = '',
+  ) {
     super(`cannot ${action} schedule ${scheduleId}: it is ${state}${why ? `; ${why}` : ''}`, { details: { state } });
   }
 }

@@ -181,7 +181,10 @@ describe('schedules model', () => {
     });
 
     it('shows no next run while paused', () => {
-      expect(scheduleView(schedule({ state: 'paused', latestRunAt: T0 - MIN }), clock.now())).toEqual({ state: 'paused', lastRunAt: T0 - MIN });
+      expect(scheduleView(schedule({ state: 'paused', latestRunAt: T0 - MIN }), clock.now())).toEqual({
+        state: 'paused',
+        lastRunAt: T0 - MIN,
+      });
     });
   });
 

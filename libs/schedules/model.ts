@@ -156,10 +156,16 @@ export const runMisfired = (sendAt: number, now: number, misfireGraceSeconds: nu
  * it is past its grace, or a later occurrence is already due (the materialiser runs only the
  * latest missed one). Undefined means deliver. Only runs delayed by downtime or a backlog qualify.
  */
-export const runSkipReason = (sendAt: number, s: Pick<Schedule, 'state' | 'nextRunAt' | 'misfireGraceSeconds'>, now: number): string | undefined => {
+export const runSkipReason = (
+  sendAt: number,
+  s: Pick<Schedule, 'state' | 'nextRunAt' | 'misfireGraceSeconds'>,
+  now: number,
+): string | undefined => {
   const late = `${Math.round((now - sendAt) / 1000)} s late`;
-  if (runMisfired(sendAt, now, s.misfireGraceSeconds)) return `skipped: ${late}, past the schedule's misfireGraceSeconds (${s.misfireGraceSeconds})`;
-  if (s.state === 'active' && s.nextRunAt !== undefined && s.nextRunAt <= now) return `skipped: ${late}, superseded by a later occurrence (misfire rule)`;
+  if (runMisfired(sendAt, now, s.misfireGraceSeconds))
+    return `skipped: ${late}, past the schedule's misfireGraceSeconds (${s.misfireGraceSeconds})`;
+  if (s.state === 'active' && s.nextRunAt !== undefined && s.nextRunAt <= now)
+    return `skipped: ${late}, superseded by a later occurrence (misfire rule)`;
   return undefined;
 };
 
@@ -185,7 +191,8 @@ export const scheduleView = (s: Schedule, now: number): { state: ScheduleState; 
  * advancing the schedule re-creates the same key, so one occurrence never runs twice. The
  * revision makes an occurrence withdrawn by pause or patch plannable again.
  */
-export const runIdempotencyKey = (s: Pick<Schedule, 'id' | 'revision'>, occurrence: number): string => `sch:${s.id}:${s.revision}:${occurrence}`;
+export const runIdempotencyKey = (s: Pick<Schedule, 'id' | 'revision'>, occurrence: number): string =>
+  `sch:${s.id}:${s.revision}:${occurrence}`;
 
 /** Whether a message is a materialised occurrence (not a triggered run). */
 export const isOccurrenceRun = (m: { scheduleId?: string; idempotencyKey?: string }): boolean =>

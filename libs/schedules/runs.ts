@@ -37,11 +37,24 @@ export const buildRun = (s: Schedule, sendAt: number, now: number, options: { id
  * Withdraws a run that has not been attempted yet (`scheduled` → `aborted`, with the reason as
  * `lastError`); a run already attempted, delivering or done is left alone. Returns whether it did.
  */
-export const withdrawRun = async (messages: MessageStore, tenantId: string, messageId: string, now: number, reason: string): Promise<boolean> => {
+export const withdrawRun = async (
+  messages: MessageStore,
+  tenantId: string,
+  messageId: string,
+  now: number,
+  reason: string,
+): Promise<boolean> => {
   const m = await messages.get(tenantId, messageId);
   if (!m || m.status !== 'scheduled' || m.attemptCount > 0) return false;
   try {
-    await messages.transition(tenantId, messageId, ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: now, lastError: reason }, now, 'withdraw');
+    await messages.transition(
+      tenantId,
+      messageId,
+      ['scheduled'],
+      { status: 'aborted', dueAt: undefined, abortedAt: now, lastError: reason },
+      now,
+      'withdraw',
+    );
     return true;
   } catch (err) {
     // The engine claimed it meanwhile: the run is under way, which is what a lost race means.

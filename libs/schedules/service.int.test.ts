@@ -33,12 +33,24 @@ describe('ScheduleService (SQLite, fake clock)', () => {
   describe('create', () => {
     it('stores the first nextRunAt; the materialiser turns it into a message with scheduleId a few seconds ahead', async () => {
       const s = await create({ startAt: new Date(T0 + 10 * MIN).toISOString(), headers: { 'x-a': '1' } });
-      expect(s).toMatchObject({ state: 'active', nextRunAt: T0 + 10 * MIN, expression: 'rate(5 minutes)', timezone: 'UTC', misfireGraceSeconds: 300 });
+      expect(s).toMatchObject({
+        state: 'active',
+        nextRunAt: T0 + 10 * MIN,
+        expression: 'rate(5 minutes)',
+        timezone: 'UTC',
+        misfireGraceSeconds: 300,
+      });
       expect((await h.materializer.tick()).runs).toBe(0);
       clock.set(T0 + 10 * MIN - 5_000);
       expect((await h.materializer.tick()).runs).toBe(1);
       const [run] = await h.runs(p, s.id);
-      expect(run).toMatchObject({ scheduleId: s.id, sendAt: T0 + 10 * MIN, status: 'scheduled', payload: '{"n":1}', headers: { 'x-a': '1' } });
+      expect(run).toMatchObject({
+        scheduleId: s.id,
+        sendAt: T0 + 10 * MIN,
+        status: 'scheduled',
+        payload: '{"n":1}',
+        headers: { 'x-a': '1' },
+      });
       expect(h.enqueued.map((r) => r.id)).toEqual([run.id]);
       expect(await view(s.id)).toEqual({ state: 'active', nextRunAt: T0 + 10 * MIN });
       clock.set(T0 + 10 * MIN);
@@ -72,7 +84,9 @@ describe('ScheduleService (SQLite, fake clock)', () => {
       const otherApp = (await h.apps.create(p, { name: 'b', target: { type: 'http', url: 'https://example.com/b' } })).id;
       await expect(h.schedules.get(dataKey(p, otherApp), s.id)).rejects.toThrow(ForbiddenScopeError);
       await expect(h.schedules.pause(dataKey(p, otherApp), s.id)).rejects.toThrow(ForbiddenScopeError);
-      await expect(h.schedules.create(dataKey(p, otherApp), { appId, name: 'x', expression: 'rate(1 minute)', payload: 1 })).rejects.toThrow(ForbiddenScopeError);
+      await expect(
+        h.schedules.create(dataKey(p, otherApp), { appId, name: 'x', expression: 'rate(1 minute)', payload: 1 }),
+      ).rejects.toThrow(ForbiddenScopeError);
       expect((await h.schedules.get(dataKey(p, appId), s.id)).id).toBe(s.id);
       expect((await h.schedules.list(dataKey(p, otherApp), {})).items).toEqual([]);
       await expect(h.schedules.get(controlKey(), s.id)).rejects.toThrow(NotFoundError);

@@ -9,14 +9,7 @@ import type { Principal } from '../keys/model';
 import { maxPayloadBytes, type Message } from '../messages/model';
 import type { MessageStore } from '../messages/port';
 import { ScheduleChangedError, ScheduleNotFoundError, ScheduleStateConflictError } from './errors';
-import {
-  defaultMisfireGraceSeconds,
-  defaultTimezone,
-  effectiveState,
-  hasRunAhead,
-  occurrenceFrom,
-  type Schedule,
-} from './model';
+import { defaultMisfireGraceSeconds, defaultTimezone, effectiveState, hasRunAhead, occurrenceFrom, type Schedule } from './model';
 import type { ScheduleChange, ScheduleStore } from './port';
 import { buildRun, withdrawRun, type RunSink } from './runs';
 import type { ScheduleCreateInput, ScheduleListQuery, ScheduleUpdateInput } from './schemas';
@@ -56,11 +49,18 @@ export class ScheduleService {
   /** Validates and stores a schedule with its first `nextRunAt` (paused when `enabled` is false). */
   async create(p: Principal, input: ScheduleCreateInput): Promise<Schedule> {
     const appId = resolveAppId(p, input.appId);
-    if (!appId) throw new ValidationError('appId is required with a control key', [{ path: 'appId', issue: 'required with a control key' }]);
+    if (!appId)
+      throw new ValidationError('appId is required with a control key', [{ path: 'appId', issue: 'required with a control key' }]);
     if (!(await this.deps.apps.get(p.tenantId, appId))) throw new AppNotFoundError(appId);
     const now = this.deps.clock.now();
     const timing = checkTiming(
-      { expression: input.expression, timezone: input.timezone ?? defaultTimezone, startAt: toMs(input.startAt), endAt: toMs(input.endAt), createdAt: now },
+      {
+        expression: input.expression,
+        timezone: input.timezone ?? defaultTimezone,
+        startAt: toMs(input.startAt),
+        endAt: toMs(input.endAt),
+        createdAt: now,
+      },
       now,
     );
     if (timing.first === undefined) throw neverRunsError(timing, now);
@@ -117,7 +117,8 @@ export class ScheduleService {
       if (input.headers !== undefined) change.headers = input.headers;
       if (input.retryPolicy !== undefined) change.retryPolicy = input.retryPolicy;
       if (input.misfireGraceSeconds !== undefined) change.misfireGraceSeconds = input.misfireGraceSeconds;
-      const timingChanged = input.expression !== undefined || input.timezone !== undefined || input.startAt !== undefined || input.endAt !== undefined;
+      const timingChanged =
+        input.expression !== undefined || input.timezone !== undefined || input.startAt !== undefined || input.endAt !== undefined;
       if (!timingChanged) return { change };
       const state = effectiveState(s, now);
       if (state === 'completed') throw new ScheduleStateConflictError(id, state, 'change the timing of', 'create a new schedule instead');
@@ -131,7 +132,13 @@ export class ScheduleService {
         },
         now,
       );
-      Object.assign(change, { expression: t.expression, timezone: t.timezone, startAt: t.startAt, endAt: t.endAt, revision: s.revision + 1 });
+      Object.assign(change, {
+        expression: t.expression,
+        timezone: t.timezone,
+        startAt: t.startAt,
+        endAt: t.endAt,
+        revision: s.revision + 1,
+      });
       if (state === 'paused') return { change };
       const ahead = hasRunAhead(s, now);
       const keep = ahead && occurrenceFrom(t, s.latestRunAt!) === s.latestRunAt;

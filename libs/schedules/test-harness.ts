@@ -27,15 +27,33 @@ export const tempDir = () => {
 export type Harness = ReturnType<typeof openHarness>;
 
 /** Opens (or reopens, simulating a restart) the services on the database in `dir`. */
-export const openHarness = (dir: string, clock: ManualClock, options: { sink?: (inner: RunSink) => RunSink; materializer?: Partial<MaterializerOptions> } = {}) => {
+export const openHarness = (
+  dir: string,
+  clock: ManualClock,
+  options: { sink?: (inner: RunSink) => RunSink; materializer?: Partial<MaterializerOptions> } = {},
+) => {
   const stores = createSqliteStores({ filename: join(dir, 'punctual.db') });
   const enqueued: DueRef[] = [];
-  const messages = new MessageService({ messages: stores.messages, apps: stores.apps, engine: { enqueue: async (refs) => void enqueued.push(...refs) }, clock });
+  const messages = new MessageService({
+    messages: stores.messages,
+    apps: stores.apps,
+    engine: { enqueue: async (refs) => void enqueued.push(...refs) },
+    clock,
+  });
   const runs = options.sink ? options.sink(messages) : messages;
   const schedules = new ScheduleService({ schedules: stores.schedules, apps: stores.apps, messages: stores.messages, runs, clock });
-  const apps = new AppService({ apps: stores.apps, messages: stores.messages, clock, checkTargetUrl: () => undefined, onDeleted: (t, a) => schedules.onAppDeleted(t, a) });
+  const apps = new AppService({
+    apps: stores.apps,
+    messages: stores.messages,
+    clock,
+    checkTargetUrl: () => undefined,
+    onDeleted: (t, a) => schedules.onAppDeleted(t, a),
+  });
   const logger = createLogger('silent');
-  const materializer = new Materializer({ schedules: stores.schedules, messages: stores.messages, runs, clock, logger }, options.materializer);
+  const materializer = new Materializer(
+    { schedules: stores.schedules, messages: stores.messages, runs, clock, logger },
+    options.materializer,
+  );
   return {
     stores,
     messages,
@@ -45,7 +63,9 @@ export const openHarness = (dir: string, clock: ManualClock, options: { sink?: (
     enqueued,
     /** The schedule's runs in order of creation (ids order by second only, so sort by the fake clock). */
     runs: async (p: Principal, scheduleId: string): Promise<Message[]> =>
-      (await stores.messages.list(p.tenantId, { scheduleId }, { limit: 100 })).items.sort((a, b) => a.createdAt - b.createdAt || a.sendAt - b.sendAt),
+      (await stores.messages.list(p.tenantId, { scheduleId }, { limit: 100 })).items.sort(
+        (a, b) => a.createdAt - b.createdAt || a.sendAt - b.sendAt,
+      ),
     close: async () => {
       await materializer.close();
       stores.close();

@@ -36,7 +36,10 @@ export const checkTiming = (t: ScheduleTiming, now: number): CheckedTiming => {
 /** The 400 for a new schedule that would never run, naming the field that rules every occurrence out. */
 export const neverRunsError = (t: CheckedTiming, now: number): Error => {
   if (t.endAt !== undefined) {
-    return new ScheduleValidationError('endAt', `${t.expression} has no occurrence between ${iso(Math.max(now, t.startAt ?? now))} and endAt ${iso(t.endAt)}`);
+    return new ScheduleValidationError(
+      'endAt',
+      `${t.expression} has no occurrence between ${iso(Math.max(now, t.startAt ?? now))} and endAt ${iso(t.endAt)}`,
+    );
   }
   return new ScheduleExpressionError(`${t.expression} has no occurrence after ${iso(Math.max(now, t.startAt ?? now))} in ${t.timezone}`);
 };

@@ -44,7 +44,6 @@ const aMessage = (tenantId: string, appId: string, over: Partial<Message> = {}):
   ...over,
 });
 
-
 /** Registers the contract suite for one adapter. `open` gives a fresh, empty store each time. */
 export const describeStoreContract = (adapter: string, open: () => Promise<StoreUnderTest>): void => {
   describe(`store contract: ${adapter}`, () => {
@@ -233,9 +232,16 @@ export const describeStoreContract = (adapter: string, open: () => Promise<Store
       });
 
       it('completes attempts: records them and moves to delivered, failed or back to scheduled', async () => {
-        const [ok, bad, again] = [aMessage(A, appId, { sendAt: T0 }), aMessage(A, appId, { sendAt: T0 }), aMessage(A, appId, { sendAt: T0 })];
+        const [ok, bad, again] = [
+          aMessage(A, appId, { sendAt: T0 }),
+          aMessage(A, appId, { sendAt: T0 }),
+          aMessage(A, appId, { sendAt: T0 }),
+        ];
         await store.messages.create([ok, bad, again], T0);
-        await store.messages.claim([ok, bad, again].map((m) => ({ id: m.id, tenantId: A, dueAt: T0 })), T0);
+        await store.messages.claim(
+          [ok, bad, again].map((m) => ({ id: m.id, tenantId: A, dueAt: T0 })),
+          T0,
+        );
         const attempt = (messageId: string, outcome: 'success' | 'retry' | 'permanent_failure', statusCode: number) => ({
           messageId,
           tenantId: A,
@@ -270,7 +276,7 @@ export const describeStoreContract = (adapter: string, open: () => Promise<Store
         expect(await store.messages.get(A, m.id)).toMatchObject({ status: 'scheduled', dueAt: T0 + 50 });
       });
 
-      it('counts a key\'s scheduled messages', async () => {
+      it("counts a key's scheduled messages", async () => {
         const keyId = newId('key');
         await store.messages.create([aMessage(A, appId, { keyId }), aMessage(A, appId, { keyId }), aMessage(A, appId)], T0);
         const [m] = await store.messages.create([aMessage(A, appId, { keyId })], T0);
@@ -306,9 +312,19 @@ export const describeStoreContract = (adapter: string, open: () => Promise<Store
 
       it('adds increments and queries by tenant, range and key', async () => {
         await store.usage.increment([row('key_a', '2026-06-01', 1), row('key_b', '2026-06-01', 5)]);
-        await store.usage.increment([row('key_a', '2026-06-01', 2), row('key_a', '2026-06-03', 1), { ...row('key_c', '2026-06-01', 9), tenantId: B }]);
-        expect(await store.usage.query(A, '2026-06-01', '2026-06-02')).toEqual([row('key_a', '2026-06-01', 3), row('key_b', '2026-06-01', 5)]);
-        expect(await store.usage.query(A, '2026-06-01', '2026-06-30', 'key_a')).toEqual([row('key_a', '2026-06-01', 3), row('key_a', '2026-06-03', 1)]);
+        await store.usage.increment([
+          row('key_a', '2026-06-01', 2),
+          row('key_a', '2026-06-03', 1),
+          { ...row('key_c', '2026-06-01', 9), tenantId: B },
+        ]);
+        expect(await store.usage.query(A, '2026-06-01', '2026-06-02')).toEqual([
+          row('key_a', '2026-06-01', 3),
+          row('key_b', '2026-06-01', 5),
+        ]);
+        expect(await store.usage.query(A, '2026-06-01', '2026-06-30', 'key_a')).toEqual([
+          row('key_a', '2026-06-01', 3),
+          row('key_a', '2026-06-03', 1),
+        ]);
         expect(await store.usage.query(A, '2026-06-01', '2026-06-30', 'key_c')).toEqual([]);
         expect(await store.usage.requestsSince('key_a', '2026-06-02')).toBe(1);
         expect(await store.usage.requestsSince('key_a', '2026-05-01')).toBe(4);

@@ -72,11 +72,17 @@ export const describeScheduleContract = (store: () => ScheduleStore, { A, B, T0 
     const s = aSchedule(T0, A, appId);
     await store().create(s);
     const expected = { state: 'active' as const, nextRunAt: s.nextRunAt };
-    const advanced = await store().update({ ...ref(s), expected, change: { nextRunAt: T0 + 7_200_000, latestRunAt: s.nextRunAt, runs: 1 } });
+    const advanced = await store().update({
+      ...ref(s),
+      expected,
+      change: { nextRunAt: T0 + 7_200_000, latestRunAt: s.nextRunAt, runs: 1 },
+    });
     expect(advanced).toMatchObject({ nextRunAt: T0 + 7_200_000, latestRunAt: s.nextRunAt, runCount: 1, updatedAt: T0 });
     // The same expectation again is stale: the cursor moved.
     expect(await store().update({ ...ref(s), expected, change: { nextRunAt: T0 } })).toBeUndefined();
-    expect(await store().update({ ...ref(s), expected: { state: 'paused', nextRunAt: T0 + 7_200_000 }, change: { name: 'x' } })).toBeUndefined();
+    expect(
+      await store().update({ ...ref(s), expected: { state: 'paused', nextRunAt: T0 + 7_200_000 }, change: { name: 'x' } }),
+    ).toBeUndefined();
     expect(await store().update({ tenantId: B, scheduleId: s.id, expected: undefined, change: { name: 'x' } })).toBeUndefined();
     expect((await store().get(A, s.id))?.nextRunAt).toBe(T0 + 7_200_000);
   });
@@ -89,9 +95,21 @@ export const describeScheduleContract = (store: () => ScheduleStore, { A, B, T0 
       expected: { state: 'active', nextRunAt: s.nextRunAt },
       change: { state: 'paused', nextRunAt: undefined, latestRunId: undefined, headers: undefined, revision: 1, updatedAt: T0 + 5 },
     });
-    expect(paused).toEqual({ ...s, state: 'paused', nextRunAt: undefined, latestRunId: undefined, headers: undefined, revision: 1, updatedAt: T0 + 5 });
+    expect(paused).toEqual({
+      ...s,
+      state: 'paused',
+      nextRunAt: undefined,
+      latestRunId: undefined,
+      headers: undefined,
+      revision: 1,
+      updatedAt: T0 + 5,
+    });
     expect(paused?.nextRunAt).toBeUndefined();
-    const resumed = await store().update({ ...ref(s), expected: { state: 'paused', nextRunAt: undefined }, change: { state: 'active', nextRunAt: T0 + 9 } });
+    const resumed = await store().update({
+      ...ref(s),
+      expected: { state: 'paused', nextRunAt: undefined },
+      change: { state: 'active', nextRunAt: T0 + 9 },
+    });
     expect(resumed).toMatchObject({ state: 'active', nextRunAt: T0 + 9 });
     await store().update({ ...ref(s), expected: undefined, change: { runs: 1 } });
     await store().update({ ...ref(s), expected: undefined, change: { runs: 1 } });

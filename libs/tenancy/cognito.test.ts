@@ -45,7 +45,9 @@ describe('cognitoOperatorAuth', () => {
 
     it('refuses a token signed with another key', async () => {
       const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-      await expect(auth().identify(sign({ sub: 'x', iss: issuer, aud: clientId, token_use: 'id', iat: now(), exp: now() + 600 }, other))).resolves.toBeUndefined();
+      await expect(
+        auth().identify(sign({ sub: 'x', iss: issuer, aud: clientId, token_use: 'id', iat: now(), exp: now() + 600 }, other)),
+      ).resolves.toBeUndefined();
     });
 
     it('refuses garbage', async () => {

@@ -13,7 +13,8 @@ export interface CognitoOperatorOptions {
 }
 
 /** aws-jwt-verify's verifier for the pool's ID tokens (JWKS fetched once per container and cached). */
-export const cognitoIdTokenVerifier = (o: CognitoOperatorOptions) => CognitoJwtVerifier.create({ userPoolId: o.userPoolId, clientId: o.clientId, tokenUse: 'id' });
+export const cognitoIdTokenVerifier = (o: CognitoOperatorOptions) =>
+  CognitoJwtVerifier.create({ userPoolId: o.userPoolId, clientId: o.clientId, tokenUse: 'id' });
 
 /**
  * The AWS runtime's operator: a valid Cognito ID token of the operators' pool (signature, issuer,

@@ -23,7 +23,9 @@ export class TenantService {
     const plan = input.plan ?? this.deps.defaultPlan;
     const plans = this.deps.planNames();
     if (!plans.includes(plan)) {
-      throw new ValidationError(`unknown plan "${plan}"; plans are: ${plans.join(', ')}`, [{ path: 'plan', issue: `must be one of ${plans.join(', ')}` }]);
+      throw new ValidationError(`unknown plan "${plan}"; plans are: ${plans.join(', ')}`, [
+        { path: 'plan', issue: `must be one of ${plans.join(', ')}` },
+      ]);
     }
     const tenant: Tenant = { id: newId('ten'), name: input.name, plan, owner, createdAt: this.deps.clock.now() };
     await this.deps.tenants.create(tenant);

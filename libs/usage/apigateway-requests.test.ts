@@ -1,4 +1,10 @@
-import { APIGatewayClient, GetApiKeysCommand, GetUsageCommand, GetUsagePlansCommand, TooManyRequestsException } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  GetApiKeysCommand,
+  GetUsageCommand,
+  GetUsagePlansCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { ApiGatewayRequests, gatewayRequestsByDay, overlayRequests, withGatewayRequests, type RequestCount } from './apigateway-requests';
@@ -15,13 +21,48 @@ beforeEach(() => gw.reset());
 describe('gatewayRequestsByDay', () => {
   it('reads every page and dates each [used, remaining] pair from the start date', async () => {
     gw.on(GetUsageCommand)
-      .resolvesOnce({ startDate: '2026-11-29', endDate: '2026-12-01', items: { gk1: [[5, 95], [0, 95], [7, 88]] }, position: 'p2' })
-      .resolvesOnce({ startDate: '2026-11-29', endDate: '2026-12-01', items: { gk2: [[1, 0], [2, 0], [3, 0]] } });
+      .resolvesOnce({
+        startDate: '2026-11-29',
+        endDate: '2026-12-01',
+        items: {
+          gk1: [
+            [5, 95],
+            [0, 95],
+            [7, 88],
+          ],
+        },
+        position: 'p2',
+      })
+      .resolvesOnce({
+        startDate: '2026-11-29',
+        endDate: '2026-12-01',
+        items: {
+          gk2: [
+            [1, 0],
+            [2, 0],
+            [3, 0],
+          ],
+        },
+      });
     const usage = await gatewayRequestsByDay(client, { usagePlanId: 'up-free', from: '2026-11-29', to: '2026-12-01' });
     expect(usage).toEqual(
       new Map([
-        ['gk1', new Map([['2026-11-29', 5], ['2026-11-30', 0], ['2026-12-01', 7]])],
-        ['gk2', new Map([['2026-11-29', 1], ['2026-11-30', 2], ['2026-12-01', 3]])],
+        [
+          'gk1',
+          new Map([
+            ['2026-11-29', 5],
+            ['2026-11-30', 0],
+            ['2026-12-01', 7],
+          ]),
+        ],
+        [
+          'gk2',
+          new Map([
+            ['2026-11-29', 1],
+            ['2026-11-30', 2],
+            ['2026-12-01', 3],
+          ]),
+        ],
       ]),
     );
     expect(gw.commandCalls(GetUsageCommand).map((c) => c.args[0].input)).toEqual([
@@ -32,38 +73,61 @@ describe('gatewayRequestsByDay', () => {
 
   it('asks for one key when given, and is empty for a key with no usage', async () => {
     gw.on(GetUsageCommand).resolves({ startDate: '2026-11-01', endDate: '2026-11-30', items: {} });
-    expect(await gatewayRequestsByDay(client, { usagePlanId: 'up-pro', keyId: 'gk9', from: '2026-11-01', to: '2026-11-30' })).toEqual(new Map());
+    expect(await gatewayRequestsByDay(client, { usagePlanId: 'up-pro', keyId: 'gk9', from: '2026-11-01', to: '2026-11-30' })).toEqual(
+      new Map(),
+    );
     expect(gw).toHaveReceivedCommandWith(GetUsageCommand, { usagePlanId: 'up-pro', keyId: 'gk9' });
   });
 
   it('retries throttling with growing backoff, a bounded number of times', async () => {
     const sleeps: number[] = [];
     const retry = { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, baseDelayMs: 100, attempts: 4 };
-    gw.on(GetUsageCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({ items: { gk1: [[4, 0]] } });
-    expect(await gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, retry)).toEqual(new Map([['gk1', new Map([['2026-11-23', 4]])]]));
+    gw.on(GetUsageCommand)
+      .rejectsOnce(throttled())
+      .rejectsOnce(throttled())
+      .resolves({ items: { gk1: [[4, 0]] } });
+    expect(await gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, retry)).toEqual(
+      new Map([['gk1', new Map([['2026-11-23', 4]])]]),
+    );
     expect(sleeps).toEqual([50, 100]);
 
     gw.reset();
     sleeps.length = 0;
     gw.on(GetUsageCommand).rejects(throttled());
-    await expect(gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, retry)).rejects.toBeInstanceOf(TooManyRequestsException);
+    await expect(gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, retry)).rejects.toBeInstanceOf(
+      TooManyRequestsException,
+    );
     expect(gw).toHaveReceivedCommandTimes(GetUsageCommand, 4);
     expect(sleeps).toEqual([50, 100, 200]);
   });
 
   it('does not retry other errors', async () => {
     gw.on(GetUsageCommand).rejects(Object.assign(new Error('no such plan'), { name: 'NotFoundException' }));
-    await expect(gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, { sleep: async () => undefined })).rejects.toThrow('no such plan');
+    await expect(
+      gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, { sleep: async () => undefined }),
+    ).rejects.toThrow('no such plan');
     expect(gw).toHaveReceivedCommandTimes(GetUsageCommand, 1);
   });
 });
 
 describe('ApiGatewayRequests', () => {
   const counter = () =>
-    new ApiGatewayRequests({ client, usagePlanName: (p) => `punctual-${p}-test`, plans: ['free', 'pro'], sleep: async () => undefined, random: () => 0 });
+    new ApiGatewayRequests({
+      client,
+      usagePlanName: (p) => `punctual-${p}-test`,
+      plans: ['free', 'pro'],
+      sleep: async () => undefined,
+      random: () => 0,
+    });
   beforeEach(() => {
     gw.on(GetUsagePlansCommand)
-      .resolvesOnce({ items: [{ id: 'up-free', name: 'punctual-free-test' }, { id: 'up-other', name: 'someone-elses-plan' }], position: 'n' })
+      .resolvesOnce({
+        items: [
+          { id: 'up-free', name: 'punctual-free-test' },
+          { id: 'up-other', name: 'someone-elses-plan' },
+        ],
+        position: 'n',
+      })
       .resolves({ items: [{ id: 'up-pro', name: 'punctual-pro-test' }] });
   });
 
@@ -71,8 +135,32 @@ describe('ApiGatewayRequests', () => {
     gw.on(GetApiKeysCommand)
       .resolvesOnce({ items: [{ id: 'gk1', name: 'key_1', customerId: 'ten_a' }], position: 'k2' })
       .resolves({ items: [{ id: 'gk2', name: 'key_2', customerId: 'ten_a' }] });
-    gw.on(GetUsageCommand, { usagePlanId: 'up-free' }).resolves({ startDate: '2026-11-22', items: { gk1: [[3, 0], [0, 0]], gkX: [[99, 0], [99, 0]] } });
-    gw.on(GetUsageCommand, { usagePlanId: 'up-pro' }).resolves({ startDate: '2026-11-22', items: { gk1: [[0, 0], [2, 0]], gk2: [[0, 0], [6, 0]] } });
+    gw.on(GetUsageCommand, { usagePlanId: 'up-free' }).resolves({
+      startDate: '2026-11-22',
+      items: {
+        gk1: [
+          [3, 0],
+          [0, 0],
+        ],
+        gkX: [
+          [99, 0],
+          [99, 0],
+        ],
+      },
+    });
+    gw.on(GetUsageCommand, { usagePlanId: 'up-pro' }).resolves({
+      startDate: '2026-11-22',
+      items: {
+        gk1: [
+          [0, 0],
+          [2, 0],
+        ],
+        gk2: [
+          [0, 0],
+          [6, 0],
+        ],
+      },
+    });
     const counts = await counter().counts('ten_a', '2026-11-22', '2026-11-23');
     expect(counts.sort((a, b) => (a.keyId + a.date < b.keyId + b.date ? -1 : 1))).toEqual([
       { keyId: 'key_1', date: '2026-11-22', requests: 3 },
@@ -85,7 +173,12 @@ describe('ApiGatewayRequests', () => {
   });
 
   it('asks for the one key by its API Gateway id, and caches the plan ids', async () => {
-    gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gk2', name: 'key_2', customerId: 'ten_a' }, { id: 'gk22', name: 'key_22', customerId: 'ten_a' }] });
+    gw.on(GetApiKeysCommand).resolves({
+      items: [
+        { id: 'gk2', name: 'key_2', customerId: 'ten_a' },
+        { id: 'gk22', name: 'key_22', customerId: 'ten_a' },
+      ],
+    });
     gw.on(GetUsageCommand, { usagePlanId: 'up-free' }).resolves({ startDate: '2026-11-23', items: { gk2: [[4, 0]] } });
     gw.on(GetUsageCommand, { usagePlanId: 'up-pro' }).resolves({ startDate: '2026-11-23', items: {} });
     const c = counter();
@@ -97,7 +190,9 @@ describe('ApiGatewayRequests', () => {
   });
 
   it('calls no GetUsage for a tenant without keys, and counts nothing for a key with no usage', async () => {
-    gw.on(GetApiKeysCommand).resolvesOnce({ items: [] }).resolves({ items: [{ id: 'gk1', name: 'key_1', customerId: 'ten_a' }] });
+    gw.on(GetApiKeysCommand)
+      .resolvesOnce({ items: [] })
+      .resolves({ items: [{ id: 'gk1', name: 'key_1', customerId: 'ten_a' }] });
     gw.on(GetUsageCommand).resolves({ items: {} });
     expect(await counter().counts('ten_none', '2026-11-23', '2026-11-23')).toEqual([]);
     expect(gw).not.toHaveReceivedCommand(GetUsageCommand);
@@ -106,7 +201,9 @@ describe('ApiGatewayRequests', () => {
   });
 
   it('retries a throttled key listing', async () => {
-    gw.on(GetApiKeysCommand).rejectsOnce(throttled()).resolves({ items: [{ id: 'gk1', name: 'key_1', customerId: 'ten_a' }] });
+    gw.on(GetApiKeysCommand)
+      .rejectsOnce(throttled())
+      .resolves({ items: [{ id: 'gk1', name: 'key_1', customerId: 'ten_a' }] });
     gw.on(GetUsageCommand, { usagePlanId: 'up-free' }).resolves({ startDate: '2026-11-23', items: { gk1: [[1, 0]] } });
     gw.on(GetUsageCommand, { usagePlanId: 'up-pro' }).resolves({ startDate: '2026-11-23', items: {} });
     expect(await counter().counts('ten_a', '2026-11-23', '2026-11-23')).toEqual([{ keyId: 'key_1', date: '2026-11-23', requests: 1 }]);
@@ -114,11 +211,20 @@ describe('ApiGatewayRequests', () => {
   });
 });
 
-const row = (keyId: string, date: string, over: Partial<UsageRow> = {}): UsageRow => ({ tenantId: 'ten_a', keyId, date, ...zeroCounters(), ...over });
+const row = (keyId: string, date: string, over: Partial<UsageRow> = {}): UsageRow => ({
+  tenantId: 'ten_a',
+  keyId,
+  date,
+  ...zeroCounters(),
+  ...over,
+});
 
 describe('overlayRequests', () => {
   it('sets requests on existing rows, adds rows for requests only, keeps date-then-key order', () => {
-    const rows = [row('key_1', '2026-11-22', { messagesScheduled: 4, attempts: 4, deliveries: 4 }), row('key_2', '2026-11-23', { messagesScheduled: 1 })];
+    const rows = [
+      row('key_1', '2026-11-22', { messagesScheduled: 4, attempts: 4, deliveries: 4 }),
+      row('key_2', '2026-11-23', { messagesScheduled: 1 }),
+    ];
     const counts: RequestCount[] = [
       { keyId: 'key_1', date: '2026-11-22', requests: 7 },
       { keyId: 'key_0', date: '2026-11-23', requests: 2 },
@@ -144,7 +250,9 @@ describe('withGatewayRequests', () => {
     };
     const counts = jest.fn(async () => [{ keyId: 'key_1', date: '2026-11-23', requests: 5 }]);
     const usage = withGatewayRequests(store, { counts });
-    expect(await usage.query('ten_a', '2026-11-01', '2026-11-30', 'key_1')).toEqual([row('key_1', '2026-11-23', { messagesScheduled: 2, requests: 5 })]);
+    expect(await usage.query('ten_a', '2026-11-01', '2026-11-30', 'key_1')).toEqual([
+      row('key_1', '2026-11-23', { messagesScheduled: 2, requests: 5 }),
+    ]);
     expect(store.query).toHaveBeenCalledWith('ten_a', '2026-11-01', '2026-11-30', 'key_1');
     expect(counts).toHaveBeenCalledWith('ten_a', '2026-11-01', '2026-11-30', 'key_1');
     await usage.increment([row('key_1', '2026-11-23')]);

@@ -22,7 +22,12 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-const retryDefaults = { attempts: 5, baseDelayMs: 200, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), random: Math.random };
+const retryDefaults = {
+  attempts: 5,
+  baseDelayMs: 200,
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  random: Math.random,
+};
 
 /** Calls `fn`, retrying `TooManyRequestsException` (a few control-plane requests per second per account) with bounded backoff. */
 const throttled = async <T>(o: RetryOptions, fn: () => Promise<T>): Promise<T> => {
@@ -131,7 +136,13 @@ export class ApiGatewayRequests {
     do {
       const page = await throttled(this.o, () =>
         this.o.client.send(
-          new GetApiKeysCommand({ customerId: tenantId, includeValues: false, limit: 500, ...(keyId ? { nameQuery: keyId } : {}), ...(position ? { position } : {}) }),
+          new GetApiKeysCommand({
+            customerId: tenantId,
+            includeValues: false,
+            limit: 500,
+            ...(keyId ? { nameQuery: keyId } : {}),
+            ...(position ? { position } : {}),
+          }),
         ),
       );
       for (const k of page.items ?? []) {
@@ -156,7 +167,9 @@ export class ApiGatewayRequests {
     const ids: string[] = [];
     let position: string | undefined;
     do {
-      const page = await throttled(this.o, () => this.o.client.send(new GetUsagePlansCommand({ limit: 500, ...(position ? { position } : {}) })));
+      const page = await throttled(this.o, () =>
+        this.o.client.send(new GetUsagePlansCommand({ limit: 500, ...(position ? { position } : {}) })),
+      );
       for (const p of page.items ?? []) if (p.id && p.name && wanted.has(p.name)) ids.push(p.id);
       position = page.position;
     } while (position);
@@ -177,7 +190,9 @@ export const overlayRequests = (tenantId: string, rows: UsageRow[], counts: Requ
     if (row) row.requests = c.requests;
     else if (c.requests > 0) byId.set(id, { tenantId, keyId: c.keyId, date: c.date, ...zeroCounters(), requests: c.requests });
   }
-  return [...byId.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+  return [...byId.values()].sort((a, b) =>
+    a.date < b.date ? -1 : a.date > b.date ? 1 : a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0,
+  );
 };
 
 /**

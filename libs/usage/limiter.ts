@@ -64,11 +64,19 @@ export class PlanLimiter {
       }
       q.used++;
       if (bucket) this.buckets.set(key.id, bucket);
-      return { 'ratelimit-limit': String(plan.quota.limit), 'ratelimit-remaining': String(plan.quota.limit - q.used), 'ratelimit-reset': String(Math.ceil((w.end - now) / 1000)) };
+      return {
+        'ratelimit-limit': String(plan.quota.limit),
+        'ratelimit-remaining': String(plan.quota.limit - q.used),
+        'ratelimit-reset': String(Math.ceil((w.end - now) / 1000)),
+      };
     }
     if (bucket && plan.throttle) {
       this.buckets.set(key.id, bucket);
-      return { 'ratelimit-limit': String(plan.throttle.burstLimit), 'ratelimit-remaining': String(Math.floor(bucket.tokens)), 'ratelimit-reset': '1' };
+      return {
+        'ratelimit-limit': String(plan.throttle.burstLimit),
+        'ratelimit-remaining': String(Math.floor(bucket.tokens)),
+        'ratelimit-reset': '1',
+      };
     }
     return {};
   }

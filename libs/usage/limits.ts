@@ -10,7 +10,11 @@ export interface Bucket {
  * Takes one token from a bucket of `burstLimit` refilled at `rateLimit` per second.
  * Returns the new state, and when refused, how long until a token is back.
  */
-export const takeToken = (bucket: Bucket | undefined, throttle: Throttle, now: number): { ok: boolean; bucket: Bucket; retryAfterMs: number } => {
+export const takeToken = (
+  bucket: Bucket | undefined,
+  throttle: Throttle,
+  now: number,
+): { ok: boolean; bucket: Bucket; retryAfterMs: number } => {
   const prior = bucket ?? { tokens: throttle.burstLimit, at: now };
   const tokens = Math.min(throttle.burstLimit, prior.tokens + (Math.max(0, now - prior.at) * throttle.rateLimit) / 1000);
   if (tokens >= 1) return { ok: true, bucket: { tokens: tokens - 1, at: now }, retryAfterMs: 0 };

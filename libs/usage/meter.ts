@@ -19,7 +19,11 @@ export class Meter {
   private flushing: Promise<void> = Promise.resolve();
   private readonly o: MeterOptions;
 
-  constructor(private readonly usage: UsageStore, private readonly logger: Logger, options: Partial<MeterOptions> = {}) {
+  constructor(
+    private readonly usage: UsageStore,
+    private readonly logger: Logger,
+    options: Partial<MeterOptions> = {},
+  ) {
     this.o = { flushIntervalMs: 1_000, ...options };
   }
 

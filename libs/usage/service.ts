@@ -33,7 +33,9 @@ export class UsageService {
     const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
     if (days < 0) throw new ValidationError(`from (${from}) is after to (${to})`, [{ path: 'from', issue: 'must not be after to' }]);
     if (days + 1 > maxUsageRangeDays) {
-      throw new ValidationError(`the range covers ${days + 1} days; at most ${maxUsageRangeDays}`, [{ path: 'to', issue: `at most ${maxUsageRangeDays} days after from` }]);
+      throw new ValidationError(`the range covers ${days + 1} days; at most ${maxUsageRangeDays}`, [
+        { path: 'to', issue: `at most ${maxUsageRangeDays} days after from` },
+      ]);
     }
     if (q.keyId && !(await this.deps.keys.get(p.tenantId, q.keyId))) throw new KeyNotFoundError(q.keyId);
     await this.deps.beforeRead?.();

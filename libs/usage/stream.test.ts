@@ -38,11 +38,19 @@ const k = { tenantId: 'ten_a', keyId: 'key_1' };
 
 describe('usageEventsOf', () => {
   it.each<[string, DynamoDBRecord, unknown[]]>([
-    ['a new message counts for its creating key at createdAt', record('INSERT', undefined, message()), [{ type: 'message_created', ...k, at: T - 5_000 }]],
+    [
+      'a new message counts for its creating key at createdAt',
+      record('INSERT', undefined, message()),
+      [{ type: 'message_created', ...k, at: T - 5_000 }],
+    ],
     ['a message without a key (none created it) is not counted', record('INSERT', undefined, message({ keyId: undefined })), []],
     [
       'delivering → delivered is a final, delivered attempt',
-      record('MODIFY', delivering, message({ status: 'delivered', dueAt: undefined, attemptCount: 1, deliveredAt: T + 7, updatedAt: T + 7 })),
+      record(
+        'MODIFY',
+        delivering,
+        message({ status: 'delivered', dueAt: undefined, attemptCount: 1, deliveredAt: T + 7, updatedAt: T + 7 }),
+      ),
       [{ type: 'attempt_finished', ...k, at: T + 7, final: 'delivered' }],
     ],
     [
@@ -52,11 +60,23 @@ describe('usageEventsOf', () => {
     ],
     [
       'delivering → scheduled with one more attempt is a retry',
-      record('MODIFY', delivering, message({ status: 'scheduled', dueAt: T + 1_000, attemptCount: 1, lastError: 'HTTP 500', updatedAt: T + 7 })),
+      record(
+        'MODIFY',
+        delivering,
+        message({ status: 'scheduled', dueAt: T + 1_000, attemptCount: 1, lastError: 'HTTP 500', updatedAt: T + 7 }),
+      ),
       [{ type: 'attempt_finished', ...k, at: T + 7 }],
     ],
-    ['release or recovery (delivering → scheduled, same attemptCount) is no attempt', record('MODIFY', delivering, message({ status: 'scheduled', updatedAt: T + 7 })), []],
-    ['skip (delivering → aborted) is no attempt', record('MODIFY', delivering, message({ status: 'aborted', abortedAt: T, updatedAt: T + 7 })), []],
+    [
+      'release or recovery (delivering → scheduled, same attemptCount) is no attempt',
+      record('MODIFY', delivering, message({ status: 'scheduled', updatedAt: T + 7 })),
+      [],
+    ],
+    [
+      'skip (delivering → aborted) is no attempt',
+      record('MODIFY', delivering, message({ status: 'aborted', abortedAt: T, updatedAt: T + 7 })),
+      [],
+    ],
     ['claim (scheduled → delivering) is no attempt', record('MODIFY', message(), delivering), []],
     ['abort (scheduled → aborted) is nothing', record('MODIFY', message(), message({ status: 'aborted', updatedAt: T })), []],
     [
@@ -64,9 +84,32 @@ describe('usageEventsOf', () => {
       record('MODIFY', message({ status: 'failed', attemptCount: 3 }), message({ status: 'scheduled', attemptCount: 3, attemptBase: 3 })),
       [],
     ],
-    ['an attempt item is not counted (the message move is)', record('INSERT', undefined, { PK: 'MSG#msg_1', SK: 'ATT#000001', messageId: 'msg_1', tenantId: 'ten_a', attempt: 1, outcome: 'success' }), []],
-    ['a usage row (the aggregator’s own write) is nothing', record('MODIFY', { PK: 'USE#key_1', SK: '2026-11-23', tenantId: 'ten_a', keyId: 'key_1', requests: 1 }, { PK: 'USE#key_1', SK: '2026-11-23', tenantId: 'ten_a', keyId: 'key_1', requests: 2 }), []],
-    ['a key item is nothing', record('INSERT', undefined, { PK: 'KEY#key_1', SK: 'KEY', id: 'key_1', tenantId: 'ten_a', keyId: 'key_1' }), []],
+    [
+      'an attempt item is not counted (the message move is)',
+      record('INSERT', undefined, {
+        PK: 'MSG#msg_1',
+        SK: 'ATT#000001',
+        messageId: 'msg_1',
+        tenantId: 'ten_a',
+        attempt: 1,
+        outcome: 'success',
+      }),
+      [],
+    ],
+    [
+      'a usage row (the aggregator’s own write) is nothing',
+      record(
+        'MODIFY',
+        { PK: 'USE#key_1', SK: '2026-11-23', tenantId: 'ten_a', keyId: 'key_1', requests: 1 },
+        { PK: 'USE#key_1', SK: '2026-11-23', tenantId: 'ten_a', keyId: 'key_1', requests: 2 },
+      ),
+      [],
+    ],
+    [
+      'a key item is nothing',
+      record('INSERT', undefined, { PK: 'KEY#key_1', SK: 'KEY', id: 'key_1', tenantId: 'ten_a', keyId: 'key_1' }),
+      [],
+    ],
     ['REMOVE (TTL, deletion) is nothing', record('REMOVE', delivering, undefined), []],
     ['a record without images is nothing', { eventName: 'INSERT' }, []],
   ])('%s', (_name, r, expected) => {
@@ -92,6 +135,8 @@ describe('usageEvents + aggregateUsage', () => {
       record('MODIFY', m2({}), d2),
       record('MODIFY', d2, m2({ status: 'failed', attemptCount: 1, updatedAt: T + 5 })),
     ];
-    expect(aggregateUsage(usageEvents(records))).toEqual([{ ...k, date: '2026-11-23', requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 3, failures: 1 }]);
+    expect(aggregateUsage(usageEvents(records))).toEqual([
+      { ...k, date: '2026-11-23', requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 3, failures: 1 },
+    ]);
   });
 });

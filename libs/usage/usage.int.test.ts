@@ -109,7 +109,8 @@ describe('plans and metering (real server)', () => {
         const r = await client.GET('/v1/apps', {});
         statuses.push(r.response.status);
         last = r.response;
-        if (r.response.status === 429) expect(r.error).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('burst 3') });
+        if (r.response.status === 429)
+          expect(r.error).toMatchObject({ error: 'rate_limited', message: expect.stringContaining('burst 3') });
       }
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(statuses.slice(3)).toEqual([429, 429]);
@@ -127,7 +128,10 @@ describe('plans and metering (real server)', () => {
       }
       const over = await client.GET('/v1/apps', {});
       expect(over.response.status).toBe(429);
-      expect(over.error).toMatchObject({ error: 'quota_exceeded', details: expect.objectContaining({ kind: 'quota', limit: 5, period: 'DAY' }) });
+      expect(over.error).toMatchObject({
+        error: 'quota_exceeded',
+        details: expect.objectContaining({ kind: 'quota', limit: 5, period: 'DAY' }),
+      });
       const retryAfter = Number(over.response.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(86_400);
@@ -142,7 +146,9 @@ describe('plans and metering (real server)', () => {
       const { client } = await tenantOn('pend');
       const app = await client.POST('/v1/apps', { body: { name: 'p', target: { type: 'http', url: `${receiver.url}/p` } } });
       for (let i = 0; i < 2; i++) {
-        expect((await client.POST('/v1/messages', { body: { appId: app.data!.id, delaySeconds: 3_600, payload: i } })).response.status).toBe(201);
+        expect(
+          (await client.POST('/v1/messages', { body: { appId: app.data!.id, delaySeconds: 3_600, payload: i } })).response.status,
+        ).toBe(201);
       }
       const third = await client.POST('/v1/messages', { body: { appId: app.data!.id, delaySeconds: 3_600, payload: 3 } });
       expect(third.response.status).toBe(429);

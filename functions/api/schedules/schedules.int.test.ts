@@ -136,7 +136,10 @@ describe('schedules API (embedded server)', () => {
     const cron = await bad({ expression: 'cron(0 9 * * * *)' });
     expect(cron).toMatchObject({ status: 400, body: { error: 'invalid_expression' } });
     expect(cron.body.message).toMatch(/\?/);
-    expect(await bad({ timezone: 'Mars/Olympus' })).toMatchObject({ status: 400, body: { error: 'invalid_timezone', details: [{ path: 'timezone' }] } });
+    expect(await bad({ timezone: 'Mars/Olympus' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_timezone', details: [{ path: 'timezone' }] },
+    });
     const past = await bad({ expression: 'at(2020-01-01T00:00:00)' });
     expect(past).toMatchObject({ status: 400, body: { error: 'invalid_expression' } });
     expect(past.body.message).toMatch(/past/);
@@ -151,12 +154,15 @@ describe('schedules API (embedded server)', () => {
     const other = await call('POST', '/v1/apps', { name: 'other', target: { type: 'http', url: hookUrl } });
     const key = await call('POST', '/v1/keys', { scope: 'data', appId: other.body.id });
     const dataAuth = { 'x-api-key': key.body.key };
-    expect((await call('GET', `/v1/schedules/${s.id}`, undefined, dataAuth))).toMatchObject({ status: 403, body: { error: 'forbidden_scope' } });
+    expect(await call('GET', `/v1/schedules/${s.id}`, undefined, dataAuth)).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden_scope' },
+    });
     expect((await call('POST', `/v1/schedules/${s.id}/trigger`, undefined, dataAuth)).status).toBe(403);
     expect((await call('GET', `/v1/schedules`, undefined, dataAuth)).body.items).toEqual([]);
     const tenant = await call('POST', '/v1/tenants', { name: 'stranger' }, { authorization: `Bearer ${adminToken}` });
     const stranger = { 'x-api-key': tenant.body.controlKey.key };
-    expect((await call('GET', `/v1/schedules/${s.id}`, undefined, stranger))).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await call('GET', `/v1/schedules/${s.id}`, undefined, stranger)).toMatchObject({ status: 404, body: { error: 'not_found' } });
     expect((await call('GET', `/v1/schedules/${s.id}/runs`, undefined, stranger)).status).toBe(404);
   });
 });

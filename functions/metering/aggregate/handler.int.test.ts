@@ -47,7 +47,9 @@ const streamOf = async () => {
     const items = new Map<string, Item>();
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await dynalite.client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const out = await dynalite.client.send(
+        new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
       for (const i of out.Items ?? []) items.set(`${i.PK as string}|${i.SK as string}`, i);
       start = out.LastEvaluatedKey;
     } while (start);
@@ -139,7 +141,12 @@ describe('metering aggregator on the DynamoDB store', () => {
       if (!due.length) break;
       let claimed: Message[] = [];
       await step(async () => (claimed = await stores.messages.claim(due, now)));
-      await step(() => stores.messages.complete(claimed.map((m) => attemptResult(m, policy, outcomeOf(m), now, now + 3)), now + 5));
+      await step(() =>
+        stores.messages.complete(
+          claimed.map((m) => attemptResult(m, policy, outcomeOf(m), now, now + 3)),
+          now + 5,
+        ),
+      );
       now += 1_000;
     }
     expect(await stores.messages.due(0, now + 3_600_000, 1)).toEqual([]);
@@ -152,7 +159,8 @@ describe('metering aggregator on the DynamoDB store', () => {
       logger: createLogger('silent'),
     }));
     // Stream batches cut anywhere: between a claim and its completion, an attempt item and its message.
-    for (let i = 0; i < records.length; i += 17) expect(await handle({ Records: records.slice(i, i + 17) })).toEqual({ batchItemFailures: [] });
+    for (let i = 0; i < records.length; i += 17)
+      expect(await handle({ Records: records.slice(i, i + 17) })).toEqual({ batchItemFailures: [] });
     expect(increments.length).toBeGreaterThan(1);
 
     const zero = { requests: 0 };
@@ -179,7 +187,10 @@ describe('metering aggregator on the DynamoDB store', () => {
     const records = await stream.changes();
     const claimed = await stores.messages.claim([{ id: 'msg_key_a_001', tenantId, dueAt: T0 }], T0);
     records.push(...(await stream.changes()));
-    await stores.messages.complete(claimed.map((m) => attemptResult(m, policy, outcomeOf(m), T0, T0 + 3)), T0 + 5);
+    await stores.messages.complete(
+      claimed.map((m) => attemptResult(m, policy, outcomeOf(m), T0, T0 + 3)),
+      T0 + 5,
+    );
     records.push(...(await stream.changes()));
 
     let fail = true;
@@ -187,7 +198,8 @@ describe('metering aggregator on the DynamoDB store', () => {
       usage: {
         ...stores.usage,
         increment: async (rows) => {
-          if (fail) throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+          if (fail)
+            throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
           await stores.usage.increment(rows);
         },
       },

@@ -17,17 +17,36 @@ const rec = (eventName: 'INSERT' | 'MODIFY', oldImage: object | undefined, newIm
     NewImage: marshall(newImage) as never,
   },
 });
-const msg = (id: string, keyId: string, over: object = {}) => ({ PK: `MSG#${id}`, SK: 'MSG', id, tenantId: 'ten_a', keyId, status: 'scheduled', attemptCount: 0, createdAt: T, updatedAt: T, ...over });
+const msg = (id: string, keyId: string, over: object = {}) => ({
+  PK: `MSG#${id}`,
+  SK: 'MSG',
+  id,
+  tenantId: 'ten_a',
+  keyId,
+  status: 'scheduled',
+  attemptCount: 0,
+  createdAt: T,
+  updatedAt: T,
+  ...over,
+});
 const created = (id: string, keyId = 'key_1') => rec('INSERT', undefined, msg(id, keyId));
-const delivered = (id: string, keyId = 'key_1') => rec('MODIFY', msg(id, keyId, { status: 'delivering' }), msg(id, keyId, { status: 'delivered', attemptCount: 1, updatedAt: T + 1 }));
+const delivered = (id: string, keyId = 'key_1') =>
+  rec('MODIFY', msg(id, keyId, { status: 'delivering' }), msg(id, keyId, { status: 'delivered', attemptCount: 1, updatedAt: T + 1 }));
 /** A record whose image is not valid AttributeValue JSON: reading it throws. */
-const unreadable = (): DynamoDBRecord => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: String(++seq).padStart(21, '0'), NewImage: { SK: { BOGUS: 'x' } as never } } });
+const unreadable = (): DynamoDBRecord => ({
+  eventName: 'INSERT',
+  dynamodb: { SequenceNumber: String(++seq).padStart(21, '0'), NewImage: { SK: { BOGUS: 'x' } as never } },
+});
 
 /** An in-memory usage store that can be told to fail its next increments. */
 const memoryUsage = () => {
   const rows = new Map<string, UsageRow>();
   let failures = 0;
-  const store: UsageStore & { calls: UsageRow[][]; failNext(n?: number): void; total(keyId: string): Omit<UsageRow, 'tenantId' | 'keyId' | 'date'> | undefined } = {
+  const store: UsageStore & {
+    calls: UsageRow[][];
+    failNext(n?: number): void;
+    total(keyId: string): Omit<UsageRow, 'tenantId' | 'keyId' | 'date'> | undefined;
+  } = {
     calls: [],
     failNext: (n = 1) => void (failures = n),
     increment: async (inc) => {
@@ -39,7 +58,14 @@ const memoryUsage = () => {
       for (const r of inc) {
         const id = `${r.keyId}|${r.date}`;
         const cur = rows.get(id) ?? { ...r, requests: 0, messagesScheduled: 0, deliveries: 0, attempts: 0, failures: 0 };
-        rows.set(id, { ...cur, requests: cur.requests + r.requests, messagesScheduled: cur.messagesScheduled + r.messagesScheduled, deliveries: cur.deliveries + r.deliveries, attempts: cur.attempts + r.attempts, failures: cur.failures + r.failures });
+        rows.set(id, {
+          ...cur,
+          requests: cur.requests + r.requests,
+          messagesScheduled: cur.messagesScheduled + r.messagesScheduled,
+          deliveries: cur.deliveries + r.deliveries,
+          attempts: cur.attempts + r.attempts,
+          failures: cur.failures + r.failures,
+        });
       }
     },
     query: async () => [...rows.values()],
@@ -56,7 +82,8 @@ const memoryUsage = () => {
 
 const recordingLogger = () => {
   const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, msg, ...(fields ? { fields } : {}) });
   const logger: Logger & { lines: typeof lines } = { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   return logger;
 };
@@ -93,7 +120,9 @@ describe('metering aggregator', () => {
     usage.failNext();
     expect(await handle({ Records: records })).toEqual({ batchItemFailures: ids(records) });
     expect(usage.total('key_1')).toBeUndefined();
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'error', msg: expect.stringContaining('could not write usage counters') }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: expect.stringContaining('could not write usage counters') }),
+    );
     expect(await handle({ Records: records })).toEqual({ batchItemFailures: [] });
     expect(usage.total('key_1')).toEqual({ requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 1, failures: 0 });
   });
@@ -105,7 +134,9 @@ describe('metering aggregator', () => {
     const after = [delivered('m1'), created('m3')];
     expect(await handle({ Records: [...before, poison, ...after] })).toEqual({ batchItemFailures: ids([poison, ...after]) });
     expect(usage.total('key_1')).toEqual({ requests: 0, messagesScheduled: 2, deliveries: 0, attempts: 0, failures: 0 });
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'error', fields: { sequenceNumber: poison.dynamodb!.SequenceNumber, retried: 3 } }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', fields: { sequenceNumber: poison.dynamodb!.SequenceNumber, retried: 3 } }),
+    );
     // The stream resumes at the poison record; once it is skipped (retries exhausted, bisected away), the rest counts once.
     expect(await handle({ Records: after })).toEqual({ batchItemFailures: [] });
     expect(usage.total('key_1')).toEqual({ requests: 0, messagesScheduled: 3, deliveries: 1, attempts: 1, failures: 0 });

@@ -50,7 +50,11 @@ export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<Aggrega
     const firstFailed = records.findIndex((r) => failed.has(sequenceOf(r)));
     const counted = firstFailed === -1 ? records : records.slice(0, firstFailed);
     const retried = firstFailed === -1 ? [] : records.slice(firstFailed);
-    if (retried.length) logger.error('unreadable stream record; it and the records after it will be retried', { sequenceNumber: sequenceOf(retried[0]), retried: retried.length });
+    if (retried.length)
+      logger.error('unreadable stream record; it and the records after it will be retried', {
+        sequenceNumber: sequenceOf(retried[0]),
+        retried: retried.length,
+      });
 
     const rows = aggregateUsage(counted.flatMap((r) => parsed.get(sequenceOf(r)) ?? []));
     try {

@@ -177,16 +177,21 @@ describe('nextOccurrence properties', () => {
       return (found.length ? found : [Date.UTC(2025, 5, 1)]).map((t) => ({ tz, centre: t }));
     });
     fc.assert(
-      fc.property(fc.oneof(cronArb, fixedTimeArb), fc.constantFrom(...windows), fc.integer({ min: -6, max: 6 }), (cron, { tz, centre }, shiftHours) => {
-        const fromMs = centre + shiftHours * 3_600_000 - 6 * 3_600_000;
-        const toMs = fromMs + 12 * 3_600_000;
-        const expected: number[] = [];
-        for (let ms = Math.floor(fromMs / minuteMs) * minuteMs + minuteMs; ms <= toMs; ms += minuteMs) {
-          if (satisfies(cron, ms, tz) && isFirstInstant(ms, tz)) expected.push(ms);
-        }
+      fc.property(
+        fc.oneof(cronArb, fixedTimeArb),
+        fc.constantFrom(...windows),
+        fc.integer({ min: -6, max: 6 }),
+        (cron, { tz, centre }, shiftHours) => {
+          const fromMs = centre + shiftHours * 3_600_000 - 6 * 3_600_000;
+          const toMs = fromMs + 12 * 3_600_000;
+          const expected: number[] = [];
+          for (let ms = Math.floor(fromMs / minuteMs) * minuteMs + minuteMs; ms <= toMs; ms += minuteMs) {
+            if (satisfies(cron, ms, tz) && isFirstInstant(ms, tz)) expected.push(ms);
+          }
 
-        expect(occurrencesBetween(cron.expression, tz, fromMs, toMs, 10_000)).toEqual(expected);
-      }),
+          expect(occurrencesBetween(cron.expression, tz, fromMs, toMs, 10_000)).toEqual(expected);
+        },
+      ),
       { numRuns: 80 },
     );
   }, 120_000);

@@ -17,10 +17,18 @@ describe('nextOccurrence', () => {
       ['cron(15 12 * * ? *)', '2025-01-01T00:00:00Z', ['2025-01-01T12:15:00Z', '2025-01-02T12:15:00Z', '2025-01-03T12:15:00Z']],
       ['cron(0 18 ? * MON-FRI *)', '2025-01-02T18:00:00Z', ['2025-01-03T18:00:00Z', '2025-01-06T18:00:00Z', '2025-01-07T18:00:00Z']],
       ['cron(0 8 1 * ? *)', '2025-01-01T00:00:00Z', ['2025-01-01T08:00:00Z', '2025-02-01T08:00:00Z', '2025-03-01T08:00:00Z']],
-      ['cron(0/15 * * * ? *)', '2025-01-01T00:00:00Z', ['2025-01-01T00:15:00Z', '2025-01-01T00:30:00Z', '2025-01-01T00:45:00Z', '2025-01-01T01:00:00Z']],
+      [
+        'cron(0/15 * * * ? *)',
+        '2025-01-01T00:00:00Z',
+        ['2025-01-01T00:15:00Z', '2025-01-01T00:30:00Z', '2025-01-01T00:45:00Z', '2025-01-01T01:00:00Z'],
+      ],
       ['cron(0/10 * ? * MON-FRI *)', '2025-01-03T23:40:00Z', ['2025-01-03T23:50:00Z', '2025-01-06T00:00:00Z', '2025-01-06T00:10:00Z']],
       ['cron(0/5 8-17 ? * MON-FRI *)', '2025-01-03T17:50:00Z', ['2025-01-03T17:55:00Z', '2025-01-06T08:00:00Z', '2025-01-06T08:05:00Z']],
-      ['cron(0 9 ? * 2#1 *)', '2025-01-01T00:00:00Z', ['2025-01-06T09:00:00Z', '2025-02-03T09:00:00Z', '2025-03-03T09:00:00Z', '2025-04-07T09:00:00Z']],
+      [
+        'cron(0 9 ? * 2#1 *)',
+        '2025-01-01T00:00:00Z',
+        ['2025-01-06T09:00:00Z', '2025-02-03T09:00:00Z', '2025-03-03T09:00:00Z', '2025-04-07T09:00:00Z'],
+      ],
     ])('%s after %s', (expression, from, expected) => {
       expect(firstRuns(expression, 'UTC', from, expected.length)).toEqual(expected);
     });
@@ -70,17 +78,85 @@ describe('nextOccurrence', () => {
   describe('daylight saving time', () => {
     it.each([
       // [zone, expression, from, expected, why]
-      ['America/New_York', 'cron(30 2 * * ? *)', '2025-03-08T00:00:00Z', ['2025-03-08T07:30:00Z', '2025-03-10T06:30:00Z'], '02:30 does not exist on 9 March'],
+      [
+        'America/New_York',
+        'cron(30 2 * * ? *)',
+        '2025-03-08T00:00:00Z',
+        ['2025-03-08T07:30:00Z', '2025-03-10T06:30:00Z'],
+        '02:30 does not exist on 9 March',
+      ],
       ['America/New_York', 'cron(0/30 2 * * ? *)', '2025-03-08T07:30:00Z', ['2025-03-10T06:00:00Z'], 'the whole 02:xx hour is skipped'],
-      ['America/New_York', 'cron(30 1 * * ? *)', '2025-11-01T12:00:00Z', ['2025-11-02T05:30:00Z', '2025-11-03T06:30:00Z'], '01:30 EDT only, not 01:30 EST'],
-      ['America/New_York', 'cron(0/30 1 * * ? *)', '2025-11-01T12:00:00Z', ['2025-11-02T05:00:00Z', '2025-11-02T05:30:00Z', '2025-11-03T06:00:00Z'], 'the repeated hour runs once'],
-      ['Europe/London', 'cron(30 1 * * ? *)', '2025-03-29T00:00:00Z', ['2025-03-29T01:30:00Z', '2025-03-31T00:30:00Z'], '01:30 does not exist on 30 March'],
-      ['Europe/London', 'cron(30 1 * * ? *)', '2025-10-25T12:00:00Z', ['2025-10-26T00:30:00Z', '2025-10-27T01:30:00Z'], '01:30 BST only, not 01:30 GMT'],
-      ['Europe/London', 'cron(0/20 1 ? * SUN *)', '2025-10-25T12:00:00Z', ['2025-10-26T00:00:00Z', '2025-10-26T00:20:00Z', '2025-10-26T00:40:00Z', '2025-11-02T01:00:00Z'], 'the repeated hour runs once'],
-      ['Asia/Kolkata', 'cron(0 9 * * ? *)', '2025-03-08T00:00:00Z', ['2025-03-08T03:30:00Z', '2025-03-09T03:30:00Z', '2025-03-10T03:30:00Z'], 'a fixed +05:30'],
-      ['Australia/Lord_Howe', 'cron(15 2 * * ? *)', '2025-10-03T00:00:00Z', ['2025-10-03T15:45:00Z', '2025-10-05T15:15:00Z'], '02:15 does not exist on 5 October (02:00 -> 02:30)'],
-      ['Australia/Lord_Howe', 'cron(45 1 * * ? *)', '2025-04-05T00:00:00Z', ['2025-04-05T14:45:00Z', '2025-04-06T15:15:00Z'], '01:45 at +11 only, not again at +10:30'],
-      ['Australia/Lord_Howe', 'cron(0/10 1 * * ? *)', '2025-04-05T13:55:00Z', ['2025-04-05T14:00:00Z', '2025-04-05T14:10:00Z', '2025-04-05T14:20:00Z', '2025-04-05T14:30:00Z', '2025-04-05T14:40:00Z', '2025-04-05T14:50:00Z', '2025-04-06T14:30:00Z'], 'the repeated half hour runs once'],
+      [
+        'America/New_York',
+        'cron(30 1 * * ? *)',
+        '2025-11-01T12:00:00Z',
+        ['2025-11-02T05:30:00Z', '2025-11-03T06:30:00Z'],
+        '01:30 EDT only, not 01:30 EST',
+      ],
+      [
+        'America/New_York',
+        'cron(0/30 1 * * ? *)',
+        '2025-11-01T12:00:00Z',
+        ['2025-11-02T05:00:00Z', '2025-11-02T05:30:00Z', '2025-11-03T06:00:00Z'],
+        'the repeated hour runs once',
+      ],
+      [
+        'Europe/London',
+        'cron(30 1 * * ? *)',
+        '2025-03-29T00:00:00Z',
+        ['2025-03-29T01:30:00Z', '2025-03-31T00:30:00Z'],
+        '01:30 does not exist on 30 March',
+      ],
+      [
+        'Europe/London',
+        'cron(30 1 * * ? *)',
+        '2025-10-25T12:00:00Z',
+        ['2025-10-26T00:30:00Z', '2025-10-27T01:30:00Z'],
+        '01:30 BST only, not 01:30 GMT',
+      ],
+      [
+        'Europe/London',
+        'cron(0/20 1 ? * SUN *)',
+        '2025-10-25T12:00:00Z',
+        ['2025-10-26T00:00:00Z', '2025-10-26T00:20:00Z', '2025-10-26T00:40:00Z', '2025-11-02T01:00:00Z'],
+        'the repeated hour runs once',
+      ],
+      [
+        'Asia/Kolkata',
+        'cron(0 9 * * ? *)',
+        '2025-03-08T00:00:00Z',
+        ['2025-03-08T03:30:00Z', '2025-03-09T03:30:00Z', '2025-03-10T03:30:00Z'],
+        'a fixed +05:30',
+      ],
+      [
+        'Australia/Lord_Howe',
+        'cron(15 2 * * ? *)',
+        '2025-10-03T00:00:00Z',
+        ['2025-10-03T15:45:00Z', '2025-10-05T15:15:00Z'],
+        '02:15 does not exist on 5 October (02:00 -> 02:30)',
+      ],
+      [
+        'Australia/Lord_Howe',
+        'cron(45 1 * * ? *)',
+        '2025-04-05T00:00:00Z',
+        ['2025-04-05T14:45:00Z', '2025-04-06T15:15:00Z'],
+        '01:45 at +11 only, not again at +10:30',
+      ],
+      [
+        'Australia/Lord_Howe',
+        'cron(0/10 1 * * ? *)',
+        '2025-04-05T13:55:00Z',
+        [
+          '2025-04-05T14:00:00Z',
+          '2025-04-05T14:10:00Z',
+          '2025-04-05T14:20:00Z',
+          '2025-04-05T14:30:00Z',
+          '2025-04-05T14:40:00Z',
+          '2025-04-05T14:50:00Z',
+          '2025-04-06T14:30:00Z',
+        ],
+        'the repeated half hour runs once',
+      ],
     ])('%s %s after %s', (tz, expression, from, expected) => {
       expect(firstRuns(expression, tz, from, expected.length)).toEqual(expected);
     });
@@ -115,21 +191,31 @@ describe('nextOccurrence', () => {
       expect(isos([new Cron('0 30 2 * * * *', options).nextRun(new Date(at('2025-03-09T00:00:00Z')))!.getTime()])).toEqual([
         '2025-03-09T07:00:00Z', // 03:00 EDT: croner runs it after the gap; EventBridge skips it
       ]);
-      expect(isos(new Cron('0 0,30 1 * * * *', options).nextRuns(4, new Date(at('2025-11-02T00:00:00Z'))).map((d) => d.getTime()))).toEqual([
-        '2025-11-02T05:00:00Z',
-        '2025-11-02T05:30:00Z',
-        '2025-11-02T06:00:00Z', // croner's second pass; EventBridge runs each time once
-        '2025-11-02T06:30:00Z',
-      ]);
+      expect(isos(new Cron('0 0,30 1 * * * *', options).nextRuns(4, new Date(at('2025-11-02T00:00:00Z'))).map((d) => d.getTime()))).toEqual(
+        [
+          '2025-11-02T05:00:00Z',
+          '2025-11-02T05:30:00Z',
+          '2025-11-02T06:00:00Z', // croner's second pass; EventBridge runs each time once
+          '2025-11-02T06:30:00Z',
+        ],
+      );
     });
   });
 
   describe('calendar features', () => {
     it.each([
       ['cron(0 0 29 2 ? *)', '2025-01-01T00:00:00Z', ['2028-02-29T00:00:00Z', '2032-02-29T00:00:00Z']],
-      ['cron(0 0 L * ? *)', '2028-01-15T00:00:00Z', ['2028-01-31T00:00:00Z', '2028-02-29T00:00:00Z', '2028-03-31T00:00:00Z', '2028-04-30T00:00:00Z']],
+      [
+        'cron(0 0 L * ? *)',
+        '2028-01-15T00:00:00Z',
+        ['2028-01-31T00:00:00Z', '2028-02-29T00:00:00Z', '2028-03-31T00:00:00Z', '2028-04-30T00:00:00Z'],
+      ],
       // 31 May 2025 is a Saturday, 31 August a Sunday.
-      ['cron(0 0 LW * ? *)', '2025-05-01T00:00:00Z', ['2025-05-30T00:00:00Z', '2025-06-30T00:00:00Z', '2025-07-31T00:00:00Z', '2025-08-29T00:00:00Z']],
+      [
+        'cron(0 0 LW * ? *)',
+        '2025-05-01T00:00:00Z',
+        ['2025-05-30T00:00:00Z', '2025-06-30T00:00:00Z', '2025-07-31T00:00:00Z', '2025-08-29T00:00:00Z'],
+      ],
       // 15 February 2025 is a Saturday, 15 June a Sunday.
       ['cron(0 0 15W 2,6 ? *)', '2025-01-01T00:00:00Z', ['2025-02-14T00:00:00Z', '2025-06-16T00:00:00Z']],
       // 1 March 2025 is a Saturday: W does not cross into February.
@@ -147,7 +233,10 @@ describe('nextOccurrence', () => {
     });
 
     it('returns undefined once the year field is used up', () => {
-      expect(firstRuns('cron(0 0 1 1 ? 2026-2027)', 'UTC', '2025-06-01T00:00:00Z', 5)).toEqual(['2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z']);
+      expect(firstRuns('cron(0 0 1 1 ? 2026-2027)', 'UTC', '2025-06-01T00:00:00Z', 5)).toEqual([
+        '2026-01-01T00:00:00Z',
+        '2027-01-01T00:00:00Z',
+      ]);
       expect(nextOccurrence('cron(0 0 1 1 ? 2020)', 'UTC', at('2025-01-01T00:00:00Z'))).toBeUndefined();
       expect(nextOccurrence('cron(0 0 29 2 ? 2025-2027)', 'UTC', at('2025-01-01T00:00:00Z'))).toBeUndefined();
     });
@@ -166,7 +255,9 @@ describe('nextOccurrence', () => {
     });
 
     it('runs a period after an occurrence, not at it', () => {
-      expect(nextOccurrence(parsed, 'UTC', at('2025-01-01T04:00:00Z'), { anchorMs: at('2025-01-01T00:00:00Z') })).toBe(at('2025-01-01T06:00:00Z'));
+      expect(nextOccurrence(parsed, 'UTC', at('2025-01-01T04:00:00Z'), { anchorMs: at('2025-01-01T00:00:00Z') })).toBe(
+        at('2025-01-01T06:00:00Z'),
+      );
     });
 
     it('throws a TypeError without an anchor', () => {

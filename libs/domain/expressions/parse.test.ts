@@ -96,11 +96,17 @@ describe('parseExpression', () => {
       ['cron(0 9 ? * ? *)', 'cron() day-of-month and day-of-week cannot both be ?; put * or a value in one of them'],
       ['cron(0 0 30 2 ? *)', 'cron() day-of-month "30" never occurs in month "2" (FEB)'],
       ['cron(0 0 31 APR,JUN ? *)', 'cron() day-of-month "31" never occurs in month "APR,JUN" (APR,JUN)'],
-      ['rate(30 seconds)', 'rate(30 seconds) is too frequent: EventBridge Scheduler runs at most once a minute, so the shortest rate is rate(1 minute)'],
+      [
+        'rate(30 seconds)',
+        'rate(30 seconds) is too frequent: EventBridge Scheduler runs at most once a minute, so the shortest rate is rate(1 minute)',
+      ],
       ['rate(1 minutes)', 'rate() with 1 takes the singular unit: rate(1 minute)'],
       ['rate(5 minute)', 'rate() with 5 takes the plural unit: rate(5 minutes)'],
       ['rate(0 minutes)', 'rate() value must be a whole number of at least 1; got "0"'],
-      ['0 9 1 * 1', 'Unix cron restricts both day-of-month "1" and day-of-week "1", and runs on days matching either; EventBridge cannot express that, so set one of them to * or use two schedules'],
+      [
+        '0 9 1 * 1',
+        'Unix cron restricts both day-of-month "1" and day-of-week "1", and runs on days matching either; EventBridge cannot express that, so set one of them to * or use two schedules',
+      ],
       ['at(2027-02-29T09:00:00)', 'at() 2027-02-29 is not a date: February 2027 has 28 days'],
     ])('%s: %s', (input, message) => {
       expect(messageOf(input)).toBe(message);

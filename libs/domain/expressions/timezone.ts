@@ -82,8 +82,7 @@ const wallAsUtc = (l: LocalDateTime): number => utc(l.year, l.month - 1, l.day, 
 const sameLocal = (a: LocalDateTime, b: LocalDateTime): boolean =>
   a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute && a.second === b.second;
 
-const offsetMs = (epochMs: number, tz: string): number =>
-  wallAsUtc(toLocalDateTime(epochMs, tz)) - Math.floor(epochMs / 1000) * 1000;
+const offsetMs = (epochMs: number, tz: string): number => wallAsUtc(toLocalDateTime(epochMs, tz)) - Math.floor(epochMs / 1000) * 1000;
 
 /**
  * The instant a wall-clock time in `tz` happens: the first of the two when clocks fall back,
@@ -113,7 +112,20 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 export const formatLocalDateTime = (l: LocalDateTime): string =>
   `${pad(l.year, 4)}-${pad(l.month)}-${pad(l.day)}T${pad(l.hour)}:${pad(l.minute)}:${pad(l.second)}`;
 
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** Reads a strict `yyyy-mm-ddThh:mm:ss`, or says why it is not a real calendar time. */
 export const readLocalDateTime = (text: string): LocalDateTime | { problem: string } => {

@@ -12,7 +12,17 @@ import { Attr, Collections, idOf, Index, Keys } from './schema';
 import { isConditionFailed, type Item, type Table } from './table';
 
 /** Item attributes that are keys, not domain fields. */
-const keyAttributes = new Set<string>([Attr.pk, Attr.sk, Attr.gsi2pk, Attr.gsi2sk, Attr.gsi3pk, Attr.gsi3sk, Attr.gsi4pk, Attr.gsi4sk, Attr.ttl]);
+const keyAttributes = new Set<string>([
+  Attr.pk,
+  Attr.sk,
+  Attr.gsi2pk,
+  Attr.gsi2sk,
+  Attr.gsi3pk,
+  Attr.gsi3sk,
+  Attr.gsi4pk,
+  Attr.gsi4sk,
+  Attr.ttl,
+]);
 
 /** The domain fields of an item (its key attributes removed). */
 const fieldsOf = <T>(item: Item): T => Object.fromEntries(Object.entries(item).filter(([k]) => !keyAttributes.has(k))) as T;
@@ -113,7 +123,9 @@ export class DynamoKeyStore implements KeyStore {
         }),
         idOf: (entry) => entry.GSI2SK as string,
         load: async (entries) => {
-          const found = new Map((await this.table.batchGet(entries.map((e) => Keys.key(e.GSI2SK as string)))).map((i) => [i.id as string, toKey(i)]));
+          const found = new Map(
+            (await this.table.batchGet(entries.map((e) => Keys.key(e.GSI2SK as string)))).map((i) => [i.id as string, toKey(i)]),
+          );
           return entries.map((e) => found.get(e.GSI2SK as string));
         },
       },
@@ -123,11 +135,16 @@ export class DynamoKeyStore implements KeyStore {
   async revoke(tenantId: string, keyId: string, at: number): Promise<boolean> {
     const b = new UpdateBuilder()
       .set('revokedAt', at)
-      .when((u) => `attribute_exists(PK) AND ${u.name('tenantId')} = ${u.value(tenantId)} AND attribute_not_exists(${u.name('revokedAt')})`);
+      .when(
+        (u) => `attribute_exists(PK) AND ${u.name('tenantId')} = ${u.value(tenantId)} AND attribute_not_exists(${u.name('revokedAt')})`,
+      );
     return (await this.table.update(Keys.key(keyId), b)) !== undefined;
   }
   async touch(keyId: string, at: number): Promise<void> {
     // Conditional so a touch of a deleted or unknown key never creates a stray item.
-    await this.table.update(Keys.key(keyId), new UpdateBuilder().set('lastUsedAt', at).when(() => 'attribute_exists(PK)'));
+    await this.table.update(
+      Keys.key(keyId),
+      new UpdateBuilder().set('lastUsedAt', at).when(() => 'attribute_exists(PK)'),
+    );
   }
 }

@@ -70,7 +70,14 @@ describe('DynamoDB store', () => {
       await stores.messages.create([m], T0);
       await stores.messages.transition(A, m.id, ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: T0 }, T0, 'abort');
       expect(await stores.messages.due(0, T0 + 120_000, 10)).toEqual([]);
-      await stores.messages.transition(A, m.id, ['failed', 'aborted'], { status: 'scheduled', sendAt: T0 + 5, dueAt: T0 + 5 }, T0, 'redrive');
+      await stores.messages.transition(
+        A,
+        m.id,
+        ['failed', 'aborted'],
+        { status: 'scheduled', sendAt: T0 + 5, dueAt: T0 + 5 },
+        T0,
+        'redrive',
+      );
       expect(await stores.messages.due(0, T0 + 120_000, 10)).toEqual([{ id: m.id, tenantId: A, dueAt: T0 + 5 }]);
     });
 
@@ -79,19 +86,34 @@ describe('DynamoDB store', () => {
       const messages = times.map((sendAt) => aMessage({ sendAt }));
       await stores.messages.create(messages, T0);
       const due = await stores.messages.due(T0 + 2_000, T0 + 20_000, 10);
-      expect(due.map((d) => d.dueAt)).toEqual([...times].sort((a, b) => a - b).filter((t) => t > T0 + 2_000).slice(0, 10));
+      expect(due.map((d) => d.dueAt)).toEqual(
+        [...times]
+          .sort((a, b) => a - b)
+          .filter((t) => t > T0 + 2_000)
+          .slice(0, 10),
+      );
     });
 
     it('moves a schedule along the due index with its cursor, and out of it when paused', async () => {
       const s = aSchedule({ nextRunAt: T0 + 1_000 });
       await stores.schedules.create(s);
-      await stores.schedules.update({ tenantId: A, scheduleId: s.id, expected: { state: 'active', nextRunAt: T0 + 1_000 }, change: { nextRunAt: T0 + 9_000 } });
+      await stores.schedules.update({
+        tenantId: A,
+        scheduleId: s.id,
+        expected: { state: 'active', nextRunAt: T0 + 1_000 },
+        change: { nextRunAt: T0 + 9_000 },
+      });
       expect((await stores.schedules.due(T0 + 5_000, 10)).map((x) => x.id)).toEqual([]);
       expect((await stores.schedules.due(T0 + 9_000, 10)).map((x) => x.id)).toEqual([s.id]);
       await stores.schedules.update({ tenantId: A, scheduleId: s.id, expected: undefined, change: { state: 'paused' } });
       expect(await stores.schedules.due(T0 + 9_000, 10)).toEqual([]);
       const entries = await dynalite.client.send(
-        new QueryCommand({ TableName: tableName, IndexName: Index.byParent, KeyConditionExpression: 'GSI3PK = :p', ExpressionAttributeValues: { ':p': `T#${A}#APP#${appId}#SCH` } }),
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: Index.byParent,
+          KeyConditionExpression: 'GSI3PK = :p',
+          ExpressionAttributeValues: { ':p': `T#${A}#APP#${appId}#SCH` },
+        }),
       );
       expect(entries.Items).toHaveLength(1);
     });
@@ -109,7 +131,10 @@ describe('DynamoDB store', () => {
     it('completes a reservation whose writer stopped before writing the message', async () => {
       const orphan = newId('msg');
       await dynalite.client.send(
-        new PutCommand({ TableName: tableName, Item: { ...Keys.idempotency(appId, 'k'), messageId: orphan, tenantId: A, expiresAt: T0 + idempotencyWindowMs } }),
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...Keys.idempotency(appId, 'k'), messageId: orphan, tenantId: A, expiresAt: T0 + idempotencyWindowMs },
+        }),
       );
       const [retry] = await stores.messages.create([aMessage({ idempotencyKey: 'k' })], T0 + 1_000);
       expect(retry).toMatchObject({ created: true, message: { id: orphan } });

@@ -14,8 +14,15 @@ describe('UpdateBuilder', () => {
     });
 
     it('leaves out the values map when there are no values (DynamoDB rejects an empty one)', () => {
-      const built = new UpdateBuilder().remove('a', 'b').when(() => 'attribute_exists(PK)').build();
-      expect(built).toEqual({ UpdateExpression: 'REMOVE #a, #b', ConditionExpression: '(attribute_exists(PK))', ExpressionAttributeNames: { '#a': 'a', '#b': 'b' } });
+      const built = new UpdateBuilder()
+        .remove('a', 'b')
+        .when(() => 'attribute_exists(PK)')
+        .build();
+      expect(built).toEqual({
+        UpdateExpression: 'REMOVE #a, #b',
+        ConditionExpression: '(attribute_exists(PK))',
+        ExpressionAttributeNames: { '#a': 'a', '#b': 'b' },
+      });
     });
   });
 

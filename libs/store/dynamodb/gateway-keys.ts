@@ -21,7 +21,9 @@ export class DynamoGatewayKeyMap implements GatewayKeyMap {
   async keyIdOf(gatewayKeyId: string): Promise<string | undefined> {
     const cached = this.cache.get(gatewayKeyId);
     if (cached) return cached;
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { PK: `GWKEY#${gatewayKeyId}`, SK: 'GWKEY' }, ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: `GWKEY#${gatewayKeyId}`, SK: 'GWKEY' }, ConsistentRead: true }),
+    );
     const keyId = out.Item?.keyId as string | undefined;
     if (keyId) this.cache.set(gatewayKeyId, keyId);
     return keyId;

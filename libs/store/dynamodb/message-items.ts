@@ -12,8 +12,26 @@ export interface MessageTableOptions {
 }
 
 const messageFields = [
-  'id', 'tenantId', 'appId', 'scheduleId', 'keyId', 'status', 'sendAt', 'dueAt', 'payload', 'headers', 'retryPolicy',
-  'idempotencyKey', 'attemptCount', 'attemptBase', 'deliveredAt', 'failedAt', 'abortedAt', 'lastError', 'createdAt', 'updatedAt',
+  'id',
+  'tenantId',
+  'appId',
+  'scheduleId',
+  'keyId',
+  'status',
+  'sendAt',
+  'dueAt',
+  'payload',
+  'headers',
+  'retryPolicy',
+  'idempotencyKey',
+  'attemptCount',
+  'attemptBase',
+  'deliveredAt',
+  'failedAt',
+  'abortedAt',
+  'lastError',
+  'createdAt',
+  'updatedAt',
 ] as const satisfies readonly (keyof Message)[];
 
 /** The message an item holds (index attributes dropped). */
@@ -57,7 +75,15 @@ export const attemptItem = (a: Attempt, o: MessageTableOptions): Item => ({
 });
 
 const attemptFields = [
-  'messageId', 'tenantId', 'attempt', 'startedAt', 'durationMs', 'outcome', 'statusCode', 'error', 'responseBody',
+  'messageId',
+  'tenantId',
+  'attempt',
+  'startedAt',
+  'durationMs',
+  'outcome',
+  'statusCode',
+  'error',
+  'responseBody',
 ] as const satisfies readonly (keyof Attempt)[];
 
 /** The attempt an item holds. */

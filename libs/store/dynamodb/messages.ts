@@ -15,7 +15,16 @@ export interface DynamoMessageOptions extends MessageTableOptions {
   concurrency: number;
 }
 
-const changeFields = new Set<keyof MessageChange>(['status', 'sendAt', 'dueAt', 'attemptBase', 'abortedAt', 'failedAt', 'deliveredAt', 'lastError']);
+const changeFields = new Set<keyof MessageChange>([
+  'status',
+  'sendAt',
+  'dueAt',
+  'attemptBase',
+  'abortedAt',
+  'failedAt',
+  'deliveredAt',
+  'lastError',
+]);
 
 /**
  * Messages in DynamoDB. Every state change is one conditional UpdateItem on the message item;
@@ -69,7 +78,14 @@ export class DynamoMessageStore implements MessageStore {
     );
   }
 
-  async transition(tenantId: string, messageId: string, from: MessageStatus[], change: MessageChange, now: number, action: string): Promise<Message> {
+  async transition(
+    tenantId: string,
+    messageId: string,
+    from: MessageStatus[],
+    change: MessageChange,
+    now: number,
+    action: string,
+  ): Promise<Message> {
     const b = new UpdateBuilder();
     for (const [field, value] of Object.entries(change)) if (changeFields.has(field as keyof MessageChange)) b.set(field, value);
     b.set('updatedAt', now);
@@ -129,12 +145,17 @@ export class DynamoMessageStore implements MessageStore {
    * (unlike `due`, whose cursor is a time). `cursor` is opaque: pass back what the previous page returned.
    */
   async duePage(shard: number, from: number, until: number, limit: number, cursor?: string): Promise<{ refs: DueRef[]; cursor?: string }> {
-    if (!Number.isInteger(shard) || shard < 0 || shard >= this.o.shards) throw new RangeError(`shard must be 0..${this.o.shards - 1}, got ${shard}`);
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.o.shards)
+      throw new RangeError(`shard must be 0..${this.o.shards - 1}, got ${shard}`);
     const page = await this.table.queryPage({
       IndexName: Index.due,
       KeyConditionExpression: '#shard = :shard AND #due BETWEEN :from AND :until',
       ExpressionAttributeNames: { '#shard': Attr.dueShard, '#due': Attr.dueAt },
-      ExpressionAttributeValues: { ':shard': Shards.allMessages(this.o.shards)[shard], ':from': Math.ceil(from), ':until': Math.floor(until) },
+      ExpressionAttributeValues: {
+        ':shard': Shards.allMessages(this.o.shards)[shard],
+        ':from': Math.ceil(from),
+        ':until': Math.floor(until),
+      },
       Limit: limit,
       ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown> } : {}),
     });
@@ -197,7 +218,9 @@ export class DynamoMessageStore implements MessageStore {
     return b.when(
       (u) =>
         `${u.name('status')} = ${u.value('delivering')}` +
-        (count ? ` AND (attribute_not_exists(${u.name('attemptCount')}) OR ${u.name('attemptCount')} <= ${u.value(r.attempt.attempt)})` : ''),
+        (count
+          ? ` AND (attribute_not_exists(${u.name('attemptCount')}) OR ${u.name('attemptCount')} <= ${u.value(r.attempt.attempt)})`
+          : ''),
     );
   }
 

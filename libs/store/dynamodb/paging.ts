@@ -38,7 +38,12 @@ export const pageOf = async <T>(table: Table, c: Collection<T>, page: PageReques
   let start = input.ExclusiveStartKey;
   for (;;) {
     const want = page.limit + 1 - items.length;
-    const res = await table.queryPage({ ...input, ExclusiveStartKey: start, ScanIndexForward: false, Limit: c.accept ? Math.max(want, filteredChunk) : want });
+    const res = await table.queryPage({
+      ...input,
+      ExclusiveStartKey: start,
+      ScanIndexForward: false,
+      Limit: c.accept ? Math.max(want, filteredChunk) : want,
+    });
     const loaded = await c.load(res.items);
     for (const [i, entry] of res.items.entries()) {
       examined++;

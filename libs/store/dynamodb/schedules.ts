@@ -15,8 +15,28 @@ export interface DynamoScheduleOptions {
 }
 
 const scheduleFields = [
-  'id', 'tenantId', 'appId', 'keyId', 'name', 'expression', 'timezone', 'startAt', 'endAt', 'payload', 'headers', 'retryPolicy',
-  'misfireGraceSeconds', 'state', 'nextRunAt', 'latestRunAt', 'latestRunId', 'priorRunAt', 'runCount', 'revision', 'createdAt', 'updatedAt',
+  'id',
+  'tenantId',
+  'appId',
+  'keyId',
+  'name',
+  'expression',
+  'timezone',
+  'startAt',
+  'endAt',
+  'payload',
+  'headers',
+  'retryPolicy',
+  'misfireGraceSeconds',
+  'state',
+  'nextRunAt',
+  'latestRunAt',
+  'latestRunId',
+  'priorRunAt',
+  'runCount',
+  'revision',
+  'createdAt',
+  'updatedAt',
 ] as const satisfies readonly (keyof Schedule)[];
 
 const settable = new Set<string>(scheduleFields.filter((f) => !['id', 'tenantId', 'appId', 'keyId', 'runCount', 'createdAt'].includes(f)));
@@ -105,13 +125,17 @@ export class DynamoScheduleStore implements ScheduleStore {
     if (b.isEmpty) {
       // Nothing to write: still answer whether the condition holds, as the SQLite store does.
       const item = await this.table.get(key);
-      return item && (!expected || (item.state === expected.state && item[Attr.dueAt] === expected.nextRunAt)) ? toSchedule(item) : undefined;
+      return item && (!expected || (item.state === expected.state && item[Attr.dueAt] === expected.nextRunAt))
+        ? toSchedule(item)
+        : undefined;
     }
     b.when(() => 'attribute_exists(PK)');
     if (expected) {
       b.when((u) => `${u.name('state')} = ${u.value(expected.state)}`);
       b.when((u) =>
-        expected.nextRunAt === undefined ? `attribute_not_exists(${u.name(Attr.dueAt)})` : `${u.name(Attr.dueAt)} = ${u.value(expected.nextRunAt)}`,
+        expected.nextRunAt === undefined
+          ? `attribute_not_exists(${u.name(Attr.dueAt)})`
+          : `${u.name(Attr.dueAt)} = ${u.value(expected.nextRunAt)}`,
       );
     }
     const item = await this.table.update(key, b);
@@ -120,7 +144,12 @@ export class DynamoScheduleStore implements ScheduleStore {
 
   async updateMany(updates: ScheduleUpdate[]): Promise<(Schedule | undefined)[]> {
     // Each update stands alone (its own condition); two for the same schedule apply in order.
-    return mapLimitKeyed(updates, this.o.concurrency, (u) => u.scheduleId, (u) => this.update(u));
+    return mapLimitKeyed(
+      updates,
+      this.o.concurrency,
+      (u) => u.scheduleId,
+      (u) => this.update(u),
+    );
   }
 
   async delete(tenantId: string, scheduleId: string): Promise<Schedule | undefined> {
@@ -164,7 +193,12 @@ export class DynamoScheduleStore implements ScheduleStore {
 
   /** Full schedules for index entries (KEYS_ONLY or INCLUDE tenantId), aligned with them. */
   private async load(entries: Item[]): Promise<(Schedule | undefined)[]> {
-    const found = new Map((await this.table.batchGet(entries.map((e) => ({ PK: e.PK as string, SK: e.SK as string })))).map((i) => [i.SK as string, toSchedule(i)]));
+    const found = new Map(
+      (await this.table.batchGet(entries.map((e) => ({ PK: e.PK as string, SK: e.SK as string })))).map((i) => [
+        i.SK as string,
+        toSchedule(i),
+      ]),
+    );
     return entries.map((e) => found.get(e.SK as string));
   }
 }

@@ -26,12 +26,17 @@ describe('table helpers', () => {
         { key: undefined, n: 1 },
         { key: 'k', n: 1 },
       ];
-      const out = await mapLimitKeyed(items, 4, (i) => i.key, async (i) => {
-        log.push(`start ${i.key}${i.n}`);
-        for (let t = 0; t < i.n; t++) await tick();
-        log.push(`end ${i.key}${i.n}`);
-        return i.n;
-      });
+      const out = await mapLimitKeyed(
+        items,
+        4,
+        (i) => i.key,
+        async (i) => {
+          log.push(`start ${i.key}${i.n}`);
+          for (let t = 0; t < i.n; t++) await tick();
+          log.push(`end ${i.key}${i.n}`);
+          return i.n;
+        },
+      );
       expect(out).toEqual([3, 1, 1]);
       expect(log.indexOf('start k1')).toBeGreaterThan(log.indexOf('end k3'));
       expect(log.indexOf('start undefined1')).toBeLessThan(log.indexOf('end k3'));
@@ -40,7 +45,11 @@ describe('table helpers', () => {
 
   describe('prune', () => {
     it('drops undefined values at any depth and keeps nulls', () => {
-      expect(prune({ a: 1, b: undefined, c: { d: undefined, e: null }, f: [{ g: undefined }] })).toStrictEqual({ a: 1, c: { e: null }, f: [{}] });
+      expect(prune({ a: 1, b: undefined, c: { d: undefined, e: null }, f: [{ g: undefined }] })).toStrictEqual({
+        a: 1,
+        c: { e: null },
+        f: [{}],
+      });
     });
   });
 });

@@ -84,7 +84,10 @@ export class Table {
   }
 
   /** Puts an item; `condition` (e.g. `attribute_not_exists(PK)`) makes it conditional. */
-  async put(item: Item, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): Promise<void> {
+  async put(
+    item: Item,
+    condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.name,
@@ -122,7 +125,9 @@ export class Table {
   /** Deletes an item if `condition` holds (or unconditionally); returns it as it was, or undefined. */
   async delete(key: Key, condition = 'attribute_exists(PK)'): Promise<Item | undefined> {
     try {
-      const res = await this.client.send(new DeleteCommand({ TableName: this.name, Key: key, ConditionExpression: condition, ReturnValues: 'ALL_OLD' }));
+      const res = await this.client.send(
+        new DeleteCommand({ TableName: this.name, Key: key, ConditionExpression: condition, ReturnValues: 'ALL_OLD' }),
+      );
       return res.Attributes;
     } catch (err) {
       if (isConditionFailed(err)) return undefined;

@@ -73,7 +73,10 @@ export class SqliteAppStore implements AppStore {
   }
   async list(tenantId: string, page: PageRequest): Promise<Page<App>> {
     const rows = this.stmts.list.all(tenantId, cursorId(page), page.limit + 1) as { data: string }[];
-    return toPage(rows.map((r) => JSON.parse(r.data) as App), page.limit);
+    return toPage(
+      rows.map((r) => JSON.parse(r.data) as App),
+      page.limit,
+    );
   }
   async update(app: App): Promise<void> {
     this.cache.delete(app.id);

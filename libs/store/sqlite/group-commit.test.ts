@@ -19,9 +19,16 @@ describe('GroupCommitter', () => {
 
   it('splits at maxGroup', async () => {
     const groups: number[][] = [];
-    const gc = new GroupCommitter<number, number>((xs) => (groups.push(xs), xs), (x) => x, 2);
+    const gc = new GroupCommitter<number, number>(
+      (xs) => (groups.push(xs), xs),
+      (x) => x,
+      2,
+    );
     await Promise.all([1, 2, 3, 4, 5].map((x) => gc.submit(x)));
-    expect(groups).toEqual([[1, 2], [3, 4]]);
+    expect(groups).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('retries each call alone when the group fails, so only the bad call fails', async () => {

@@ -116,7 +116,8 @@ export class SqliteMessageStore implements MessageStore {
       claim: db.prepare(
         "UPDATE messages SET status = 'delivering', due_at = NULL, updated_at = ? WHERE id = ? AND status = 'scheduled' AND due_at <= ? RETURNING *",
       ),
-      insertAttempt: db.prepare(`INSERT OR REPLACE INTO attempts (message_id, attempt, tenant_id, started_at, duration_ms, outcome, status_code, error, response_body)
+      insertAttempt:
+        db.prepare(`INSERT OR REPLACE INTO attempts (message_id, attempt, tenant_id, started_at, duration_ms, outcome, status_code, error, response_body)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       finish: db.prepare(`UPDATE messages SET status = ?, due_at = ?, attempt_count = MAX(attempt_count, ?), last_error = ?,
         delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
@@ -148,8 +149,29 @@ export class SqliteMessageStore implements MessageStore {
     this.completeTx = db.transaction((results: AttemptResult[], now: number) => {
       for (const r of results) {
         const a = r.attempt;
-        this.s.insertAttempt.run(a.messageId, a.attempt, a.tenantId, a.startedAt, a.durationMs, a.outcome, a.statusCode ?? null, a.error ?? null, a.responseBody ?? null);
-        this.s.finish.run(r.status, r.status === 'scheduled' ? (r.dueAt ?? now) : null, a.attempt, r.lastError ?? null, r.status, now, r.status, now, now, a.messageId);
+        this.s.insertAttempt.run(
+          a.messageId,
+          a.attempt,
+          a.tenantId,
+          a.startedAt,
+          a.durationMs,
+          a.outcome,
+          a.statusCode ?? null,
+          a.error ?? null,
+          a.responseBody ?? null,
+        );
+        this.s.finish.run(
+          r.status,
+          r.status === 'scheduled' ? (r.dueAt ?? now) : null,
+          a.attempt,
+          r.lastError ?? null,
+          r.status,
+          now,
+          r.status,
+          now,
+          now,
+          a.messageId,
+        );
       }
     });
   }
@@ -201,9 +223,9 @@ export class SqliteMessageStore implements MessageStore {
   async list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>> {
     const where = ['tenant_id = ?', 'id < ?'];
     const args: unknown[] = [tenantId, cursorId(page)];
-    if (filter.appId) (where.push('app_id = ?'), args.push(filter.appId));
-    if (filter.status) (where.push('status = ?'), args.push(filter.status));
-    if (filter.scheduleId) (where.push('schedule_id = ?'), args.push(filter.scheduleId));
+    if (filter.appId) where.push('app_id = ?'), args.push(filter.appId);
+    if (filter.status) where.push('status = ?'), args.push(filter.status);
+    if (filter.scheduleId) where.push('schedule_id = ?'), args.push(filter.scheduleId);
     args.push(page.limit + 1);
     const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
     const rows = this.cached(sql).all(...args) as MessageRow[];

@@ -90,7 +90,8 @@ export class SqliteScheduleStore implements ScheduleStore {
 
   constructor(private readonly db: Database.Database) {
     this.s = {
-      insert: db.prepare(`INSERT INTO schedules (id, tenant_id, app_id, key_id, name, expression, timezone, start_at, end_at, payload, headers,
+      insert:
+        db.prepare(`INSERT INTO schedules (id, tenant_id, app_id, key_id, name, expression, timezone, start_at, end_at, payload, headers,
         retry_policy, misfire_grace_seconds, state, next_run_at, latest_run_at, latest_run_id, prior_run_at, run_count, revision, created_at, updated_at)
         VALUES (@id, @tenantId, @appId, @keyId, @name, @expression, @timezone, @startAt, @endAt, @payload, @headers,
         @retryPolicy, @misfireGraceSeconds, @state, @nextRunAt, @latestRunAt, @latestRunId, @priorRunAt, @runCount, @revision, @createdAt, @updatedAt)`),
@@ -100,7 +101,9 @@ export class SqliteScheduleStore implements ScheduleStore {
       due: db.prepare("SELECT * FROM schedules WHERE state = 'active' AND next_run_at <= ? ORDER BY next_run_at LIMIT ?"),
     };
     this.updateManyTx = db.transaction((updates: ScheduleUpdate[]) => updates.map((u) => this.updateOne(u)));
-    this.deleteAppTx = db.transaction((tenantId: string, appId: string) => (this.s.deleteApp.all(tenantId, appId) as ScheduleRow[]).map(toSchedule));
+    this.deleteAppTx = db.transaction((tenantId: string, appId: string) =>
+      (this.s.deleteApp.all(tenantId, appId) as ScheduleRow[]).map(toSchedule),
+    );
   }
 
   async create(s: Schedule): Promise<void> {
@@ -126,8 +129,11 @@ export class SqliteScheduleStore implements ScheduleStore {
   async list(tenantId: string, filter: ScheduleFilter, page: PageRequest): Promise<Page<Schedule>> {
     const where = ['tenant_id = ?', 'id < ?'];
     const args: unknown[] = [tenantId, cursorId(page)];
-    if (filter.appId) (where.push('app_id = ?'), args.push(filter.appId));
-    const rows = this.cached(`SELECT * FROM schedules WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, page.limit + 1) as ScheduleRow[];
+    if (filter.appId) where.push('app_id = ?'), args.push(filter.appId);
+    const rows = this.cached(`SELECT * FROM schedules WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(
+      ...args,
+      page.limit + 1,
+    ) as ScheduleRow[];
     return toPage(rows.map(toSchedule), page.limit);
   }
 
@@ -156,7 +162,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     const keys = (Object.keys(change) as (keyof ScheduleChange)[]).filter((k): k is Settable => k !== 'runs');
     const sets = keys.map((k) => `${columns[k]} = ?`);
     const values = keys.map((k) => encode(k, change[k]));
-    if (change.runs) (sets.push('run_count = run_count + ?'), values.push(change.runs));
+    if (change.runs) sets.push('run_count = run_count + ?'), values.push(change.runs);
     const where = ['id = ?', 'tenant_id = ?'];
     const args: unknown[] = [scheduleId, tenantId];
     if (expected) {

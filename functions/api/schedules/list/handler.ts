@@ -5,5 +5,8 @@ import { scheduleListQuerySchema } from '../../../../libs/schedules/schemas';
 export const handler = api({ access: 'data', query: scheduleListQuerySchema }, async ({ query, principal, services }) => {
   const page = await services.schedules.list(principal, query);
   const now = services.clock.now();
-  return { status: 200, body: { items: page.items.map((s) => toScheduleDto(s, now)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+  return {
+    status: 200,
+    body: { items: page.items.map((s) => toScheduleDto(s, now)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+  };
 });
