@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../libs/domain/clock';
 import { KeyService } from '../libs/keys/service';
 import { defaultPlans, isPlanAtMost } from '../libs/plans/catalogue';
-import { createLogger } from '../libs/runtime/logger';
+import { createLogger } from '../libs/observability/logger';
 import { createSqliteStores } from '../libs/store/sqlite';
 import { PlanLimiter } from '../libs/usage/limiter';
 import { Meter } from '../libs/usage/meter';

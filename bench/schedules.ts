@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ManualClock } from '../libs/domain/clock';
 import { newId } from '../libs/domain/ids';
-import { Materializer, materializerDefaults, type TickStats } from '../libs/engine/materializer';
+import { Materializer, materializerDefaults, type TickStats } from '../libs/schedules/materializer';
 import { MessageService } from '../libs/messages/service';
-import { createLogger } from '../libs/runtime/logger';
+import { createLogger } from '../libs/observability/logger';
 import { occurrenceFrom, occurrenceMemo, type Schedule } from '../libs/schedules/model';
 import { createSqliteStores } from '../libs/store/sqlite';
 

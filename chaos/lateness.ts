@@ -1,5 +1,5 @@
 import { startChild } from '../e2e/support/child';
-import { startReceiver } from '../e2e/support/receiver';
+import { startReceiver } from '../test/support/receiver';
 import { jsonClient } from './http';
 import { percentiles } from './sick';
 

@@ -1,4 +1,4 @@
-import type { Receiver } from '../e2e/support/receiver';
+import type { Receiver } from '../test/support/receiver';
 import type { JsonClient } from './http';
 
 /**

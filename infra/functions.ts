@@ -27,7 +27,7 @@ export const needsOf = (route: Route): Needs => ({
   table: route.access === 'public' ? 'none' : route.method === 'GET' ? 'read' : 'write',
   enqueue: enqueues.has(route.fn),
   gatewayKeys: managesKeys.has(route.fn),
-  // Request counts come from API Gateway's own metering (libs/usage/apigateway-requests.ts).
+  // Request counts come from API Gateway's own metering (libs/apigateway/usage.ts).
   gatewayUsage: route.fn === 'api/usage/get',
 });
 

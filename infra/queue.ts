@@ -20,7 +20,7 @@ export const queueResources = (stage: string) => ({
     Properties: {
       QueueName: `punctual-${stage}-release`,
       // Six times the release function's timeout, as AWS recommends for SQS event sources; also longer
-      // than the engine's claim lease (libs/engine/aws-worker.ts `leaseMs`), so a redelivery can take over.
+      // than the engine's claim lease (libs/engine/eventbridge/worker.ts `leaseMs`), so a redelivery can take over.
       VisibilityTimeout: 6 * releaseTimeoutSeconds,
       SqsManagedSseEnabled: true,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }, maxReceiveCount },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createPunctualClient, type PunctualClient } from '../client/client';
 import { loadLocalConfig } from '../../libs/runtime/config';
 import { startLocal, type LocalRuntime } from '../../libs/runtime/local';
-import { createLogger } from '../../libs/runtime/logger';
+import { createLogger } from '../../libs/observability/logger';
 import { patience } from './local-only';
 import { isStageRun, stageFromEnv } from './stage-env';
 

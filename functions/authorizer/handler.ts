@@ -6,7 +6,7 @@ export type IdentifyOperator = (token: string) => Promise<string | undefined>;
 
 /**
  * API Gateway TOKEN authorizer of the account bootstrap route (`POST /v1/tenants`): a Cognito ID token
- * of the operators' pool, verified with aws-jwt-verify (libs/tenancy/cognito.ts), or API Gateway answers
+ * of the operators' pool, verified with aws-jwt-verify (libs/cognito/operator.ts), or API Gateway answers
  * 401 itself (infra/gateway-responses.ts gives it our error body) and the function is never invoked.
  * API Gateway caches an answer per token for the TTL in infra/engine.ts, so a sign-up storm costs one
  * verification per token. The handler verifies again: the embedded runtime has no authorizer, and the

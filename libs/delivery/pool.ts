@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { defaultTimeoutMs } from '../apps/model';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../observability/logger';
 import type { DeliveryOutcome } from './outcome';
 import type { WebhookClientOptions, WebhookRequest } from './webhook';
 

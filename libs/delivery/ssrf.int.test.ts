@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonClient, type JsonClient } from '../../chaos/http';
-import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { loadLocalConfig } from '../runtime/config';
 import { startLocal, type LocalRuntime } from '../runtime/local';
-import { createLogger } from '../runtime/logger';
+import { createLogger } from '../observability/logger';
 
 /**
  * The SSRF guard over the real API, with PUNCTUAL_ALLOW_PRIVATE_TARGETS=false. Names resolve

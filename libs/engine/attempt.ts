@@ -6,7 +6,7 @@ import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
 import { attemptResult } from '../messages/lifecycle';
 import type { Message } from '../messages/model';
 import type { AttemptResult } from '../messages/port';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../observability/logger';
 
 /** Delivers one webhook request; both runtimes pass `libs/delivery`'s client. */
 export type Deliver = (req: WebhookRequest) => Promise<DeliveryOutcome>;

@@ -5,9 +5,9 @@ import { systemClock } from '../domain/clock';
 import { newId } from '../domain/ids';
 import { defaultRetryPolicy } from '../domain/retry';
 import type { Message } from '../messages/model';
-import { createLogger } from '../runtime/logger';
+import { createLogger } from '../observability/logger';
 import { createSqliteStores, type SqliteStores } from '../store/sqlite';
-import { TimerEngine } from './timer';
+import { TimerEngine } from './timer/engine';
 
 const anApp = (tenantId: string, maxConcurrency: number): App => ({
   id: newId('app'),

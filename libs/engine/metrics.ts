@@ -1,6 +1,6 @@
 /**
  * Delivery metrics the engines emit per finished attempt. The AWS runtime implements it with
- * Powertools (CloudWatch EMF, libs/runtime/powertools.ts); the embedded runtime passes `noMetrics`.
+ * Powertools (CloudWatch EMF, libs/observability/powertools.ts); the embedded runtime passes `noMetrics`.
  */
 export interface DeliveryMetrics {
   /** One finished attempt: outcome 'delivered' | 'retry' | 'failed'; lateness = attempt start − sendAt (ms), first attempts only; duration of the HTTP call (ms). */

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonClient, type JsonClient } from '../../chaos/http';
 import { appFor, makeSick, runSickReceivers, waitTerminal } from '../../chaos/sick';
-import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { loadLocalConfig } from '../runtime/config';
 import { startLocal, type LocalRuntime } from '../runtime/local';
-import { createLogger } from '../runtime/logger';
+import { createLogger } from '../observability/logger';
 
 /** Receivers that fail, hang, reset, throttle and crawl: every message still ends, recorded, and other apps are not held up. */
 describe('delivery to sick receivers (real server and receiver)', () => {

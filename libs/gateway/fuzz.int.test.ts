@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fuzzRoutes, prepareFuzzFixture, type FuzzFixture } from '../../chaos/fuzz';
 import { rawRequest } from '../../chaos/raw-http';
-import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { routes } from '../http/routes';
 import { loadLocalConfig } from '../runtime/config';
 import { startLocal, type LocalRuntime } from '../runtime/local';
-import { createLogger } from '../runtime/logger';
+import { createLogger } from '../observability/logger';
 import { startGateway, type Gateway } from './server';
 
 /**

@@ -10,7 +10,7 @@ import { routes as routeTable, type Route } from '../http/routes';
 import { InvalidKeyError } from '../keys/errors';
 import type { ApiKey } from '../keys/model';
 import { maxPayloadBytes } from '../messages/model';
-import type { Services } from '../runtime/services';
+import type { Services } from '../http/services';
 import { AbuseGuard, clientOf, type AbuseGuardOptions } from './abuse';
 import { docsResponse } from './docs';
 import { apiGatewayEvent, loadHandlers } from './handlers';

@@ -7,7 +7,7 @@ import { parseInput } from '../domain/validate';
 import { requireControl } from '../keys/access';
 import { InvalidKeyError } from '../keys/errors';
 import type { Principal } from '../keys/model';
-import type { Services } from '../runtime/services';
+import type { Services } from './services';
 import { errorResult } from './errors';
 import { maxJsonDepth, nestsDeeperThan } from './json-depth';
 import type { Access } from './routes';

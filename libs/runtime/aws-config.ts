@@ -1,6 +1,6 @@
 import { defaultPlans, type PlanCatalogue } from '../plans/catalogue';
 import { ConfigError } from './config';
-import { levels, type LogLevel } from './logger';
+import { levels, type LogLevel } from '../observability/logger';
 
 /**
  * Configuration of the AWS runtime, read from the Lambda environment here and nowhere else.

@@ -1,7 +1,7 @@
 /**
  * End to end through the AWS composition root, without AWS: the real handlers (API, engine arm /
  * release / tick) wired by libs/runtime/aws.ts, DynamoDB on dynalite, and stand-ins that keep the
- * documented semantics of SQS, EventBridge Scheduler and API Gateway (libs/runtime/aws-standins.ts),
+ * documented semantics of SQS, EventBridge Scheduler and API Gateway (test/support/aws-standins.ts),
  * all on a simulated clock, delivering to a real receiver on 127.0.0.1. It also counts the AWS
  * operations per delivered message (the README's cost table).
  */
@@ -10,16 +10,16 @@ import { Webhook } from 'standardwebhooks';
 import { handler as armHandler } from '../../functions/engine/arm/handler';
 import { handler as releaseHandler } from '../../functions/engine/release/handler';
 import { handler as tickHandler } from '../../functions/engine/tick/handler';
-import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { ManualClock } from '../domain/clock';
 import { setDefaultServices } from '../http/api';
-import { startDynalite, type Dynalite } from '../store/dynamodb/testing';
+import { startDynalite, type Dynalite } from '../../test/support/dynalite';
 import { createAwsRuntime, type AwsRuntime } from './aws';
 import { loadAwsConfig } from './aws-config';
 import { setAwsRuntime } from './aws-current';
-import { ApiGatewayStandIn, OpCounter, SchedulerStandIn, SqsEventSource, SqsStandIn } from './aws-standins';
+import { ApiGatewayStandIn, OpCounter, SchedulerStandIn, SqsEventSource, SqsStandIn } from '../../test/support/aws-standins';
 import type { DeliveryMetrics } from '../engine/metrics';
-import type { Logger } from './logger';
+import type { Logger } from '../observability/logger';
 
 const armArn = 'arn:aws:lambda:us-east-1:000000000000:function:punctual-test-engineArm';
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);

@@ -19,7 +19,7 @@ import { handler as createKey } from '../../functions/api/keys/create/handler';
 import { handler as revokeKey } from '../../functions/api/keys/revoke/handler';
 import { handler as createTenant } from '../../functions/api/tenants/create/handler';
 import { setDefaultServices, type ApiContext } from '../http/api';
-import { startDynalite, type Dynalite } from '../store/dynamodb/testing';
+import { startDynalite, type Dynalite } from '../../test/support/dynalite';
 import { createAwsRuntime, type AwsRuntime } from './aws';
 import { loadAwsConfig } from './aws-config';
 

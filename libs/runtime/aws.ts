@@ -6,27 +6,27 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Deliver } from '../engine/attempt';
-import { AwsEngineWorker, type AwsEngineWorkerOptions } from '../engine/aws-worker';
-import { EventBridgeEngine } from '../engine/eventbridge';
-import { Materializer, misfireVet } from '../engine/materializer';
+import { AwsEngineWorker, type AwsEngineWorkerOptions } from '../engine/eventbridge/worker';
+import { EventBridgeEngine } from '../engine/eventbridge/engine';
+import { Materializer, misfireVet } from '../schedules/materializer';
 import type { DeliveryMetrics } from '../engine/metrics';
-import { ApiGatewayKeys } from '../keys/apigateway';
+import { ApiGatewayKeys } from '../apigateway/keys';
 import type { KeyStore } from '../keys/port';
 import { createDynamoStores } from '../store/dynamodb';
 import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
-import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../tenancy/cognito';
-import { ApiGatewayRequests, withGatewayRequests } from '../usage/apigateway-requests';
+import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../cognito/operator';
+import { ApiGatewayRequests, withGatewayRequests } from '../apigateway/usage';
 import type { UsageStore } from '../usage/port';
 import type { AwsConfig } from './aws-config';
-import type { Logger } from './logger';
-import { createPowertoolsLogger, PowertoolsDeliveryMetrics } from './powertools';
-import type { Services } from './services';
+import type { Logger } from '../observability/logger';
+import { createPowertoolsLogger, PowertoolsDeliveryMetrics } from '../observability/powertools';
+import type { Services } from '../http/services';
 import { buildServices } from './wire';
 
 /** A Lambda container's wiring. */
 export interface AwsRuntime {
   services: Services;
-  /** The engine functions' work: arm a bucket, handle a release-queue record, sweep (libs/engine/aws-worker.ts). */
+  /** The engine functions' work: arm a bucket, handle a release-queue record, sweep (libs/engine/eventbridge/worker.ts). */
   engine: AwsEngineWorker;
   /** Turns due schedule occurrences into messages (the tick function; API functions after a schedule change). */
   materializer: Materializer;

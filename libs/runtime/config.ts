@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { LogLevel } from './logger';
-import { levels } from './logger';
+import type { LogLevel } from '../observability/logger';
+import { levels } from '../observability/logger';
 
 /** Configuration of the embedded runtime, read from the environment here and nowhere else. */
 export interface LocalConfig {

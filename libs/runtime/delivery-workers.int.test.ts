@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonClient } from '../../chaos/http';
-import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { loadLocalConfig } from './config';
 import { startLocal, type LocalRuntime } from './local';
-import { createLogger } from './logger';
+import { createLogger } from '../observability/logger';
 
 /** The embedded runtime with PUNCTUAL_DELIVERY_WORKERS=2: webhooks leave from worker threads. */
 describe('local runtime with delivery worker threads', () => {

@@ -1,8 +1,8 @@
 import { DeliveryPool } from '../delivery/pool';
 import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
-import { Materializer, misfireVet, type MaterializerOptions } from '../engine/materializer';
-import { TimerEngine, type TimerEngineOptions } from '../engine/timer';
+import { Materializer, misfireVet, type MaterializerOptions } from '../schedules/materializer';
+import { TimerEngine, type TimerEngineOptions } from '../engine/timer/engine';
 import { startGateway } from '../gateway/server';
 import { loadPlans } from '../plans/catalogue';
 import { createSqliteStores } from '../store/sqlite';
@@ -11,8 +11,8 @@ import { adminTokenAuth } from '../tenancy/operator';
 import { Meter } from '../usage/meter';
 import { resolveAdminToken } from './admin-token';
 import type { LocalConfig } from './config';
-import { createLogger, type Logger } from './logger';
-import type { Services } from './services';
+import { createLogger, type Logger } from '../observability/logger';
+import type { Services } from '../http/services';
 import { version } from './version';
 import { buildServices } from './wire';
 

@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonClient, type JsonClient } from '../../chaos/http';
-import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { adminTokenAuth, hashAdminToken } from '../tenancy/operator';
 import { loadLocalConfig } from './config';
 import { startLocal, type LocalRuntime } from './local';
-import { createLogger } from './logger';
+import { createLogger } from '../observability/logger';
 
 /** Secrets at rest, in logs and in answers, and credential guessing, on the real server. */
 describe('secrets and credentials (real server)', () => {

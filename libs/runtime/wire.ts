@@ -14,8 +14,8 @@ import type { OperatorAuth } from '../tenancy/operator';
 import { TenantService } from '../tenancy/service';
 import { PlanLimiter } from '../usage/limiter';
 import { UsageService } from '../usage/service';
-import type { Logger } from './logger';
-import type { Services } from './services';
+import type { Logger } from '../observability/logger';
+import type { Services } from '../http/services';
 import { version } from './version';
 
 /** What both runtimes hand the shared wiring; the differences between them are these fields. */

@@ -3,7 +3,7 @@ import { ConflictError, ForbiddenScopeError, InvalidExpressionError, InvalidTime
 import type { Principal } from '../keys/model';
 import { scheduleView } from './model';
 import type { ScheduleCreateInput } from './schemas';
-import { controlKey, dataKey, openHarness, tempDir, type Harness } from './test-harness';
+import { controlKey, dataKey, openHarness, tempDir, type Harness } from '../../test/support/schedules-harness';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);

@@ -42,7 +42,7 @@ const serialize = (payload: unknown, path = 'payload'): string => {
   return text;
 };
 
-/** Use cases of schedules. Occurrences themselves are produced by the materialiser (libs/engine/materializer.ts). */
+/** Use cases of schedules. Occurrences themselves are produced by the materialiser (libs/schedules/materializer.ts). */
 export class ScheduleService {
   constructor(private readonly deps: ScheduleServiceDeps) {}
 

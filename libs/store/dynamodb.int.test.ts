@@ -1,6 +1,6 @@
-import { describeStoreContract } from './contract';
+import { describeStoreContract } from '../../test/support/contracts/store';
 import { createDynamoStores } from './dynamodb';
-import { startDynalite, type Dynalite } from './dynamodb/testing';
+import { startDynalite, type Dynalite } from '../../test/support/dynalite';
 
 let dynalite: Dynalite;
 

@@ -1,4 +1,4 @@
-import { describeStoreContract } from './contract';
+import { describeStoreContract } from '../../test/support/contracts/store';
 import { createSqliteStores } from './sqlite';
 
 describeStoreContract('sqlite', async () => {

@@ -1,4 +1,4 @@
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../observability/logger';
 import { aggregateUsage } from './aggregate';
 import type { UsageEvent } from './model';
 import type { UsageStore } from './port';

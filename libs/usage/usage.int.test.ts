@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPunctualClient } from '../../e2e/client/client';
-import { startReceiver, type Receiver } from '../../e2e/support/receiver';
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { newTenant, startTarget, waitForStatus, type Target } from '../../e2e/support/target';
 
 describe('plans and metering (real server)', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLocalConfig } from '../../../libs/runtime/config';
 import { startLocal, type LocalRuntime } from '../../../libs/runtime/local';
-import { createLogger } from '../../../libs/runtime/logger';
+import { createLogger } from '../../../libs/observability/logger';
 
 /** The schedules API over HTTP: the real embedded server, and a real receiver on loopback. */
 describe('schedules API (embedded server)', () => {

@@ -1,4 +1,4 @@
-import type { WakeUp } from '../../../libs/engine/eventbridge';
+import type { WakeUp } from '../../../libs/engine/eventbridge/engine';
 import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
 
 /**

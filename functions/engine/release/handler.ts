@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseReleaseMessage } from '../../../libs/engine/eventbridge';
+import { parseReleaseMessage } from '../../../libs/engine/eventbridge/engine';
 import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
 
 /**

@@ -11,9 +11,9 @@ import type { DeliveryOutcome } from '../../../libs/delivery/outcome';
 import type { RetryPolicy } from '../../../libs/domain/retry';
 import { attemptResult } from '../../../libs/messages/lifecycle';
 import type { Message } from '../../../libs/messages/model';
-import { createLogger } from '../../../libs/runtime/logger';
+import { createLogger } from '../../../libs/observability/logger';
 import { createDynamoStores, type DynamoStores } from '../../../libs/store/dynamodb';
-import { startDynalite, type Dynalite } from '../../../libs/store/dynamodb/testing';
+import { startDynalite, type Dynalite } from '../../../test/support/dynalite';
 import { makeAggregateHandler } from './handler';
 
 const T0 = Date.UTC(2026, 10, 23, 9);

@@ -1,6 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { Logger } from '../../../libs/runtime/logger';
+import type { Logger } from '../../../libs/observability/logger';
 import type { UsageRow } from '../../../libs/usage/model';
 import type { UsageStore } from '../../../libs/usage/port';
 import { makeAggregateHandler } from './handler';

@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
-import type { Logger } from '../../../libs/runtime/logger';
+import type { Logger } from '../../../libs/observability/logger';
 import { aggregateUsage } from '../../../libs/usage/aggregate';
 import type { UsageEvent } from '../../../libs/usage/model';
 import type { UsageStore } from '../../../libs/usage/port';
-import { usageEventsOf } from '../../../libs/usage/stream';
+import { usageEventsOf } from '../../../libs/store/dynamodb/stream';
 
 /** What the aggregator needs; built on the first invocation (tests pass dynalite or fakes). */
 export interface AggregateDeps {
@@ -20,7 +20,7 @@ const failuresOf = (records: DynamoDBRecord[]): DynamoDBBatchResponse => ({
 
 /**
  * The metering aggregator: the table's stream (NEW_AND_OLD_IMAGES) → usage events
- * (libs/usage/stream.ts) → one `ADD` per key and day for the whole batch (`aggregateUsage`, as the
+ * (libs/store/dynamodb/stream.ts) → one `ADD` per key and day for the whole batch (`aggregateUsage`, as the
  * embedded meter does), so a batch of a thousand changes costs a handful of writes.
  *
  * Counting is per batch, while failures are reported per record (`ReportBatchItemFailures`), and a

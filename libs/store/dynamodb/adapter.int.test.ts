@@ -9,7 +9,7 @@ import { idempotencyWindowMs, type Message } from '../../messages/model';
 import type { Schedule } from '../../schedules/model';
 import { createDynamoStores, type DynamoStores } from '../dynamodb';
 import { Index, Keys } from './schema';
-import { startDynalite, type Dynalite } from './testing';
+import { startDynalite, type Dynalite } from '../../../test/support/dynalite';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 const A = newId('ten');

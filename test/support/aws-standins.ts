@@ -27,11 +27,11 @@ import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aw
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { gatewayResponse } from '../../infra/gateway-responses';
-import type { ManualClock } from '../domain/clock';
-import { apiGatewayEvent, loadHandlers } from '../gateway/handlers';
-import { createRouter } from '../gateway/router';
-import type { ApiContext } from '../http/api';
-import { routes } from '../http/routes';
+import type { ManualClock } from '../../libs/domain/clock';
+import { apiGatewayEvent, loadHandlers } from '../../libs/gateway/handlers';
+import { createRouter } from '../../libs/gateway/router';
+import type { ApiContext } from '../../libs/http/api';
+import { routes } from '../../libs/http/routes';
 
 /** Calls per service and operation, e.g. `sqs.SendMessageBatch`, `lambda.release`. */
 export class OpCounter {

@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock';
 import type { Message } from '../messages/model';
 import type { MessageStore } from '../messages/port';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../observability/logger';
 import {
   isOccurrenceRun,
   occurrenceMemo,
@@ -12,9 +12,9 @@ import {
   runSuperseded,
   type RunPlan,
   type Schedule,
-} from '../schedules/model';
-import type { ScheduleChange, ScheduleStore, ScheduleUpdate } from '../schedules/port';
-import { buildRun, withdrawRun, type RunSink } from '../schedules/runs';
+} from './model';
+import type { ScheduleChange, ScheduleStore, ScheduleUpdate } from './port';
+import { buildRun, withdrawRun, type RunSink } from './runs';
 
 /** Options of the materialiser. */
 export interface MaterializerOptions {

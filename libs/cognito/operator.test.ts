@@ -1,5 +1,5 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { cognitoIdTokenVerifier, cognitoOperatorAuth } from './cognito';
+import { cognitoIdTokenVerifier, cognitoOperatorAuth } from './operator';
 
 const userPoolId = 'us-east-1_TestPool';
 const clientId = 'client123';

@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ApiGatewayRequests, gatewayRequestsByDay, overlayRequests, withGatewayRequests, type RequestCount } from './apigateway-requests';
-import { zeroCounters, type UsageRow } from './model';
-import type { UsageStore } from './port';
+import { ApiGatewayRequests, gatewayRequestsByDay, overlayRequests, withGatewayRequests, type RequestCount } from './usage';
+import { zeroCounters, type UsageRow } from '../usage/model';
+import type { UsageStore } from '../usage/port';
 
 const gw = mockClient(APIGatewayClient);
 const client = new APIGatewayClient({ region: 'us-east-1' });

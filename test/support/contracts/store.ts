@@ -2,13 +2,13 @@
  * The store contract: one suite, run unchanged against every adapter
  * (SQLite here; DynamoDB on dynalite with the AWS runtime). Import it only from tests.
  */
-import type { Stores } from './port';
-import type { App } from '../apps/model';
-import { newId } from '../domain/ids';
-import { defaultRetryPolicy } from '../domain/retry';
-import { MessageNotFoundError, MessageStateConflictError } from '../messages/errors';
-import { idempotencyWindowMs, type Message } from '../messages/model';
-import { describeScheduleContract } from './schedules.contract';
+import type { Stores } from '../../../libs/store/port';
+import type { App } from '../../../libs/apps/model';
+import { newId } from '../../../libs/domain/ids';
+import { defaultRetryPolicy } from '../../../libs/domain/retry';
+import { MessageNotFoundError, MessageStateConflictError } from '../../../libs/messages/errors';
+import { idempotencyWindowMs, type Message } from '../../../libs/messages/model';
+import { describeScheduleContract } from './schedules';
 
 /** What a store adapter under test provides. */
 export interface StoreUnderTest extends Stores {

@@ -1,10 +1,10 @@
 /**
- * The schedules part of the store contract (libs/store/contract.ts runs it for every adapter).
+ * The schedules part of the store contract (test/support/contracts/store.ts runs it for every adapter).
  * Import it only from tests.
  */
-import { newId } from '../domain/ids';
-import type { Schedule } from '../schedules/model';
-import type { ScheduleStore } from '../schedules/port';
+import { newId } from '../../../libs/domain/ids';
+import type { Schedule } from '../../../libs/schedules/model';
+import type { ScheduleStore } from '../../../libs/schedules/port';
 
 const aSchedule = (T0: number, tenantId: string, appId: string, over: Partial<Schedule> = {}): Schedule => ({
   id: newId('sch'),

@@ -1,6 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { aggregateUsage } from './aggregate';
+import { aggregateUsage } from '../../usage/aggregate';
 import { usageEvents, usageEventsOf } from './stream';
 
 const T = Date.UTC(2026, 10, 23, 12);

@@ -7,8 +7,8 @@ import {
   GetUsagePlansCommand,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
-import type { ApiKey } from './model';
-import type { GatewayKeyMap } from './port';
+import type { ApiKey } from '../keys/model';
+import type { GatewayKeyMap } from '../keys/port';
 
 /** Options of the API Gateway key mirror. */
 export interface ApiGatewayKeysOptions {

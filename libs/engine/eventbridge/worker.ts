@@ -1,15 +1,15 @@
-import type { AppStore } from '../apps/port';
-import type { App } from '../apps/model';
-import type { Clock } from '../domain/clock';
-import type { Message } from '../messages/model';
-import type { AttemptResult, DueRef, MessageStore } from '../messages/port';
-import type { Logger } from '../runtime/logger';
-import { logAttempt, runAttempt, type Deliver } from './attempt';
+import type { AppStore } from '../../apps/port';
+import type { App } from '../../apps/model';
+import type { Clock } from '../../domain/clock';
+import type { Message } from '../../messages/model';
+import type { AttemptResult, DueRef, MessageStore } from '../../messages/port';
+import type { Logger } from '../../observability/logger';
+import { logAttempt, runAttempt, type Deliver } from '../attempt';
 import { bucketMs } from './buckets';
-import type { ReleaseQueueMessage } from './eventbridge';
-import type { DeliveryMetrics } from './metrics';
-import { noMetrics } from './metrics';
-import type { Engine } from './port';
+import type { ReleaseQueueMessage } from './engine';
+import type { DeliveryMetrics } from '../metrics';
+import { noMetrics } from '../metrics';
+import type { Engine } from '../port';
 
 /** The due index, a shard page at a time (the DynamoDB message store). */
 export interface ShardedDueIndex {
@@ -18,7 +18,7 @@ export interface ShardedDueIndex {
   reclaimStale(tenantId: string, messageId: string, staleBefore: number, now: number): Promise<Message | undefined>;
 }
 
-/** The queue side of the AWS engine (libs/engine/eventbridge.ts). */
+/** The queue side of the AWS engine (libs/engine/eventbridge/engine.ts). */
 export interface ReleaseQueue extends Engine {
   /** Sends messages to the release queue, each delayed until due. */
   release(refs: DueRef[]): Promise<void>;

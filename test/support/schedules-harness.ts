@@ -5,18 +5,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppService } from '../apps/service';
-import type { ManualClock } from '../domain/clock';
-import { newId } from '../domain/ids';
-import { Materializer, type MaterializerOptions } from '../engine/materializer';
-import type { Principal } from '../keys/model';
-import type { Message } from '../messages/model';
-import type { DueRef } from '../messages/port';
-import { MessageService } from '../messages/service';
-import { createLogger } from '../runtime/logger';
-import { createSqliteStores } from '../store/sqlite';
-import type { RunSink } from './runs';
-import { ScheduleService } from './service';
+import { AppService } from '../../libs/apps/service';
+import type { ManualClock } from '../../libs/domain/clock';
+import { newId } from '../../libs/domain/ids';
+import { Materializer, type MaterializerOptions } from '../../libs/schedules/materializer';
+import type { Principal } from '../../libs/keys/model';
+import type { Message } from '../../libs/messages/model';
+import type { DueRef } from '../../libs/messages/port';
+import { MessageService } from '../../libs/messages/service';
+import { createLogger } from '../../libs/observability/logger';
+import { createSqliteStores } from '../../libs/store/sqlite';
+import type { RunSink } from '../../libs/schedules/runs';
+import { ScheduleService } from '../../libs/schedules/service';
 
 /** A temporary data directory that outlives harness restarts. */
 export const tempDir = () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { patience } from './local-only';
-import { stageFromEnv } from './stage-env';
+import { patience } from '../../e2e/support/local-only';
+import { stageFromEnv } from '../../e2e/support/stage-env';
 
 /** One request the receiver got. */
 export interface Received {

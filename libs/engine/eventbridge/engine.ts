@@ -1,9 +1,9 @@
 import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Clock } from '../domain/clock';
-import type { DueRef } from '../messages/port';
+import type { Clock } from '../../domain/clock';
+import type { DueRef } from '../../messages/port';
 import { atExpression, bucketOf, scheduleName, sqsDelaySeconds } from './buckets';
-import type { Engine } from './port';
+import type { Engine } from '../port';
 
 /** Options of the AWS engine. */
 export interface EventBridgeEngineOptions {

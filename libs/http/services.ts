@@ -6,7 +6,7 @@ import type { ScheduleService } from '../schedules/service';
 import type { OperatorAuth } from '../tenancy/operator';
 import type { TenantService } from '../tenancy/service';
 import type { UsageService } from '../usage/service';
-import type { Logger } from './logger';
+import type { Logger } from '../observability/logger';
 
 /** What handlers need, wired by a runtime's composition root. */
 export interface Services {

@@ -1,5 +1,5 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import type { OperatorAuth } from './operator';
+import type { OperatorAuth } from '../tenancy/operator';
 
 /** What the Cognito operator auth needs from a verifier (aws-jwt-verify's, or a fake). */
 export interface IdTokenVerifier {

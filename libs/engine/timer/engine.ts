@@ -1,13 +1,13 @@
-import type { App } from '../apps/model';
-import type { AppStore } from '../apps/port';
-import type { Clock } from '../domain/clock';
-import type { Message } from '../messages/model';
-import type { AttemptResult, DueRef, MessageStore } from '../messages/port';
-import type { Logger } from '../runtime/logger';
-import { logAttempt, runAttempt, type Deliver } from './attempt';
+import type { App } from '../../apps/model';
+import type { AppStore } from '../../apps/port';
+import type { Clock } from '../../domain/clock';
+import type { Message } from '../../messages/model';
+import type { AttemptResult, DueRef, MessageStore } from '../../messages/port';
+import type { Logger } from '../../observability/logger';
+import { logAttempt, runAttempt, type Deliver } from '../attempt';
 import { Dispatcher } from './dispatcher';
 import { MinHeap } from './heap';
-import type { Engine } from './port';
+import type { Engine } from '../port';
 
 /** Options of the embedded engine. */
 export interface TimerEngineOptions {

@@ -2,9 +2,9 @@ import { ConflictException, CreateScheduleCommand, SchedulerClient, ValidationEx
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ManualClock } from '../domain/clock';
+import { ManualClock } from '../../domain/clock';
 import { atExpression, bucketOf, scheduleName, sqsDelaySeconds } from './buckets';
-import { EnqueueFailedError, EventBridgeEngine, parseReleaseMessage } from './eventbridge';
+import { EnqueueFailedError, EventBridgeEngine, parseReleaseMessage } from './engine';
 
 const sqs = mockClient(SQSClient);
 const scheduler = mockClient(SchedulerClient);
@@ -105,12 +105,10 @@ describe('EventBridgeEngine', () => {
     });
 
     it('reports the messages SQS refused', async () => {
-      sqs
-        .on(SendMessageBatchCommand)
-        .resolves({
-          Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: 'x' }],
-          Failed: [{ Id: '1', Code: 'x', SenderFault: false }],
-        });
+      sqs.on(SendMessageBatchCommand).resolves({
+        Successful: [{ Id: '0', MessageId: 'm', MD5OfMessageBody: 'x' }],
+        Failed: [{ Id: '1', Code: 'x', SenderFault: false }],
+      });
 
       await expect(
         engine().enqueue([

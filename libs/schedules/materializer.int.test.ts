@@ -1,13 +1,13 @@
 import { ManualClock } from '../domain/clock';
 import type { Principal } from '../keys/model';
 import type { Message } from '../messages/model';
-import { createLogger } from '../runtime/logger';
-import { scheduleView } from '../schedules/model';
-import type { RunSink } from '../schedules/runs';
-import type { ScheduleCreateInput } from '../schedules/schemas';
-import { controlKey, openHarness, tempDir, type Harness } from '../schedules/test-harness';
+import { createLogger } from '../observability/logger';
+import { scheduleView } from './model';
+import type { RunSink } from './runs';
+import type { ScheduleCreateInput } from './schemas';
+import { controlKey, openHarness, tempDir, type Harness } from '../../test/support/schedules-harness';
 import { misfireVet } from './materializer';
-import { TimerEngine } from './timer';
+import { TimerEngine } from '../engine/timer/engine';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);

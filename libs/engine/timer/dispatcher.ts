@@ -1,4 +1,4 @@
-import type { Message } from '../messages/model';
+import type { Message } from '../../messages/model';
 
 /** Limits of the dispatcher. */
 export interface DispatcherOptions {

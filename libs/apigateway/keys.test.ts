@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ApiGatewayKeys, UsagePlanMissingError } from './apigateway';
-import type { ApiKey } from './model';
-import type { GatewayKeyMap } from './port';
+import { ApiGatewayKeys, UsagePlanMissingError } from './keys';
+import type { ApiKey } from '../keys/model';
+import type { GatewayKeyMap } from '../keys/port';
 
 const gw = mockClient(APIGatewayClient);
 const meta = { $metadata: {} };

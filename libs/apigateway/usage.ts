@@ -1,7 +1,7 @@
 import { GetApiKeysCommand, GetUsageCommand, GetUsagePlansCommand, type APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { utcDate } from './limits';
-import { zeroCounters, type UsageRow } from './model';
-import type { UsageStore } from './port';
+import { utcDate } from '../usage/limits';
+import { zeroCounters, type UsageRow } from '../usage/model';
+import type { UsageStore } from '../usage/port';
 
 /** Requests made with one of our keys on one UTC day. */
 export interface RequestCount {
@@ -93,7 +93,7 @@ export interface ApiGatewayRequestsOptions extends RetryOptions {
 /**
  * Request counts on AWS come from API Gateway, which meters every request made with a key (our
  * Lambdas never see the throttled ones and count none). Our keys are API Gateway keys named by our
- * key id with the tenant as `customerId` (libs/keys/apigateway.ts), so a tenant's keys are one
+ * key id with the tenant as `customerId` (libs/apigateway/keys.ts), so a tenant's keys are one
  * `GetApiKeys` by customer id, and their usage one `GetUsage` per usage plan.
  *
  * Cost per read: 1 GetApiKeys page + (first read of a container) GetUsagePlans + 1 GetUsage per plan,

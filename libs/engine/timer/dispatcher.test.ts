@@ -1,4 +1,4 @@
-import type { Message } from '../messages/model';
+import type { Message } from '../../messages/model';
 import { Dispatcher } from './dispatcher';
 
 describe('Dispatcher', () => {

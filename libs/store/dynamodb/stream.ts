@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { UsageEvent } from './model';
+import type { UsageEvent } from '../../usage/model';
 
 type Image = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTableInput } from '../../../infra/table';
+import { createTableInput } from '../../infra/table';
 
 // dynalite ships no types; it returns a plain node http server.
 const dynalite = require('dynalite') as (options: Record<string, number>) => Server;
