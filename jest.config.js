@@ -6,19 +6,26 @@ const shared = {
   testEnvironment: 'node',
 };
 
+/** Tiers with a real part that may be missing (npm test skips them with a line saying how to install it: scripts/test.mjs). */
+const optionalTiers = '\\.(aws|browser)\\.test\\.ts$';
+
 module.exports = {
   projects: [
     {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/libs/**/*.test.ts', '<rootDir>/functions/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.int\\.test\\.ts$'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', optionalTiers],
     },
     {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/libs/**/*.int.test.ts', '<rootDir>/functions/**/*.int.test.ts', '<rootDir>/infra/**/*.int.test.ts'],
     },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'], testPathIgnorePatterns: [optionalTiers] },
+    // moto_server (AWS emulator): `npm run test:aws`.
+    { ...shared, displayName: 'aws', testMatch: ['<rootDir>/**/*.aws.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
+    // A real Chromium driven by playwright-core: `npm run test:browser`.
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/**/*.browser.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
   ],
 };
