@@ -17,12 +17,25 @@ export interface Quota {
   period: QuotaPeriod;
 }
 
-/** A usage plan. A missing throttle, quota or pending limit means no such limit. */
+/**
+ * A usage plan. Limits apply to the tenant as a whole (the sum of its keys); a key on a lower plan of its own
+ * is also held to that plan. A missing limit means no such limit, except where a default is named.
+ */
 export interface Plan {
   throttle?: Throttle;
   quota?: Quota;
-  /** Most messages a key may have `scheduled` at once. */
+  /** Most messages the tenant may have `scheduled` at once (schedule runs included). */
   maxPendingMessages?: number;
+  /** Most live (unrevoked) keys the tenant may hold. */
+  maxKeys?: number;
+  /** Most `active` schedules the tenant may hold. */
+  maxActiveSchedules?: number;
+  /** Fraction (0–1] of the engine's in-flight delivery slots (`PUNCTUAL_MAX_IN_FLIGHT`) the tenant may hold at once. @default 1 */
+  deliveryShare?: number;
+  /** Most delivery attempts the tenant may start per minute (retries included); past it attempts wait. */
+  attemptsPerMinute?: number;
+  /** How long delivered, failed and aborted messages and their attempts are kept, in days. @default 30 */
+  retentionDays?: number;
 }
 
 export type PlanCatalogue = Readonly<Record<string, Plan>>;
@@ -43,6 +56,11 @@ const planFileSchema = z.record(
     throttle: z.strictObject({ rateLimit: z.number().positive(), burstLimit: z.number().int().min(1) }).optional(),
     quota: z.strictObject({ limit: z.number().int().min(0), period: z.enum(['DAY', 'WEEK', 'MONTH']) }).optional(),
     maxPendingMessages: z.number().int().min(0).optional(),
+    maxKeys: z.number().int().min(1).optional(),
+    maxActiveSchedules: z.number().int().min(0).optional(),
+    deliveryShare: z.number().gt(0).max(1).optional(),
+    attemptsPerMinute: z.number().int().min(1).optional(),
+    retentionDays: z.number().int().min(1).max(3_650).optional(),
   }),
 );
 
