@@ -27,5 +27,18 @@ module.exports = {
     { ...shared, displayName: 'aws', testMatch: ['<rootDir>/**/*.aws.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
     // A real Chromium driven by playwright-core: `npm run test:browser`.
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/**/*.browser.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
+    {
+      ...shared,
+      displayName: 'sdk',
+      testMatch: ['<rootDir>/sdk/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/sdk/dist/', optionalTiers],
+      moduleNameMapper: {
+        // The package's sources import each other as ESM does (`./page.js`); jest resolves the .ts beside.
+        '^(\\.{1,2}/.*)\\.js$': '$1',
+        // As the root tsconfig's paths: examples and tests import the package by its name.
+        '^@punctual/sdk$': '<rootDir>/sdk/src/index.ts',
+        '^@punctual/sdk/(.*)$': '<rootDir>/sdk/src/receivers/$1.ts',
+      },
+    },
   ],
 };

@@ -1,0 +1,182 @@
+import { type Message, Punctual, PunctualError } from '@punctual/sdk';
+import { type Receiver, startReceiver } from '../../test/support/receiver';
+import { type LocalPunctual, newTenant, startPunctual, waitForStatus } from '../../test/support/punctual';
+
+/** Every method of the client against a real embedded server, with a real receiver. */
+describe('Punctual client (real server)', () => {
+  let server: LocalPunctual;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    server = await startPunctual();
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await server.close();
+    await receiver.close();
+  });
+
+  describe('tenants', () => {
+    it('creates a tenant with the admin token; a wrong token is a PunctualError 401', async () => {
+      const t = await server.operator.tenants.create({ name: 'acme', plan: 'pro' });
+      expect(t).toMatchObject({ name: 'acme', plan: 'pro', controlKey: { scope: 'control', key: expect.any(String) } });
+      const wrong = new Punctual({ baseUrl: server.baseUrl, adminToken: 'not-the-admin-token' });
+      const err = await wrong.tenants.create({ name: 'x' }).catch((e) => e);
+      expect(err).toBeInstanceOf(PunctualError);
+      expect(err).toMatchObject({ status: 401, code: 'unauthorized', requestId: expect.any(String) });
+    });
+  });
+
+  describe('apps', () => {
+    it('creates, gets, lists, updates, rotates the secret of and deletes an app', async () => {
+      const { control } = await newTenant(server);
+      const app = await control.apps.create({ name: 'orders', target: { type: 'http', url: `${receiver.url}/apps` } });
+      expect(app.signingSecret).toMatch(/^whsec_/);
+      expect(await control.apps.get(app.id)).toMatchObject({ id: app.id, name: 'orders' });
+      expect(await control.apps.update(app.id, { name: 'orders-v2', maxConcurrency: 4 })).toMatchObject({
+        name: 'orders-v2',
+        maxConcurrency: 4,
+      });
+      const rotated = await control.apps.rotateSecret(app.id);
+      expect(rotated.signingSecret).toMatch(/^whsec_/);
+      expect(rotated.signingSecret).not.toBe(app.signingSecret);
+      expect((await control.apps.list()).items.map((a) => a.id)).toEqual([app.id]);
+      await expect(control.apps.delete(app.id)).resolves.toBeUndefined();
+      await expect(control.apps.get(app.id)).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    });
+
+    it('reports a validation error with the offending fields', async () => {
+      const { control } = await newTenant(server);
+      const err = await control.apps.create({ name: 'bad', target: { type: 'http', url: 'ftp://example.com' } }).catch((e) => e);
+      expect(err).toMatchObject({ status: 400, code: 'invalid_request' });
+      expect(err.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'target.url' })]));
+    });
+  });
+
+  describe('keys', () => {
+    it('creates a data key that works for its app, lists keys and revokes one (it stops at once)', async () => {
+      const { control, app } = await newTenant(server, { url: `${receiver.url}/keys` });
+      const created = await control.keys.create({ name: 'worker', scope: 'data', appId: app!.id });
+      expect(created.key).toEqual(expect.any(String));
+      const data = new Punctual({ baseUrl: server.baseUrl, apiKey: created.key });
+      expect((await data.messages.create({ payload: 1, delaySeconds: 60 })).appId).toBe(app!.id);
+      await expect(data.apps.list()).rejects.toMatchObject({ status: 403, code: 'forbidden_scope' });
+      const ids: string[] = [];
+      for await (const k of control.keys.list({ limit: 1 })) ids.push(k.id);
+      expect(ids).toHaveLength(2);
+      expect(ids).toContain(created.id);
+      await control.keys.revoke(created.id);
+      await expect(data.messages.list()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    });
+  });
+
+  describe('messages', () => {
+    it('creates a message that is delivered, reads it back and lists its attempts', async () => {
+      const { control, app } = await newTenant(server, { url: `${receiver.url}/m-create` });
+      const m = await control.messages.create({ appId: app!.id, payload: { order: 42 }, sendAt: new Date(Date.now() + 200) });
+      expect(m).toMatchObject({ status: 'scheduled', payload: { order: 42 }, idempotencyKey: expect.any(String) });
+      const [got] = await receiver.waitFor('/m-create', 1);
+      expect(JSON.parse(got.body)).toEqual({ order: 42 });
+      expect((await waitForStatus(control, m.id, 'delivered')).attemptCount).toBe(1);
+      expect((await control.messages.attempts(m.id)).items).toEqual([expect.objectContaining({ attempt: 1, outcome: 'success' })]);
+      const all: number[] = [];
+      for await (const a of control.messages.attempts(m.id)) all.push(a.attempt);
+      expect(all).toEqual([1]);
+    });
+
+    it('returns the original for a repeated idempotency key, and sends none when told false', async () => {
+      const { control, app } = await newTenant(server, { url: `${receiver.url}/m-idem` });
+      const first = await control.messages.create({ appId: app!.id, payload: 1, delaySeconds: 60, idempotencyKey: 'order-7' });
+      const again = await control.messages.create({ appId: app!.id, payload: 2, delaySeconds: 60, idempotencyKey: 'order-7' });
+      expect(again).toMatchObject({ id: first.id, payload: 1 });
+      const bare = await control.messages.create({ appId: app!.id, payload: 3, delaySeconds: 60, idempotencyKey: false });
+      expect(bare).not.toHaveProperty('idempotencyKey');
+    });
+
+    it('creates a batch item by item', async () => {
+      const { control, app } = await newTenant(server, { url: `${receiver.url}/m-batch` });
+      const res = await control.messages.batch([
+        { appId: app!.id, payload: { i: 0 }, delaySeconds: 60 },
+        { appId: app!.id, payload: { i: 1 }, sendAt: 'tomorrow' },
+      ]);
+      expect(res.items.map((i) => i.status)).toEqual([201, 400]);
+      expect(res.items[0].message).toMatchObject({ payload: { i: 0 }, idempotencyKey: expect.any(String) });
+      expect(res.items[1].error).toMatchObject({ error: 'invalid_request' });
+    });
+
+    it('aborts a scheduled message and redrives it; a conflict is a 409 PunctualError', async () => {
+      const { control, app } = await newTenant(server, { url: `${receiver.url}/m-abort` });
+      const m = await control.messages.create({ appId: app!.id, payload: 'later', delaySeconds: 3600 });
+      expect(await control.messages.abort(m.id)).toMatchObject({ status: 'aborted' });
+      await expect(control.messages.abort(m.id)).rejects.toMatchObject({ status: 409, code: 'conflict' });
+      const redriven = await control.messages.redrive(m.id, { sendAt: new Date(Date.now() + 100) });
+      expect(redriven.status).toBe('scheduled');
+      const [got] = await receiver.waitFor('/m-abort', 1);
+      expect(got.body).toBe('later');
+      await waitForStatus(control, m.id, 'delivered');
+    });
+
+    it('lists one page when awaited, and every message across pages when iterated, with filters', async () => {
+      const { control, app } = await newTenant(server, { url: `${receiver.url}/m-list` });
+      const made: Message[] = [];
+      for (let i = 0; i < 5; i++) made.push(await control.messages.create({ appId: app!.id, payload: i, delaySeconds: 3600 }));
+      await control.messages.abort(made[1].id);
+      const page = await control.messages.list({ appId: app!.id, limit: 2 });
+      expect(page.items).toHaveLength(2);
+      expect(page.nextCursor).toEqual(expect.any(String));
+      const ids: string[] = [];
+      for await (const m of control.messages.list({ appId: app!.id, limit: 2 })) ids.push(m.id);
+      expect(ids).toEqual(made.map((m) => m.id).reverse());
+      const aborted: string[] = [];
+      for await (const m of control.messages.list({ status: 'aborted' })) aborted.push(m.id);
+      expect(aborted).toEqual([made[1].id]);
+      let pages = 0;
+      for await (const p of control.messages.list({ appId: app!.id, limit: 2 }).pages()) pages += p.items.length ? 1 : 0;
+      expect(pages).toBe(3);
+    });
+  });
+
+  describe('schedules', () => {
+    it('creates, gets, lists, updates, pauses, resumes, triggers, lists runs and deletes a schedule', async () => {
+      const { control, app } = await newTenant(server, { url: `${receiver.url}/s` });
+      const s = await control.schedules.create({
+        appId: app!.id,
+        name: 'digest',
+        expression: 'cron(0 6 * * ? *)',
+        timezone: 'America/New_York',
+        payload: { kind: 'digest' },
+      });
+      expect(s).toMatchObject({ state: 'active', nextRunAt: expect.any(String) });
+      expect(await control.schedules.get(s.id)).toMatchObject({ id: s.id, name: 'digest' });
+      expect((await control.schedules.list({ appId: app!.id })).items.map((x) => x.id)).toEqual([s.id]);
+      const updated = await control.schedules.update(s.id, { expression: 'cron(30 7 * * ? *)' });
+      expect(updated.expression).toBe('cron(30 7 * * ? *)');
+      expect(await control.schedules.pause(s.id)).toMatchObject({ state: 'paused' });
+      expect(await control.schedules.resume(s.id)).toMatchObject({ state: 'active' });
+      const run = await control.schedules.trigger(s.id);
+      expect(run).toMatchObject({ scheduleId: s.id, payload: { kind: 'digest' } });
+      const [got] = await receiver.waitFor('/s', 1);
+      expect(got.headers['punctual-schedule-id']).toBe(s.id);
+      const runs: string[] = [];
+      for await (const m of control.schedules.runs(s.id, { limit: 1 })) runs.push(m.id);
+      expect(runs).toEqual([run.id]);
+      await control.schedules.delete(s.id);
+      await expect(control.schedules.get(s.id)).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('reports a bad expression as invalid_expression', async () => {
+      const { control, app } = await newTenant(server, { url: `${receiver.url}/s-bad` });
+      const err = await control.schedules.create({ appId: app!.id, name: 'x', expression: 'rate(30 seconds)', payload: 1 }).catch((e) => e);
+      expect(err).toMatchObject({ status: 400, code: 'invalid_expression' });
+    });
+  });
+
+  describe('usage', () => {
+    it("reads the day's counters", async () => {
+      const { control, app, tenant } = await newTenant(server, { url: `${receiver.url}/u` });
+      await control.messages.create({ appId: app!.id, payload: 1, delaySeconds: 3600 });
+      const usage = await control.usage.get({ keyId: tenant.controlKey.id });
+      expect(usage.items).toEqual([expect.objectContaining({ keyId: tenant.controlKey.id, messagesScheduled: 1 })]);
+      expect(usage.totals.messagesScheduled).toBe(1);
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import type { components } from './schema.js';
+
+/** The API's stable error codes (openapi.yaml), plus the ones this client sets when no answer came. */
+export type PunctualErrorCode =
+  | components['schemas']['ErrorCode']
+  | 'network_error'
+  | 'timeout'
+  | 'unexpected_response'
+  // A newer server may add codes; keep them assignable without losing the completions above.
+  | (string & {});
+
+/** One problem with one field of a request, as the API reports it in `details`. */
+export type FieldIssue = components['schemas']['FieldIssue'];
+
+/** What a `PunctualError` is made of. */
+export interface PunctualErrorInit {
+  /** HTTP status of the answer; 0 when none came (network error, timeout). */
+  status: number;
+  code: PunctualErrorCode;
+  message: string;
+  details?: FieldIssue[];
+  retryAfter?: number;
+  requestId?: string;
+  cause?: unknown;
+}
+
+/**
+ * Every failure of a call: the API's error body (`{error, message, details}`) with the HTTP status, or, with
+ * status 0, a request that got no answer (`network_error`, `timeout`). An abort through the caller's own
+ * `signal` is not wrapped: it rejects with the signal's reason, as `fetch` does.
+ */
+export class PunctualError extends Error {
+  override name = 'PunctualError';
+  /** HTTP status; 0 when the request got no answer. */
+  readonly status: number;
+  /** Stable, machine-readable code (`not_found`, `rate_limited`, …; `network_error`/`timeout` when no answer came). */
+  readonly code: PunctualErrorCode;
+  /** The offending fields of a 400, as `{ path, issue }`. */
+  readonly details?: FieldIssue[];
+  /** Seconds the server asked to wait (`Retry-After`), on 429 and some 503s. */
+  readonly retryAfter?: number;
+  /** The request id the server answered with (`x-request-id`, or API Gateway's), for support requests. */
+  readonly requestId?: string;
+
+  constructor(init: PunctualErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.code = init.code;
+    if (init.details !== undefined) this.details = init.details;
+    if (init.retryAfter !== undefined) this.retryAfter = init.retryAfter;
+    if (init.requestId !== undefined) this.requestId = init.requestId;
+  }
+}

@@ -1,0 +1,180 @@
+import { parseRetryAfter, retryDelay, type RetryPolicy } from './backoff.js';
+import { PunctualError, type FieldIssue } from './errors.js';
+
+/** Per-call options, accepted as the last argument of every method. */
+export interface RequestOptions {
+  /** Cancels the call, including a wait between retries; the call then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** How long one attempt may take, overriding the client's `timeoutMs` for this call. */
+  timeoutMs?: number;
+}
+
+/** Which credential a route takes: the API key (`x-api-key`) or the operator's admin token (`Authorization: Bearer`). */
+export type Credential = 'apiKey' | 'adminToken';
+
+/** One API call, as the resources describe it. */
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path below the base URL, ids already encoded, e.g. `/v1/messages/msg_123`. */
+  path: string;
+  query?: object;
+  /** JSON body; none when undefined. */
+  body?: unknown;
+  credential: Credential;
+  /** Whether a failed attempt may be repeated: reads, and creates that carry an idempotency key. */
+  retry: boolean;
+}
+
+/** What the transport needs from the client's options. */
+export interface TransportOptions {
+  baseUrl: string;
+  apiKey?: string;
+  adminToken?: string;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  fetch: typeof fetch;
+}
+
+const retryableStatus = (status: number): boolean => status === 0 || status === 408 || status === 429 || status >= 500;
+
+const requestIdOf = (headers: Headers): string | undefined =>
+  headers.get('x-request-id') ?? headers.get('x-amzn-requestid') ?? headers.get('apigw-requestid') ?? undefined;
+
+const isErrorBody = (v: unknown): v is { error: string; message: string; details?: FieldIssue[] } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { error?: unknown }).error === 'string' &&
+  typeof (v as { message?: unknown }).message === 'string';
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** HTTP for the resources: URL and headers, JSON both ways, timeouts, retries with backoff, errors as `PunctualError`. */
+export class Transport {
+  readonly #options: TransportOptions;
+  readonly #baseUrl: string;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Sends `req`, retrying what may be retried, and resolves with the parsed body (undefined for 204). */
+  async request<T>(req: ApiRequest, options: RequestOptions = {}): Promise<T> {
+    const { retry } = this.#options;
+    const init = this.#init(req);
+    const url = this.#url(req);
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.#once(url, init, timeoutMs, options.signal)) as T;
+      } catch (err) {
+        if (!(err instanceof PunctualError) || !req.retry || attempt > retry.retries || !retryableStatus(err.status)) throw err;
+        const delay = retryDelay(attempt, retry, err.retryAfter);
+        if (delay === undefined) throw err;
+        await sleep(delay, options.signal);
+      }
+    }
+  }
+
+  #url(req: ApiRequest): string {
+    const url = `${this.#baseUrl}${req.path}`;
+    if (!req.query) return url;
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(req.query)) if (value !== undefined) params.set(name, String(value));
+    const qs = params.toString();
+    return qs ? `${url}?${qs}` : url;
+  }
+
+  #init(req: ApiRequest): RequestInit {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (req.credential === 'apiKey') {
+      if (this.#options.apiKey === undefined) throw new TypeError(`${req.method} ${req.path} needs the client's apiKey option`);
+      headers['x-api-key'] = this.#options.apiKey;
+    } else {
+      if (this.#options.adminToken === undefined) throw new TypeError(`${req.method} ${req.path} needs the client's adminToken option`);
+      headers.authorization = `Bearer ${this.#options.adminToken}`;
+    }
+    if (req.body === undefined) return { method: req.method, headers };
+    headers['content-type'] = 'application/json';
+    return { method: req.method, headers, body: JSON.stringify(req.body) };
+  }
+
+  /** One attempt, bounded by `timeoutMs`; the body is read inside the bound too. */
+  async #once(url: string, init: RequestInit, timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown> {
+    if (signal?.aborted) throw signal.reason;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = () => controller.abort(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.#options.fetch(url, { ...init, signal: controller.signal });
+      text = await res.text();
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (timedOut) throw new PunctualError({ status: 0, code: 'timeout', message: `no answer within ${timeoutMs} ms`, cause: err });
+      const why = err instanceof Error ? err.message : String(err);
+      throw new PunctualError({ status: 0, code: 'network_error', message: `the request failed: ${why}`, cause: err });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (res.ok) {
+      if (res.status === 204 || text === '') return undefined;
+      const body = parseJson(text);
+      if (body === undefined) throw this.#unexpected(res, text);
+      return body;
+    }
+    const body = parseJson(text);
+    if (!isErrorBody(body)) throw this.#unexpected(res, text);
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    const requestId = requestIdOf(res.headers);
+    throw new PunctualError({
+      status: res.status,
+      code: body.error,
+      message: body.message,
+      ...(body.details !== undefined ? { details: body.details } : {}),
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      ...(requestId !== undefined ? { requestId } : {}),
+    });
+  }
+
+  /** An answer that is not the API's JSON (a proxy's HTML page, a truncated body). */
+  #unexpected(res: Response, text: string): PunctualError {
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    const requestId = requestIdOf(res.headers);
+    return new PunctualError({
+      status: res.status,
+      code: 'unexpected_response',
+      message: `HTTP ${res.status} with a body that is not the API's JSON: ${text.slice(0, 200)}`,
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      ...(requestId !== undefined ? { requestId } : {}),
+    });
+  }
+}

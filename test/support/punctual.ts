@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AppCreateParams, type AppWithSecret, type Message, type MessageStatus, Punctual } from '@punctual/sdk';
+import { createLogger } from '../../libs/observability/logger';
+import { loadLocalConfig } from '../../libs/runtime/config';
+import { type LocalRuntime, startLocal } from '../../libs/runtime/local';
+
+/** An embedded punctual on a random loopback port with a throw-away data directory, for the SDK's and the examples' tests. */
+export interface LocalPunctual {
+  baseUrl: string;
+  adminToken: string;
+  /** A client with the admin token, for `tenants.create`. */
+  operator: Punctual;
+  runtime: LocalRuntime;
+  close(): Promise<void>;
+}
+
+export const startPunctual = async (env: Record<string, string> = {}): Promise<LocalPunctual> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'punctual-sdk-'));
+  const adminToken = randomBytes(24).toString('base64url');
+  const config = loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken, ...env });
+  const runtime = await startLocal(config, { logger: createLogger('silent') });
+  return {
+    baseUrl: runtime.url,
+    adminToken,
+    operator: new Punctual({ baseUrl: runtime.url, adminToken }),
+    runtime,
+    close: async () => {
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** A fresh tenant on the unlimited plan, a client for its control key and, given a target URL, one app with quick retries. */
+export const newTenant = async (server: LocalPunctual, app?: { url: string } & Partial<AppCreateParams>) => {
+  const tenant = await server.operator.tenants.create({ name: `sdk-${randomBytes(3).toString('hex')}`, plan: 'unlimited' });
+  const control = new Punctual({ baseUrl: server.baseUrl, apiKey: tenant.controlKey.key });
+  let created: AppWithSecret | undefined;
+  if (app) {
+    const { url, ...rest } = app;
+    created = await control.apps.create({
+      name: 'sdk',
+      target: { type: 'http', url },
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+      ...rest,
+    });
+  }
+  return { tenant, controlKey: tenant.controlKey.key, control, app: created };
+};
+
+/** Polls a message until it reaches `status` (bounded). */
+export const waitForStatus = async (client: Punctual, messageId: string, status: MessageStatus, timeoutMs = 10_000): Promise<Message> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await client.messages.get(messageId);
+    if (m.status === status) return m;
+    if (Date.now() > deadline) throw new Error(`message ${messageId} is ${m.status}, not ${status}, after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
