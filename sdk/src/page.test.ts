@@ -58,7 +58,7 @@ describe('PagePromise', () => {
       throw new Error('down');
     });
     await expect(p).rejects.toThrow('down');
-    expect(await p.catch((e: Error) => e.message)).toBe('down');
+    expect(await p.catch((e) => (e as Error).message)).toBe('down');
     await expect(
       (async () => {
         for await (const _ of p) void _;
