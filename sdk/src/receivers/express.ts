@@ -20,7 +20,7 @@ const rawBody = async (req: Request, maxBytes: number): Promise<BodyState> => {
 };
 
 /**
- * Express middleware (4 and 5) that verifies a delivery and passes it on: the payload in `req.body`, the whole
+ * Express middleware that verifies a delivery and passes it on: the payload in `req.body`, the whole
  * event in `res.locals.webhook`. A forged, altered or stale delivery is answered 401 `{error:'unauthorized', message}`.
  * Mount it before any JSON body parser on that route (it reads the body itself), or after `express.raw({ type: '*\/*' })`.
  *
