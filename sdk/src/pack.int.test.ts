@@ -34,7 +34,8 @@ const main = async () => {
   await p.messages.get('msg_missing').catch((err) => {
     missing = { isPunctualError: err instanceof PunctualError, status: err.status, code: err.code };
   });
-  console.log(JSON.stringify({ created: created.idempotencyKey !== undefined, read: read.payload, verified, refused, missing, adapter: typeof webhookHandler }));
+  const keyed = created.idempotencyKey !== undefined;
+  console.log(JSON.stringify({ created: keyed, read: read.payload, verified, refused, missing, adapter: typeof webhookHandler }));
 };
 main().catch((err) => { console.error(err); process.exitCode = 1; });
 `;
@@ -93,17 +94,14 @@ describe('@punctual/sdk packed', () => {
       APP_ID: t.app!.id,
       DELIVERY: JSON.stringify({ body: got.body, headers: got.headers, secret: t.app!.signingSecret }),
     };
+    const names = 'Punctual, PunctualError, verifyWebhook, WebhookVerificationError';
     writeFileSync(
       join(app, 'check.mjs'),
-      consumer(
-        "import { Punctual, PunctualError, verifyWebhook, WebhookVerificationError } from '@punctual/sdk';\nimport { webhookHandler } from '@punctual/sdk/next';",
-      ),
+      consumer(`import { ${names} } from '@punctual/sdk';\nimport { webhookHandler } from '@punctual/sdk/next';`),
     );
     writeFileSync(
       join(app, 'check.cjs'),
-      consumer(
-        "const { Punctual, PunctualError, verifyWebhook, WebhookVerificationError } = require('@punctual/sdk');\nconst { webhookHandler } = require('@punctual/sdk/next');",
-      ),
+      consumer(`const { ${names} } = require('@punctual/sdk');\nconst { webhookHandler } = require('@punctual/sdk/next');`),
     );
     for (const flavour of ['mjs', 'cjs']) {
       const out = await run(process.execPath, [`check.${flavour}`], { cwd: app, env: { ...env, FLAVOUR: flavour } });

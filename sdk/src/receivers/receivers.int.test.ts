@@ -127,7 +127,7 @@ describe('receiver adapters (real frameworks, real deliveries)', () => {
       expect(byId.get(text.id)!.timestamp).toBeInstanceOf(Date);
     });
 
-    it('answers 401 {error: unauthorized, message} to a forged, altered, stale or unsigned delivery, without calling the handler', async () => {
+    it('answers 401 {error: unauthorized, message} to forged, altered, stale and unsigned deliveries, unhandled', async () => {
       const before = handled.length;
       const other = `whsec_${Buffer.from('an attacker guessing the secret.').toString('base64')}`;
       const attempts = {
