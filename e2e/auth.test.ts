@@ -1,5 +1,5 @@
 import { createPunctualClient } from './client/client';
-import { startReceiver, type Receiver } from '../test/support/receiver';
+import { startReceiver, type Receiver } from './support/receiver';
 import { newTenant, startTarget, type Target } from './support/target';
 
 describe('authentication and tenant isolation (real server)', () => {

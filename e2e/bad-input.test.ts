@@ -1,4 +1,4 @@
-import { startReceiver, type Receiver } from '../test/support/receiver';
+import { startReceiver, type Receiver } from './support/receiver';
 import { newTenant, startTarget, type Target } from './support/target';
 import { itLocal } from './support/local-only';
 

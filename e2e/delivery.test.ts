@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { startReceiver, type Receiver } from '../test/support/receiver';
+import { startReceiver, type Receiver } from './support/receiver';
 import { newTenant, startTarget, waitForStatus, type Target } from './support/target';
 
 describe('delivery (real server, real receiver)', () => {

@@ -1,5 +1,5 @@
 import { routes, routesWithPathId, type Route } from '../libs/http/routes';
-import { startReceiver, type Receiver } from '../test/support/receiver';
+import { startReceiver, type Receiver } from './support/receiver';
 import { newTenant, startTarget, type Target } from './support/target';
 
 /**

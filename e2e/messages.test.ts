@@ -1,4 +1,4 @@
-import { startReceiver, type Receiver } from '../test/support/receiver';
+import { startReceiver, type Receiver } from './support/receiver';
 import { newTenant, startTarget, waitForStatus, type Target } from './support/target';
 
 describe('messages API (real server)', () => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeLocal, itLocal, patience } from './local-only';
-import { startReceiver } from '../../test/support/receiver';
+import { startReceiver } from './receiver';
 import { newTenant, startTarget, type Target } from './target';
 
 /**

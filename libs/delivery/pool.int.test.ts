@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { DeliveryPool } from './pool';
 import type { WebhookRequest } from './webhook';
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+import { eventually } from '../../test/support/eventually';
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -17,18 +12,9 @@ const secret = `whsec_${randomBytes(24).toString('base64')}`;
 const flat = (headers: IncomingHttpHeaders): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
-const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 /** The delivery pool with real worker threads against a real receiver on 127.0.0.1. */
 describe('DeliveryPool', () => {
-  const received: Received[] = [];
-  let server: Server;
+  let receiver: Receiver;
   let base: string;
   const pools: DeliveryPool[] = [];
   const poolWith = (workers: number) => {
@@ -46,29 +32,19 @@ describe('DeliveryPool', () => {
     secrets: [secret],
     ...overrides,
   });
-  const at = (path: string) => received.filter((r) => r.path === path);
+  const at = (path: string) => receiver.on(path);
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = req.url ?? '/';
-        received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        if (path === '/hang') return; // never answers
-        if (path === '/slow') return void setTimeout(() => res.writeHead(200).end('slow ok'), 300);
-        if (path === '/busy') return void res.writeHead(429, { 'retry-after': '7' }).end('later');
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    receiver = await startReceiver();
+    receiver.respond('/hang', () => undefined); // never answers
+    receiver.respond('/slow', (_r, _n, res) => void setTimeout(() => res.writeHead(200).end('slow ok'), 300));
+    receiver.respond('/busy', () => ({ status: 429, headers: { 'retry-after': '7' }, body: 'later' }));
+    base = receiver.url;
   });
 
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.close()));
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await receiver.close();
   });
 
   it('delivers signed webhooks from worker threads, with outcomes intact', async () => {
@@ -105,7 +81,7 @@ describe('DeliveryPool', () => {
     const hanging = Array.from({ length: 3 }, () =>
       pool.deliver(requestTo('/hang', { target: { type: 'http', url: `${base}/hang`, timeoutMs: 60_000 } })),
     );
-    await until(() => at('/hang').length === before + 3);
+    await eventually(() => at('/hang').length === before + 3);
     const [worker] = pool.threads;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     await worker.terminate(); // what a crash looks like from here: the thread is gone

@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { DeliveryOutcome } from './outcome';
 import type { Resolver } from './ssrf';
 import { WebhookClient, type WebhookRequest } from './webhook';
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  remotePort?: number;
-}
+import { startReceiver, type Receiver } from '../../test/support/receiver';
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const secret = newSecret();
@@ -35,8 +29,7 @@ const endless = (res: ServerResponse): void => {
 };
 
 describe('WebhookClient', () => {
-  const received: Received[] = [];
-  let server: Server;
+  let receiver: Receiver;
   let base: string;
   let closedPort: number;
   const clients: WebhookClient[] = [];
@@ -56,33 +49,26 @@ describe('WebhookClient', () => {
     secrets: [secret],
     ...overrides,
   });
-  const receivedAt = (path: string) => received.filter((r) => r.path === path);
+  const receivedAt = (path: string) => receiver.on(path);
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const path = req.url ?? '/';
-        received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), remotePort: req.socket.remotePort });
-        const status = /^\/status\/(\d{3})$/.exec(path);
-        if (status) return void res.writeHead(Number(status[1])).end(`status ${status[1]}`);
-        if (path === '/retry-after') return void res.writeHead(429, { 'retry-after': '2' }).end();
-        if (path === '/redirect') return void res.writeHead(302, { location: '/redirected?token=s3cret' }).end();
-        if (path === '/hang') return; // never answers
-        if (path === '/reset-after-headers') {
-          res.writeHead(200, { 'content-length': '1000' });
-          res.write('partial');
-          return void setImmediate(() => req.socket.destroy());
-        }
-        if (path === '/reset-before-headers') return void req.socket.destroy();
-        if (path === '/big') return void res.writeHead(200).end(Buffer.alloc(1024 * 1024, 'a'));
-        if (path === '/endless') return endless(res);
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      });
+    receiver = await startReceiver();
+    receiver.respond(/^\/status\/\d{3}$/, (r) => {
+      const status = r.path.slice('/status/'.length);
+      return { status: Number(status), headers: {}, body: `status ${status}` };
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    receiver.respond('/retry-after', () => ({ status: 429, headers: { 'retry-after': '2' }, body: '' }));
+    receiver.respond('/redirect', () => ({ status: 302, headers: { location: '/redirected?token=s3cret' }, body: '' }));
+    receiver.respond('/hang', () => undefined); // never answers
+    receiver.respond('/reset-after-headers', (_r, _n, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('partial');
+      setImmediate(() => res.socket?.destroy());
+    });
+    receiver.respond('/reset-before-headers', (_r, _n, res) => void res.socket?.destroy());
+    receiver.respond('/big', () => ({ status: 200, headers: {}, body: 'a'.repeat(1024 * 1024) }));
+    receiver.respond('/endless', (_r, _n, res) => endless(res));
+    base = receiver.url;
 
     // A port that was just ours and is now closed: connecting to it is refused.
     const spare = createServer();
@@ -95,8 +81,7 @@ describe('WebhookClient', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await receiver.close();
   });
 
   describe('deliver', () => {
@@ -189,7 +174,7 @@ describe('WebhookClient', () => {
       const outcome = await client.deliver(deliveryTo('/redirect'));
       expect(outcome).toMatchObject({ kind: 'permanent', statusCode: 302 });
       expect(errorOf(outcome)).toBe(`HTTP 302: redirects are not followed (Location: ${base}/redirected)`);
-      expect(received.some((r) => r.path.startsWith('/redirected'))).toBe(false);
+      expect(receiver.received.some((r) => r.path.startsWith('/redirected'))).toBe(false);
     });
 
     it('gives up on a receiver that hangs past the timeout and retries', async () => {

@@ -3,38 +3,25 @@ import type { DeliveryOutcome } from '../delivery/outcome';
 import type { WebhookRequest } from '../delivery/webhook';
 import { systemClock } from '../domain/clock';
 import { newId } from '../domain/ids';
-import { defaultRetryPolicy } from '../domain/retry';
 import type { Message } from '../messages/model';
 import { createLogger } from '../observability/logger';
 import { createSqliteStores, type SqliteStores } from '../store/sqlite';
 import { TimerEngine } from './timer/engine';
-
-const anApp = (tenantId: string, maxConcurrency: number): App => ({
-  id: newId('app'),
-  tenantId,
-  name: 'a',
-  target: { type: 'http', url: 'https://example.com/hook' },
-  retryPolicy: defaultRetryPolicy,
-  maxConcurrency,
-  signingSecret: 'whsec_dGVzdHRlc3R0ZXN0dGVzdA==',
-  createdAt: 0,
-  updatedAt: 0,
-});
+import { eventually } from '../../test/support/eventually';
+import { aMessage, anApp } from '../../test/support/fixtures';
 
 const messagesFor = (app: App, count: number, dueAt: number): Message[] =>
-  Array.from({ length: count }, (_, i) => ({
-    id: newId('msg'),
-    tenantId: app.tenantId,
-    appId: app.id,
-    status: 'scheduled',
-    sendAt: dueAt,
-    dueAt,
-    payload: JSON.stringify({ i }),
-    attemptCount: 0,
-    attemptBase: 0,
-    createdAt: dueAt,
-    updatedAt: dueAt,
-  }));
+  Array.from({ length: count }, (_, i) =>
+    aMessage({
+      tenantId: app.tenantId,
+      appId: app.id,
+      sendAt: dueAt,
+      dueAt,
+      payload: JSON.stringify({ i }),
+      createdAt: dueAt,
+      updatedAt: dueAt,
+    }),
+  );
 
 describe('TimerEngine fairness (SQLite in memory)', () => {
   let stores: SqliteStores;
@@ -43,20 +30,13 @@ describe('TimerEngine fairness (SQLite in memory)', () => {
   });
   afterEach(() => stores.close());
 
-  const until = async (what: () => Promise<boolean>, ms = 10_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await what())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
   const statuses = async (tenantId: string, ids: string[]) =>
     Promise.all(ids.map(async (id) => (await stores.messages.get(tenantId, id))!.status));
 
   it("claims a healthy app's messages while a stuck app's backlog exceeds the whole claim budget, then delivers that backlog once each", async () => {
     const tenantId = newId('ten');
-    const stuck = anApp(tenantId, 4);
-    const healthy = anApp(tenantId, 4);
+    const stuck = anApp({ tenantId, maxConcurrency: 4 });
+    const healthy = anApp({ tenantId, maxConcurrency: 4 });
     await stores.apps.create(stuck);
     await stores.apps.create(healthy);
     const now = Date.now();
@@ -79,11 +59,11 @@ describe('TimerEngine fairness (SQLite in memory)', () => {
     );
     await engine.start();
     try {
-      await until(async () => calls.size >= 4); // the stuck app holds its four slots
+      await eventually(async () => calls.size >= 4); // the stuck app holds its four slots
       const fresh = messagesFor(healthy, 30, Date.now());
       await stores.messages.create(fresh, Date.now());
       await engine.enqueue(fresh.map((m) => ({ id: m.id, tenantId, dueAt: m.dueAt! })));
-      await until(async () =>
+      await eventually(async () =>
         (
           await statuses(
             tenantId,
@@ -102,7 +82,7 @@ describe('TimerEngine fairness (SQLite in memory)', () => {
       expect(waiting.filter((s) => s === 'scheduled').length).toBeGreaterThanOrEqual(200 - 14);
 
       unstick();
-      await until(async () =>
+      await eventually(async () =>
         (
           await statuses(
             tenantId,

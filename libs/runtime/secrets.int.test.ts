@@ -8,6 +8,7 @@ import { adminTokenAuth, hashAdminToken } from '../tenancy/operator';
 import { loadLocalConfig } from './config';
 import { startLocal, type LocalRuntime } from './local';
 import { createLogger } from '../observability/logger';
+import { eventually } from '../../test/support/eventually';
 
 /** Secrets at rest, in logs and in answers, and credential guessing, on the real server. */
 describe('secrets and credentials (real server)', () => {
@@ -20,13 +21,6 @@ describe('secrets and credentials (real server)', () => {
   const answers: string[] = [];
   const secrets: Record<string, string> = {};
 
-  const until = async (what: () => Promise<boolean>, ms = 15_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await what())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
   /** A client that keeps every body it gets (success and error alike) for the grep. */
   const recording = (auth: Record<string, string>): JsonClient => {
     const c = jsonClient(runtime.url, auth);
@@ -119,10 +113,13 @@ describe('secrets and credentials (real server)', () => {
     ids.push(
       (await data.post('/v1/messages', { payload: 'via data key', headers: { authorization: `Bearer ${secrets.messageHeader}` } })).id,
     );
-    await until(async () => {
-      const all = await Promise.all(ids.map((id) => control.get(`/v1/messages/${id}`)));
-      return all.every((m: { status: string }) => m.status === 'delivered' || m.status === 'failed');
-    });
+    await eventually(
+      async () => {
+        const all = await Promise.all(ids.map((id) => control.get(`/v1/messages/${id}`)));
+        return all.every((m: { status: string }) => m.status === 'delivered' || m.status === 'failed');
+      },
+      { timeoutMs: 15_000 },
+    );
     // Reads, lists and errors of every kind.
     for (const id of ids) await control.get(`/v1/messages/${id}/attempts`);
     await control.get('/v1/messages');

@@ -1,21 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLocalConfig } from '../../../libs/runtime/config';
 import { startLocal, type LocalRuntime } from '../../../libs/runtime/local';
 import { createLogger } from '../../../libs/observability/logger';
+import { eventually } from '../../../test/support/eventually';
+import { startReceiver, type Receiver } from '../../../test/support/receiver';
 
 /** The schedules API over HTTP: the real embedded server, and a real receiver on loopback. */
 describe('schedules API (embedded server)', () => {
   const adminToken = randomBytes(24).toString('base64url');
   let dataDir: string;
   let runtime: LocalRuntime;
-  let receiver: Server;
+  let receiver: Receiver;
   let hookUrl: string;
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
   let controlKey: string;
   let appId: string;
 
@@ -30,29 +29,11 @@ describe('schedules API (embedded server)', () => {
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Json };
   };
-  /** Polls `check` until it returns a value; generous bound, no timing asserted. */
-  const eventually = async <T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   const yearly = { name: 'birthday', expression: 'cron(0 9 15 3 ? *)', timezone: 'America/New_York', payload: { hello: 'world' } };
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    receiver = await startReceiver();
+    hookUrl = `${receiver.url}/hook`;
     dataDir = mkdtempSync(join(tmpdir(), 'punctual-schedules-http-'));
     const config = loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken });
     runtime = await startLocal(config, { logger: createLogger('silent') });
@@ -66,10 +47,7 @@ describe('schedules API (embedded server)', () => {
 
   afterAll(async () => {
     await runtime?.close();
-    await new Promise<void>((resolve) => {
-      receiver.close(() => resolve());
-      receiver.closeAllConnections();
-    });
+    await receiver.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -84,7 +62,7 @@ describe('schedules API (embedded server)', () => {
     const run = await call('POST', `/v1/schedules/${id}/trigger`);
     expect(run.status).toBe(201);
     expect(run.body).toMatchObject({ scheduleId: id, appId, payload: { hello: 'world' } });
-    const delivery = await eventually(() => received.find((r) => r.headers['webhook-id'] === run.body.id));
+    const delivery = await eventually(() => receiver.received.find((r) => r.headers['webhook-id'] === run.body.id));
     expect(delivery.headers['punctual-schedule-id']).toBe(id);
     expect(delivery.headers['webhook-signature']).toMatch(/^v1,/);
     expect(delivery.headers['x-greeting']).toBe('secret-ish');
