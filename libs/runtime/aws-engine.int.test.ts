@@ -13,7 +13,7 @@ import { handler as tickHandler } from '../../functions/engine/tick/handler';
 import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { ManualClock } from '../domain/clock';
 import { setDefaultServices } from '../http/api';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
+import { type Dynalite, useDynalite } from '../../test/support/dynalite';
 import { createAwsRuntime, type AwsRuntime } from './aws';
 import { loadAwsConfig } from './aws-config';
 import { setAwsRuntime } from './aws-current';
@@ -28,15 +28,15 @@ const silent: Logger = { debug: () => undefined, info: () => undefined, warn: ()
 // dynalite answers in milliseconds, and a world makes hundreds of calls.
 jest.setTimeout(60_000);
 
-let db: Dynalite;
+const db = useDynalite();
 let receiver: Receiver;
 
 beforeAll(async () => {
-  [db, receiver] = await Promise.all([startDynalite(), startReceiver()]);
+  receiver = await startReceiver();
 });
 
 afterAll(async () => {
-  await Promise.all([db.close(), receiver.close()]);
+  await receiver.close();
 });
 
 /** One world: a fresh table, stand-ins, a runtime registered as the container's, and a simulated clock. */

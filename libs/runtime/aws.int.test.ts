@@ -19,12 +19,12 @@ import { handler as createKey } from '../../functions/api/keys/create/handler';
 import { handler as revokeKey } from '../../functions/api/keys/revoke/handler';
 import { handler as createTenant } from '../../functions/api/tenants/create/handler';
 import { setDefaultServices, type ApiContext } from '../http/api';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
+import { useDynalite } from '../../test/support/dynalite';
 import { createAwsRuntime, type AwsRuntime } from './aws';
 import { loadAwsConfig } from './aws-config';
 
 const gw = mockClient(APIGatewayClient);
-let db: Dynalite;
+const db = useDynalite();
 let runtime: AwsRuntime;
 let gatewayIds = 0;
 
@@ -56,7 +56,6 @@ const invoke = (h: unknown, e: APIGatewayProxyEvent) =>
   (h as (e: APIGatewayProxyEvent, c: ApiContext) => Promise<APIGatewayProxyResult>)(e, {} as ApiContext);
 
 beforeAll(async () => {
-  db = await startDynalite();
   const tableName = await db.createTable();
   runtime = createAwsRuntime(loadAwsConfig(env(tableName)), {
     documentClient: db.client,
@@ -68,7 +67,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime.close();
-  await db.close();
 });
 
 beforeEach(() => {

@@ -5,7 +5,8 @@ import { createLogger } from '../observability/logger';
 import { scheduleView } from './model';
 import type { RunSink } from './runs';
 import type { ScheduleCreateInput } from './schemas';
-import { controlKey, openHarness, tempDir, type Harness } from '../../test/support/schedules-harness';
+import { controlKey } from '../../test/support/fixtures';
+import { openHarness, tempDir, type Harness } from '../../test/support/schedules-harness';
 import { misfireVet } from './materializer';
 import { TimerEngine } from '../engine/timer/engine';
 

@@ -1,3 +1,4 @@
+import { aSchedule } from '../../test/support/fixtures';
 import { ManualClock } from '../domain/clock';
 import {
   effectiveState,
@@ -17,22 +18,8 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0); // a Monday, 12:00 UTC
 
-const schedule = (over: Partial<Schedule> = {}): Schedule => ({
-  id: 'sch_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx',
-  tenantId: 'ten_x',
-  appId: 'app_x',
-  name: 's',
-  expression: 'rate(5 minutes)',
-  timezone: 'UTC',
-  payload: '{}',
-  misfireGraceSeconds: 300,
-  state: 'active',
-  runCount: 0,
-  revision: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  ...over,
-});
+const schedule = (over: Partial<Schedule> = {}): Schedule =>
+  aSchedule({ id: 'sch_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx', tenantId: 'ten_x', appId: 'app_x', createdAt: T0, updatedAt: T0, ...over });
 
 describe('schedules model', () => {
   let clock: ManualClock;

@@ -3,7 +3,8 @@ import { ConflictError, ForbiddenScopeError, InvalidExpressionError, InvalidTime
 import type { Principal } from '../keys/model';
 import { scheduleView } from './model';
 import type { ScheduleCreateInput } from './schemas';
-import { controlKey, dataKey, openHarness, tempDir, type Harness } from '../../test/support/schedules-harness';
+import { controlKey, dataKey } from '../../test/support/fixtures';
+import { openHarness, tempDir, type Harness } from '../../test/support/schedules-harness';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);

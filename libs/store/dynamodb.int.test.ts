@@ -1,16 +1,8 @@
-import { describeStoreContract } from '../../test/support/contracts/store';
+import { describeStoreContract } from '../../test/support/contracts';
+import { useDynalite } from '../../test/support/dynalite';
 import { createDynamoStores } from './dynamodb';
-import { startDynalite, type Dynalite } from '../../test/support/dynalite';
 
-let dynalite: Dynalite;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-
-afterAll(async () => {
-  await dynalite?.close();
-});
+const dynalite = useDynalite();
 
 describeStoreContract('dynamodb', async () => {
   const tableName = await dynalite.createTable();

@@ -1,4 +1,4 @@
-import { describeStoreContract } from '../../test/support/contracts/store';
+import { describeStoreContract } from '../../test/support/contracts';
 import { createSqliteStores } from './sqlite';
 
 describeStoreContract('sqlite', async () => {

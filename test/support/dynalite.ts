@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTableInput } from '../../infra/table';
+import { createDynamoStores, type DynamoStoreOptions, type DynamoStores } from '../../libs/store/dynamodb';
 
 // dynalite ships no types; it returns a plain node http server.
 const dynalite = require('dynalite') as (options: Record<string, number>) => Server;
@@ -40,6 +41,71 @@ export const startDynalite = async (): Promise<Dynalite> => {
     close: async () => {
       raw.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
+
+/**
+ * One dynalite for the test file (or the enclosing `describe`): registers `beforeAll`/`afterAll` that
+ * start and close it, and returns a handle to use inside tests and hooks.
+ */
+export const useDynalite = (): Dynalite => {
+  let server: Dynalite | undefined;
+  beforeAll(async () => {
+    server = await startDynalite();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const current = (): Dynalite => {
+    if (!server) throw new Error('useDynalite: dynalite is running only inside tests and hooks');
+    return server;
+  };
+  return {
+    get client() {
+      return current().client;
+    },
+    createTable: () => current().createTable(),
+    dropTable: (name) => current().dropTable(name),
+    close: () => current().close(),
+  };
+};
+
+/** A fresh table per test, with the DynamoDB stores over it. */
+export interface DynamoTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly stores: DynamoStores;
+}
+
+/**
+ * `useDynalite`, plus a fresh table and stores for each test (`beforeEach`), dropped after it (`afterEach`).
+ * `options` are the stores' own, without client and table.
+ */
+export const useDynamoStores = (options: Omit<DynamoStoreOptions, 'client' | 'tableName'> = {}): DynamoTable => {
+  const dynalite = useDynalite();
+  let table: { tableName: string; stores: DynamoStores } | undefined;
+  beforeEach(async () => {
+    const tableName = await dynalite.createTable();
+    table = { tableName, stores: createDynamoStores({ ...options, client: dynalite.client, tableName }) };
+  });
+  afterEach(async () => {
+    if (table) await dynalite.dropTable(table.tableName);
+    table = undefined;
+  });
+  const current = () => {
+    if (!table) throw new Error('useDynamoStores: the table exists only inside tests and their hooks');
+    return table;
+  };
+  return {
+    get client() {
+      return dynalite.client;
+    },
+    get tableName() {
+      return current().tableName;
+    },
+    get stores() {
+      return current().stores;
     },
   };
 };

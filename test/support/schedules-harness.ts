@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppService } from '../../libs/apps/service';
 import type { ManualClock } from '../../libs/domain/clock';
-import { newId } from '../../libs/domain/ids';
 import { Materializer, type MaterializerOptions } from '../../libs/schedules/materializer';
 import type { Principal } from '../../libs/keys/model';
 import type { Message } from '../../libs/messages/model';
@@ -72,9 +71,3 @@ export const openHarness = (
     },
   };
 };
-
-/** A control-key principal of a fresh tenant. */
-export const controlKey = (): Principal => ({ tenantId: newId('ten'), keyId: newId('key'), scope: 'control', plan: 'free' });
-
-/** A data-key principal bound to `appId`. */
-export const dataKey = (p: Principal, appId: string): Principal => ({ ...p, keyId: newId('key'), scope: 'data', appId });

@@ -12,8 +12,8 @@ import type { RetryPolicy } from '../../../libs/domain/retry';
 import { attemptResult } from '../../../libs/messages/lifecycle';
 import type { Message } from '../../../libs/messages/model';
 import { createLogger } from '../../../libs/observability/logger';
-import { createDynamoStores, type DynamoStores } from '../../../libs/store/dynamodb';
-import { startDynalite, type Dynalite } from '../../../test/support/dynalite';
+import { useDynamoStores } from '../../../test/support/dynalite';
+import { aMessage as fixtureMessage } from '../../../test/support/fixtures';
 import { makeAggregateHandler } from './handler';
 
 const T0 = Date.UTC(2026, 10, 23, 9);
@@ -21,23 +21,7 @@ const day = '2026-11-23';
 const tenantId = 'ten_metered';
 const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 
-let dynalite: Dynalite;
-let tableName: string;
-let stores: DynamoStores;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
-beforeEach(async () => {
-  tableName = await dynalite.createTable();
-  stores = createDynamoStores({ client: dynalite.client, tableName, shards: 3 });
-});
-afterEach(async () => {
-  await dynalite.dropTable(tableName);
-});
+const db = useDynamoStores({ shards: 3 });
 
 type Item = Record<string, unknown>;
 
@@ -47,8 +31,8 @@ const streamOf = async () => {
     const items = new Map<string, Item>();
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await dynalite.client.send(
-        new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      const out = await db.client.send(
+        new ScanCommand({ TableName: db.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
       );
       for (const i of out.Items ?? []) items.set(`${i.PK as string}|${i.SK as string}`, i);
       start = out.LastEvaluatedKey;
@@ -91,19 +75,17 @@ const streamOf = async () => {
   };
 };
 
-const aMessage = (n: number, keyId: string, kind: string): Message => ({
-  id: `msg_${keyId}_${String(n).padStart(3, '0')}`,
-  tenantId,
-  appId: 'app_1',
-  keyId,
-  status: 'scheduled',
-  sendAt: T0,
-  payload: JSON.stringify({ kind }),
-  attemptCount: 0,
-  attemptBase: 0,
-  createdAt: T0,
-  updatedAt: T0,
-});
+const aMessage = (n: number, keyId: string, kind: string): Message =>
+  fixtureMessage({
+    id: `msg_${keyId}_${String(n).padStart(3, '0')}`,
+    tenantId,
+    appId: 'app_1',
+    keyId,
+    sendAt: T0,
+    payload: JSON.stringify({ kind }),
+    createdAt: T0,
+    updatedAt: T0,
+  });
 
 /** The receiver of the reference scenario (libs/usage/usage.int.test.ts), plus one that never recovers. */
 const outcomeOf = (m: Message): DeliveryOutcome => {
@@ -124,35 +106,37 @@ describe('metering aggregator on the DynamoDB store', () => {
 
     // Reference scenario: 37 scheduled, 3 permanent failures, 2 successes on a retry (one batch call).
     const ctl = Array.from({ length: 37 }, (_, i) => aMessage(i, 'key_ctl', i < 3 ? 'fail' : i < 5 ? 'retry' : 'ok'));
-    await step(() => stores.messages.create(ctl, T0));
+    await step(() => db.stores.messages.create(ctl, T0));
     // Another key: one message retried until the budget is spent, one released before delivery (no attempt), then delivered.
     const down = aMessage(1, 'key_other', 'down');
     const released = aMessage(2, 'key_other', 'ok');
-    await step(() => stores.messages.create([down, released], T0));
-    await step(() => stores.messages.claim([{ id: released.id, tenantId, dueAt: T0 }], T0));
-    await step(() => stores.messages.transition(tenantId, released.id, ['delivering'], { status: 'scheduled', dueAt: T0 }, T0, 'release'));
+    await step(() => db.stores.messages.create([down, released], T0));
+    await step(() => db.stores.messages.claim([{ id: released.id, tenantId, dueAt: T0 }], T0));
+    await step(() =>
+      db.stores.messages.transition(tenantId, released.id, ['delivering'], { status: 'scheduled', dueAt: T0 }, T0, 'release'),
+    );
     // A message nobody's key created (none to count against).
-    await step(() => stores.messages.create([{ ...aMessage(1, 'nokey', 'ok'), keyId: undefined }], T0));
+    await step(() => db.stores.messages.create([{ ...aMessage(1, 'nokey', 'ok'), keyId: undefined }], T0));
 
     // The engine: claim what is due, deliver, complete; retries come back a moment later.
     let now = T0;
     for (let round = 0; round < 10; round++) {
-      const due = await stores.messages.due(0, now, 100);
+      const due = await db.stores.messages.due(0, now, 100);
       if (!due.length) break;
       let claimed: Message[] = [];
-      await step(async () => (claimed = await stores.messages.claim(due, now)));
+      await step(async () => (claimed = await db.stores.messages.claim(due, now)));
       await step(() =>
-        stores.messages.complete(
+        db.stores.messages.complete(
           claimed.map((m) => attemptResult(m, policy, outcomeOf(m), now, now + 3)),
           now + 5,
         ),
       );
       now += 1_000;
     }
-    expect(await stores.messages.due(0, now + 3_600_000, 1)).toEqual([]);
+    expect(await db.stores.messages.due(0, now + 3_600_000, 1)).toEqual([]);
     expect(records.filter((r) => r.dynamodb?.NewImage?.SK?.S?.startsWith('ATT#'))).toHaveLength(39 + 3 + 1 + 1);
 
-    const usage = stores.usage;
+    const usage = db.stores.usage;
     const increments: number[] = [];
     const handle = makeAggregateHandler(() => ({
       usage: { ...usage, increment: (rows) => (increments.push(rows.length), usage.increment(rows)) },
@@ -183,11 +167,11 @@ describe('metering aggregator on the DynamoDB store', () => {
   it('retries a batch whose counter write failed without losing or doubling it', async () => {
     const stream = await streamOf();
     // One snapshot per write: a stream has a record per write, not one per net change.
-    await stores.messages.create([aMessage(1, 'key_a', 'ok'), aMessage(2, 'key_a', 'ok')], T0);
+    await db.stores.messages.create([aMessage(1, 'key_a', 'ok'), aMessage(2, 'key_a', 'ok')], T0);
     const records = await stream.changes();
-    const claimed = await stores.messages.claim([{ id: 'msg_key_a_001', tenantId, dueAt: T0 }], T0);
+    const claimed = await db.stores.messages.claim([{ id: 'msg_key_a_001', tenantId, dueAt: T0 }], T0);
     records.push(...(await stream.changes()));
-    await stores.messages.complete(
+    await db.stores.messages.complete(
       claimed.map((m) => attemptResult(m, policy, outcomeOf(m), T0, T0 + 3)),
       T0 + 5,
     );
@@ -196,21 +180,21 @@ describe('metering aggregator on the DynamoDB store', () => {
     let fail = true;
     const handle = makeAggregateHandler(() => ({
       usage: {
-        ...stores.usage,
+        ...db.stores.usage,
         increment: async (rows) => {
           if (fail)
             throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
-          await stores.usage.increment(rows);
+          await db.stores.usage.increment(rows);
         },
       },
       logger: createLogger('silent'),
     }));
     const first = await handle({ Records: records });
     expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.dynamodb!.SequenceNumber));
-    expect(await stores.usage.query(tenantId, day, day)).toEqual([]);
+    expect(await db.stores.usage.query(tenantId, day, day)).toEqual([]);
     fail = false;
     expect(await handle({ Records: records })).toEqual({ batchItemFailures: [] });
-    expect(await stores.usage.query(tenantId, day, day, 'key_a')).toEqual([
+    expect(await db.stores.usage.query(tenantId, day, day, 'key_a')).toEqual([
       { tenantId, keyId: 'key_a', date: day, requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 1, failures: 0 },
     ]);
   });

@@ -4,73 +4,44 @@
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../domain/ids';
-import { defaultRetryPolicy } from '../../domain/retry';
-import { idempotencyWindowMs, type Message } from '../../messages/model';
+import { idempotencyWindowMs } from '../../messages/model';
 import type { Schedule } from '../../schedules/model';
-import { createDynamoStores, type DynamoStores } from '../dynamodb';
 import { Index, Keys } from './schema';
-import { startDynalite, type Dynalite } from '../../../test/support/dynalite';
+import { useDynamoStores } from '../../../test/support/dynalite';
+import { anApp, aSchedule as fixtureSchedule, messagesLike } from '../../../test/support/fixtures';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 const A = newId('ten');
 const appId = newId('app');
 
-const aMessage = (over: Partial<Message> = {}): Message => ({
-  id: newId('msg'),
-  tenantId: A,
-  appId,
-  status: 'scheduled',
-  sendAt: T0 + 60_000,
-  payload: '{}',
-  attemptCount: 0,
-  attemptBase: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  ...over,
-});
+const aMessage = messagesLike({ tenantId: A, appId });
 
-let dynalite: Dynalite;
-let tableName: string;
-let stores: DynamoStores;
+const db = useDynamoStores({ shards: 4 });
 
-const raw = async (id: string) => (await dynalite.client.send(new GetCommand({ TableName: tableName, Key: Keys.message(id) }))).Item!;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
-beforeEach(async () => {
-  tableName = await dynalite.createTable();
-  stores = createDynamoStores({ client: dynalite.client, tableName, shards: 4 });
-});
-afterEach(async () => {
-  await dynalite.dropTable(tableName);
-});
+const raw = async (id: string) => (await db.client.send(new GetCommand({ TableName: db.tableName, Key: Keys.message(id) }))).Item!;
 
 describe('DynamoDB store', () => {
   describe('sparse indexes', () => {
     it('keeps a message in the due and pending indexes only while it is scheduled', async () => {
       const keyId = newId('key');
       const m = aMessage({ keyId, sendAt: T0 });
-      await stores.messages.create([m], T0);
+      await db.stores.messages.create([m], T0);
       expect(await raw(m.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), pending: m.id, dueAt: T0 });
-      await stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+      await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
       expect(await raw(m.id)).not.toHaveProperty('dueShard');
       expect(await raw(m.id)).not.toHaveProperty('pending');
-      expect(await stores.messages.countPending(keyId)).toBe(0);
-      await stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'scheduled', dueAt: T0 + 500 }], T0 + 10);
-      expect(await stores.messages.countPending(keyId)).toBe(1);
-      expect(await stores.messages.due(0, T0 + 500, 10)).toEqual([{ id: m.id, tenantId: A, dueAt: T0 + 500 }]);
+      expect(await db.stores.messages.countPending(keyId)).toBe(0);
+      await db.stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'scheduled', dueAt: T0 + 500 }], T0 + 10);
+      expect(await db.stores.messages.countPending(keyId)).toBe(1);
+      expect(await db.stores.messages.due(0, T0 + 500, 10)).toEqual([{ id: m.id, tenantId: A, dueAt: T0 + 500 }]);
     });
 
     it('puts a redriven message back in the due range at its new time', async () => {
       const m = aMessage();
-      await stores.messages.create([m], T0);
-      await stores.messages.transition(A, m.id, ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: T0 }, T0, 'abort');
-      expect(await stores.messages.due(0, T0 + 120_000, 10)).toEqual([]);
-      await stores.messages.transition(
+      await db.stores.messages.create([m], T0);
+      await db.stores.messages.transition(A, m.id, ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: T0 }, T0, 'abort');
+      expect(await db.stores.messages.due(0, T0 + 120_000, 10)).toEqual([]);
+      await db.stores.messages.transition(
         A,
         m.id,
         ['failed', 'aborted'],
@@ -78,14 +49,14 @@ describe('DynamoDB store', () => {
         T0,
         'redrive',
       );
-      expect(await stores.messages.due(0, T0 + 120_000, 10)).toEqual([{ id: m.id, tenantId: A, dueAt: T0 + 5 }]);
+      expect(await db.stores.messages.due(0, T0 + 120_000, 10)).toEqual([{ id: m.id, tenantId: A, dueAt: T0 + 5 }]);
     });
 
     it('merges the shards into one earliest-first list', async () => {
       const times = Array.from({ length: 30 }, (_, i) => T0 + ((i * 7919) % 30) * 1000);
       const messages = times.map((sendAt) => aMessage({ sendAt }));
-      await stores.messages.create(messages, T0);
-      const due = await stores.messages.due(T0 + 2_000, T0 + 20_000, 10);
+      await db.stores.messages.create(messages, T0);
+      const due = await db.stores.messages.due(T0 + 2_000, T0 + 20_000, 10);
       expect(due.map((d) => d.dueAt)).toEqual(
         [...times]
           .sort((a, b) => a - b)
@@ -96,20 +67,20 @@ describe('DynamoDB store', () => {
 
     it('moves a schedule along the due index with its cursor, and out of it when paused', async () => {
       const s = aSchedule({ nextRunAt: T0 + 1_000 });
-      await stores.schedules.create(s);
-      await stores.schedules.update({
+      await db.stores.schedules.create(s);
+      await db.stores.schedules.update({
         tenantId: A,
         scheduleId: s.id,
         expected: { state: 'active', nextRunAt: T0 + 1_000 },
         change: { nextRunAt: T0 + 9_000 },
       });
-      expect((await stores.schedules.due(T0 + 5_000, 10)).map((x) => x.id)).toEqual([]);
-      expect((await stores.schedules.due(T0 + 9_000, 10)).map((x) => x.id)).toEqual([s.id]);
-      await stores.schedules.update({ tenantId: A, scheduleId: s.id, expected: undefined, change: { state: 'paused' } });
-      expect(await stores.schedules.due(T0 + 9_000, 10)).toEqual([]);
-      const entries = await dynalite.client.send(
+      expect((await db.stores.schedules.due(T0 + 5_000, 10)).map((x) => x.id)).toEqual([]);
+      expect((await db.stores.schedules.due(T0 + 9_000, 10)).map((x) => x.id)).toEqual([s.id]);
+      await db.stores.schedules.update({ tenantId: A, scheduleId: s.id, expected: undefined, change: { state: 'paused' } });
+      expect(await db.stores.schedules.due(T0 + 9_000, 10)).toEqual([]);
+      const entries = await db.client.send(
         new QueryCommand({
-          TableName: tableName,
+          TableName: db.tableName,
           IndexName: Index.byParent,
           KeyConditionExpression: 'GSI3PK = :p',
           ExpressionAttributeValues: { ':p': `T#${A}#APP#${appId}#SCH` },
@@ -121,88 +92,80 @@ describe('DynamoDB store', () => {
 
   describe('idempotency without transactions', () => {
     it('gives concurrent duplicates one message', async () => {
-      const calls = Array.from({ length: 6 }, () => stores.messages.create([aMessage({ idempotencyKey: 'order-7' })], T0));
+      const calls = Array.from({ length: 6 }, () => db.stores.messages.create([aMessage({ idempotencyKey: 'order-7' })], T0));
       const results = (await Promise.all(calls)).flat();
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
-      expect((await stores.messages.list(A, {}, { limit: 10 })).items).toHaveLength(1);
+      expect((await db.stores.messages.list(A, {}, { limit: 10 })).items).toHaveLength(1);
     });
 
     it('completes a reservation whose writer stopped before writing the message', async () => {
       const orphan = newId('msg');
-      await dynalite.client.send(
+      await db.client.send(
         new PutCommand({
-          TableName: tableName,
+          TableName: db.tableName,
           Item: { ...Keys.idempotency(appId, 'k'), messageId: orphan, tenantId: A, expiresAt: T0 + idempotencyWindowMs },
         }),
       );
-      const [retry] = await stores.messages.create([aMessage({ idempotencyKey: 'k' })], T0 + 1_000);
+      const [retry] = await db.stores.messages.create([aMessage({ idempotencyKey: 'k' })], T0 + 1_000);
       expect(retry).toMatchObject({ created: true, message: { id: orphan } });
-      const [again] = await stores.messages.create([aMessage({ idempotencyKey: 'k' })], T0 + 2_000);
+      const [again] = await db.stores.messages.create([aMessage({ idempotencyKey: 'k' })], T0 + 2_000);
       expect(again).toMatchObject({ created: false, message: { id: orphan } });
-      expect(await stores.messages.get(A, orphan)).toMatchObject({ status: 'scheduled', dueAt: T0 + 60_000 });
+      expect(await db.stores.messages.get(A, orphan)).toMatchObject({ status: 'scheduled', dueAt: T0 + 60_000 });
     });
   });
 
   describe('conditional writes', () => {
     it('never lowers attemptCount when a stale attempt completes', async () => {
       const m = aMessage({ sendAt: T0 });
-      await stores.messages.create([m], T0);
+      await db.stores.messages.create([m], T0);
       const ref = [{ id: m.id, tenantId: A, dueAt: T0 }];
-      await stores.messages.claim(ref, T0);
-      await stores.messages.complete([{ attempt: attempt(m.id, 2), status: 'scheduled', dueAt: T0 }], T0);
-      await stores.messages.claim(ref, T0 + 1);
-      await stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'failed', lastError: 'HTTP 400' }], T0 + 2);
-      expect(await stores.messages.get(A, m.id)).toMatchObject({ status: 'failed', attemptCount: 2, failedAt: T0 + 2 });
+      await db.stores.messages.claim(ref, T0);
+      await db.stores.messages.complete([{ attempt: attempt(m.id, 2), status: 'scheduled', dueAt: T0 }], T0);
+      await db.stores.messages.claim(ref, T0 + 1);
+      await db.stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'failed', lastError: 'HTTP 400' }], T0 + 2);
+      expect(await db.stores.messages.get(A, m.id)).toMatchObject({ status: 'failed', attemptCount: 2, failedAt: T0 + 2 });
     });
 
     it('applies two updates of one schedule in a batch in order', async () => {
       const s = aSchedule({ nextRunAt: T0 });
-      await stores.schedules.create(s);
+      await db.stores.schedules.create(s);
       const ref = { tenantId: A, scheduleId: s.id };
-      const results = await stores.schedules.updateMany([
+      const results = await db.stores.schedules.updateMany([
         { ...ref, expected: { state: 'active', nextRunAt: T0 }, change: { nextRunAt: T0 + 1, runs: 1 } },
         { ...ref, expected: { state: 'active', nextRunAt: T0 + 1 }, change: { nextRunAt: T0 + 2, runs: 1 } },
       ]);
       expect(results.map((r) => r?.nextRunAt)).toEqual([T0 + 1, T0 + 2]);
-      expect((await stores.schedules.get(A, s.id))?.runCount).toBe(2);
+      expect((await db.stores.schedules.get(A, s.id))?.runCount).toBe(2);
     });
   });
 
   describe('paging', () => {
     it('filters by status across several index reads and pages with a cursor', async () => {
       const messages = Array.from({ length: 130 }, (_, i) => aMessage({ id: newId('msg', new Date(T0 + i * 1000)) }));
-      await stores.messages.create(messages, T0);
+      await db.stores.messages.create(messages, T0);
       const aborted = [messages[3], messages[64], messages[120]];
-      for (const m of aborted) await stores.messages.transition(A, m.id, ['scheduled'], { status: 'aborted' }, T0, 'abort');
-      const p1 = await stores.messages.list(A, { appId, status: 'aborted' }, { limit: 2 });
+      for (const m of aborted) await db.stores.messages.transition(A, m.id, ['scheduled'], { status: 'aborted' }, T0, 'abort');
+      const p1 = await db.stores.messages.list(A, { appId, status: 'aborted' }, { limit: 2 });
       expect(p1.items.map((m) => m.id)).toEqual([messages[120].id, messages[64].id]);
-      const p2 = await stores.messages.list(A, { status: 'aborted' }, { limit: 2, cursor: p1.nextCursor });
+      const p2 = await db.stores.messages.list(A, { status: 'aborted' }, { limit: 2, cursor: p1.nextCursor });
       expect(p2.items.map((m) => m.id)).toEqual([messages[3].id]);
       expect(p2.nextCursor).toBeUndefined();
     });
 
     it('continues after a cursor whose item was deleted meanwhile', async () => {
-      const apps = Array.from({ length: 4 }, (_, i) => ({
-        id: newId('app', new Date(T0 + i * 1000)),
-        tenantId: A,
-        name: `a${i}`,
-        target: { type: 'http' as const, url: 'https://example.com' },
-        retryPolicy: defaultRetryPolicy,
-        maxConcurrency: 1,
-        signingSecret: 'whsec_x',
-        createdAt: T0,
-        updatedAt: T0,
-      }));
-      for (const app of apps) await stores.apps.create(app);
-      const p1 = await stores.apps.list(A, { limit: 2 });
-      await stores.apps.delete(A, apps[2].id);
-      const p2 = await stores.apps.list(A, { limit: 2, cursor: p1.nextCursor });
+      const apps = Array.from({ length: 4 }, (_, i) =>
+        anApp({ id: newId('app', new Date(T0 + i * 1000)), tenantId: A, name: `a${i}`, maxConcurrency: 1 }),
+      );
+      for (const app of apps) await db.stores.apps.create(app);
+      const p1 = await db.stores.apps.list(A, { limit: 2 });
+      await db.stores.apps.delete(A, apps[2].id);
+      const p2 = await db.stores.apps.list(A, { limit: 2, cursor: p1.nextCursor });
       expect(p2.items.map((a) => a.id)).toEqual([apps[1].id, apps[0].id]);
     });
 
     it('answers a malformed cursor with an empty page', async () => {
-      expect(await stores.messages.list(A, {}, { limit: 5, cursor: 'not-a-cursor' })).toEqual({ items: [] });
+      expect(await db.stores.messages.list(A, {}, { limit: 5, cursor: 'not-a-cursor' })).toEqual({ items: [] });
     });
   });
 });
@@ -212,20 +175,5 @@ function attempt(messageId: string, n: number) {
 }
 
 function aSchedule(over: Partial<Schedule> = {}): Schedule {
-  return {
-    id: newId('sch'),
-    tenantId: A,
-    appId,
-    name: 's',
-    expression: 'rate(1 minute)',
-    timezone: 'UTC',
-    payload: '{}',
-    misfireGraceSeconds: 60,
-    state: 'active',
-    runCount: 0,
-    revision: 0,
-    createdAt: T0,
-    updatedAt: T0,
-    ...over,
-  };
+  return fixtureSchedule({ tenantId: A, appId, expression: 'rate(1 minute)', misfireGraceSeconds: 60, ...over });
 }

@@ -2,23 +2,23 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { aggregateUsage } from '../../usage/aggregate';
 import { usageEvents, usageEventsOf } from './stream';
+import { aMessage } from '../../../test/support/fixtures';
 
 const T = Date.UTC(2026, 10, 23, 12);
+/** A message item as the table holds it. */
 const message = (over: Record<string, unknown> = {}) => ({
   PK: 'MSG#msg_1',
   SK: 'MSG',
-  id: 'msg_1',
-  tenantId: 'ten_a',
-  appId: 'app_1',
-  keyId: 'key_1',
-  status: 'scheduled',
-  sendAt: T,
-  dueAt: T,
-  payload: '{}',
-  attemptCount: 0,
-  attemptBase: 0,
-  createdAt: T - 5_000,
-  updatedAt: T - 5_000,
+  ...aMessage({
+    id: 'msg_1',
+    tenantId: 'ten_a',
+    appId: 'app_1',
+    keyId: 'key_1',
+    sendAt: T,
+    dueAt: T,
+    createdAt: T - 5_000,
+    updatedAt: T - 5_000,
+  }),
   ...over,
 });
 

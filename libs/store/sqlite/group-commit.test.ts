@@ -1,8 +1,7 @@
 import { openDatabase } from './database';
 import { GroupCommitter } from './group-commit';
 import { SqliteMessageStore } from './messages';
-import type { Message } from '../../messages/model';
-import { newId } from '../../domain/ids';
+import { messagesLike } from '../../../test/support/fixtures';
 
 describe('GroupCommitter', () => {
   it('runs calls of one turn in one group, in arrival order, and resolves each with its own output', async () => {
@@ -48,20 +47,7 @@ describe('GroupCommitter', () => {
 
 describe('SqliteMessageStore group commit', () => {
   const T0 = Date.UTC(2026, 0, 1);
-  const msg = (over: Partial<Message> = {}): Message => ({
-    id: newId('msg'),
-    tenantId: 'ten_a',
-    appId: 'app_a',
-    status: 'scheduled',
-    sendAt: T0 + 60_000,
-    dueAt: T0 + 60_000,
-    payload: '{}',
-    attemptCount: 0,
-    attemptBase: 0,
-    createdAt: T0,
-    updatedAt: T0,
-    ...over,
-  });
+  const msg = messagesLike({ tenantId: 'ten_a', appId: 'app_a', sendAt: T0 + 60_000, dueAt: T0 + 60_000, createdAt: T0, updatedAt: T0 });
 
   it('returns the original for an idempotency key repeated within one group, and stores the rest', async () => {
     const db = openDatabase({ filename: ':memory:' });

@@ -1,31 +1,27 @@
-/**
- * The schedules part of the store contract (test/support/contracts/store.ts runs it for every adapter).
- * Import it only from tests.
- */
+/** The schedule store contract (run for every adapter by ./index.ts). Tests only. */
 import { newId } from '../../../libs/domain/ids';
 import type { Schedule } from '../../../libs/schedules/model';
 import type { ScheduleStore } from '../../../libs/schedules/port';
+import { aSchedule as fixtureSchedule } from '../fixtures';
+import type { ContractContext } from './context';
 
-const aSchedule = (T0: number, tenantId: string, appId: string, over: Partial<Schedule> = {}): Schedule => ({
-  id: newId('sch'),
-  tenantId,
-  appId,
-  name: 'digest',
-  expression: 'cron(0 9 ? * MON-FRI *)',
-  timezone: 'Europe/Paris',
-  payload: '{"kind":"digest"}',
-  misfireGraceSeconds: 300,
-  state: 'active',
-  nextRunAt: T0 + 3_600_000,
-  runCount: 0,
-  revision: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  ...over,
-});
+const aSchedule = (T0: number, tenantId: string, appId: string, over: Partial<Schedule> = {}): Schedule =>
+  fixtureSchedule({
+    tenantId,
+    appId,
+    name: 'digest',
+    expression: 'cron(0 9 ? * MON-FRI *)',
+    timezone: 'Europe/Paris',
+    payload: '{"kind":"digest"}',
+    misfireGraceSeconds: 300,
+    nextRunAt: T0 + 3_600_000,
+    createdAt: T0,
+    updatedAt: T0,
+    ...over,
+  });
 
 /** Registers the schedule store contract; `store` gives the fresh store of the current test. */
-export const describeScheduleContract = (store: () => ScheduleStore, { A, B, T0 }: { A: string; B: string; T0: number }): void => {
+export const describeScheduleContract = (store: () => ScheduleStore, { A, B, T0 }: ContractContext): void => {
   const appId = newId('app');
   const ref = (s: Schedule) => ({ tenantId: s.tenantId, scheduleId: s.id });
 
