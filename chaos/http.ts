@@ -34,3 +34,9 @@ export const jsonClient = (baseUrl: string, auth: Record<string, string> = {}): 
     call,
   };
 };
+
+/** A fresh tenant on the unlimited plan, made with the operator's admin token: its control key and a client holding it. */
+export const newTenantClient = async (baseUrl: string, adminToken: string, name: string): Promise<{ key: string; client: JsonClient }> => {
+  const t = await jsonClient(baseUrl, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name, plan: 'unlimited' });
+  return { key: t.controlKey.key, client: jsonClient(baseUrl, { 'x-api-key': t.controlKey.key }) };
+};

@@ -1,6 +1,6 @@
 import { startChild } from '../e2e/support/child';
 import { startReceiver } from '../test/support/receiver';
-import { jsonClient } from './http';
+import { newTenantClient } from './http';
 import { percentiles } from './sick';
 
 /**
@@ -42,11 +42,7 @@ export const measureLateness = async (o: LatenessOptions): Promise<LatenessRepor
     PUNCTUAL_DRAIN_TIMEOUT_MS: '500',
   });
   try {
-    const t = await jsonClient(server.url, { authorization: `Bearer ${o.adminToken}` }).post('/v1/tenants', {
-      name: 'lateness',
-      plan: 'unlimited',
-    });
-    const c = jsonClient(server.url, { 'x-api-key': t.controlKey.key });
+    const { client: c } = await newTenantClient(server.url, o.adminToken, 'lateness');
     const healthy = await c.post('/v1/apps', { name: 'healthy', target: { type: 'http', url: `${receiver.url}/healthy` } });
     for (let s = 0; s < o.sickApps; s++) {
       receiver.respond(`/sick-${s}`, () => undefined); // never answers

@@ -9,7 +9,7 @@ import { startLocal } from '../libs/runtime/local';
 import { createLogger } from '../libs/observability/logger';
 import { runCrashRounds } from './crash';
 import { fuzzRoutes, prepareFuzzFixture } from './fuzz';
-import { jsonClient } from './http';
+import { newTenantClient } from './http';
 import { measureLateness } from './lateness';
 import { runShutdown } from './shutdown';
 import { makeSick, runSickReceivers } from './sick';
@@ -107,11 +107,8 @@ const sick = async () => {
     { logger: createLogger('silent') },
   );
   try {
-    const t = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', {
-      name: 'sick',
-      plan: 'unlimited',
-    });
-    const reports = await runSickReceivers(jsonClient(runtime.url, { 'x-api-key': t.controlKey.key }), receiver, {
+    const { client } = await newTenantClient(runtime.url, adminToken, 'sick');
+    const reports = await runSickReceivers(client, receiver, {
       count: 200,
       timeoutMs: 120_000,
     });

@@ -3,7 +3,7 @@ import dns, { type LookupAddress } from 'node:dns';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonClient, type JsonClient } from '../../chaos/http';
+import { jsonClient, newTenantClient, type JsonClient } from '../../chaos/http';
 import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { loadLocalConfig } from '../runtime/config';
 import { startLocal, type LocalRuntime } from '../runtime/local';
@@ -39,9 +39,9 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
   };
   let lastKey = '';
   const tenant = async (rt: LocalRuntime): Promise<JsonClient> => {
-    const t = await jsonClient(rt.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name: 'ssrf', plan: 'unlimited' });
-    lastKey = t.controlKey.key;
-    return jsonClient(rt.url, { 'x-api-key': lastKey });
+    const t = await newTenantClient(rt.url, adminToken, 'ssrf');
+    lastKey = t.key;
+    return t.client;
   };
   const settle = async (c: JsonClient, id: string) => {
     const deadline = Date.now() + 10_000;

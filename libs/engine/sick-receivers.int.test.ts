@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonClient, type JsonClient } from '../../chaos/http';
+import { newTenantClient, type JsonClient } from '../../chaos/http';
 import { appFor, makeSick, runSickReceivers, waitTerminal } from '../../chaos/sick';
 import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { loadLocalConfig } from '../runtime/config';
@@ -29,11 +29,7 @@ describe('delivery to sick receivers (real server and receiver)', () => {
       PUNCTUAL_DRAIN_TIMEOUT_MS: '200',
     });
     runtime = await startLocal(config, { logger: createLogger('silent') });
-    const t = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', {
-      name: 'sick',
-      plan: 'unlimited',
-    });
-    c = jsonClient(runtime.url, { 'x-api-key': t.controlKey.key });
+    c = (await newTenantClient(runtime.url, adminToken, 'sick')).client;
   });
   afterAll(async () => {
     await receiver.close(); // resets the hanging connections first
