@@ -87,7 +87,7 @@ const aMessage = (n: number, keyId: string, kind: string): Message =>
     updatedAt: T0,
   });
 
-/** The receiver of the reference scenario (libs/usage/usage.int.test.ts), plus one that never recovers. */
+/** The receiver of the reference scenario (e2e/usage.test.ts), plus one that never recovers. */
 const outcomeOf = (m: Message): DeliveryOutcome => {
   const { kind } = JSON.parse(m.payload) as { kind: string };
   if (kind === 'fail') return { kind: 'permanent', statusCode: 400, durationMs: 3 };
