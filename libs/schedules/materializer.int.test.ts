@@ -5,8 +5,7 @@ import { createLogger } from '../observability/logger';
 import { scheduleView } from './model';
 import type { RunSink } from './runs';
 import type { ScheduleCreateInput } from './schemas';
-import { controlKey } from '../../test/support/fixtures';
-import { openHarness, tempDir, type Harness } from '../../test/support/schedules-harness';
+import { openHarness, openHarnessWithApp, type tempDir, type Harness } from '../../test/support/schedules-harness';
 import { misfireVet } from './materializer';
 import { TimerEngine } from '../engine/timer/engine';
 
@@ -29,10 +28,7 @@ describe('Materializer (SQLite, fake clock)', () => {
 
   beforeEach(async () => {
     clock = new ManualClock(T0);
-    dir = tempDir();
-    h = openHarness(dir.dir, clock);
-    p = controlKey();
-    appId = (await h.apps.create(p, { name: 'a', target: { type: 'http', url: 'https://example.com/hook' } })).id;
+    ({ dir, h, p, appId } = await openHarnessWithApp(clock));
   });
   afterEach(async () => {
     await h.close();

@@ -4,7 +4,7 @@ import type { Principal } from '../keys/model';
 import { scheduleView } from './model';
 import type { ScheduleCreateInput } from './schemas';
 import { controlKey, dataKey } from '../../test/support/fixtures';
-import { openHarness, tempDir, type Harness } from '../../test/support/schedules-harness';
+import { openHarnessWithApp, type tempDir, type Harness } from '../../test/support/schedules-harness';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -21,10 +21,7 @@ describe('ScheduleService (SQLite, fake clock)', () => {
 
   beforeEach(async () => {
     clock = new ManualClock(T0);
-    dir = tempDir();
-    h = openHarness(dir.dir, clock);
-    p = controlKey();
-    appId = (await h.apps.create(p, { name: 'a', target: { type: 'http', url: 'https://example.com/hook' } })).id;
+    ({ dir, h, p, appId } = await openHarnessWithApp(clock));
   });
   afterEach(async () => {
     await h.close();

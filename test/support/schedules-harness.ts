@@ -9,6 +9,7 @@ import { AppService } from '../../libs/apps/service';
 import type { ManualClock } from '../../libs/domain/clock';
 import { Materializer, type MaterializerOptions } from '../../libs/schedules/materializer';
 import type { Principal } from '../../libs/keys/model';
+import { controlKey } from './fixtures';
 import type { Message } from '../../libs/messages/model';
 import type { DueRef } from '../../libs/messages/port';
 import { MessageService } from '../../libs/messages/service';
@@ -70,4 +71,13 @@ export const openHarness = (
       stores.close();
     },
   };
+};
+
+/** A fresh data directory with the harness open on it, a control key of a fresh tenant, and one app of that tenant. */
+export const openHarnessWithApp = async (clock: ManualClock) => {
+  const dir = tempDir();
+  const h = openHarness(dir.dir, clock);
+  const p = controlKey();
+  const appId = (await h.apps.create(p, { name: 'a', target: { type: 'http', url: 'https://example.com/hook' } })).id;
+  return { dir, h, p, appId };
 };
