@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createPunctualClient, type PunctualClient } from '../client/client';
-import { loadLocalConfig } from '../../libs/runtime/config';
-import { startLocal, type LocalRuntime } from '../../libs/runtime/local';
-import { createLogger } from '../../libs/observability/logger';
+import type { LocalRuntime } from '../../libs/runtime/local';
+import { startLocalServer } from '../../test/support/local-server';
 import { patience } from './local-only';
 import { isStageRun, stageFromEnv } from './stage-env';
 
@@ -72,20 +68,14 @@ export const startTarget = async (env: Record<string, string> = {}): Promise<Tar
     stageTenants.set(target, []);
     return target;
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'punctual-e2e-'));
-  const adminToken = randomBytes(24).toString('base64url');
-  const config = loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken, ...env });
-  const local = await startLocal(config, { logger: createLogger('silent') });
+  const server = await startLocalServer('punctual-e2e', env);
   return {
-    baseUrl: local.url,
-    adminToken,
+    baseUrl: server.url,
+    adminToken: server.adminToken,
     remote: false,
-    local,
-    dataDir,
-    close: async () => {
-      await local.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    local: server.runtime,
+    dataDir: server.dataDir,
+    close: server.close,
   };
 };
 

@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type AppCreateParams, type AppWithSecret, type Message, type MessageStatus, Punctual } from '@punctual/sdk';
-import { createLogger } from '../../libs/observability/logger';
-import { loadLocalConfig } from '../../libs/runtime/config';
-import { type LocalRuntime, startLocal } from '../../libs/runtime/local';
+import type { LocalRuntime } from '../../libs/runtime/local';
+import { startLocalServer } from './local-server';
 
 /** An embedded punctual on a random loopback port with a throw-away data directory, for the SDK's and the examples' tests. */
 export interface LocalPunctual {
@@ -18,20 +14,8 @@ export interface LocalPunctual {
 }
 
 export const startPunctual = async (env: Record<string, string> = {}): Promise<LocalPunctual> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'punctual-sdk-'));
-  const adminToken = randomBytes(24).toString('base64url');
-  const config = loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken, ...env });
-  const runtime = await startLocal(config, { logger: createLogger('silent') });
-  return {
-    baseUrl: runtime.url,
-    adminToken,
-    operator: new Punctual({ baseUrl: runtime.url, adminToken }),
-    runtime,
-    close: async () => {
-      await runtime.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const { url, adminToken, runtime, close } = await startLocalServer('punctual-sdk', env);
+  return { baseUrl: url, adminToken, operator: new Punctual({ baseUrl: url, adminToken }), runtime, close };
 };
 
 /** A fresh tenant on the unlimited plan, a client for its control key and, given a target URL, one app with quick retries. */
