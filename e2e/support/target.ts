@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPunctualClient, type PunctualClient } from '../client/client';
 import type { LocalRuntime } from '../../libs/runtime/local';
+import { eventually } from '../../test/support/eventually';
 import { startLocalServer } from '../../test/support/local-server';
 import { patience } from './local-only';
 import { isStageRun, stageFromEnv } from './stage-env';
@@ -106,12 +107,17 @@ export const waitForStatus = async (
   timeout = 10_000,
 ) => {
   const timeoutMs = patience(timeout);
-  const pollMs = isStageRun() ? 500 : 25;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { data } = await client.GET('/v1/messages/{messageId}', { params: { path: { messageId } } });
-    if (data?.status === status) return data;
-    if (Date.now() > deadline) throw new Error(`message ${messageId} is ${data?.status}, not ${status}, after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+  let seen: string | undefined;
+  return eventually(
+    async () => {
+      const { data } = await client.GET('/v1/messages/{messageId}', { params: { path: { messageId } } });
+      seen = data?.status;
+      return data?.status === status ? data : undefined;
+    },
+    {
+      timeoutMs,
+      intervalMs: isStageRun() ? 500 : 25,
+      failure: () => `message ${messageId} is ${seen}, not ${status}, after ${timeoutMs} ms`,
+    },
+  );
 };

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonClient, newTenantClient, type JsonClient } from '../../chaos/http';
+import { eventually } from '../../test/support/eventually';
 import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { loadLocalConfig } from '../runtime/config';
 import { startLocal, type LocalRuntime } from '../runtime/local';
@@ -44,13 +45,15 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
     return t.client;
   };
   const settle = async (c: JsonClient, id: string) => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const m = await c.get(`/v1/messages/${id}`);
-      if (m.status === 'delivered' || m.status === 'failed') return m;
-      if (Date.now() > deadline) throw new Error(`message ${id} still ${m.status}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    let seen: string | undefined;
+    return eventually(
+      async () => {
+        const m = await c.get(`/v1/messages/${id}`);
+        seen = m.status;
+        return m.status === 'delivered' || m.status === 'failed' ? m : undefined;
+      },
+      { timeoutMs: 10_000, failure: () => `message ${id} still ${seen}` },
+    );
   };
   const retryOnce = { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 };
 

@@ -5,9 +5,11 @@ export interface EventuallyOptions {
   timeoutMs?: number;
   /** Pause between two checks. @default 20 */
   intervalMs?: number;
+  /** What the error says on timeout; a function, so it can tell the last state seen. @default "condition not met within N ms" */
+  failure?: () => string;
 }
 
-const defaults: Required<EventuallyOptions> = { timeoutMs: 10_000, intervalMs: 20 };
+const defaults = { timeoutMs: 10_000, intervalMs: 20 };
 
 /**
  * Polls `check` until it returns something other than `undefined` or `false`, and resolves with that;
@@ -17,12 +19,12 @@ export const eventually = async <T>(
   check: () => T | Promise<T>,
   options: EventuallyOptions = {},
 ): Promise<Exclude<T, undefined | false>> => {
-  const { timeoutMs, intervalMs } = { ...defaults, ...options };
+  const { timeoutMs, intervalMs, failure } = { ...defaults, ...options };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(failure?.() ?? `condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type AppCreateParams, type AppWithSecret, type Message, type MessageStatus, Punctual } from '@punctual/sdk';
 import type { LocalRuntime } from '../../libs/runtime/local';
+import { eventually } from './eventually';
 import { startLocalServer } from './local-server';
 
 /** An embedded punctual on a random loopback port with a throw-away data directory, for the SDK's and the examples' tests. */
@@ -37,11 +38,12 @@ export const newTenant = async (server: LocalPunctual, app?: { url: string } & P
 
 /** Polls a message until it reaches `status` (bounded). */
 export const waitForStatus = async (client: Punctual, messageId: string, status: MessageStatus, timeoutMs = 10_000): Promise<Message> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = await client.messages.get(messageId);
-    if (m.status === status) return m;
-    if (Date.now() > deadline) throw new Error(`message ${messageId} is ${m.status}, not ${status}, after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let seen: Message | undefined;
+  return eventually(
+    async () => {
+      seen = await client.messages.get(messageId);
+      return seen.status === status ? seen : undefined;
+    },
+    { timeoutMs, intervalMs: 25, failure: () => `message ${messageId} is ${seen?.status}, not ${status}, after ${timeoutMs} ms` },
+  );
 };
