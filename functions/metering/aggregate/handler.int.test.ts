@@ -23,6 +23,9 @@ const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 
 const db = useDynamoStores({ shards: 3 });
 
+// Hundreds of dynalite calls (a table scan after every store call): about 4 s, past jest's default 5 s on a loaded machine.
+jest.setTimeout(30_000);
+
 type Item = Record<string, unknown>;
 
 /** Turns table changes into stream records, one `changes()` call per store call. */
