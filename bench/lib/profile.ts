@@ -93,7 +93,7 @@ export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25
   };
 };
 
-/** The threads with a profile in `dir`: '0' (main) first, then workers (tsx's loader and delivery workers). */
+/** The threads with a profile in `dir`: '0' (main) first, then worker threads (tsx's loader). */
 const threadsOf = (dir: string): string[] => {
   const ids = new Set(
     readdirSync(dir)

@@ -32,8 +32,6 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
       PUNCTUAL_DATA_DIR: dataDir,
       PUNCTUAL_ADMIN_TOKEN: adminToken,
       PUNCTUAL_ALLOW_PRIVATE_TARGETS: String(allowPrivate),
-      // The stubbed resolver lives in this thread: deliver from it, not from worker threads.
-      PUNCTUAL_DELIVERY_WORKERS: '0',
     });
     runtime = await startLocal(config, { logger: createLogger('silent') });
     return runtime;

@@ -1,17 +1,17 @@
 import { ConfigError, loadLocalConfig } from './config';
 
-describe('loadLocalConfig: PUNCTUAL_DELIVERY_WORKERS', () => {
-  it('defaults to delivering from the main thread', () => {
-    expect(loadLocalConfig({}).deliveryWorkers).toBe(0);
-    expect(loadLocalConfig({ PUNCTUAL_DELIVERY_WORKERS: '' }).deliveryWorkers).toBe(0);
+describe('loadLocalConfig: PUNCTUAL_MAX_IN_FLIGHT', () => {
+  it('defaults to 512 deliveries in flight', () => {
+    expect(loadLocalConfig({}).maxInFlight).toBe(512);
+    expect(loadLocalConfig({ PUNCTUAL_MAX_IN_FLIGHT: '' }).maxInFlight).toBe(512);
   });
 
-  it('takes 0 (deliver from the main thread) up to 64', () => {
-    expect(loadLocalConfig({ PUNCTUAL_DELIVERY_WORKERS: '0' }).deliveryWorkers).toBe(0);
-    expect(loadLocalConfig({ PUNCTUAL_DELIVERY_WORKERS: '4' }).deliveryWorkers).toBe(4);
+  it('takes 1 up to 10000', () => {
+    expect(loadLocalConfig({ PUNCTUAL_MAX_IN_FLIGHT: '1' }).maxInFlight).toBe(1);
+    expect(loadLocalConfig({ PUNCTUAL_MAX_IN_FLIGHT: '10000' }).maxInFlight).toBe(10_000);
   });
 
-  it.each(['-1', '65', '1.5', 'two'])('refuses %s', (raw) => {
-    expect(() => loadLocalConfig({ PUNCTUAL_DELIVERY_WORKERS: raw })).toThrow(ConfigError);
+  it.each(['0', '10001', '1.5', 'two'])('refuses %s', (raw) => {
+    expect(() => loadLocalConfig({ PUNCTUAL_MAX_IN_FLIGHT: raw })).toThrow(ConfigError);
   });
 });

@@ -24,12 +24,6 @@ export interface LocalConfig {
   maxInFlight: number;
   /** @default 10000 (`PUNCTUAL_DRAIN_TIMEOUT_MS`) how long shutdown waits for in-flight deliveries. */
   drainTimeoutMs: number;
-  /**
-   * @default 0 (`PUNCTUAL_DELIVERY_WORKERS`) worker threads that send webhooks, leaving the main
-   * thread the store and the API; 0 sends them from the main thread. Workers pay off with spare
-   * cores (the receivers elsewhere); on 2 cores shared with a loopback receiver they did not (bench/README.md).
-   */
-  deliveryWorkers: number;
 }
 
 /** A setting that cannot be used; the message says which and why. */
@@ -75,6 +69,5 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
     ...(env.PUNCTUAL_PLANS_FILE ? { plansFile: resolve(env.PUNCTUAL_PLANS_FILE) } : {}),
     maxInFlight: int(env, 'PUNCTUAL_MAX_IN_FLIGHT', 512, 1, 10_000),
     drainTimeoutMs: int(env, 'PUNCTUAL_DRAIN_TIMEOUT_MS', 10_000, 0, 600_000),
-    deliveryWorkers: int(env, 'PUNCTUAL_DELIVERY_WORKERS', 0, 0, 64),
   };
 };

@@ -1,4 +1,3 @@
-import { DeliveryPool } from '../delivery/pool';
 import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
 import { Materializer, misfireVet, type MaterializerOptions } from '../schedules/materializer';
@@ -42,11 +41,7 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const meter = new Meter(stores.usage, logger);
-  const clientOptions = { allowPrivateTargets: config.allowPrivateTargets };
-  const webhook =
-    config.deliveryWorkers > 0
-      ? new DeliveryPool({ workers: config.deliveryWorkers, client: clientOptions, logger })
-      : new WebhookClient(clientOptions);
+  const webhook = new WebhookClient({ allowPrivateTargets: config.allowPrivateTargets });
   const engine = new TimerEngine(
     {
       messages: stores.messages,
