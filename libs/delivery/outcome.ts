@@ -1,8 +1,4 @@
-/** What one delivery attempt came to; the engine acts on `kind` (done, back off and retry, or fail). */
-export type DeliveryOutcome =
-  | { kind: 'success'; statusCode: number; durationMs: number; responseBody?: string }
-  | { kind: 'retry'; statusCode?: number; error?: string; retryAfterMs?: number; durationMs: number; responseBody?: string }
-  | { kind: 'permanent'; statusCode?: number; error?: string; durationMs: number; responseBody?: string };
+import type { DeliveryOutcome } from '../messages/outcome';
 
 /** Bounds applied to a receiver's `Retry-After`; the retry policy's `maxDelayMs` caps it again later. */
 export const retryAfterBounds = {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import type { DeliveryOutcome } from './outcome';
+import type { DeliveryOutcome } from '../messages/outcome';
 import type { Resolver } from './ssrf';
 import { WebhookClient, type WebhookRequest } from './webhook';
 import { startReceiver, type Receiver } from '../../test/support/receiver';

@@ -6,7 +6,8 @@ import { Agent, type Dispatcher } from 'undici';
 import { defaultTimeoutMs, type HttpTarget } from '../apps/model';
 import { iso } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
-import { classifyError, classifyStatus, parseRetryAfter, type DeliveryOutcome } from './outcome';
+import type { DeliveryOutcome } from '../messages/outcome';
+import { classifyError, classifyStatus, parseRetryAfter } from './outcome';
 import { assertTargetUrl, guardedConnector, type Resolver } from './ssrf';
 
 /** One attempt to deliver one message to its app's target. */

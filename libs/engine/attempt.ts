@@ -1,6 +1,6 @@
 import type { App } from '../apps/model';
 import { liveSecrets } from '../apps/model';
-import type { DeliveryOutcome } from '../delivery/outcome';
+import type { DeliveryOutcome } from '../messages/outcome';
 import type { WebhookRequest } from '../delivery/webhook';
 import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
 import { attemptResult } from '../messages/lifecycle';

@@ -1,5 +1,5 @@
 import type { App } from '../apps/model';
-import type { DeliveryOutcome } from '../delivery/outcome';
+import type { DeliveryOutcome } from '../messages/outcome';
 import type { WebhookRequest } from '../delivery/webhook';
 import { systemClock } from '../domain/clock';
 import { newId } from '../domain/ids';

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '../delivery/outcome';
+import type { DeliveryOutcome } from './outcome';
 import { retryDelayMs, type RetryPolicy } from '../domain/retry';
 import type { Message } from './model';
 import type { AttemptResult } from './port';

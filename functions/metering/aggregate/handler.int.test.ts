@@ -7,7 +7,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { DeliveryOutcome } from '../../../libs/delivery/outcome';
+import type { DeliveryOutcome } from '../../../libs/messages/outcome';
 import type { RetryPolicy } from '../../../libs/domain/retry';
 import { attemptResult } from '../../../libs/messages/lifecycle';
 import type { Message } from '../../../libs/messages/model';
