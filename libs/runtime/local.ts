@@ -1,6 +1,7 @@
 import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
-import { Materializer, misfireVet, type MaterializerOptions } from '../schedules/materializer';
+import { Materializer, type MaterializerOptions } from '../schedules/materializer';
+import { misfireVet } from '../schedules/misfire';
 import { TimerEngine, type TimerEngineOptions } from '../engine/timer/engine';
 import { startGateway } from '../gateway/server';
 import { loadPlans } from '../plans/catalogue';

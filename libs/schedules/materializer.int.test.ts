@@ -6,8 +6,7 @@ import { scheduleView } from './model';
 import type { RunSink } from './runs';
 import type { ScheduleCreateInput } from './schemas';
 import { openHarness, openHarnessWithApp, type tempDir, type Harness } from '../../test/support/schedules-harness';
-import { misfireVet } from './materializer';
-import { TimerEngine } from '../engine/timer/engine';
+import { misfireVet } from './misfire';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -117,31 +116,6 @@ describe('Materializer (SQLite, fake clock)', () => {
       expect(await vet(run, T0 + 63 * MIN)).toMatch(/misfireGraceSeconds \(120\)/);
       expect(await vet({ ...run, attemptCount: 1 }, T0 + 63 * MIN)).toBeUndefined(); // a retry is not a misfire
       expect(await vet(await h.schedules.trigger(p, s.id), T0 + 63 * MIN)).toBeUndefined();
-    });
-
-    it('the timer engine aborts a vetoed run with the reason instead of delivering it', async () => {
-      const s = await create({ misfireGraceSeconds: 60 });
-      await h.materializer.tick(); // the 12:00 run, never delivered: the service "stops" here
-      clock.set(T0 + 4 * MIN); // back 4 minutes later, before the materialiser catches up
-      const delivered: string[] = [];
-      const engine = new TimerEngine({
-        messages: h.stores.messages,
-        apps: h.stores.apps,
-        deliver: async (req) => (delivered.push(req.messageId), { kind: 'success', statusCode: 200, durationMs: 1 }),
-        clock,
-        logger: createLogger('silent'),
-        vet: misfireVet(h.stores.schedules),
-      });
-      await engine.start();
-      const [run] = await h.runs(p, s.id);
-      for (let i = 0; i < 200 && (await h.stores.messages.get(p.tenantId, run.id))?.status !== 'aborted'; i++)
-        await new Promise((r) => setTimeout(r, 10));
-      await engine.close();
-      expect(await h.stores.messages.get(p.tenantId, run.id)).toMatchObject({
-        status: 'aborted',
-        lastError: expect.stringMatching(/misfireGraceSeconds/),
-      });
-      expect(delivered).toEqual([]);
     });
 
     it('the engine skips a run reached after a later occurrence of its schedule is already due', async () => {

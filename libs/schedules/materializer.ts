@@ -2,17 +2,7 @@ import type { Clock } from '../domain/clock';
 import type { Message } from '../messages/model';
 import type { MessageStore } from '../messages/port';
 import type { Logger } from '../observability/logger';
-import {
-  isOccurrenceRun,
-  occurrenceMemo,
-  planRun,
-  runIdempotencyKey,
-  runMisfired,
-  runSkipReason,
-  runSuperseded,
-  type RunPlan,
-  type Schedule,
-} from './model';
+import { occurrenceMemo, planRun, runIdempotencyKey, runSuperseded, type RunPlan, type Schedule } from './model';
 import type { ScheduleChange, ScheduleStore, ScheduleUpdate } from './port';
 import { buildRun, withdrawRun, type RunSink } from './runs';
 
@@ -207,16 +197,3 @@ export class Materializer {
     await withdrawRun(this.deps.messages, s.tenantId, run.id, now, 'withdrawn: the schedule changed while this run was planned');
   }
 }
-
-/**
- * The engine's last word on a claimed run, for runs materialised before a stop that the service
- * reaches late: the misfire rule applies to them too (see `runSkipReason`). On-time messages,
- * retries and triggered runs pass without a store read.
- */
-export const misfireVet =
-  (schedules: ScheduleStore) =>
-  async (m: Message, now: number): Promise<string | undefined> => {
-    if (m.attemptCount > 0 || !isOccurrenceRun(m) || !runMisfired(m.sendAt, now, 0)) return undefined;
-    const s = await schedules.get(m.tenantId, m.scheduleId!);
-    return s && runSkipReason(m.sendAt, s, now);
-  };

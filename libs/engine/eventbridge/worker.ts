@@ -9,7 +9,7 @@ import { bucketMs } from './buckets';
 import type { ReleaseQueueMessage } from './engine';
 import type { DeliveryMetrics } from '../metrics';
 import { noMetrics } from '../metrics';
-import type { Engine } from '../port';
+import type { Engine, Vet } from '../port';
 
 /** The due index, a shard page at a time (the DynamoDB message store). */
 export interface ShardedDueIndex {
@@ -58,7 +58,7 @@ export interface AwsEngineWorkerDeps {
   logger: Logger;
   metrics?: DeliveryMetrics;
   /** A reason not to deliver a claimed message at all (a schedule run past its misfire grace). */
-  vet?: (m: Message, now: number) => Promise<string | undefined>;
+  vet?: Vet;
   /** Observes every recorded attempt. */
   onAttempt?: (m: Message, r: AttemptResult) => void;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../observability/logger';
 import { logAttempt, runAttempt, type Deliver } from '../attempt';
 import { Dispatcher } from './dispatcher';
 import { MinHeap } from './heap';
-import type { Engine } from '../port';
+import type { Engine, Vet } from '../port';
 
 /** Options of the embedded engine. */
 export interface TimerEngineOptions {
@@ -60,7 +60,7 @@ export interface TimerEngineDeps {
   /** Observes every finished attempt (metering). */
   onAttempt?: (m: Message, result: AttemptResult) => void;
   /** A reason not to deliver a claimed message at all (a schedule run past its misfire grace); it is then aborted with that reason. */
-  vet?: (m: Message, now: number) => Promise<string | undefined>;
+  vet?: Vet;
 }
 
 interface Entry {
