@@ -7,8 +7,8 @@ export interface AppStore {
   create(app: App): Promise<void>;
   /** The tenant's app, or undefined (also for another tenant's id). */
   get(tenantId: string, appId: string): Promise<App | undefined>;
-  /** Whether `get` would find the app; optional, for stores that can answer without building the record. */
-  exists?(tenantId: string, appId: string): Promise<boolean>;
+  /** Whether `get` would find the app (message creation checks only that; a store may answer without building the record). */
+  exists(tenantId: string, appId: string): Promise<boolean>;
   /** The tenant's apps, newest first. */
   list(tenantId: string, page: PageRequest): Promise<Page<App>>;
   /** Replaces an existing app; throws `AppNotFoundError` when it does not exist. */

@@ -70,10 +70,10 @@ export interface MessageStore {
   complete(results: AttemptResult[], now: number): Promise<void>;
   /**
    * Undoes `claim` for messages whose delivery has not started: each one still `delivering` goes
-   * back to `scheduled` at its `dueAt`, in one write where the adapter can; returns how many moved.
-   * Optional: without it the engine releases one message at a time with `transition`.
+   * back to `scheduled` at its `dueAt` (attempt count unchanged), in one write where the adapter can;
+   * returns how many moved.
    */
-  release?(refs: DueRef[], now: number): Promise<number>;
+  unclaim(refs: DueRef[], now: number): Promise<number>;
   /** Returns every `delivering` message to `scheduled`, due now (after a crash); returns how many. */
   recoverInFlight(now: number): Promise<number>;
   /** How many messages created with this key are `scheduled` (plan pending limits). */

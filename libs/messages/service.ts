@@ -143,12 +143,9 @@ export class MessageService {
       ]);
     let check = checked.get(appId);
     if (!check) {
-      const apps = this.deps.apps;
-      check = (apps.exists ? apps.exists(p.tenantId, appId) : apps.get(p.tenantId, appId).then((app) => app !== undefined)).then(
-        (found) => {
-          if (!found) throw new AppNotFoundError(appId);
-        },
-      );
+      check = this.deps.apps.exists(p.tenantId, appId).then((found) => {
+        if (!found) throw new AppNotFoundError(appId);
+      });
       checked.set(appId, check);
     }
     await check;

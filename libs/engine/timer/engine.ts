@@ -150,11 +150,6 @@ export class TimerEngine implements Engine {
     await this.flush();
   }
 
-  /** Entries currently in the window (for tests and metrics). */
-  get windowSize(): number {
-    return this.window.size;
-  }
-
   /** A freed delivery slot may let a due backlog through: unpark the app's entries when its queue has drained, fire if anything is due. */
   private onSlotFree(appId: string): void {
     const parked = this.parked.get(appId);
@@ -244,7 +239,7 @@ export class TimerEngine implements Engine {
       if (room <= 0 && (this.heap.peek()?.dueAt ?? Infinity) <= now) {
         // The claim budget is spent and due work waits, perhaps another app's: trim every queue to its share.
         const trimmed = this.dispatcher.trim(this.cap());
-        for (const m of await this.release(trimmed, new Map(), now)) this.dispatcher.push(m);
+        for (const m of await this.unclaim(trimmed, new Map(), now)) this.dispatcher.push(m);
         room = this.o.maxQueued - this.dispatcher.load + this.o.maxInFlight;
       }
       room = Math.min(room, this.dispatcher.load < this.o.maxInFlight ? this.o.firstClaimMax : this.o.claimMax);
@@ -275,7 +270,7 @@ export class TimerEngine implements Engine {
           if (this.full(m.appId)) over.push(m);
           else this.dispatcher.push(m);
         }
-        for (const m of await this.release(over, dueAt, now)) this.dispatcher.push(m);
+        for (const m of await this.unclaim(over, dueAt, now)) this.dispatcher.push(m);
         this.dispatcher.pump();
       }
       const top = this.heap.peek();
@@ -290,30 +285,20 @@ export class TimerEngine implements Engine {
 
   /**
    * Hands claimed messages of full apps back to the store (`scheduled`, same dueAt) and parks
-   * them, so they cost no claim budget while they wait; returns those it could not release.
+   * them, so they cost no claim budget while they wait; returns those still claimed (all or none).
    */
-  private async release(messages: Message[], dueAt: Map<string, number>, now: number): Promise<Message[]> {
+  private async unclaim(messages: Message[], dueAt: Map<string, number>, now: number): Promise<Message[]> {
     if (!messages.length) return [];
     const refs = messages.map((m) => ({ id: m.id, tenantId: m.tenantId, dueAt: dueAt.get(m.id) ?? now, appId: m.appId }));
-    const store = this.deps.messages;
-    const kept: Message[] = [];
     try {
-      if (store.release)
-        await store.release(refs, now); // one transaction: all or nothing
-      else {
-        for (const [i, r] of refs.entries()) {
-          await store
-            .transition(r.tenantId, r.id, ['delivering'], { status: 'scheduled', dueAt: r.dueAt }, now, 'release')
-            .catch(() => kept.push(messages[i]));
-        }
-      }
+      await this.deps.messages.unclaim(refs, now); // one transaction: all or nothing
     } catch (err) {
       // Still claimed: deliver them in turn rather than leave them stranded.
-      this.deps.logger.error('could not release messages of a saturated app; delivering them in turn', { err, count: refs.length });
+      this.deps.logger.error('could not unclaim messages of a saturated app; delivering them in turn', { err, count: refs.length });
       return messages;
     }
-    for (const r of refs) if (!kept.some((m) => m.id === r.id)) this.park(r);
-    return kept;
+    for (const r of refs) this.park(r);
+    return [];
   }
 
   /** Aborts the claimed messages `vet` refuses, with its reason; returns the rest. */

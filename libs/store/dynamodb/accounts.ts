@@ -49,6 +49,10 @@ export class DynamoAppStore implements AppStore {
     const item = await this.table.get(Keys.app(tenantId, appId));
     return item && fieldsOf<App>(item);
   }
+  async exists(tenantId: string, appId: string): Promise<boolean> {
+    // A projection reads as many capacity units as the whole item: one GetItem either way.
+    return (await this.get(tenantId, appId)) !== undefined;
+  }
   async list(tenantId: string, page: PageRequest): Promise<Page<App>> {
     const { PK } = Keys.tenant(tenantId);
     return pageOf<App>(

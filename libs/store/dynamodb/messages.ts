@@ -224,6 +224,17 @@ export class DynamoMessageStore implements MessageStore {
     );
   }
 
+  async unclaim(refs: DueRef[], now: number): Promise<number> {
+    const moved = await mapLimit(refs, this.o.concurrency, async (ref) => {
+      const b = new UpdateBuilder().set('status', 'scheduled').set(Attr.dueAt, ref.dueAt).set('updatedAt', now);
+      trackStatus(b, ref.id, 'scheduled', this.o).when(
+        (u) => `${u.name('status')} = ${u.value('delivering')} AND ${u.name('tenantId')} = ${u.value(ref.tenantId)}`,
+      );
+      return (await this.table.update(Keys.message(ref.id), b)) !== undefined;
+    });
+    return moved.filter(Boolean).length;
+  }
+
   async recoverInFlight(now: number): Promise<number> {
     // No index holds in-flight messages (claims would pay for it on every delivery): this start-up and
     // maintenance path scans. The AWS engine relies on SQS redelivery instead.

@@ -95,7 +95,7 @@ export class SqliteMessageStore implements MessageStore {
   private readonly s;
   private readonly createTx;
   private readonly claimTx;
-  private readonly releaseTx;
+  private readonly unclaimTx;
   private readonly completeTx;
   private readonly transitionCache = new Map<string, Database.Statement>();
   private readonly creates: GroupCommitter<{ messages: Message[]; now: number }, CreateResult[]>;
@@ -125,7 +125,7 @@ export class SqliteMessageStore implements MessageStore {
         updated_at = ? WHERE id = ? AND status = 'delivering'`),
       pending: db.prepare("SELECT COUNT(*) AS n FROM messages WHERE key_id = ? AND status = 'scheduled'"),
       recover: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE status = 'delivering'"),
-      release: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE id = ? AND status = 'delivering'"),
+      unclaim: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE id = ? AND status = 'delivering'"),
       abortApp: db.prepare(
         "UPDATE messages SET status = 'aborted', due_at = NULL, aborted_at = ?, updated_at = ? WHERE tenant_id = ? AND app_id = ? AND status = 'scheduled'",
       ),
@@ -143,8 +143,8 @@ export class SqliteMessageStore implements MessageStore {
       }
       return out;
     });
-    this.releaseTx = db.transaction((refs: DueRef[], now: number): number =>
-      refs.reduce((n, ref) => n + this.s.release.run(ref.dueAt, now, ref.id).changes, 0),
+    this.unclaimTx = db.transaction((refs: DueRef[], now: number): number =>
+      refs.reduce((n, ref) => n + this.s.unclaim.run(ref.dueAt, now, ref.id).changes, 0),
     );
     this.completeTx = db.transaction((results: AttemptResult[], now: number) => {
       for (const r of results) {
@@ -267,8 +267,9 @@ export class SqliteMessageStore implements MessageStore {
     if (results.length) this.completeTx(results, now);
   }
 
-  async release(refs: DueRef[], now: number): Promise<number> {
-    return refs.length ? this.releaseTx(refs, now) : 0;
+  /** One transaction: all or nothing. */
+  async unclaim(refs: DueRef[], now: number): Promise<number> {
+    return refs.length ? this.unclaimTx(refs, now) : 0;
   }
 
   async recoverInFlight(now: number): Promise<number> {

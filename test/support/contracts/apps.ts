@@ -18,6 +18,17 @@ export const describeAppContract = (store: () => AppStore, { A, B, T0 }: Contrac
     expect(await store().get(B, a.id)).toBeUndefined();
   });
 
+  it('says whether an app exists, within its tenant only, and not once deleted', async () => {
+    const a = app(A);
+    await store().create(a);
+    expect(await store().get(A, a.id)).toBeDefined(); // a read that may fill an adapter's cache first
+    expect(await store().exists(A, a.id)).toBe(true);
+    expect(await store().exists(B, a.id)).toBe(false);
+    expect(await store().exists(A, newId('app'))).toBe(false);
+    await store().delete(A, a.id);
+    expect(await store().exists(A, a.id)).toBe(false);
+  });
+
   it('lists newest first with a cursor', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {

@@ -140,6 +140,41 @@ export const describeMessageContract = (store: () => MessageStore, { A, B, T0 }:
     expect((await store().due(0, T0 + 5_000, 10)).map((d) => d.id)).toEqual([again.id]);
   });
 
+  it('unclaims messages whose delivery has not started: scheduled again at the given dueAt, attempt count unchanged', async () => {
+    const [m, retried, done] = [aMessage(A, appId, { sendAt: T0 }), aMessage(A, appId, { sendAt: T0 }), aMessage(A, appId, { sendAt: T0 })];
+    await store().create([m, retried, done], T0);
+    await store().claim(
+      [m, retried, done].map((x) => ({ id: x.id, tenantId: A, dueAt: T0 })),
+      T0,
+    );
+    const attempt = (messageId: string, outcome: 'success' | 'retry', statusCode: number) =>
+      ({ messageId, tenantId: A, attempt: 1, startedAt: T0, durationMs: 5, outcome, statusCode }) as const;
+    await store().complete(
+      [{ attempt: attempt(retried.id, 'retry', 503), status: 'scheduled', dueAt: T0 + 1_000, lastError: 'HTTP 503' }],
+      T0 + 10,
+    );
+    await store().claim([{ id: retried.id, tenantId: A, dueAt: T0 + 1_000 }], T0 + 1_000);
+    await store().complete([{ attempt: attempt(done.id, 'success', 200), status: 'delivered' }], T0 + 10);
+
+    // `done` is no longer delivering: it stays delivered.
+    const moved = await store().unclaim(
+      [
+        { id: m.id, tenantId: A, dueAt: T0 },
+        { id: retried.id, tenantId: A, dueAt: T0 + 1_000 },
+        { id: done.id, tenantId: A, dueAt: T0 },
+      ],
+      T0 + 2_000,
+    );
+
+    expect(moved).toBe(2);
+    expect(await store().get(A, m.id)).toMatchObject({ status: 'scheduled', dueAt: T0, attemptCount: 0 });
+    expect(await store().get(A, retried.id)).toMatchObject({ status: 'scheduled', dueAt: T0 + 1_000, attemptCount: 1 });
+    expect(await store().get(A, done.id)).toMatchObject({ status: 'delivered' });
+    expect((await store().due(0, T0 + 5_000, 10)).map((d) => d.id).sort()).toEqual([m.id, retried.id].sort());
+    expect(await store().claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0 + 2_000)).toHaveLength(1);
+    expect(await store().unclaim([], T0 + 2_000)).toBe(0);
+  });
+
   it('recovers in-flight messages after a crash, due at once', async () => {
     const m = aMessage(A, appId, { sendAt: T0 });
     await store().create([m], T0);
