@@ -1,15 +1,16 @@
 import type { AppStore } from '../../apps/port';
-import type { App } from '../../apps/model';
 import type { Clock } from '../../domain/clock';
 import type { Message } from '../../messages/model';
 import type { AttemptResult, DueRef, MessageStore } from '../../messages/port';
 import type { Logger } from '../../observability/logger';
+import { AppCache } from '../apps';
 import { logAttempt, runAttempt, type Deliver } from '../attempt';
 import { bucketMs } from './buckets';
 import type { ReleaseQueueMessage } from './engine';
 import type { DeliveryMetrics } from '../metrics';
 import { noMetrics } from '../metrics';
 import type { Engine, Vet } from '../port';
+import { skipIfVetoed, type SkipDeps } from '../skip';
 
 /** The due index, a shard page at a time (the DynamoDB message store). */
 export interface ShardedDueIndex {
@@ -87,13 +88,16 @@ export type ReleaseResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'earl
  */
 export class AwsEngineWorker {
   private readonly o: AwsEngineWorkerOptions;
-  private readonly apps = new Map<string, { app: Promise<App | undefined>; at: number }>();
+  private readonly apps: AppCache;
+  private readonly skip: SkipDeps;
 
   constructor(
     private readonly deps: AwsEngineWorkerDeps,
     options: Partial<AwsEngineWorkerOptions> = {},
   ) {
     this.o = { ...awsEngineWorkerDefaults, ...options };
+    this.apps = new AppCache(deps.apps, deps.clock);
+    this.skip = { messages: deps.messages, logger: deps.logger, ...(deps.vet ? { vet: deps.vet } : {}) };
   }
 
   /** A bucket's wake-up: arm it shard by shard. */
@@ -147,13 +151,8 @@ export class AwsEngineWorker {
       this.deps.logger.warn('took over a message whose delivery stopped', { messageId: ref.id, tenantId: ref.tenantId });
       m = taken;
     }
-    const reason = await this.deps.vet?.(m, now);
-    if (reason !== undefined) {
-      this.deps.logger.warn('message not delivered', { tenantId: m.tenantId, messageId: m.id, scheduleId: m.scheduleId, reason });
-      await messages.transition(m.tenantId, m.id, ['delivering'], { status: 'aborted', abortedAt: now, lastError: reason }, now, 'skip');
-      return 'vetoed';
-    }
-    const r = await runAttempt(m, await this.app(m), this.deps.deliver, () => clock.now());
+    if (await skipIfVetoed(this.skip, m, now)) return 'vetoed';
+    const r = await runAttempt(m, await this.apps.get(m.tenantId, m.appId), this.deps.deliver, () => clock.now());
     await messages.complete([r], clock.now());
     logAttempt(this.deps.logger, m, r);
     this.deps.onAttempt?.(m, r);
@@ -166,16 +165,5 @@ export class AwsEngineWorker {
     // The store holds the retry; if this send fails the record is retried, and the sweep is the backstop.
     if (r.status === 'scheduled') await this.deps.queue.enqueue([{ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt! }]);
     return outcome;
-  }
-
-  /** Apps cached for a second per container, as the embedded engine does; records of one batch share one read. */
-  private app(m: Message): Promise<App | undefined> {
-    const now = this.deps.clock.now();
-    const cached = this.apps.get(m.appId);
-    if (cached && now - cached.at < 1_000) return cached.app;
-    const app = this.deps.apps.get(m.tenantId, m.appId);
-    this.apps.set(m.appId, { app, at: now });
-    app.catch(() => this.apps.delete(m.appId));
-    return app;
   }
 }

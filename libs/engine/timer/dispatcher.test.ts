@@ -11,7 +11,10 @@ describe('Dispatcher', () => {
       const hold = new Dispatcher(
         { maxInFlight: 8 },
         () => 8,
-        (m) => (running.push(m.appId), new Promise<void>(() => undefined)),
+        (m) => {
+          running.push(m.appId);
+          return new Promise<void>(() => undefined);
+        },
         () => undefined,
       );
       for (let i = 0; i < 20; i++) hold.push(message('sick', i));
@@ -26,7 +29,10 @@ describe('Dispatcher', () => {
       const d = new Dispatcher(
         { maxInFlight: 8 },
         () => 6,
-        (m) => (running.push(m.appId), new Promise<void>(() => undefined)),
+        (m) => {
+          running.push(m.appId);
+          return new Promise<void>(() => undefined);
+        },
         () => undefined,
       );
       for (let i = 0; i < 20; i++) d.push(message('only', i));
@@ -37,7 +43,7 @@ describe('Dispatcher', () => {
 
   describe('trim', () => {
     it('takes queued messages beyond `keep` off each queue, keeping at least one', () => {
-      const d = new Dispatcher(
+      const d = new Dispatcher<Message>(
         { maxInFlight: 0 },
         () => 1,
         async () => undefined,

@@ -1,9 +1,12 @@
-import type { Message } from '../../messages/model';
-
 /** Limits of the dispatcher. */
 export interface DispatcherOptions {
   /** Deliveries in flight at once across all apps. @default 512 */
   maxInFlight: number;
+}
+
+/** What the dispatcher runs: anything that names its app. */
+export interface Dispatchable {
+  appId: string;
 }
 
 /**
@@ -12,8 +15,8 @@ export interface DispatcherOptions {
  * every global slot, each is held to an equal share of them: otherwise apps whose receivers hang
  * keep every slot they take until their timeout, and the others wait that long for each one.
  */
-export class Dispatcher {
-  private readonly queues = new Map<string, Message[]>();
+export class Dispatcher<T extends Dispatchable> {
+  private readonly queues = new Map<string, T[]>();
   private readonly inFlightByApp = new Map<string, number>();
   /** Apps with queued work, in service order. */
   private readonly ready: string[] = [];
@@ -23,10 +26,10 @@ export class Dispatcher {
 
   constructor(
     private readonly options: DispatcherOptions,
-    /** Per-app concurrency limit. */
-    private readonly appLimit: (appId: string) => number,
-    /** Delivers one message; must not throw. */
-    private readonly run: (m: Message) => Promise<void>,
+    /** Per-app concurrency limit, read from the app's next item (which carries its app's settings). */
+    private readonly appLimit: (next: T) => number,
+    /** Delivers one item; must not throw. */
+    private readonly run: (item: T) => Promise<void>,
     /** Called whenever a slot frees up, with the app that freed it. */
     private readonly onSlotFree: (appId: string) => void,
   ) {}
@@ -42,8 +45,8 @@ export class Dispatcher {
   }
 
   /** Takes the queued (not started) messages beyond the first `keep` (at least 1) off each app's queue; returns them. */
-  trim(keep: number): Message[] {
-    const out: Message[] = [];
+  trim(keep: number): T[] {
+    const out: T[] = [];
     for (const q of this.queues.values()) if (q.length > Math.max(1, keep)) out.push(...q.splice(Math.max(1, keep)));
     this.queued -= out.length;
     return out;
@@ -61,7 +64,7 @@ export class Dispatcher {
     return this.queued + this.inFlight;
   }
 
-  push(m: Message): void {
+  push(m: T): void {
     let q = this.queues.get(m.appId);
     if (!q) {
       q = [];
@@ -80,7 +83,7 @@ export class Dispatcher {
       const appId = this.ready.shift()!;
       const q = this.queues.get(appId)!;
       const busy = this.inFlightByApp.get(appId) ?? 0;
-      if (busy >= Math.min(this.appLimit(appId), share)) {
+      if (busy >= Math.min(this.appLimit(q[0]), share)) {
         this.ready.push(appId);
         scanned++;
         continue;
@@ -103,7 +106,7 @@ export class Dispatcher {
   }
 
   /** Drops queued (not started) messages and returns them. */
-  drain(): Message[] {
+  drain(): T[] {
     const out = [...this.queues.values()].flat();
     this.queues.clear();
     this.ready.length = 0;
@@ -119,7 +122,7 @@ export class Dispatcher {
     if (this.inFlight === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
-      waiters.forEach((w) => w());
+      for (const w of waiters) w();
     }
     this.pump();
     this.onSlotFree(appId);

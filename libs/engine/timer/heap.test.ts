@@ -6,7 +6,7 @@ describe('MinHeap', () => {
     fc.assert(
       fc.property(fc.array(fc.integer()), (xs) => {
         const h = new MinHeap<number>((x) => x);
-        xs.forEach((x) => h.push(x));
+        for (const x of xs) h.push(x);
         const out: number[] = [];
         while (h.size) out.push(h.pop()!);
         expect(out).toEqual([...xs].sort((a, b) => a - b));
