@@ -6,7 +6,7 @@ import type { AWS } from '@serverless/typescript';
 import { apiFunctions } from './infra/functions';
 import { cognitoResources } from './infra/cognito';
 import { docsFunctions } from './infra/docs';
-import { armFunctionArn, engineFunctions } from './infra/engine';
+import { wakeFunctionArn, engineFunctions } from './infra/engine';
 import { gatewayResponses } from './infra/gateway-responses';
 import { Logical, service } from './infra/names';
 import { queueResources } from './infra/queue';
@@ -45,9 +45,9 @@ const config: AWS = {
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       PUNCTUAL_TABLE_NAME: { Ref: Logical.table } as never,
-      PUNCTUAL_RELEASE_QUEUE_URL: { Ref: Logical.releaseQueue } as never,
-      PUNCTUAL_RELEASE_DLQ_ARN: { 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] } as never,
-      PUNCTUAL_ARM_FUNCTION_ARN: armFunctionArn(stage) as never,
+      PUNCTUAL_DELIVERY_QUEUE_URL: { Ref: Logical.deliveryQueue } as never,
+      PUNCTUAL_DELIVERY_DLQ_ARN: { 'Fn::GetAtt': [Logical.deliveryDlq, 'Arn'] } as never,
+      PUNCTUAL_WAKE_FUNCTION_ARN: wakeFunctionArn(stage) as never,
       PUNCTUAL_SCHEDULE_GROUP: { Ref: Logical.scheduleGroup } as never,
       PUNCTUAL_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Logical.schedulerRole, 'Arn'] } as never,
       PUNCTUAL_USER_POOL_ID: { Ref: Logical.userPool } as never,

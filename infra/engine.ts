@@ -1,41 +1,41 @@
 /**
- * The engine and metering functions (not routes): `engineArm` (a minute bucket's Scheduler wake-up),
- * `engineRelease` (the release queue's consumer), `engineTick` (every minute: schedules and the sweep),
+ * The engine and metering functions (not routes): `engineWake` (a minute bucket's Scheduler wake-up),
+ * `engineDeliver` (the delivery queue's consumer), `engineSweep` (every minute: schedule runs and overdue messages),
  * `meteringAggregate` (the table's stream), and the sign-up route's Cognito `authorizer`, each with its own
  * least-privilege role (infra/iam.ts).
  */
 import { functionRole, type Needs } from './iam';
 import { Logical, roleLogicalId, service } from './names';
 
-/** The release function's timeout: a batch of 10 deliveries in parallel, each at most the 60 s target timeout. */
-export const releaseTimeoutSeconds = 90;
+/** The deliver function's timeout: a batch of 10 deliveries in parallel, each at most the 60 s target timeout. */
+export const deliverTimeoutSeconds = 90;
 
-/** The arm function's name, and its ARN built from names (a `GetAtt` would make every function depend on it). */
-export const armFunction = 'engineArm';
-export const armFunctionArn = (stage: string) => ({
-  'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${service}-${stage}-${armFunction}`,
+/** The wake function's name, and its ARN built from names (a `GetAtt` would make every function depend on it). */
+export const wakeFunction = 'engineWake';
+export const wakeFunctionArn = (stage: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${service}-${stage}-${wakeFunction}`,
 });
 
 const none: Needs = { table: 'none', enqueue: false, gatewayKeys: false };
 
 export const engineFunctions = (stage: string) => {
   const defs: Record<string, { needs: Needs; fn: Record<string, unknown> }> = {
-    [armFunction]: {
+    [wakeFunction]: {
       needs: { ...none, table: 'read', sendToQueue: true },
-      fn: { handler: 'functions/engine/arm/handler.handler', timeout: 60, memorySize: 256 },
+      fn: { handler: 'functions/engine/wake/handler.handler', timeout: 60, memorySize: 256 },
     },
-    engineRelease: {
+    engineDeliver: {
       // Write: claim, record attempts; enqueue: retries (SQS delay, or a later bucket's schedule).
       needs: { ...none, table: 'write', enqueue: true, consumeQueue: true },
       fn: {
-        handler: 'functions/engine/release/handler.handler',
-        timeout: releaseTimeoutSeconds,
+        handler: 'functions/engine/deliver/handler.handler',
+        timeout: deliverTimeoutSeconds,
         events: [
           {
             sqs: {
-              arn: { 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] },
+              arn: { 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] },
               batchSize: 10,
-              // No batching window: a message released at its second is delivered in that second.
+              // No batching window: a deliver record that becomes visible at its second is delivered in that second.
               maximumBatchingWindow: 0,
               functionResponseType: 'ReportBatchItemFailures',
             },
@@ -43,9 +43,9 @@ export const engineFunctions = (stage: string) => {
         ],
       },
     },
-    engineTick: {
+    engineSweep: {
       needs: { ...none, table: 'write', enqueue: true },
-      fn: { handler: 'functions/engine/tick/handler.handler', timeout: 60, events: [{ schedule: { rate: ['rate(1 minute)'] } }] },
+      fn: { handler: 'functions/engine/sweep/handler.handler', timeout: 60, events: [{ schedule: { rate: ['rate(1 minute)'] } }] },
     },
     // Verifies Cognito ID tokens (JWKS over HTTPS): no AWS permission beyond its logs.
     authorizer: { needs: none, fn: { handler: 'functions/authorizer/handler.handler', timeout: 10, memorySize: 256 } },

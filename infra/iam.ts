@@ -9,13 +9,13 @@ import { Logical, service } from './names';
 export interface Needs {
   /** DynamoDB access to the table and its indexes; `counters`: UpdateItem on the table only (the metering aggregator). */
   table: 'none' | 'read' | 'write' | 'counters';
-  /** Sends to the release queue and creates minute-bucket schedules in the group. */
+  /** Enqueues messages: sends to the delivery queue and books minute-bucket wake-ups in the schedule group. */
   enqueue: boolean;
   /** Creates, disables and (un)assigns API Gateway keys. */
   gatewayKeys: boolean;
-  /** Sends to the release queue only (the arm function). */
+  /** Sends to the delivery queue only (the wake function). */
   sendToQueue?: boolean;
-  /** Consumes the release queue (its SQS event source). */
+  /** Consumes the delivery queue (its SQS event source). */
   consumeQueue?: boolean;
   /** Reads the table's stream (its event source). */
   readStream?: boolean;
@@ -29,7 +29,7 @@ export const writeActions = [...readActions, 'dynamodb:PutItem', 'dynamodb:Delet
 
 const sub = (s: string) => ({ 'Fn::Sub': s });
 const tableArn = { 'Fn::GetAtt': [Logical.table, 'Arn'] };
-const queueArn = { 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] };
+const queueArn = { 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] };
 const indexArns = tableDefinition.GlobalSecondaryIndexes.map((i) => sub(`\${${Logical.table}.Arn}/index/${i.IndexName}`));
 const apigw = (path: string) => sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}::${path}`);
 

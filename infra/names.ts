@@ -9,9 +9,9 @@ export const service = 'punctual';
 /** Logical ids of the resources declared in infra/*.ts. */
 export const Logical = {
   table: 'PunctualTable',
-  releaseQueue: 'ReleaseQueue',
-  releaseDlq: 'ReleaseDeadLetterQueue',
-  scheduleGroup: 'ReleaseScheduleGroup',
+  deliveryQueue: 'DeliveryQueue',
+  deliveryDlq: 'DeliveryDeadLetterQueue',
+  scheduleGroup: 'WakeUpScheduleGroup',
   schedulerRole: 'SchedulerExecutionRole',
   userPool: 'OperatorUserPool',
   userPoolClient: 'OperatorUserPoolClient',

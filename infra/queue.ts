@@ -1,29 +1,29 @@
-import { releaseTimeoutSeconds } from './engine';
+import { deliverTimeoutSeconds } from './engine';
 import { Logical } from './names';
 
 /** @default receives before a message moves to the dead-letter queue */
 export const maxReceiveCount = 5;
 
-/** The release queue (engine → release Lambda) and its dead-letter queue, with the redrive policy. */
+/** The delivery queue (engine → deliver Lambda) and its dead-letter queue, with the redrive policy. */
 export const queueResources = (stage: string) => ({
-  [Logical.releaseDlq]: {
+  [Logical.deliveryDlq]: {
     Type: 'AWS::SQS::Queue',
     Properties: {
-      QueueName: `punctual-${stage}-release-dlq`,
+      QueueName: `punctual-${stage}-delivery-dlq`,
       // 14 days, the SQS maximum: time to inspect and redrive.
       MessageRetentionPeriod: 1_209_600,
       SqsManagedSseEnabled: true,
     },
   },
-  [Logical.releaseQueue]: {
+  [Logical.deliveryQueue]: {
     Type: 'AWS::SQS::Queue',
     Properties: {
-      QueueName: `punctual-${stage}-release`,
-      // Six times the release function's timeout, as AWS recommends for SQS event sources; also longer
+      QueueName: `punctual-${stage}-delivery`,
+      // Six times the deliver function's timeout, as AWS recommends for SQS event sources; also longer
       // than the engine's claim lease (libs/engine/eventbridge/worker.ts `leaseMs`), so a redelivery can take over.
-      VisibilityTimeout: 6 * releaseTimeoutSeconds,
+      VisibilityTimeout: 6 * deliverTimeoutSeconds,
       SqsManagedSseEnabled: true,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }, maxReceiveCount },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Logical.deliveryDlq, 'Arn'] }, maxReceiveCount },
     },
   },
 });

@@ -1,9 +1,9 @@
-import { armFunctionArn } from './engine';
+import { wakeFunctionArn } from './engine';
 import { Logical } from './names';
 
 /**
  * The EventBridge Scheduler group that holds the engine's minute-bucket `at()` schedules, and the
- * role Scheduler assumes to deliver them: it may only invoke the arm function and, for a wake-up it
+ * role Scheduler assumes to deliver them: it may only invoke the wake function and, for a wake-up it
  * could not deliver, send to the dead-letter queue.
  */
 export const schedulerResources = (stage: string) => ({
@@ -27,12 +27,12 @@ export const schedulerResources = (stage: string) => ({
       },
       Policies: [
         {
-          PolicyName: 'invoke-arm-function',
+          PolicyName: 'invoke-wake-function',
           PolicyDocument: {
             Version: '2012-10-17',
             Statement: [
-              { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [armFunctionArn(stage)] },
-              { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }] },
+              { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [wakeFunctionArn(stage)] },
+              { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.deliveryDlq, 'Arn'] }] },
             ],
           },
         },

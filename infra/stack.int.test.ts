@@ -80,26 +80,26 @@ describe('serverless stack', () => {
       expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
     });
 
-    it('redrives the release queue to its dead-letter queue', () => {
-      const policy = resources[Logical.releaseQueue].Properties.RedrivePolicy;
-      expect(policy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] });
+    it('redrives the delivery queue to its dead-letter queue', () => {
+      const policy = resources[Logical.deliveryQueue].Properties.RedrivePolicy;
+      expect(policy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [Logical.deliveryDlq, 'Arn'] });
       expect(policy.maxReceiveCount).toBeGreaterThan(0);
-      expect(resources[Logical.releaseDlq].Type).toBe('AWS::SQS::Queue');
+      expect(resources[Logical.deliveryDlq].Type).toBe('AWS::SQS::Queue');
     });
 
-    it('lets the scheduler role only invoke the arm function and dead-letter to the DLQ', () => {
+    it('lets the scheduler role only invoke the wake function and dead-letter to the DLQ', () => {
       const role = resources[Logical.schedulerRole];
       expect(json(role.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
       expect(policyStatements(role)).toEqual([
         {
           Effect: 'Allow',
           Action: ['lambda:InvokeFunction'],
-          Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:punctual-ci-engineArm' }],
+          Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:punctual-ci-engineWake' }],
         },
-        { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.releaseDlq, 'Arn'] }] },
+        { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.deliveryDlq, 'Arn'] }] },
       ]);
       // The ARN the runtime gives Scheduler is the function that exists.
-      expect(resources.EngineArmLambdaFunction.Properties.FunctionName).toBe('punctual-ci-engineArm');
+      expect(resources.EngineWakeLambdaFunction.Properties.FunctionName).toBe('punctual-ci-engineWake');
     });
   });
 
@@ -108,18 +108,18 @@ describe('serverless stack', () => {
       ofType('AWS::Lambda::EventSourceMapping').find(([, m]) => json(m.Properties.FunctionName).includes(`${fn}LambdaFunction`))?.[1]
         .Properties;
 
-    it('consumes the release queue with partial batch failures, within its visibility timeout', () => {
-      const m = mapping('EngineRelease')!;
-      expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] });
+    it('consumes the delivery queue with partial batch failures, within its visibility timeout', () => {
+      const m = mapping('EngineDeliver')!;
+      expect(m.EventSourceArn).toEqual({ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] });
       expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(m.BatchSize).toBe(10);
-      const timeout = resources.EngineReleaseLambdaFunction.Properties.Timeout;
-      expect(resources[Logical.releaseQueue].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+      const timeout = resources.EngineDeliverLambdaFunction.Properties.Timeout;
+      expect(resources[Logical.deliveryQueue].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
     });
 
-    it('ticks every minute, and aggregates usage from the table stream', () => {
+    it('sweeps every minute, and aggregates usage from the table stream', () => {
       const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-      expect(rules.some((r) => r.ScheduleExpression === 'rate(1 minute)' && json(r.Targets).includes('EngineTickLambdaFunction'))).toBe(
+      expect(rules.some((r) => r.ScheduleExpression === 'rate(1 minute)' && json(r.Targets).includes('EngineSweepLambdaFunction'))).toBe(
         true,
       );
       const m = mapping('MeteringAggregate')!;
@@ -129,10 +129,10 @@ describe('serverless stack', () => {
 
     it('gives the engine functions only their own queue, table and stream', () => {
       const actions = (name: string) => policyStatements(resources[roleLogicalId(name)]).flatMap((s) => asArray(s.Action));
-      expect(actions('engineArm')).toEqual(expect.arrayContaining(['sqs:SendMessage', 'dynamodb:Query']));
-      expect(actions('engineArm')).not.toContain('dynamodb:PutItem');
-      expect(actions('engineArm')).not.toContain('scheduler:CreateSchedule');
-      expect(actions('engineRelease')).toEqual(
+      expect(actions('engineWake')).toEqual(expect.arrayContaining(['sqs:SendMessage', 'dynamodb:Query']));
+      expect(actions('engineWake')).not.toContain('dynamodb:PutItem');
+      expect(actions('engineWake')).not.toContain('scheduler:CreateSchedule');
+      expect(actions('engineDeliver')).toEqual(
         expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'dynamodb:UpdateItem', 'scheduler:CreateSchedule']),
       );
       expect(
@@ -148,10 +148,10 @@ describe('serverless stack', () => {
           'dynamodb:UpdateItem',
         ].sort(),
       );
-      for (const name of ['engineArm', 'engineRelease', 'engineTick', 'meteringAggregate']) {
+      for (const name of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate']) {
         for (const st of policyStatements(resources[roleLogicalId(name)])) {
           if (asArray(st.Action).some((a) => a.startsWith('sqs:')))
-            expect(json(st.Resource)).toBe(json([{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }]));
+            expect(json(st.Resource)).toBe(json([{ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] }]));
         }
       }
     });
@@ -192,7 +192,7 @@ describe('serverless stack', () => {
             for (const x of asArray(s.Resource)) expect(json(x)).toContain(Logical.table);
             if (r.method === 'GET') expect(actions).not.toContain('dynamodb:PutItem');
           }
-          if (actions.some((a) => a.startsWith('sqs:'))) expect(res).toBe(json([{ 'Fn::GetAtt': [Logical.releaseQueue, 'Arn'] }]));
+          if (actions.some((a) => a.startsWith('sqs:'))) expect(res).toBe(json([{ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] }]));
           if (actions.some((a) => a.startsWith('scheduler:'))) expect(res).toContain(`schedule/\${${Logical.scheduleGroup}}/`);
           if (actions.some((a) => a.startsWith('logs:'))) expect(res).toContain(`/aws/lambda/punctual-ci-${functionName(r.fn)}:`);
         }
@@ -223,13 +223,13 @@ describe('serverless stack', () => {
       PATH: process.env.PATH,
       AWS_REGION: 'us-east-1',
       PUNCTUAL_TABLE_NAME: 't',
-      PUNCTUAL_RELEASE_QUEUE_URL: 'q',
+      PUNCTUAL_DELIVERY_QUEUE_URL: 'q',
       PUNCTUAL_SCHEDULE_GROUP: 'g',
       PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
       PUNCTUAL_USER_POOL_ID: 'us-east-1_x',
       PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
-      PUNCTUAL_RELEASE_DLQ_ARN: 'd',
-      PUNCTUAL_ARM_FUNCTION_ARN: 'a',
+      PUNCTUAL_DELIVERY_DLQ_ARN: 'd',
+      PUNCTUAL_WAKE_FUNCTION_ARN: 'a',
     };
 
     it('register the AWS runtime, so a bundled handler answers as on Lambda', async () => {
@@ -240,12 +240,12 @@ describe('serverless stack', () => {
       expect(JSON.parse(JSON.parse(stdout).body)).toMatchObject({ status: 'ok' });
     });
 
-    it('wire the engine too: the release bundle answers an SQS batch with partial failures, logging JSON', async () => {
-      const bundle = join(root, '.esbuild/.build/functions/engine/release/handler.js');
+    it('wire the engine too: the deliver bundle answers an SQS batch with partial failures, logging JSON', async () => {
+      const bundle = join(root, '.esbuild/.build/functions/engine/deliver/handler.js');
       const record = {
         messageId: 'm1',
         receiptHandle: 'r',
-        body: 'not a release message',
+        body: 'not a delivery-queue message',
         attributes: {},
         messageAttributes: {},
         md5OfBody: '',
@@ -258,7 +258,7 @@ describe('serverless stack', () => {
       // Powertools writes errors to stderr; Lambda sends both streams to CloudWatch.
       const lines = `${stdout}\n${stderr}`.trim().split('\n');
       expect(JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice(7))).toEqual({ batchItemFailures: [] });
-      expect(JSON.parse(lines.find((l) => l.includes('dropped a release-queue record'))!)).toMatchObject({
+      expect(JSON.parse(lines.find((l) => l.includes('dropped a delivery-queue record'))!)).toMatchObject({
         level: 'ERROR',
         service: 'punctual',
         messageId: 'm1',

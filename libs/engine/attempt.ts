@@ -24,7 +24,7 @@ export const webhookRequest = (m: Message, app: App, now: number): WebhookReques
 });
 
 /**
- * One delivery attempt of a claimed message, shared by the embedded engine and the AWS release
+ * One delivery attempt of a claimed message, shared by the embedded engine and the AWS deliver
  * function: deliver (a deleted app is a permanent failure; a thrown error is retryable), then the
  * attempt record and the state it leads to under the app's and message's retry policy. Never throws.
  */

@@ -1,3 +1,21 @@
+/**
+ * One verb per meaning, in both engines (embedded: libs/engine/timer; AWS: libs/engine/eventbridge), their
+ * functions, infrastructure and docs:
+ * - enqueue: take messages that became due at `dueAt` (created, redriven, retried); the `Engine` port below.
+ * - claim: move a due `scheduled` message to `delivering`, conditionally (an abort that won stays aborted).
+ * - unclaim: move a claimed message whose delivery has not started back to `scheduled`, same due time.
+ * - park (embedded): hold a due entry of an app whose queue is full aside, unclaimed, until it drains.
+ * - skip: abort a claimed message the vet refuses (a misfired schedule run) instead of delivering it.
+ * - deliver: one attempt of a claimed message: the request, its recorded outcome, the retry enqueued.
+ * - recover: after an unclean stop, return every `delivering` message to `scheduled` (embedded start);
+ *   take over: the AWS equivalent for one message whose claim's lease ran out.
+ * - refill (embedded): load the due window from the store's due index; fire: the window's alarm goes off.
+ * - send (AWS): put messages on the delivery queue (SQS), each with the delay until it is due.
+ * - book (AWS): make sure a minute bucket has its Scheduler `at()` wake-up; wake: that wake-up runs and
+ *   queues one page job per due-index shard; page: send one page of a bucket shard to the delivery queue.
+ * - sweep (AWS): the minute job: materialise due schedule runs and re-send overdue messages.
+ * - tick: one pass of a periodic job (the schedule materialiser's); nudge: ask the materialiser for one soon.
+ */
 import type { Message } from '../messages/model';
 import type { DueRef } from '../messages/port';
 

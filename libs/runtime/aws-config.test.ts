@@ -4,10 +4,10 @@ import { ConfigError } from './config';
 
 const env = {
   PUNCTUAL_TABLE_NAME: 'punctual-prod',
-  PUNCTUAL_RELEASE_QUEUE_URL: 'https://sqs/q',
+  PUNCTUAL_DELIVERY_QUEUE_URL: 'https://sqs/q',
   PUNCTUAL_SCHEDULE_GROUP: 'punctual-prod',
-  PUNCTUAL_RELEASE_DLQ_ARN: 'arn:aws:sqs:us-east-1:1:dlq',
-  PUNCTUAL_ARM_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:1:function:punctual-prod-engineArm',
+  PUNCTUAL_DELIVERY_DLQ_ARN: 'arn:aws:sqs:us-east-1:1:dlq',
+  PUNCTUAL_WAKE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:1:function:punctual-prod-engineWake',
   PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::1:role/s',
   PUNCTUAL_USER_POOL_ID: 'us-east-1_P',
   PUNCTUAL_USER_POOL_CLIENT_ID: 'c',

@@ -9,15 +9,15 @@ import { levels, type LogLevel } from '../observability/logger';
 export interface AwsConfig {
   /** The single table (`PUNCTUAL_TABLE_NAME`). */
   tableName: string;
-  /** The release queue URL (`PUNCTUAL_RELEASE_QUEUE_URL`). */
-  releaseQueueUrl: string;
-  /** Where Scheduler puts a bucket wake-up it could not deliver (`PUNCTUAL_RELEASE_DLQ_ARN`). */
-  releaseDeadLetterArn: string;
-  /** The arm function a bucket's wake-up invokes (`PUNCTUAL_ARM_FUNCTION_ARN`). */
-  armFunctionArn: string;
+  /** The delivery queue URL (`PUNCTUAL_DELIVERY_QUEUE_URL`). */
+  deliveryQueueUrl: string;
+  /** Where Scheduler puts a bucket wake-up it could not deliver (`PUNCTUAL_DELIVERY_DLQ_ARN`). */
+  deliveryDeadLetterArn: string;
+  /** The wake function a bucket's wake-up invokes (`PUNCTUAL_WAKE_FUNCTION_ARN`). */
+  wakeFunctionArn: string;
   /** The EventBridge Scheduler group of the engine's minute buckets (`PUNCTUAL_SCHEDULE_GROUP`). */
   scheduleGroup: string;
-  /** The role Scheduler assumes to send to the release queue (`PUNCTUAL_SCHEDULER_ROLE_ARN`). */
+  /** The role Scheduler assumes to invoke the wake function (`PUNCTUAL_SCHEDULER_ROLE_ARN`). */
   schedulerRoleArn: string;
   /** The operators' Cognito pool and client (`PUNCTUAL_USER_POOL_ID`, `PUNCTUAL_USER_POOL_CLIENT_ID`). */
   userPoolId: string;
@@ -52,9 +52,9 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
   }
   return {
     tableName: required(env, 'PUNCTUAL_TABLE_NAME'),
-    releaseQueueUrl: required(env, 'PUNCTUAL_RELEASE_QUEUE_URL'),
-    releaseDeadLetterArn: required(env, 'PUNCTUAL_RELEASE_DLQ_ARN'),
-    armFunctionArn: required(env, 'PUNCTUAL_ARM_FUNCTION_ARN'),
+    deliveryQueueUrl: required(env, 'PUNCTUAL_DELIVERY_QUEUE_URL'),
+    deliveryDeadLetterArn: required(env, 'PUNCTUAL_DELIVERY_DLQ_ARN'),
+    wakeFunctionArn: required(env, 'PUNCTUAL_WAKE_FUNCTION_ARN'),
     scheduleGroup: required(env, 'PUNCTUAL_SCHEDULE_GROUP'),
     schedulerRoleArn: required(env, 'PUNCTUAL_SCHEDULER_ROLE_ARN'),
     userPoolId: required(env, 'PUNCTUAL_USER_POOL_ID'),

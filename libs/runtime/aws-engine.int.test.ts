@@ -1,15 +1,15 @@
 /**
- * End to end through the AWS composition root, without AWS: the real handlers (API, engine arm /
- * release / tick) wired by libs/runtime/aws.ts, DynamoDB on dynalite, and stand-ins that keep the
+ * End to end through the AWS composition root, without AWS: the real handlers (API, engine wake /
+ * deliver / sweep) wired by libs/runtime/aws.ts, DynamoDB on dynalite, and stand-ins that keep the
  * documented semantics of SQS, EventBridge Scheduler and API Gateway (test/support/aws-standins.ts),
  * all on a simulated clock, delivering to a real receiver on 127.0.0.1. It also counts the AWS
  * operations per delivered message (the README's cost table).
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
-import { handler as armHandler } from '../../functions/engine/arm/handler';
-import { handler as releaseHandler } from '../../functions/engine/release/handler';
-import { handler as tickHandler } from '../../functions/engine/tick/handler';
+import { handler as wakeHandler } from '../../functions/engine/wake/handler';
+import { handler as deliverHandler } from '../../functions/engine/deliver/handler';
+import { handler as sweepHandler } from '../../functions/engine/sweep/handler';
 import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { ManualClock } from '../domain/clock';
 import { setDefaultServices } from '../http/api';
@@ -21,7 +21,7 @@ import { ApiGatewayStandIn, OpCounter, SchedulerStandIn, SqsEventSource, SqsStan
 import type { DeliveryMetrics } from '../engine/metrics';
 import type { Logger } from '../observability/logger';
 
-const armArn = 'arn:aws:lambda:us-east-1:000000000000:function:punctual-test-engineArm';
+const wakeArn = 'arn:aws:lambda:us-east-1:000000000000:function:punctual-test-engineWake';
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -53,12 +53,12 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
     { id: 'up-free', name: 'punctual-free-test' },
     { id: 'up-unlimited', name: 'punctual-unlimited-test' },
   ]);
-  const invokeArm = (arn: string, input: unknown) => {
-    expect(arn).toBe(armArn);
-    ops.add('lambda.arm');
-    return armHandler(input as { bucket: number });
+  const invokeWake = (arn: string, input: unknown) => {
+    expect(arn).toBe(wakeArn);
+    ops.add('lambda.wake');
+    return wakeHandler(input as { bucket: number });
   };
-  const scheduler = new SchedulerStandIn(clock, ops, invokeArm);
+  const scheduler = new SchedulerStandIn(clock, ops, invokeWake);
   const metrics = {
     attempts: [] as Parameters<DeliveryMetrics['attempt']>[0][],
     flushes: 0,
@@ -67,9 +67,9 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
   };
   const config = loadAwsConfig({
     PUNCTUAL_TABLE_NAME: tableName,
-    PUNCTUAL_RELEASE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/punctual-test-release',
-    PUNCTUAL_RELEASE_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:punctual-test-release-dlq',
-    PUNCTUAL_ARM_FUNCTION_ARN: armArn,
+    PUNCTUAL_DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/punctual-test-delivery',
+    PUNCTUAL_DELIVERY_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:punctual-test-delivery-dlq',
+    PUNCTUAL_WAKE_FUNCTION_ARN: wakeArn,
     PUNCTUAL_SCHEDULE_GROUP: 'punctual-test',
     PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
     PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
@@ -94,23 +94,23 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
   const others: AwsRuntime[] = [];
   setAwsRuntime(async () => runtime);
   setDefaultServices(async () => runtime.services);
-  const release = (e: SQSEvent, c: Context): Promise<SQSBatchResponse> => releaseHandler(e, c);
-  const source = new SqsEventSource(sqs, ops, release);
-  let nextTick = Math.floor(T0 / 60_000) * 60_000 + 60_000;
-  /** Who is running now, for the operation counts: a client request, the engine, or the per-minute tick (a fixed cost). */
-  let phase: 'api' | 'engine' | 'tick' = 'api';
+  const deliver = (e: SQSEvent, c: Context): Promise<SQSBatchResponse> => deliverHandler(e, c);
+  const source = new SqsEventSource(sqs, ops, deliver);
+  let nextSweep = Math.floor(T0 / 60_000) * 60_000 + 60_000;
+  /** Who is running now, for the operation counts: a client request, the engine, or the per-minute sweep (a fixed cost). */
+  let phase: 'api' | 'engine' | 'sweep' = 'api';
 
-  /** Runs the world until `until` (simulated): EventBridge rate(1 minute) ticks, Scheduler fires, SQS polls. */
+  /** Runs the world until `until` (simulated): EventBridge rate(1 minute) sweeps, Scheduler fires, SQS polls. */
   const runUntil = async (until: number) => {
     for (let guard = 0; guard < 20_000; guard++) {
-      const next = Math.min(sqs.nextVisibleAt(), scheduler.nextFireAt(), nextTick);
+      const next = Math.min(sqs.nextVisibleAt(), scheduler.nextFireAt(), nextSweep);
       if (next > until) break;
       if (next > clock.now()) clock.set(next);
-      if (nextTick <= clock.now()) {
-        nextTick += 60_000;
-        ops.add('tick.lambda');
-        phase = 'tick';
-        await tickHandler();
+      if (nextSweep <= clock.now()) {
+        nextSweep += 60_000;
+        ops.add('sweep.lambda');
+        phase = 'sweep';
+        await sweepHandler();
       }
       phase = 'engine';
       await scheduler.fireDue();
@@ -199,7 +199,7 @@ const create = async (w: World, sendAt: number, { n = 1 }: { n?: number } = {}) 
 };
 
 describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway stand-ins)', () => {
-  it('delivers a message due in 30 minutes through bucket → Scheduler → arm → SQS → release, within 1 s of sendAt, signed', async () => {
+  it('delivers a message due in 30 minutes through bucket → Scheduler → wake → SQS → deliver, within 1 s of sendAt, signed', async () => {
     w = await world();
     const sendAt = T0 + 30 * 60_000 + 12_345;
     const id = await create(w, sendAt);
@@ -240,9 +240,9 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     expect(w.arrivals[0].simAt - sendAt).toBeLessThanOrEqual(1_000);
   });
 
-  it('arms a hot minute shard by shard and page by page, delivering each message once despite duplicate SQS deliveries', async () => {
+  it('pages a hot minute shard by shard and page by page, delivering each message once despite duplicate SQS deliveries', async () => {
     w = await world({ duplicateEvery: 3 });
-    w.runtime.engine['o'].armPageSize = 7; // small pages: a shard takes several arm invocations
+    w.runtime.engine['o'].pageSize = 7; // small pages: a shard takes several page jobs
     const base = T0 + 40 * 60_000;
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push(await create(w, base + (i % 50) * 1_000, { n: i }));
@@ -254,14 +254,14 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     expect(arrived).toHaveLength(60); // a duplicate SQS delivery finds nothing to claim
     expect(new Set(arrived)).toEqual(new Set(ids));
     expect(w.ops.get('scheduler.CreateSchedule')).toBe(1);
-    expect(w.ops.get('lambda.arm')).toBe(1);
+    expect(w.ops.get('lambda.wake')).toBe(1);
     for (const a of w.arrivals) {
       const sendAt = base + (JSON.parse(a.body).n % 50) * 1_000;
       expect(a.simAt - sendAt).toBeLessThanOrEqual(1_000);
     }
   });
 
-  it('does not deliver an aborted message, whose release then finds nothing to claim', async () => {
+  it('does not deliver an aborted message, whose deliver record then finds nothing to claim', async () => {
     w = await world();
     const sendAt = T0 + 20 * 60_000;
     const id = await create(w, sendAt);
@@ -335,7 +335,7 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     w = await world();
     const sendAt = T0 + 10_000;
     const id = await create(w, sendAt);
-    w.sqs.messages.splice(0); // the release message is lost
+    w.sqs.messages.splice(0); // the deliver record is lost
 
     await w.runUntil(sendAt + 3 * 60_000);
 
@@ -343,7 +343,7 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     expect(w.arrivals[0].simAt - sendAt).toBeLessThanOrEqual(2 * 60_000 + 1_000);
   });
 
-  it('runs a recurring schedule: the tick materialises each occurrence, delivered within 1 s of it', async () => {
+  it('runs a recurring schedule: the sweep materialises each occurrence, delivered within 1 s of it', async () => {
     w = await world();
     const res = await w.api('POST', '/v1/schedules', {
       appId: w.appId,
@@ -397,24 +397,24 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     dynamo.stop();
 
     expect(w.arrivals).toHaveLength(n);
-    const minutes = w.ops.get('tick.lambda');
+    const minutes = w.ops.get('sweep.lambda');
     const per = (x: number, d: number) => Math.round((x / d) * 100) / 100;
     const c = dynamo.counts;
     const figures = {
       messages: n,
-      // Per delivered message: the API call that created it, then the engine (arm, release, retry none here).
+      // Per delivered message: the API call that created it, then the engine (wake, page, deliver; no retry here).
       dynamoPerMessage: { api: per(sum(c, 'api:'), n), engine: per(sum(c, 'engine:'), n) },
       dynamoByCommand: Object.fromEntries(
         Object.entries(c)
-          .filter(([k]) => !k.startsWith('tick:'))
+          .filter(([k]) => !k.startsWith('sweep:'))
           .map(([k, v]) => [k, per(v, n)]),
       ),
       // SQS: sends, deletes and receives that returned messages (empty polls are the event source's fixed cost).
       sqsPerMessage: per(w.ops.total('sqs.') - w.ops.get('sqs.ReceiveMessage.empty'), n),
       schedulerPerMessage: per(w.ops.total('scheduler.'), n),
       lambdaPerMessage: per(w.ops.total('lambda.'), n),
-      // Fixed, per minute whatever the traffic: the tick (materialiser + sweep) and its DynamoDB queries.
-      tickPerMinute: { lambda: 1, dynamo: per(sum(c, 'tick:'), minutes) },
+      // Fixed, per minute whatever the traffic: the sweep (materialiser + overdue messages) and its DynamoDB queries.
+      sweepPerMinute: { lambda: 1, dynamo: per(sum(c, 'sweep:'), minutes) },
       ops: w.ops.snapshot(),
     };
     process.stdout.write(`AWS-OPS ${JSON.stringify(figures)}\n`);
@@ -423,7 +423,7 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     expect(figures.dynamoPerMessage.engine).toBeLessThanOrEqual(4);
     expect(figures.sqsPerMessage).toBeLessThanOrEqual(4);
     expect(figures.lambdaPerMessage).toBeLessThanOrEqual(2.5);
-    expect(figures.tickPerMinute.dynamo).toBeLessThanOrEqual(20);
+    expect(figures.sweepPerMinute.dynamo).toBeLessThanOrEqual(20);
   });
 });
 

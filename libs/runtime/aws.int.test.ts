@@ -30,10 +30,10 @@ let gatewayIds = 0;
 
 const env = (tableName: string) => ({
   PUNCTUAL_TABLE_NAME: tableName,
-  PUNCTUAL_RELEASE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/punctual-test-release',
+  PUNCTUAL_DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/punctual-test-delivery',
   PUNCTUAL_SCHEDULE_GROUP: 'punctual-test',
-  PUNCTUAL_RELEASE_DLQ_ARN: 'arn:aws:sqs:us-east-1:1:punctual-test-release-dlq',
-  PUNCTUAL_ARM_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:1:function:punctual-test-engineArm',
+  PUNCTUAL_DELIVERY_DLQ_ARN: 'arn:aws:sqs:us-east-1:1:punctual-test-delivery-dlq',
+  PUNCTUAL_WAKE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:1:function:punctual-test-engineWake',
   PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::1:role/scheduler',
   PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
   PUNCTUAL_USER_POOL_CLIENT_ID: 'client',

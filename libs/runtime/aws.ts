@@ -27,9 +27,9 @@ import { buildServices } from './wire';
 /** A Lambda container's wiring. */
 export interface AwsRuntime {
   services: Services;
-  /** The engine functions' work: arm a bucket, handle a release-queue record, sweep (libs/engine/eventbridge/worker.ts). */
+  /** The engine functions' work: wake a bucket, handle a delivery-queue record, sweep (libs/engine/eventbridge/worker.ts). */
   engine: AwsEngineWorker;
-  /** Turns due schedule occurrences into messages (the tick function; API functions after a schedule change). */
+  /** Turns due schedule occurrences into messages (the sweep function; API functions after a schedule change). */
   materializer: Materializer;
   logger: Logger;
   /** Delivery metrics of this container (flushed at the end of each engine invocation). */
@@ -62,7 +62,7 @@ export interface AwsOverrides {
 export const awsKeyCacheMs = 5_000;
 
 /**
- * How far ahead schedule occurrences become messages on AWS: past the tick function's one-minute
+ * How far ahead schedule occurrences become messages on AWS: past the sweep function's one-minute
  * period plus its lateness, so each run is in SQS (with its delay) before it is due.
  */
 export const awsMaterializerHorizonMs = 150_000;
@@ -105,9 +105,9 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     sqs,
     scheduler,
     clock,
-    queueUrl: config.releaseQueueUrl,
-    armFunctionArn: config.armFunctionArn,
-    deadLetterArn: config.releaseDeadLetterArn,
+    queueUrl: config.deliveryQueueUrl,
+    wakeFunctionArn: config.wakeFunctionArn,
+    deadLetterArn: config.deliveryDeadLetterArn,
     groupName: config.scheduleGroup,
     roleArn: config.schedulerRoleArn,
   });
@@ -127,11 +127,11 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
     onKeyRevoked: (key) => gatewayKeys.revoked(key),
     keyCacheMs: awsKeyCacheMs,
-    // A schedule's first runs are materialised before the response; a failure here is caught up by the tick function.
-    wakeSchedules: () =>
+    // A schedule's first runs are materialised before the response; a failure here is caught up by the sweep function.
+    nudgeSchedules: () =>
       materializer!.tick().then(
         () => undefined,
-        (err: unknown) => logger.error('could not materialise schedule runs now; the tick function will', { err }),
+        (err: unknown) => logger.error('could not materialise schedule runs now; the sweep function will', { err }),
       ),
   });
   materializer = new Materializer(

@@ -72,7 +72,7 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
       for (const m of created)
         if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });
     },
-    wakeSchedules: () => materializer?.wake(),
+    nudgeSchedules: () => materializer?.nudge(),
     beforeUsageRead: () => meter.flush(),
   });
   materializer = new Materializer(

@@ -37,7 +37,7 @@ export interface WireDeps {
   /** Observes newly stored messages (embedded metering). */
   onMessagesCreated?: (messages: Message[]) => void;
   /** Asks the schedule materialiser to look now (embedded), or runs it (AWS). */
-  wakeSchedules?: () => void | Promise<void>;
+  nudgeSchedules?: () => void | Promise<void>;
   /** Writes buffered usage before a read (embedded meter). */
   beforeUsageRead?: () => Promise<void>;
 }
@@ -73,7 +73,7 @@ export const buildServices = (d: WireDeps): { services: Services; limiter: PlanL
     runs: messages,
     clock,
     admit,
-    ...(d.wakeSchedules ? { wake: d.wakeSchedules } : {}),
+    ...(d.nudgeSchedules ? { nudge: d.nudgeSchedules } : {}),
   });
   const services: Services = {
     tenants: new TenantService({ tenants: stores.tenants, keys, clock, planNames, defaultPlan: defaultPlanName }),

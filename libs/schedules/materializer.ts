@@ -69,7 +69,7 @@ export class Materializer {
   private readonly o: MaterializerOptions;
   private timer?: NodeJS.Timeout;
   private running?: Promise<TickStats>;
-  private woken = false;
+  private nudged = false;
   private closed = false;
 
   constructor(
@@ -95,11 +95,11 @@ export class Materializer {
    * Asks for a tick soon (a schedule was created or resumed and its first run may be within the
    * horizon), so it does not wait for the interval; calls in one turn of the event loop share one tick.
    */
-  wake(): void {
-    if (this.woken || this.closed) return;
-    this.woken = true;
+  nudge(): void {
+    if (this.nudged || this.closed) return;
+    this.nudged = true;
     setImmediate(() => {
-      this.woken = false;
+      this.nudged = false;
       void this.safeTick();
     });
   }

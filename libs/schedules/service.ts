@@ -28,7 +28,7 @@ export interface ScheduleServiceDeps {
    * timing change). Embedded: asks the running materialiser to look soon. AWS: materialises now, before the
    * response (a Lambda freezes after it), so a first run within minutes does not wait for the next tick.
    */
-  wake?: () => void | Promise<void>;
+  nudge?: () => void | Promise<void>;
   /** Admission control of a triggered run, as for any message a client creates (plan limits); throws to refuse. */
   admit?: (p: Principal, count: number) => Promise<void>;
 }
@@ -87,7 +87,7 @@ export class ScheduleService {
       updatedAt: now,
     };
     await this.deps.schedules.create(schedule);
-    if (enabled) await this.deps.wake?.();
+    if (enabled) await this.deps.nudge?.();
     return schedule;
   }
 
@@ -228,7 +228,7 @@ export class ScheduleService {
       });
       if (updated) {
         if (planned.withdraw) await withdrawRun(this.deps.messages, s.tenantId, s.latestRunId!, now, reason);
-        if (updated.state === 'active' && updated.nextRunAt !== s.nextRunAt) await this.deps.wake?.();
+        if (updated.state === 'active' && updated.nextRunAt !== s.nextRunAt) await this.deps.nudge?.();
         return updated;
       }
       if (attempt >= maxWriteAttempts) throw new ScheduleChangedError(id);

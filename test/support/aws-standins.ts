@@ -33,7 +33,7 @@ import { createRouter } from '../../libs/gateway/router';
 import type { ApiContext } from '../../libs/http/api';
 import { routes } from '../../libs/http/routes';
 
-/** Calls per service and operation, e.g. `sqs.SendMessageBatch`, `lambda.release`. */
+/** Calls per service and operation, e.g. `sqs.SendMessageBatch`, `lambda.deliver`. */
 export class OpCounter {
   readonly counts = new Map<string, number>();
   add(name: string, n = 1): void {
@@ -73,7 +73,7 @@ interface QueuedMessage {
   receipt?: string;
 }
 
-/** The release queue and its DLQ. */
+/** The delivery queue and its DLQ. */
 export class SqsStandIn {
   readonly messages: QueuedMessage[] = [];
   readonly deadLetters: QueuedMessage[] = [];
@@ -167,7 +167,7 @@ export class SqsEventSource {
     private readonly queue: SqsStandIn,
     private readonly ops: OpCounter,
     private readonly handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
-    private readonly name = 'release',
+    private readonly name = 'deliver',
   ) {}
 
   /** Invokes the handler until nothing is visible now; returns the number of invocations. */
@@ -187,7 +187,7 @@ export class SqsEventSource {
           messageAttributes: {},
           md5OfBody: '',
           eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:release',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:delivery',
           awsRegion: 'us-east-1',
         })) as unknown as SQSEvent['Records'],
       };

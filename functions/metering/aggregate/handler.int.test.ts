@@ -110,14 +110,12 @@ describe('metering aggregator on the DynamoDB store', () => {
     // Reference scenario: 37 scheduled, 3 permanent failures, 2 successes on a retry (one batch call).
     const ctl = Array.from({ length: 37 }, (_, i) => aMessage(i, 'key_ctl', i < 3 ? 'fail' : i < 5 ? 'retry' : 'ok'));
     await step(() => db.stores.messages.create(ctl, T0));
-    // Another key: one message retried until the budget is spent, one released before delivery (no attempt), then delivered.
+    // Another key: one message retried until the budget is spent, one unclaimed before delivery (no attempt), then delivered.
     const down = aMessage(1, 'key_other', 'down');
-    const released = aMessage(2, 'key_other', 'ok');
-    await step(() => db.stores.messages.create([down, released], T0));
-    await step(() => db.stores.messages.claim([{ id: released.id, tenantId, dueAt: T0 }], T0));
-    await step(() =>
-      db.stores.messages.transition(tenantId, released.id, ['delivering'], { status: 'scheduled', dueAt: T0 }, T0, 'release'),
-    );
+    const unclaimed = aMessage(2, 'key_other', 'ok');
+    await step(() => db.stores.messages.create([down, unclaimed], T0));
+    await step(() => db.stores.messages.claim([{ id: unclaimed.id, tenantId, dueAt: T0 }], T0));
+    await step(() => db.stores.messages.unclaim([{ id: unclaimed.id, tenantId, dueAt: T0 }], T0));
     // A message nobody's key created (none to count against).
     await step(() => db.stores.messages.create([{ ...aMessage(1, 'nokey', 'ok'), keyId: undefined }], T0));
 

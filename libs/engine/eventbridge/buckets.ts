@@ -1,4 +1,4 @@
-/** Minute buckets of the AWS engine: pure maths, shared by the engine and (later) the arm function. */
+/** Minute buckets of the AWS engine: pure maths, shared by the engine and (later) the wake function. */
 
 /** @default width of a bucket: one EventBridge `at()` schedule wakes up for every message due in it */
 export const bucketMs = 60_000;

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { ManualClock } from '../../domain/clock';
 import { atExpression, bucketOf, scheduleName, sqsDelaySeconds } from './buckets';
-import { EnqueueFailedError, EventBridgeEngine, parseReleaseMessage } from './engine';
+import { EventBridgeEngine, parseDeliveryQueueMessage, SendFailedError } from './engine';
 
 const sqs = mockClient(SQSClient);
 const scheduler = mockClient(SchedulerClient);
@@ -16,7 +16,7 @@ const engine = (clock = new ManualClock(t0)) =>
     scheduler: new SchedulerClient({ region: 'us-east-1' }),
     clock,
     queueUrl: 'https://sqs/q',
-    armFunctionArn: 'arn:aws:lambda:us-east-1:1:function:arm',
+    wakeFunctionArn: 'arn:aws:lambda:us-east-1:1:function:wake',
     deadLetterArn: 'arn:aws:sqs:us-east-1:1:dlq',
     groupName: 'punctual-test',
     roleArn: 'arn:aws:iam::1:role/scheduler',
@@ -56,7 +56,7 @@ describe('EventBridgeEngine', () => {
       const first = sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input.Entries!;
       expect(first).toHaveLength(10);
       expect(first[3]).toMatchObject({ DelaySeconds: 3 });
-      expect(JSON.parse(first[3].MessageBody!)).toEqual({ kind: 'release', id: 'msg_3', tenantId: 'ten_1', dueAt: t0 + 3000 });
+      expect(JSON.parse(first[3].MessageBody!)).toEqual({ kind: 'deliver', id: 'msg_3', tenantId: 'ten_1', dueAt: t0 + 3000 });
       expect(scheduler).not.toHaveReceivedCommand(CreateScheduleCommand);
     });
 
@@ -77,7 +77,7 @@ describe('EventBridgeEngine', () => {
         FlexibleTimeWindow: { Mode: 'OFF' },
         ActionAfterCompletion: 'DELETE',
         Target: {
-          Arn: 'arn:aws:lambda:us-east-1:1:function:arm',
+          Arn: 'arn:aws:lambda:us-east-1:1:function:wake',
           RoleArn: 'arn:aws:iam::1:role/scheduler',
           Input: JSON.stringify({ bucket: later }),
           RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
@@ -115,34 +115,34 @@ describe('EventBridgeEngine', () => {
           { id: 'a', tenantId: 't', dueAt: t0 },
           { id: 'b', tenantId: 't', dueAt: t0 },
         ]),
-      ).rejects.toEqual(new EnqueueFailedError(['b']));
+      ).rejects.toEqual(new SendFailedError(['b']));
     });
   });
 });
 
-describe('the release queue', () => {
-  it('queues a bucket shard by shard, and the next page of a shard', async () => {
+describe('the delivery queue', () => {
+  it('queues a page job per shard of a bucket, and the next page job of a shard', async () => {
     const e = engine();
-    await e.armShards(t0, 12);
-    await e.armNext({ kind: 'arm', bucket: t0, shard: 3, cursor: 'abc' });
+    await e.queuePages(t0, 12);
+    await e.queuePage({ kind: 'page', bucket: t0, shard: 3, cursor: 'abc' });
 
     const bodies = sqs
       .commandCalls(SendMessageBatchCommand)
       .flatMap((c) => c.args[0].input.Entries!.map((x) => JSON.parse(x.MessageBody!)));
-    expect(bodies.slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, shard) => ({ kind: 'arm', bucket: t0, shard })));
-    expect(bodies[12]).toEqual({ kind: 'arm', bucket: t0, shard: 3, cursor: 'abc' });
+    expect(bodies.slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, shard) => ({ kind: 'page', bucket: t0, shard })));
+    expect(bodies[12]).toEqual({ kind: 'page', bucket: t0, shard: 3, cursor: 'abc' });
   });
 
   it('lets a throttled SQS send through to the caller (the record is retried; the sweep is the backstop)', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
     sqs.on(SendMessageBatchCommand).rejects(throttled);
 
-    await expect(engine().release([{ id: 'a', tenantId: 't', dueAt: t0 }])).rejects.toThrow('Rate exceeded');
-    await expect(engine().armShards(t0, 2)).rejects.toThrow('Rate exceeded');
+    await expect(engine().send([{ id: 'a', tenantId: 't', dueAt: t0 }])).rejects.toThrow('Rate exceeded');
+    await expect(engine().queuePages(t0, 2)).rejects.toThrow('Rate exceeded');
   });
 
-  it('releases armed messages with their remaining delay, none below zero', async () => {
-    await engine().release([
+  it('sends paged messages with their remaining delay, none below zero', async () => {
+    await engine().send([
       { id: 'late', tenantId: 't', dueAt: t0 - 30_000 },
       { id: 'soon', tenantId: 't', dueAt: t0 + 90_500 },
     ]);
@@ -152,12 +152,12 @@ describe('the release queue', () => {
   });
 
   it.each([
-    ['a release', '{"kind":"release","id":"m","tenantId":"t","dueAt":5}', { kind: 'release', id: 'm', tenantId: 't', dueAt: 5 }],
-    ['an arm page', '{"kind":"arm","bucket":60000,"shard":2,"cursor":"c"}', { kind: 'arm', bucket: 60000, shard: 2, cursor: 'c' }],
+    ['a deliver record', '{"kind":"deliver","id":"m","tenantId":"t","dueAt":5}', { kind: 'deliver', id: 'm', tenantId: 't', dueAt: 5 }],
+    ['a page job', '{"kind":"page","bucket":60000,"shard":2,"cursor":"c"}', { kind: 'page', bucket: 60000, shard: 2, cursor: 'c' }],
     ['not JSON', 'nope', undefined],
-    ['another shape', '{"kind":"release","id":1}', undefined],
-    ['an arm without a shard', '{"kind":"arm","bucket":60000}', undefined],
+    ['another shape', '{"kind":"deliver","id":1}', undefined],
+    ['a page job without a shard', '{"kind":"page","bucket":60000}', undefined],
   ])('parses %s', (_, body, expected) => {
-    expect(parseReleaseMessage(body)).toEqual(expected);
+    expect(parseDeliveryQueueMessage(body)).toEqual(expected);
   });
 });

@@ -10,13 +10,13 @@ export interface EventBridgeEngineOptions {
   sqs: SQSClient;
   scheduler: SchedulerClient;
   clock: Clock;
-  /** The release queue: messages due within 15 minutes, and the shards of a bucket being armed. */
+  /** The delivery queue: messages due within 15 minutes, and the page jobs of a bucket that woke up. */
   queueUrl: string;
-  /** The arm function, which a bucket's wake-up invokes. */
-  armFunctionArn: string;
+  /** The wake function, which a bucket's wake-up invokes. */
+  wakeFunctionArn: string;
   /** Where Scheduler puts a wake-up it could not deliver (an SQS queue). */
   deadLetterArn: string;
-  /** The schedule group and the role Scheduler assumes to send to the queue. */
+  /** The schedule group of the wake-ups, and the role Scheduler assumes to invoke the wake function. */
   groupName: string;
   roleArn: string;
   /** @default 185 Scheduler retries of a wake-up (its maximum) */
@@ -28,16 +28,19 @@ export interface EventBridgeEngineOptions {
 const defaults = { maxRetryAttempts: 185, maxEventAgeSeconds: 86_400 };
 
 /**
- * What the release queue carries. `release`: deliver this message (due at `dueAt`); `arm`: hand one
- * due-index shard's messages of a minute bucket to SQS, from `cursor` on (a hot minute is armed by
+ * What the delivery queue carries. `deliver`: deliver this message (due at `dueAt`); `page`: send one
+ * page of a minute bucket's due-index shard to the queue, from `cursor` on (a hot minute is paged by
  * many invocations, a page each, not by one).
  */
-export type ReleaseQueueMessage =
-  | { kind: 'release'; id: string; tenantId: string; dueAt: number }
-  | { kind: 'arm'; bucket: number; shard: number; cursor?: string };
+export type DeliveryQueueMessage =
+  | { kind: 'deliver'; id: string; tenantId: string; dueAt: number }
+  | { kind: 'page'; bucket: number; shard: number; cursor?: string };
 
-/** A release-queue body, or undefined if it is not one of ours. */
-export const parseReleaseMessage = (body: string): ReleaseQueueMessage | undefined => {
+/** A page job of the delivery queue. */
+export type PageJob = Extract<DeliveryQueueMessage, { kind: 'page' }>;
+
+/** A delivery-queue body, or undefined if it is not one of ours. */
+export const parseDeliveryQueueMessage = (body: string): DeliveryQueueMessage | undefined => {
   let v: unknown;
   try {
     v = JSON.parse(body);
@@ -45,46 +48,47 @@ export const parseReleaseMessage = (body: string): ReleaseQueueMessage | undefin
     return undefined;
   }
   const m = v as Record<string, unknown> | null;
-  if (m?.kind === 'release' && typeof m.id === 'string' && typeof m.tenantId === 'string' && Number.isFinite(m.dueAt)) {
-    return { kind: 'release', id: m.id, tenantId: m.tenantId, dueAt: m.dueAt as number };
+  if (m?.kind === 'deliver' && typeof m.id === 'string' && typeof m.tenantId === 'string' && Number.isFinite(m.dueAt)) {
+    return { kind: 'deliver', id: m.id, tenantId: m.tenantId, dueAt: m.dueAt as number };
   }
   if (
-    m?.kind === 'arm' &&
+    m?.kind === 'page' &&
     Number.isSafeInteger(m.bucket) &&
     Number.isInteger(m.shard) &&
     (m.cursor === undefined || typeof m.cursor === 'string')
   ) {
-    return { kind: 'arm', bucket: m.bucket as number, shard: m.shard as number, ...(m.cursor ? { cursor: m.cursor as string } : {}) };
+    return { kind: 'page', bucket: m.bucket as number, shard: m.shard as number, ...(m.cursor ? { cursor: m.cursor as string } : {}) };
   }
   return undefined;
 };
 
-/** What a bucket's wake-up hands the arm function. */
+/** What a bucket's wake-up hands the wake function. */
 export interface WakeUp {
   bucket: number;
 }
 
-/** An SQS batch entry SQS refused; the store still has the message (it stays `scheduled`). */
-export class EnqueueFailedError extends Error {
-  override name = 'EnqueueFailedError';
+/** Entries of an SQS batch that SQS refused; the store still has the message (it stays `scheduled`). */
+export class SendFailedError extends Error {
+  override name = 'SendFailedError';
   constructor(
     readonly ids: string[],
     options?: { cause?: unknown },
   ) {
-    super(`the release queue refused ${ids.length} message(s): ${ids.slice(0, 5).join(', ')}`, options);
+    super(`the delivery queue refused ${ids.length} message(s): ${ids.slice(0, 5).join(', ')}`, options);
   }
 }
 
 /**
- * The AWS engine: a message due within 15 minutes goes to SQS with `DelaySeconds` (second precision);
- * a later one makes sure its minute bucket has one EventBridge Scheduler `at()` wake-up (idempotent:
- * `ConflictException` means it exists), which fires a little early and invokes the arm function; that
- * queues the bucket's shards, and the release function sends each shard's messages to SQS, a page at a time.
+ * The AWS engine: a message due within 15 minutes is sent to the delivery queue (SQS) with `DelaySeconds`
+ * (second precision); a later one books its minute bucket's one EventBridge Scheduler `at()` wake-up
+ * (idempotent: `ConflictException` means it exists), which fires a little early and invokes the wake
+ * function; that queues a page job per due-index shard, and the deliver function sends each page's
+ * messages to the queue. Verbs: libs/engine/port.ts.
  */
 export class EventBridgeEngine implements Engine {
   private readonly o: EventBridgeEngineOptions & Required<Pick<EventBridgeEngineOptions, 'maxRetryAttempts' | 'maxEventAgeSeconds'>>;
-  /** Buckets this container already knows to exist. */
-  private readonly armed = new Set<number>();
+  /** Buckets this container already knows to have their wake-up. */
+  private readonly booked = new Set<number>();
 
   constructor(options: EventBridgeEngineOptions) {
     this.o = { ...defaults, ...options };
@@ -99,31 +103,31 @@ export class EventBridgeEngine implements Engine {
       if (delay === undefined) buckets.add(bucketOf(ref.dueAt));
       else soon.push({ ref, delay });
     }
-    await Promise.all([this.send(soon), ...[...buckets].map((b) => this.arm(b))]);
+    await Promise.all([this.sendDelayed(soon), ...[...buckets].map((b) => this.book(b))]);
   }
 
-  /** Sends messages to the release queue now, each delayed until it is due (0 if it is already). */
-  async release(refs: DueRef[]): Promise<void> {
+  /** Sends messages to the delivery queue now, each delayed until it is due (0 if it is already). */
+  async send(refs: DueRef[]): Promise<void> {
     const now = this.o.clock.now();
-    await this.send(refs.map((ref) => ({ ref, delay: sqsDelaySeconds(ref.dueAt, now) ?? 900 })));
+    await this.sendDelayed(refs.map((ref) => ({ ref, delay: sqsDelaySeconds(ref.dueAt, now) ?? 900 })));
   }
 
-  /** Queues the arming of one bucket shard by shard (the wake-up's own work is only this). */
-  async armShards(bucket: number, shards: number): Promise<void> {
+  /** Queues the first page job of each shard of a bucket (the wake-up's own work is only this). */
+  async queuePages(bucket: number, shards: number): Promise<void> {
     await this.sendBodies(
-      Array.from({ length: shards }, (_, shard) => ({ body: { kind: 'arm', bucket, shard }, delay: 0, id: `shard ${shard}` })),
+      Array.from({ length: shards }, (_, shard) => ({ body: { kind: 'page', bucket, shard }, delay: 0, id: `shard ${shard}` })),
     );
   }
 
-  /** Queues the next page of a shard being armed. */
-  async armNext(next: Extract<ReleaseQueueMessage, { kind: 'arm' }>): Promise<void> {
+  /** Queues the next page job of a shard. */
+  async queuePage(next: PageJob): Promise<void> {
     await this.sendBodies([{ body: next, delay: 0, id: `shard ${next.shard}` }]);
   }
 
-  private send(items: { ref: DueRef; delay: number }[]): Promise<void> {
+  private sendDelayed(items: { ref: DueRef; delay: number }[]): Promise<void> {
     return this.sendBodies(
       items.map(({ ref, delay }) => ({
-        body: { kind: 'release', id: ref.id, tenantId: ref.tenantId, dueAt: ref.dueAt },
+        body: { kind: 'deliver', id: ref.id, tenantId: ref.tenantId, dueAt: ref.dueAt },
         delay,
         id: ref.id,
       })),
@@ -131,7 +135,7 @@ export class EventBridgeEngine implements Engine {
   }
 
   /** SendMessageBatch, ten at a time and a few batches in flight; throws naming what SQS refused. */
-  private async sendBodies(items: { body: ReleaseQueueMessage; delay: number; id: string }[]): Promise<void> {
+  private async sendBodies(items: { body: DeliveryQueueMessage; delay: number; id: string }[]): Promise<void> {
     const chunks: (typeof items)[] = [];
     for (let i = 0; i < items.length; i += 10) chunks.push(items.slice(i, i + 10));
     const refused: string[] = [];
@@ -149,11 +153,12 @@ export class EventBridgeEngine implements Engine {
       }
     };
     await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
-    if (refused.length) throw new EnqueueFailedError(refused);
+    if (refused.length) throw new SendFailedError(refused);
   }
 
-  private async arm(bucket: number): Promise<void> {
-    if (this.armed.has(bucket)) return;
+  /** Makes sure the bucket has its wake-up. */
+  private async book(bucket: number): Promise<void> {
+    if (this.booked.has(bucket)) return;
     try {
       await this.o.scheduler.send(
         new CreateScheduleCommand({
@@ -164,7 +169,7 @@ export class EventBridgeEngine implements Engine {
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
           Target: {
-            Arn: this.o.armFunctionArn,
+            Arn: this.o.wakeFunctionArn,
             RoleArn: this.o.roleArn,
             Input: JSON.stringify({ bucket } satisfies WakeUp),
             RetryPolicy: { MaximumRetryAttempts: this.o.maxRetryAttempts, MaximumEventAgeInSeconds: this.o.maxEventAgeSeconds },
@@ -175,6 +180,6 @@ export class EventBridgeEngine implements Engine {
     } catch (err) {
       if (!(err instanceof ConflictException) && (err as { name?: string })?.name !== 'ConflictException') throw err;
     }
-    this.armed.add(bucket);
+    this.booked.add(bucket);
   }
 }

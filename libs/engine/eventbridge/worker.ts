@@ -6,7 +6,7 @@ import type { Logger } from '../../observability/logger';
 import { AppCache } from '../apps';
 import { logAttempt, runAttempt, type Deliver } from '../attempt';
 import { bucketMs } from './buckets';
-import type { ReleaseQueueMessage } from './engine';
+import type { DeliveryQueueMessage, PageJob } from './engine';
 import type { DeliveryMetrics } from '../metrics';
 import { noMetrics } from '../metrics';
 import type { Engine, Vet } from '../port';
@@ -20,30 +20,32 @@ export interface ShardedDueIndex {
 }
 
 /** The queue side of the AWS engine (libs/engine/eventbridge/engine.ts). */
-export interface ReleaseQueue extends Engine {
-  /** Sends messages to the release queue, each delayed until due. */
-  release(refs: DueRef[]): Promise<void>;
-  armShards(bucket: number, shards: number): Promise<void>;
-  armNext(next: Extract<ReleaseQueueMessage, { kind: 'arm' }>): Promise<void>;
+export interface DeliveryQueue extends Engine {
+  /** Sends messages to the delivery queue, each delayed until due. */
+  send(refs: DueRef[]): Promise<void>;
+  /** Queues the first page job of each shard of a bucket. */
+  queuePages(bucket: number, shards: number): Promise<void>;
+  /** Queues the next page job of a shard. */
+  queuePage(next: PageJob): Promise<void>;
 }
 
 export interface AwsEngineWorkerOptions {
-  /** Due-index entries read per arm page (then the next page is queued). @default 500 */
-  armPageSize: number;
+  /** Due-index entries read per page job (then the next page job is queued). @default 500 */
+  pageSize: number;
   /**
    * How long a claim holds: a message `delivering` for longer was left by an invocation that stopped
-   * (timeout, crash), and SQS's redelivery of its release message takes it over. Longer than the
-   * release function's timeout. @default 120_000
+   * (timeout, crash), and SQS's redelivery of its deliver record takes it over. Longer than the
+   * deliver function's timeout. @default 120_000
    */
   leaseMs: number;
-  /** A scheduled message this overdue is swept back into SQS (its release message was lost or refused). @default 60_000 */
+  /** A scheduled message this overdue is swept back into SQS (its deliver record was lost or refused). @default 60_000 */
   sweepAfterMs: number;
   /** Most overdue messages one sweep re-sends. @default 2_000 */
   sweepMax: number;
 }
 
 export const awsEngineWorkerDefaults: AwsEngineWorkerOptions = {
-  armPageSize: 500,
+  pageSize: 500,
   leaseMs: 120_000,
   sweepAfterMs: 60_000,
   sweepMax: 2_000,
@@ -53,7 +55,7 @@ export interface AwsEngineWorkerDeps {
   messages: MessageStore;
   due: ShardedDueIndex;
   apps: AppStore;
-  queue: ReleaseQueue;
+  queue: DeliveryQueue;
   deliver: Deliver;
   clock: Clock;
   logger: Logger;
@@ -72,18 +74,23 @@ export class DeliveryInFlightError extends Error {
   }
 }
 
-/** What handling one release-queue message did (tests and logs). */
-export type ReleaseResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'early' | 'vetoed' | 'armed';
+/**
+ * What handling one delivery-queue record did (tests and logs): an attempt's outcome; `skipped` (vetoed,
+ * aborted); `obsolete` (nothing to claim: gone, finished, aborted, or due later under another record);
+ * `early` (sent again for its due time); `paged` (a page job done).
+ */
+export type DeliveryQueueResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'obsolete' | 'early' | 'paged';
 
 /**
- * The work of the AWS engine's functions, on the same attempt code as the embedded engine:
- * - `wake(bucket)` (arm function, invoked by the bucket's Scheduler `at()`): queues one arm job per shard;
- * - `handle(msg)` (release function, one SQS record): an arm job sends one page of its shard's due
- *   messages to SQS with `DelaySeconds` and queues the next page; a release claims the message
+ * The work of the AWS engine's functions, on the same attempt code as the embedded engine (verbs:
+ * libs/engine/port.ts):
+ * - `wake(bucket)` (wake function, invoked by the bucket's Scheduler `at()`): queues one page job per shard;
+ * - `handle(msg)` (deliver function, one SQS record): a page job sends one page of its shard's due
+ *   messages to SQS with `DelaySeconds` and queues the next page job; a deliver record claims the message
  *   (conditional: an abort, a redrive or a duplicate SQS delivery that lost the race finds nothing to
- *   claim), delivers it, records the attempt, and re-enqueues a retry (SQS delay, or a later bucket);
- * - `sweep()` (tick function, every minute): re-sends scheduled messages that are overdue, so a refused
- *   SQS send or a failed bucket creation delays a message by a minute or two but never loses it.
+ *   claim), delivers it, records the attempt, and enqueues a retry (SQS delay, or a later bucket);
+ * - `sweep()` (sweep function, every minute): re-sends scheduled messages that are overdue, so a refused
+ *   SQS send or a failed wake-up booking delays a message by a minute or two but never loses it.
  * Every method throws on infrastructure errors, so the SQS record is retried (partial batch failure).
  */
 export class AwsEngineWorker {
@@ -100,14 +107,14 @@ export class AwsEngineWorker {
     this.skip = { messages: deps.messages, logger: deps.logger, ...(deps.vet ? { vet: deps.vet } : {}) };
   }
 
-  /** A bucket's wake-up: arm it shard by shard. */
+  /** A bucket's wake-up: one page job per shard. */
   async wake(bucket: number): Promise<void> {
-    await this.deps.queue.armShards(bucket, this.deps.due.shardCount);
+    await this.deps.queue.queuePages(bucket, this.deps.due.shardCount);
   }
 
-  /** One release-queue record. */
-  async handle(msg: ReleaseQueueMessage): Promise<ReleaseResult> {
-    return msg.kind === 'arm' ? this.arm(msg) : this.release(msg);
+  /** One delivery-queue record. */
+  async handle(msg: DeliveryQueueMessage): Promise<DeliveryQueueResult> {
+    return msg.kind === 'page' ? this.page(msg) : this.deliver(msg);
   }
 
   /** Re-sends overdue scheduled messages; returns how many. */
@@ -115,34 +122,34 @@ export class AwsEngineWorker {
     const now = this.deps.clock.now();
     const overdue = await this.deps.messages.due(0, now - this.o.sweepAfterMs, this.o.sweepMax);
     if (overdue.length) {
-      this.deps.logger.warn('sweeping overdue messages back into the release queue', { count: overdue.length });
-      await this.deps.queue.release(overdue);
+      this.deps.logger.warn('sweeping overdue messages back into the delivery queue', { count: overdue.length });
+      await this.deps.queue.send(overdue);
     }
     return overdue.length;
   }
 
-  private async arm(job: Extract<ReleaseQueueMessage, { kind: 'arm' }>): Promise<ReleaseResult> {
-    const page = await this.deps.due.duePage(job.shard, job.bucket, job.bucket + bucketMs - 1, this.o.armPageSize, job.cursor);
-    await this.deps.queue.release(page.refs);
-    if (page.cursor) await this.deps.queue.armNext({ ...job, cursor: page.cursor });
-    return 'armed';
+  private async page(job: PageJob): Promise<DeliveryQueueResult> {
+    const page = await this.deps.due.duePage(job.shard, job.bucket, job.bucket + bucketMs - 1, this.o.pageSize, job.cursor);
+    await this.deps.queue.send(page.refs);
+    if (page.cursor) await this.deps.queue.queuePage({ ...job, cursor: page.cursor });
+    return 'paged';
   }
 
-  private async release(ref: Extract<ReleaseQueueMessage, { kind: 'release' }>): Promise<ReleaseResult> {
+  private async deliver(ref: Extract<DeliveryQueueMessage, { kind: 'deliver' }>): Promise<DeliveryQueueResult> {
     const { messages, clock } = this.deps;
     const now = clock.now();
     let [m] = await messages.claim([ref], now);
     if (!m) {
       const current = await messages.get(ref.tenantId, ref.id);
-      if (!current) return 'skipped';
+      if (!current) return 'obsolete';
       if (current.status === 'scheduled' && current.dueAt !== undefined && current.dueAt > now) {
-        // Early (SQS rounds delays to seconds) or superseded by a retry or redrive, whose own release message exists:
+        // Early (SQS rounds delays to seconds) or superseded by a retry or redrive, whose own deliver record exists:
         // re-send only when this one is the message's current due time.
-        if (current.dueAt !== ref.dueAt) return 'skipped';
+        if (current.dueAt !== ref.dueAt) return 'obsolete';
         await this.deps.queue.enqueue([{ id: ref.id, tenantId: ref.tenantId, dueAt: current.dueAt }]);
         return 'early';
       }
-      if (current.status !== 'delivering') return 'skipped'; // delivered, failed, aborted: nothing to do
+      if (current.status !== 'delivering') return 'obsolete'; // delivered, failed, aborted: nothing to do
       // Another invocation holds it; if that one stopped, its lease has run out and this redelivery takes over.
       const taken = await this.deps.due.reclaimStale(ref.tenantId, ref.id, now - this.o.leaseMs, now);
       // Throwing keeps the record: SQS brings it back after the visibility timeout (longer than the lease),
@@ -151,7 +158,7 @@ export class AwsEngineWorker {
       this.deps.logger.warn('took over a message whose delivery stopped', { messageId: ref.id, tenantId: ref.tenantId });
       m = taken;
     }
-    if (await skipIfVetoed(this.skip, m, now)) return 'vetoed';
+    if (await skipIfVetoed(this.skip, m, now)) return 'skipped';
     const r = await runAttempt(m, await this.apps.get(m.tenantId, m.appId), this.deps.deliver, () => clock.now());
     await messages.complete([r], clock.now());
     logAttempt(this.deps.logger, m, r);

@@ -39,7 +39,7 @@ export interface TimerEngineOptions {
    * first deliveries of a burst start after a short claim rather than one of `maxQueued`. @default 256
    */
   firstClaimMax: number;
-  /** Most messages claimed in one transaction otherwise (the rest follow on the next tick). @default 2_048 */
+  /** Most messages claimed in one transaction otherwise (the rest follow when the alarm next goes off). @default 2_048 */
   claimMax: number;
 }
 

@@ -134,7 +134,7 @@ export class DynamoMessageStore implements MessageStore {
       .slice(0, limit);
   }
 
-  /** Partitions of the due index (the AWS engine arms a bucket shard by shard). */
+  /** Partitions of the due index (the AWS engine pages a bucket shard by shard). */
   get shardCount(): number {
     return this.o.shards;
   }

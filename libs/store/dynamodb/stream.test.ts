@@ -68,7 +68,7 @@ describe('usageEventsOf', () => {
       [{ type: 'attempt_finished', ...k, at: T + 7 }],
     ],
     [
-      'release or recovery (delivering → scheduled, same attemptCount) is no attempt',
+      'unclaim or recovery (delivering → scheduled, same attemptCount) is no attempt',
       record('MODIFY', delivering, message({ status: 'scheduled', updatedAt: T + 7 })),
       [],
     ],

@@ -32,7 +32,7 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
  * in two batches, so pairing them would need state. One move out of `delivering` per completed
  * attempt gives both the count and `final` from one record.
  *
- * Moves out of `delivering` that are not attempts are told apart: `release` (delivering → scheduled,
+ * Moves out of `delivering` that are not attempts are told apart: `unclaim` (delivering → scheduled,
  * delivery not started) and recovery keep `attemptCount`, so a move back to `scheduled` counts only
  * when `attemptCount` grew; `skip` (→ aborted) is not counted, as embedded. A crash between the
  * attempt put and the move counts nothing until the redelivery completes, as embedded. Known gap: a

@@ -3,7 +3,7 @@ import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
 
 /**
  * A minute bucket's EventBridge Scheduler `at()` wake-up (async invocation: Scheduler retries and
- * dead-letters it). Queues the bucket's arming shard by shard; the release function does the pages.
+ * dead-letters it). Queues one page job per due-index shard of the bucket; the deliver function does the pages.
  */
 export const handler = async (event: WakeUp): Promise<{ bucket: number }> => {
   if (!Number.isSafeInteger(event?.bucket)) throw new TypeError(`a wake-up names its bucket (epoch ms); got ${JSON.stringify(event)}`);

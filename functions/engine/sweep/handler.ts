@@ -1,8 +1,8 @@
 import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
 
 /**
- * Every minute (EventBridge rate rule): schedule occurrences due within the horizon become messages
- * (sent to SQS with their delay), and scheduled messages overdue past the sweep bound are re-sent.
+ * The sweep, every minute (EventBridge rate rule): schedule occurrences due within the horizon become
+ * messages (sent to SQS with their delay), and scheduled messages overdue past the sweep bound are re-sent.
  */
 export const handler = async (): Promise<{ schedules: number; runs: number; swept: number }> => {
   const { materializer, engine, logger } = await currentAwsRuntime();

@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseReleaseMessage } from '../../../libs/engine/eventbridge/engine';
+import { parseDeliveryQueueMessage } from '../../../libs/engine/eventbridge/engine';
 import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
 
 /**
- * The release queue's consumer (SQS event source, `ReportBatchItemFailures`): each record is a message
- * to deliver or a bucket shard page to arm. Records are handled in parallel; one that throws is reported
+ * The delivery queue's consumer (SQS event source, `ReportBatchItemFailures`): each record is a message
+ * to deliver or a page job of a bucket shard. Records are handled in parallel; one that throws is reported
  * as a batch item failure, so only it comes back after the visibility timeout (and, after
  * maxReceiveCount receives, lands in the DLQ). A body that is not ours is logged and dropped, since
  * retrying it cannot help.
@@ -13,9 +13,9 @@ import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const { engine, logger, metrics } = await currentAwsRuntime();
   const record = async (r: SQSRecord) => {
-    const msg = parseReleaseMessage(r.body);
+    const msg = parseDeliveryQueueMessage(r.body);
     if (!msg) {
-      logger.error('dropped a release-queue record that is not a release or arm message', { messageId: r.messageId });
+      logger.error('dropped a delivery-queue record that is neither a deliver record nor a page job', { messageId: r.messageId });
       return 'dropped';
     }
     return engine.handle(msg);
