@@ -5,7 +5,10 @@ import type { Clock } from '../domain/clock';
 
 /** Options of the engines' app cache. */
 export interface AppCacheOptions {
-  /** How long an app read is used before it is read again: settings changes apply this quickly, without a read per delivery. @default 1_000 */
+  /**
+   * How long an app read is used before it is read again: settings changes apply this quickly,
+   * without a read per delivery. @default 1_000
+   */
   ttlMs: number;
   /** Most apps held; the least recently used go first. @default 10_000 */
   max: number;

@@ -78,7 +78,7 @@ describe('OutcomeWriter', () => {
       expect(w.commits).toHaveLength(1);
     });
 
-    it('on a failed write, neither observes nor retries (the messages stay delivering, recovered at the next start), and keeps writing', async () => {
+    it('on a failed write, neither observes nor retries (the messages stay delivering until recovery), and keeps writing', async () => {
       const w = writerWith(true);
       w.writer.add(message('a'), result('a', 'scheduled', T0 + 1_000));
       await w.writer.flush();
