@@ -8,7 +8,7 @@ import { functionName, roleLogicalId } from './names';
 
 /**
  * Routes that hand messages to the engine (SQS directly, or a minute-bucket schedule); creating,
- * changing or resuming a schedule materialises its first runs at once (libs/runtime/aws.ts `wakeSchedules`).
+ * changing or resuming a schedule materialises its first runs at once (libs/runtime/aws.ts `nudgeSchedules`).
  */
 const enqueues = new Set([
   'api/messages/create',
