@@ -9,7 +9,7 @@ export interface KeyStore {
   getByHash(hash: string): Promise<ApiKey | undefined>;
   /** The tenant's key, or undefined. */
   get(tenantId: string, keyId: string): Promise<ApiKey | undefined>;
-  /** The key by id alone (the gateway's apiKeyId), or undefined. */
+  /** The key by our id alone, whatever its tenant (a gateway-identified caller), or undefined. */
   getById(keyId: string): Promise<ApiKey | undefined>;
   /** The tenant's keys, newest first. */
   list(tenantId: string, page: PageRequest): Promise<Page<ApiKey>>;

@@ -1,4 +1,5 @@
 import { hash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
@@ -8,7 +9,7 @@ import { AppNotFoundError } from '../apps/errors';
 import { requireControl } from './access';
 import { KeyNotFoundError } from './errors';
 import type { ApiKey, KeyScope, Principal } from './model';
-import type { KeyStore } from './port';
+import type { GatewayKeyMap, KeyStore } from './port';
 import type { KeyCreateInput } from './schemas';
 
 /** A freshly issued key: the record and the value, shown once. */
@@ -23,6 +24,9 @@ export const hashKey = (value: string): string => hash('sha256', value, 'hex'); 
 /** Touch `lastUsedAt` at most this often per key. */
 const touchEveryMs = 60_000;
 
+/** @default keys (and as many hashes and gateway ids) kept in memory; the least recently used go first */
+const cacheMax = 50_000;
+
 export interface KeyServiceDeps {
   keys: KeyStore;
   apps: AppStore;
@@ -35,6 +39,11 @@ export interface KeyServiceDeps {
   onIssued?: (key: ApiKey, value: string) => Promise<void>;
   onRevoked?: (key: ApiKey) => Promise<void>;
   /**
+   * Which of our keys the id a gateway names a caller by belongs to. AWS: API Gateway hands the
+   * handler its own key id. @default none: the embedded gateway names keys by our id
+   */
+  gatewayKeys?: Pick<GatewayKeyMap, 'keyIdOf'>;
+  /**
    * How long a key read from the store is trusted before it is read again. Embedded: forever (one
    * process, and revocation evicts). AWS: short, since a revocation evicts only in the container that
    * handled it and every other warm container must notice. @default Infinity
@@ -43,13 +52,24 @@ export interface KeyServiceDeps {
 }
 
 export class KeyService {
-  /** Keys by id and by hash; revocation in this process evicts at once. */
-  private readonly byId = new Map<string, ApiKey>();
-  private readonly byHash = new Map<string, ApiKey>();
-  /** When each cached key (by id) was read from the store. */
-  private readonly readAt = new Map<string, number>();
+  /** Keys by our id, each trusted for `cacheMs` from its read; revocation in this process evicts at once. */
+  private readonly byId: LRUCache<string, ApiKey>;
+  /** Our key id by key hash (embedded authentication) and by gateway key id (AWS); both never change. */
+  private readonly idByHash = new LRUCache<string, string>({ max: cacheMax });
+  private readonly idByGatewayId = new LRUCache<string, string>({ max: cacheMax });
 
-  constructor(private readonly deps: KeyServiceDeps) {}
+  constructor(private readonly deps: KeyServiceDeps) {
+    const cacheMs = deps.cacheMs ?? Infinity;
+    this.byId = new LRUCache<string, ApiKey>({
+      max: cacheMax,
+      // lru-cache keeps an entry while its age is at most `ttl`; a read is trusted while younger than cacheMs.
+      ...(Number.isFinite(cacheMs) ? { ttl: Math.max(1, cacheMs - 1) } : {}),
+      // Ages on the injected clock, read on every check (no timer-cached now). lru-cache reads a start
+      // of 0 as "no TTL", so the clock is shifted by 1 ms: a clock at the epoch (tests) expires too.
+      perf: { now: () => deps.clock.now() + 1 },
+      ttlResolution: 0,
+    });
+  }
 
   /** Creates a key and returns its value (the only time it is shown). */
   async issue(tenantId: string, scope: KeyScope, plan: string, opts: { name?: string; appId?: string } = {}): Promise<IssuedKey> {
@@ -105,7 +125,8 @@ export class KeyService {
   /** The live key with this value, or undefined (unknown or revoked). Cached; revocation evicts. */
   async authenticate(value: string): Promise<ApiKey | undefined> {
     const hash = hashKey(value);
-    let key = this.fresh(this.byHash.get(hash));
+    const id = this.idByHash.get(hash);
+    let key = id === undefined ? undefined : this.byId.get(id);
     if (!key) {
       key = await this.deps.keys.getByHash(hash);
       if (key) this.remember(key);
@@ -114,15 +135,28 @@ export class KeyService {
   }
 
   /** The principal for a gateway-identified key id, or undefined when unknown or revoked. */
-  async principal(apiKeyId: string): Promise<Principal | undefined> {
-    let key = this.fresh(this.byId.get(apiKeyId));
+  async principal(gatewayKeyId: string): Promise<Principal | undefined> {
+    const keyId = await this.keyIdOf(gatewayKeyId);
+    if (keyId === undefined) return undefined;
+    let key = this.byId.get(keyId);
     if (!key) {
-      key = await this.deps.keys.getById(apiKeyId);
+      key = await this.deps.keys.getById(keyId);
       if (key) this.remember(key);
     }
     if (!key || key.revokedAt) return undefined;
     this.noteUse(key);
     return { tenantId: key.tenantId, keyId: key.id, scope: key.scope, plan: key.plan, ...(key.appId ? { appId: key.appId } : {}) };
+  }
+
+  /** Our key id for the id a gateway names the caller by: the one place API Gateway's ids become ours. */
+  private async keyIdOf(gatewayKeyId: string): Promise<string | undefined> {
+    if (!this.deps.gatewayKeys) return gatewayKeyId;
+    let keyId = this.idByGatewayId.get(gatewayKeyId);
+    if (keyId === undefined) {
+      keyId = await this.deps.gatewayKeys.keyIdOf(gatewayKeyId);
+      if (keyId !== undefined) this.idByGatewayId.set(gatewayKeyId, keyId);
+    }
+    return keyId;
   }
 
   private noteUse(key: ApiKey): void {
@@ -132,28 +166,17 @@ export class KeyService {
     void this.deps.keys.touch(key.id, now).catch(() => undefined);
   }
 
-  /** The cached key if it is still within `cacheMs` of its read; otherwise forgets it. */
-  private fresh(key: ApiKey | undefined): ApiKey | undefined {
-    if (!key || this.deps.cacheMs === undefined) return key;
-    if (this.deps.clock.now() - (this.readAt.get(key.id) ?? -Infinity) < this.deps.cacheMs) return key;
-    this.evict(key);
-    return undefined;
-  }
-
   private remember(key: ApiKey): void {
-    if (this.byId.size > 50_000) {
-      this.byId.clear();
-      this.byHash.clear();
-      this.readAt.clear();
-    }
     this.byId.set(key.id, key);
-    this.byHash.set(key.hash, key);
-    if (this.deps.cacheMs !== undefined) this.readAt.set(key.id, this.deps.clock.now());
+    this.idByHash.set(key.hash, key.id);
   }
 
+  /** Forgets the key under every id it is cached by: ours, its hash and the gateway's. */
   private evict(key: ApiKey): void {
     this.byId.delete(key.id);
-    this.byHash.delete(key.hash);
-    this.readAt.delete(key.id);
+    this.idByHash.delete(key.hash);
+    // Revocation is rare and the cache bounded: a scan is cheaper than keeping a reverse index.
+    const aliases = [...this.idByGatewayId.entries()].filter(([, keyId]) => keyId === key.id);
+    for (const [gatewayKeyId] of aliases) this.idByGatewayId.delete(gatewayKeyId);
   }
 }

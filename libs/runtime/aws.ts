@@ -12,7 +12,6 @@ import { Materializer } from '../schedules/materializer';
 import { misfireVet } from '../schedules/misfire';
 import type { DeliveryMetrics } from '../engine/metrics';
 import { ApiGatewayKeys } from '../apigateway/keys';
-import type { KeyStore } from '../keys/port';
 import { createDynamoStores } from '../store/dynamodb';
 import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
 import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../cognito/operator';
@@ -90,17 +89,6 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     map: gatewayKeyMap,
     usagePlanName,
   });
-  // API Gateway hands the handler its own key id; resolve it to ours before the store lookup.
-  const keyStore: KeyStore = {
-    create: (k) => stores.keys.create(k),
-    getByHash: (h) => stores.keys.getByHash(h),
-    get: (t, id) => stores.keys.get(t, id),
-    list: (t, page) => stores.keys.list(t, page),
-    revoke: (t, id, at) => stores.keys.revoke(t, id, at),
-    touch: (id, at) => stores.keys.touch(id, at),
-    getById: async (id) => stores.keys.getById((await gatewayKeyMap.keyIdOf(id)) ?? id),
-  };
-
   const queue = new EventBridgeEngine({
     sqs,
     scheduler,
@@ -123,7 +111,8 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     operator: cognitoOperatorAuth(verifier),
     // Hosted for others: private, loopback, link-local and metadata targets are always refused on AWS.
     allowPrivateTargets,
-    keyStore,
+    // API Gateway hands the handler its own key id; the key service resolves it to ours.
+    gatewayKeys: gatewayKeyMap,
     onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
     onKeyRevoked: (key) => gatewayKeys.revoked(key),
     keyCacheMs: awsKeyCacheMs,

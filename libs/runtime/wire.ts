@@ -3,7 +3,7 @@ import { AppService } from '../apps/service';
 import { assertTargetUrl } from '../delivery/ssrf';
 import type { Clock } from '../domain/clock';
 import type { Engine } from '../engine/port';
-import type { KeyStore } from '../keys/port';
+import type { GatewayKeyMap } from '../keys/port';
 import { KeyService } from '../keys/service';
 import type { Message } from '../messages/model';
 import { MessageService } from '../messages/service';
@@ -28,8 +28,8 @@ export interface WireDeps {
   operator: OperatorAuth;
   /** Whether webhook targets may be private, loopback or link-local addresses. */
   allowPrivateTargets: boolean;
-  /** The key store the key service sees. @default stores.keys (AWS maps API Gateway key ids in front of it) */
-  keyStore?: KeyStore;
+  /** Which of our keys a gateway key id names (AWS: API Gateway's ids). @default the gateway names keys by our id */
+  gatewayKeys?: Pick<GatewayKeyMap, 'keyIdOf'>;
   onKeyIssued?: (key: ApiKey, value: string) => Promise<void>;
   onKeyRevoked?: (key: ApiKey) => Promise<void>;
   /** How long a key read is trusted (AWS: other warm containers must see a revocation soon). @default forever */
@@ -49,7 +49,8 @@ export const buildServices = (d: WireDeps): { services: Services; limiter: PlanL
   const limiter = new PlanLimiter({ plans, usage: stores.usage, messages: stores.messages, clock });
   const admit = (p: Parameters<PlanLimiter['admitMessages']>[0], count: number) => limiter.admitMessages(p, count);
   const keys = new KeyService({
-    keys: d.keyStore ?? stores.keys,
+    keys: stores.keys,
+    ...(d.gatewayKeys ? { gatewayKeys: d.gatewayKeys } : {}),
     apps: stores.apps,
     clock,
     planNames,

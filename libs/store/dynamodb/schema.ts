@@ -52,6 +52,8 @@ export const Keys = {
   attempt: (messageId: string, attempt: number) => ({ PK: `MSG#${messageId}`, SK: `ATT#${String(attempt).padStart(6, '0')}` }),
   idempotency: (appId: string, key: string) => ({ PK: `IDEM#${appId}#${key}`, SK: 'IDEM' }),
   usage: (keyId: string, date: string) => ({ PK: `USE#${keyId}`, SK: date }),
+  /** AWS: which of our keys an API Gateway key id belongs to (write-once). */
+  gatewayKey: (gatewayKeyId: string) => ({ PK: `GWKEY#${gatewayKeyId}`, SK: 'GWKEY' }),
 } as const;
 
 /** Partition values of the collection indexes. Every one names the tenant, so a query never crosses tenants. */
