@@ -1,6 +1,6 @@
 import type { Attempt, Message, MessageStatus } from '../../messages/model';
 import type { UpdateBuilder } from './expression';
-import { Attr, Collections, Keys, Shards } from './schema';
+import { Attr, Collections, idOf, Keys, Shards } from './schema';
 import type { Item } from './table';
 
 /** What the message items need to know about the table. */
@@ -33,6 +33,14 @@ const messageFields = [
   'createdAt',
   'updatedAt',
 ] as const satisfies readonly (keyof Message)[];
+
+/** Whether an item is a message item (not its attempts, nor any other item type). */
+export const isMessageItem = (item: Item): boolean => {
+  const pk = item[Attr.pk];
+  if (typeof pk !== 'string') return false;
+  const key = Keys.message(idOf(pk));
+  return pk === key.PK && item[Attr.sk] === key.SK;
+};
 
 /** The message an item holds (index attributes dropped). */
 export const toMessage = (item: Item): Message => {

@@ -1,17 +1,16 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { Message } from '../../messages/model';
 import type { UsageEvent } from '../../usage/model';
+import { isMessageItem, toMessage } from './message-items';
 
-type Image = Record<string, unknown>;
-
-const imageOf = (image: Record<string, unknown> | undefined): Image | undefined =>
+/** The message a stream image holds, when the image is a message item (attempts, usage rows, etc. are skipped). */
+const messageOf = (image: Record<string, unknown> | undefined): Message | undefined => {
   // aws-lambda's AttributeValue and the SDK's describe the same wire shape.
-  image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
-
-/** Only message items (`MSG#<id>` / `MSG`) carry what metering counts; attempts, usage rows, etc. are skipped. */
-const isMessage = (image: Image | undefined): image is Image =>
-  image !== undefined && image.SK === 'MSG' && typeof image.PK === 'string' && image.PK.startsWith('MSG#');
+  const item = image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
+  return item && isMessageItem(item) ? toMessage(item) : undefined;
+};
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
@@ -26,7 +25,7 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
  *   `final` is the status it moves to (`delivered` / `failed`; a retry goes back to `scheduled`).
  *   `at` = the new `updatedAt`, i.e. the `now` of `complete` (embedded: the clock just after it).
  *
- * Why the message item and not the attempt item (`ATT#nnnnnn`): whether an attempt was the last is
+ * Why the message item and not the attempt item: whether an attempt was the last is
  * decided by the retry policy (an outcome `retry` past the budget ends `failed`), which only the
  * message's status records; and the attempt item and the message move arrive as two records, possibly
  * in two batches, so pairing them would need state. One move out of `delivering` per completed
@@ -42,12 +41,12 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
  * REMOVE records (TTL, deletions) and every other item type yield nothing.
  */
 export const usageEventsOf = (record: DynamoDBRecord): UsageEvent[] => {
-  const next = imageOf(record.dynamodb?.NewImage);
-  if (!isMessage(next) || typeof next.keyId !== 'string' || typeof next.tenantId !== 'string') return [];
+  const next = messageOf(record.dynamodb?.NewImage);
+  if (!next || typeof next.keyId !== 'string' || typeof next.tenantId !== 'string') return [];
   const base = { tenantId: next.tenantId, keyId: next.keyId };
   if (record.eventName === 'INSERT') return [{ type: 'message_created', ...base, at: num(next.createdAt) }];
   if (record.eventName !== 'MODIFY') return [];
-  const prev = imageOf(record.dynamodb?.OldImage);
+  const prev = messageOf(record.dynamodb?.OldImage);
   if (prev?.status !== 'delivering') return [];
   const at = num(next.updatedAt);
   if (next.status === 'delivered' || next.status === 'failed') return [{ type: 'attempt_finished', ...base, at, final: next.status }];
