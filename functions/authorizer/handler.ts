@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { currentAwsRuntime } from '../../libs/runtime/aws-current';
+import { currentContainer } from '../../libs/lambda/container';
 
 /** Resolves a bearer token to its operator (the Cognito `sub`), or undefined. */
 export type IdentifyOperator = (token: string) => Promise<string | undefined>;
@@ -27,6 +27,6 @@ export const makeAuthorizer =
   };
 
 export const handler = makeAuthorizer(async () => {
-  const { services } = await currentAwsRuntime();
+  const { services } = await currentContainer();
   return (token) => services.operator.identify(token);
 });

@@ -7,6 +7,7 @@ import { parseInput } from '../domain/validate';
 import { requireControl } from '../keys/access';
 import { InvalidKeyError } from '../keys/errors';
 import type { Principal } from '../keys/model';
+import { currentContainer } from '../lambda/container';
 import type { Services } from './services';
 import { errorResult } from './errors';
 import { maxJsonDepth, nestsDeeperThan } from './json-depth';
@@ -43,18 +44,8 @@ interface ApiOptions<BS extends z.ZodType | undefined, QS extends z.ZodType | un
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-let defaultServices: (() => Promise<Services>) | undefined;
-
-/** Registers how a Lambda cold start builds its services (the AWS composition root calls this). */
-export const setDefaultServices = (factory: () => Promise<Services>): void => {
-  defaultServices = factory;
-};
-
-const servicesFor = async (context: ApiContext): Promise<Services> => {
-  if (context.punctual) return context.punctual;
-  if (!defaultServices) throw new Error('no runtime is wired: the composition root must call setDefaultServices');
-  return defaultServices();
-};
+/** The embedded gateway's services, or those of the Lambda container (registered by the AWS composition root). */
+const servicesFor = async (context: ApiContext): Promise<Services> => context.punctual ?? (await currentContainer()).services;
 
 const jsonType = /^application\/(.+\+)?json($|;.+)/i;
 const header = (event: APIGatewayProxyEvent, name: string): string | undefined => {

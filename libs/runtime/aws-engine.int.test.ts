@@ -12,11 +12,10 @@ import { handler as deliverHandler } from '../../functions/engine/deliver/handle
 import { handler as sweepHandler } from '../../functions/engine/sweep/handler';
 import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { ManualClock } from '../domain/clock';
-import { setDefaultServices } from '../http/api';
+import { registerContainer } from '../lambda/container';
 import { type Dynalite, useDynalite } from '../../test/support/dynalite';
 import { createAwsRuntime, type AwsRuntime } from './aws';
 import { loadAwsConfig } from './aws-config';
-import { setAwsRuntime } from './aws-current';
 import { ApiGatewayStandIn, OpCounter, SchedulerStandIn, SqsEventSource, SqsStandIn } from '../../test/support/aws-standins';
 import type { DeliveryMetrics } from '../engine/metrics';
 import type { Logger } from '../observability/logger';
@@ -92,8 +91,7 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
     });
   const runtime = container();
   const others: AwsRuntime[] = [];
-  setAwsRuntime(async () => runtime);
-  setDefaultServices(async () => runtime.services);
+  registerContainer(async () => runtime);
   const deliver = (e: SQSEvent, c: Context): Promise<SQSBatchResponse> => deliverHandler(e, c);
   const source = new SqsEventSource(sqs, ops, deliver);
   let nextSweep = Math.floor(T0 / 60_000) * 60_000 + 60_000;

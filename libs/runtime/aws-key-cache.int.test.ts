@@ -9,7 +9,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { handler as listApps } from '../../functions/api/apps/list/handler';
 import { ManualClock } from '../domain/clock';
 import { apiGatewayEvent } from '../gateway/handlers';
-import { setDefaultServices, type ApiContext } from '../http/api';
+import type { ApiContext } from '../http/api';
+import { registerContainer } from '../lambda/container';
 import { routes } from '../http/routes';
 import type { Logger } from '../observability/logger';
 import { idOf, Keys } from '../store/dynamodb/schema';
@@ -70,7 +71,7 @@ const world = async () => {
     });
     runtimes.push(runtime);
     /** Makes this container the one Lambda invokes. */
-    const activate = () => setDefaultServices(async () => runtime.services);
+    const activate = () => registerContainer(async () => runtime);
     return { runtime, reads, activate };
   };
   return {

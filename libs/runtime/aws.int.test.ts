@@ -18,7 +18,8 @@ import 'aws-sdk-client-mock-jest';
 import { handler as createKey } from '../../functions/api/keys/create/handler';
 import { handler as revokeKey } from '../../functions/api/keys/revoke/handler';
 import { handler as createTenant } from '../../functions/api/tenants/create/handler';
-import { setDefaultServices, type ApiContext } from '../http/api';
+import type { ApiContext } from '../http/api';
+import { registerContainer } from '../lambda/container';
 import { useDynalite } from '../../test/support/dynalite';
 import { createAwsRuntime, type AwsRuntime } from './aws';
 import { loadAwsConfig } from './aws-config';
@@ -62,7 +63,7 @@ beforeAll(async () => {
     apiGateway: new APIGatewayClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     verifier: { verify: async (token) => (token === 'good-id-token' ? { sub: 'operator-sub' } : Promise.reject(new Error('invalid'))) },
   });
-  setDefaultServices(async () => runtime.services);
+  registerContainer(async () => runtime);
 });
 
 afterAll(async () => {

@@ -16,25 +16,14 @@ import { createDynamoStores } from '../store/dynamodb';
 import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
 import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../cognito/operator';
 import { ApiGatewayRequests, withGatewayRequests } from '../apigateway/usage';
-import type { UsageStore } from '../usage/port';
 import type { AwsConfig } from './aws-config';
 import type { Logger } from '../observability/logger';
 import { createPowertoolsLogger, PowertoolsDeliveryMetrics } from '../observability/powertools';
-import type { Services } from '../http/services';
+import type { LambdaContainer } from '../lambda/container';
 import { buildServices } from './wire';
 
-/** A Lambda container's wiring. */
-export interface AwsRuntime {
-  services: Services;
-  /** The engine functions' work: wake a bucket, handle a delivery-queue record, sweep (libs/engine/eventbridge/worker.ts). */
-  engine: AwsEngineWorker;
-  /** Turns due schedule occurrences into messages (the sweep function; API functions after a schedule change). */
-  materializer: Materializer;
-  logger: Logger;
-  /** Delivery metrics of this container (flushed at the end of each engine invocation). */
-  metrics: DeliveryMetrics;
-  /** The table's usage counters, written by the metering aggregator (the stream). */
-  usage: UsageStore;
+/** A Lambda container's wiring: what its handlers get (libs/lambda/container.ts), and how to close it. */
+export interface AwsRuntime extends LambdaContainer {
   /** Destroys the SDK clients and the webhook pool (tests; Lambda just freezes the container). */
   close(): Promise<void>;
 }

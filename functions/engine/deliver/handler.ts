@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseDeliveryQueueMessage } from '../../../libs/engine/eventbridge/engine';
-import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
+import { currentContainer } from '../../../libs/lambda/container';
 
 /**
  * The delivery queue's consumer (SQS event source, `ReportBatchItemFailures`): each record is a message
@@ -11,7 +11,7 @@ import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
  * retrying it cannot help.
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const { engine, logger, metrics } = await currentAwsRuntime();
+  const { engine, logger, metrics } = await currentContainer();
   const record = async (r: SQSRecord) => {
     const msg = parseDeliveryQueueMessage(r.body);
     if (!msg) {

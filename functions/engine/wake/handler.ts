@@ -1,5 +1,5 @@
 import type { WakeUp } from '../../../libs/engine/eventbridge/engine';
-import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
+import { currentContainer } from '../../../libs/lambda/container';
 
 /**
  * A minute bucket's EventBridge Scheduler `at()` wake-up (async invocation: Scheduler retries and
@@ -7,7 +7,7 @@ import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
  */
 export const handler = async (event: WakeUp): Promise<{ bucket: number }> => {
   if (!Number.isSafeInteger(event?.bucket)) throw new TypeError(`a wake-up names its bucket (epoch ms); got ${JSON.stringify(event)}`);
-  const { engine } = await currentAwsRuntime();
+  const { engine } = await currentContainer();
   await engine.wake(event.bucket);
   return { bucket: event.bucket };
 };

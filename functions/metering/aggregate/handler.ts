@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { currentAwsRuntime } from '../../../libs/runtime/aws-current';
+import { currentContainer } from '../../../libs/lambda/container';
 import type { Logger } from '../../../libs/observability/logger';
 import { aggregateUsage } from '../../../libs/usage/aggregate';
 import type { UsageEvent } from '../../../libs/usage/model';
@@ -70,6 +70,6 @@ export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<Aggrega
 
 /** The deployed handler: the container's AWS runtime (the table's usage store, Powertools logging). */
 export const handler = makeAggregateHandler(async () => {
-  const { usage, logger } = await currentAwsRuntime();
+  const { usage, logger } = await currentContainer();
   return { usage, logger };
 });
