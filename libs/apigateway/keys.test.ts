@@ -7,18 +7,18 @@ import {
   GetApiKeysCommand,
   GetUsagePlansCommand,
   NotFoundException,
-  TooManyRequestsException,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ApiGatewayKeys, UsagePlanMissingError } from './keys';
+import { UsagePlanMissingError } from './errors';
+import { ApiGatewayKeys } from './keys';
+import { UsagePlans } from './usage-plans';
 import type { ApiKey } from '../keys/model';
 import type { GatewayKeyMap } from '../keys/port';
 
 const gw = mockClient(APIGatewayClient);
 const meta = { $metadata: {} };
-const throttled = () => new TooManyRequestsException({ message: 'slow down', ...meta });
 const conflict = () => new ConflictException({ message: 'exists', ...meta });
 
 const key: ApiKey = { id: 'key_1', tenantId: 'ten_1', name: 'control key', scope: 'control', plan: 'free', hash: 'h', createdAt: 0 };
@@ -30,15 +30,13 @@ const memoryMap = (): GatewayKeyMap & { entries: Map<string, string> } => {
 
 const setup = () => {
   const map = memoryMap();
-  const sleeps: number[] = [];
+  const client = new APIGatewayClient({ region: 'us-east-1' });
   const keys = new ApiGatewayKeys({
-    client: new APIGatewayClient({ region: 'us-east-1' }),
+    client,
     map,
-    usagePlanName: (plan) => `punctual-${plan}-test`,
-    sleep: async (ms) => void sleeps.push(ms),
-    random: () => 0.5,
+    usagePlans: new UsagePlans({ client, usagePlanName: (plan) => `punctual-${plan}-test` }),
   });
-  return { keys, map, sleeps };
+  return { keys, map };
 };
 
 beforeEach(() => {
@@ -63,26 +61,6 @@ describe('ApiGatewayKeys', () => {
       expect(gw).toHaveReceivedCommandWith(CreateApiKeyCommand, { name: 'key_1', value: 'pk_value', enabled: true, customerId: 'ten_1' });
       expect(gw).toHaveReceivedCommandWith(CreateUsagePlanKeyCommand, { usagePlanId: 'up-free', keyId: 'gw-1', keyType: 'API_KEY' });
       expect(map.entries.get('gw-1')).toBe('key_1');
-    });
-
-    it('retries TooManyRequestsException with backoff', async () => {
-      const { keys, sleeps } = setup();
-      gw.on(CreateApiKeyCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({ id: 'gw-1' });
-      gw.on(CreateUsagePlanKeyCommand).rejectsOnce(throttled()).resolves({});
-
-      await keys.issued(key, 'pk_value');
-
-      expect(gw).toHaveReceivedCommandTimes(CreateApiKeyCommand, 3);
-      expect(gw).toHaveReceivedCommandTimes(CreateUsagePlanKeyCommand, 2);
-      expect(sleeps).toEqual([100, 200, 100]);
-    });
-
-    it('gives up after the configured attempts', async () => {
-      const { keys } = setup();
-      gw.on(CreateApiKeyCommand).rejects(throttled());
-
-      await expect(keys.issued(key, 'pk_value')).rejects.toThrow(TooManyRequestsException);
-      expect(gw).toHaveReceivedCommandTimes(CreateApiKeyCommand, 5);
     });
 
     it('reuses the existing key when CreateApiKey reports a ConflictException', async () => {
@@ -151,16 +129,14 @@ describe('ApiGatewayKeys', () => {
       expect(gw).toHaveReceivedCommandWith(DeleteUsagePlanKeyCommand, { usagePlanId: 'up-free', keyId: 'gw-1' });
     });
 
-    it('retries throttling and accepts an already detached key', async () => {
+    it('accepts an already detached key', async () => {
       const { keys } = setup();
-      gw.on(GetApiKeysCommand)
-        .rejectsOnce(throttled())
-        .resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
-      gw.on(UpdateApiKeyCommand).rejectsOnce(throttled()).resolves({});
+      gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
+      gw.on(UpdateApiKeyCommand).resolves({});
       gw.on(DeleteUsagePlanKeyCommand).rejects(new NotFoundException({ message: 'gone', ...meta }));
 
       await expect(keys.revoked(key)).resolves.toBeUndefined();
-      expect(gw).toHaveReceivedCommandTimes(UpdateApiKeyCommand, 2);
+      expect(gw).toHaveReceivedCommandTimes(UpdateApiKeyCommand, 1);
     });
 
     it('does nothing when API Gateway has no such key', async () => {

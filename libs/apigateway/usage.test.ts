@@ -1,27 +1,20 @@
-import {
-  APIGatewayClient,
-  GetApiKeysCommand,
-  GetUsageCommand,
-  GetUsagePlansCommand,
-  TooManyRequestsException,
-} from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetApiKeysCommand, GetUsageCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { ApiGatewayRequests, gatewayRequestsByDay, overlayRequests, withGatewayRequests, type RequestCount } from './usage';
+import { UsagePlans } from './usage-plans';
 import { zeroCounters, type UsageRow } from '../usage/model';
 import type { UsageStore } from '../usage/port';
 
 const gw = mockClient(APIGatewayClient);
 const client = new APIGatewayClient({ region: 'us-east-1' });
-const meta = { $metadata: {} };
-const throttled = () => new TooManyRequestsException({ message: 'slow down', ...meta });
 
 beforeEach(() => gw.reset());
 
 describe('gatewayRequestsByDay', () => {
   it('reads every page and dates each [used, remaining] pair from the start date', async () => {
-    gw.on(GetUsageCommand)
-      .resolvesOnce({
+    const pages = [
+      {
         startDate: '2026-11-29',
         endDate: '2026-12-01',
         items: {
@@ -32,8 +25,8 @@ describe('gatewayRequestsByDay', () => {
           ],
         },
         position: 'p2',
-      })
-      .resolvesOnce({
+      },
+      {
         startDate: '2026-11-29',
         endDate: '2026-12-01',
         items: {
@@ -43,7 +36,14 @@ describe('gatewayRequestsByDay', () => {
             [3, 0],
           ],
         },
-      });
+      },
+    ];
+    // The paginator reuses one input object across pages: record each request as it is sent.
+    const sent: unknown[] = [];
+    gw.on(GetUsageCommand).callsFake(async (input: object) => {
+      sent.push({ ...input });
+      return pages.shift();
+    });
     const usage = await gatewayRequestsByDay(client, { usagePlanId: 'up-free', from: '2026-11-29', to: '2026-12-01' });
     expect(usage).toEqual(
       new Map([
@@ -65,7 +65,7 @@ describe('gatewayRequestsByDay', () => {
         ],
       ]),
     );
-    expect(gw.commandCalls(GetUsageCommand).map((c) => c.args[0].input)).toEqual([
+    expect(sent).toEqual([
       { usagePlanId: 'up-free', startDate: '2026-11-29', endDate: '2026-12-01', limit: 500 },
       { usagePlanId: 'up-free', startDate: '2026-11-29', endDate: '2026-12-01', limit: 500, position: 'p2' },
     ]);
@@ -79,34 +79,9 @@ describe('gatewayRequestsByDay', () => {
     expect(gw).toHaveReceivedCommandWith(GetUsageCommand, { usagePlanId: 'up-pro', keyId: 'gk9' });
   });
 
-  it('retries throttling with growing backoff, a bounded number of times', async () => {
-    const sleeps: number[] = [];
-    const retry = { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, baseDelayMs: 100, attempts: 4 };
-    gw.on(GetUsageCommand)
-      .rejectsOnce(throttled())
-      .rejectsOnce(throttled())
-      .resolves({ items: { gk1: [[4, 0]] } });
-    expect(await gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, retry)).toEqual(
-      new Map([['gk1', new Map([['2026-11-23', 4]])]]),
-    );
-    expect(sleeps).toEqual([50, 100]);
-
-    gw.reset();
-    sleeps.length = 0;
-    gw.on(GetUsageCommand).rejects(throttled());
-    await expect(gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, retry)).rejects.toBeInstanceOf(
-      TooManyRequestsException,
-    );
-    expect(gw).toHaveReceivedCommandTimes(GetUsageCommand, 4);
-    expect(sleeps).toEqual([50, 100, 200]);
-  });
-
-  it('does not retry other errors', async () => {
+  it('fails when API Gateway does, rather than count nothing', async () => {
     gw.on(GetUsageCommand).rejects(Object.assign(new Error('no such plan'), { name: 'NotFoundException' }));
-    await expect(
-      gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' }, { sleep: async () => undefined }),
-    ).rejects.toThrow('no such plan');
-    expect(gw).toHaveReceivedCommandTimes(GetUsageCommand, 1);
+    await expect(gatewayRequestsByDay(client, { usagePlanId: 'up', from: '2026-11-23', to: '2026-11-23' })).rejects.toThrow('no such plan');
   });
 });
 
@@ -114,10 +89,8 @@ describe('ApiGatewayRequests', () => {
   const counter = () =>
     new ApiGatewayRequests({
       client,
-      usagePlanName: (p) => `punctual-${p}-test`,
+      usagePlans: new UsagePlans({ client, usagePlanName: (p) => `punctual-${p}-test` }),
       plans: ['free', 'pro'],
-      sleep: async () => undefined,
-      random: () => 0,
     });
   beforeEach(() => {
     gw.on(GetUsagePlansCommand)
@@ -198,16 +171,6 @@ describe('ApiGatewayRequests', () => {
     expect(gw).not.toHaveReceivedCommand(GetUsageCommand);
     expect(await counter().counts('ten_a', '2026-11-23', '2026-11-23')).toEqual([]);
     expect(gw).toHaveReceivedCommandTimes(GetUsageCommand, 2);
-  });
-
-  it('retries a throttled key listing', async () => {
-    gw.on(GetApiKeysCommand)
-      .rejectsOnce(throttled())
-      .resolves({ items: [{ id: 'gk1', name: 'key_1', customerId: 'ten_a' }] });
-    gw.on(GetUsageCommand, { usagePlanId: 'up-free' }).resolves({ startDate: '2026-11-23', items: { gk1: [[1, 0]] } });
-    gw.on(GetUsageCommand, { usagePlanId: 'up-pro' }).resolves({ startDate: '2026-11-23', items: {} });
-    expect(await counter().counts('ten_a', '2026-11-23', '2026-11-23')).toEqual([{ keyId: 'key_1', date: '2026-11-23', requests: 1 }]);
-    expect(gw).toHaveReceivedCommandTimes(GetApiKeysCommand, 2);
   });
 });
 

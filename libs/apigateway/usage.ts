@@ -1,7 +1,8 @@
-import { GetApiKeysCommand, GetUsageCommand, GetUsagePlansCommand, type APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { type APIGatewayClient, paginateGetApiKeys, paginateGetUsage } from '@aws-sdk/client-api-gateway';
 import { utcDate } from '../usage/limits';
 import { zeroCounters, type UsageRow } from '../usage/model';
 import type { UsageStore } from '../usage/port';
+import type { UsagePlans } from './usage-plans';
 
 /** Requests made with one of our keys on one UTC day. */
 export interface RequestCount {
@@ -11,81 +12,37 @@ export interface RequestCount {
   requests: number;
 }
 
-/** How API Gateway's control-plane throttling is retried. */
-export interface RetryOptions {
-  /** How many times a throttled call is tried in all. @default 5 */
-  attempts?: number;
-  /** First backoff; doubles each retry, full jitter. @default 200 */
-  baseDelayMs?: number;
-  /** Sleep (tests pass a fake). @default setTimeout */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-}
-
-const retryDefaults = {
-  attempts: 5,
-  baseDelayMs: 200,
-  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-  random: Math.random,
-};
-
-/** Calls `fn`, retrying `TooManyRequestsException` (a few control-plane requests per second per account) with bounded backoff. */
-const throttled = async <T>(o: RetryOptions, fn: () => Promise<T>): Promise<T> => {
-  const { attempts, baseDelayMs, sleep, random } = { ...retryDefaults, ...o };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if ((err as { name?: string } | null)?.name !== 'TooManyRequestsException' || attempt >= attempts) throw err;
-      await sleep(Math.floor(random() * baseDelayMs * 2 ** (attempt - 1)));
-    }
-  }
-};
-
 const addDays = (date: string, days: number): string => utcDate(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000);
 
 /**
  * Per-day request counts of one usage plan's API Gateway keys over `from..to` (inclusive, UTC days),
- * from `GetUsage` (every page, by `position`): API Gateway key id → date → requests. API Gateway
- * answers one `[used, remaining]` pair per day of the range for each key that has usage; a key
- * without any is absent (or all zeros). `keyId` (an API Gateway key id) narrows the call to one key.
+ * from `GetUsage` (every page): API Gateway key id → date → requests. API Gateway answers one
+ * `[used, remaining]` pair per day of the range for each key that has usage; a key without any is
+ * absent (or all zeros). `keyId` (an API Gateway key id) narrows the call to one key.
  */
 export const gatewayRequestsByDay = async (
   client: APIGatewayClient,
   q: { usagePlanId: string; keyId?: string; from: string; to: string },
-  retry: RetryOptions = {},
 ): Promise<Map<string, Map<string, number>>> => {
   const byKey = new Map<string, Map<string, number>>();
-  let position: string | undefined;
-  do {
-    const page = await throttled(retry, () =>
-      client.send(
-        new GetUsageCommand({
-          usagePlanId: q.usagePlanId,
-          startDate: q.from,
-          endDate: q.to,
-          limit: 500,
-          ...(q.keyId ? { keyId: q.keyId } : {}),
-          ...(position ? { position } : {}),
-        }),
-      ),
-    );
+  const input = { usagePlanId: q.usagePlanId, startDate: q.from, endDate: q.to, ...(q.keyId ? { keyId: q.keyId } : {}) };
+  for await (const page of paginateGetUsage({ client, pageSize: 500 }, input)) {
     const start = page.startDate ?? q.from;
     for (const [gatewayKeyId, days] of Object.entries(page.items ?? {})) {
       const perDay = byKey.get(gatewayKeyId) ?? new Map<string, number>();
-      days.forEach(([used], i) => perDay.set(addDays(start, i), used ?? 0));
+      for (const [i, [used]] of days.entries()) perDay.set(addDays(start, i), used ?? 0);
       byKey.set(gatewayKeyId, perDay);
     }
-    position = page.position;
-  } while (position);
+  }
   return byKey;
 };
 
 /** Options of the request counter. */
-export interface ApiGatewayRequestsOptions extends RetryOptions {
+export interface ApiGatewayRequestsOptions {
+  /** The client retries API Gateway's control-plane throttling itself (libs/runtime/aws-clients.ts). */
   client: APIGatewayClient;
-  /** The usage plan name of a catalogue plan (as for ApiGatewayKeys). */
-  usagePlanName: (plan: string) => string;
+  /** The stack's usage plans (the lookup the key mirror shares). */
+  usagePlans: Pick<UsagePlans, 'idsOf'>;
   /** The catalogue's plan names: their usage plans are the ones read. */
   plans: string[];
 }
@@ -96,14 +53,12 @@ export interface ApiGatewayRequestsOptions extends RetryOptions {
  * key id with the tenant as `customerId` (libs/apigateway/keys.ts), so a tenant's keys are one
  * `GetApiKeys` by customer id, and their usage one `GetUsage` per usage plan.
  *
- * Cost per read: 1 GetApiKeys page + (first read of a container) GetUsagePlans + 1 GetUsage per plan,
+ * Cost per read: 1 GetApiKeys page + (first use of a container's usage-plan lookup) GetUsagePlans + 1 GetUsage per plan,
  * more pages on large deployments (GetUsage without a key id pages over every key of the plan; with a
  * single key it asks for that key only). Limits: a revoked key is detached from its usage plan, so its
  * requests are no longer reported; API Gateway's day is UTC, as ours.
  */
 export class ApiGatewayRequests {
-  private planIds?: Promise<string[]>;
-
   constructor(private readonly o: ApiGatewayRequestsOptions) {}
 
   /** Requests per key (ours) and day of a tenant's keys (or one key) over `from..to`; days without requests are left out. */
@@ -112,8 +67,8 @@ export class ApiGatewayRequests {
     if (!keys.size) return [];
     const only = keys.size === 1 ? [...keys.keys()][0] : undefined;
     const sums = new Map<string, RequestCount>();
-    for (const usagePlanId of await this.usagePlanIds()) {
-      const usage = await gatewayRequestsByDay(this.o.client, { usagePlanId, from, to, ...(only ? { keyId: only } : {}) }, this.o);
+    for (const usagePlanId of await this.o.usagePlans.idsOf(this.o.plans)) {
+      const usage = await gatewayRequestsByDay(this.o.client, { usagePlanId, from, to, ...(only ? { keyId: only } : {}) });
       for (const [gatewayKeyId, days] of usage) {
         const ours = keys.get(gatewayKeyId);
         if (!ours) continue; // another tenant's key in the same plan
@@ -132,48 +87,14 @@ export class ApiGatewayRequests {
   /** API Gateway key id → our key id, for the tenant's keys (those named `keyId` when given). */
   private async tenantKeys(tenantId: string, keyId?: string): Promise<Map<string, string>> {
     const keys = new Map<string, string>();
-    let position: string | undefined;
-    do {
-      const page = await throttled(this.o, () =>
-        this.o.client.send(
-          new GetApiKeysCommand({
-            customerId: tenantId,
-            includeValues: false,
-            limit: 500,
-            ...(keyId ? { nameQuery: keyId } : {}),
-            ...(position ? { position } : {}),
-          }),
-        ),
-      );
+    const input = { customerId: tenantId, includeValues: false, ...(keyId ? { nameQuery: keyId } : {}) };
+    for await (const page of paginateGetApiKeys({ client: this.o.client, pageSize: 500 }, input)) {
       for (const k of page.items ?? []) {
         // customerId filters server-side; checked again so another tenant's key can never be counted here.
         if (k.id && k.name && k.customerId === tenantId && (keyId === undefined || k.name === keyId)) keys.set(k.id, k.name);
       }
-      position = page.position;
-    } while (position);
+    }
     return keys;
-  }
-
-  private usagePlanIds(): Promise<string[]> {
-    this.planIds ??= this.loadPlanIds().catch((err) => {
-      this.planIds = undefined;
-      throw err;
-    });
-    return this.planIds;
-  }
-
-  private async loadPlanIds(): Promise<string[]> {
-    const wanted = new Set(this.o.plans.map((p) => this.o.usagePlanName(p)));
-    const ids: string[] = [];
-    let position: string | undefined;
-    do {
-      const page = await throttled(this.o, () =>
-        this.o.client.send(new GetUsagePlansCommand({ limit: 500, ...(position ? { position } : {}) })),
-      );
-      for (const p of page.items ?? []) if (p.id && p.name && wanted.has(p.name)) ids.push(p.id);
-      position = page.position;
-    } while (position);
-    return ids;
   }
 }
 
@@ -198,7 +119,7 @@ export const overlayRequests = (tenantId: string, rows: UsageRow[], counts: Requ
 /**
  * The AWS runtime's usage store: counters from the table (written by the stream aggregator), requests
  * from API Gateway. Give it to `buildServices` as `stores.usage` so `GET /v1/usage` keeps its shape.
- * A failing API Gateway read fails the request (after the bounded retries) rather than report 0 requests.
+ * A failing API Gateway read fails the request (after the client's retries) rather than report 0 requests.
  */
 export const withGatewayRequests = (store: UsageStore, requests: Pick<ApiGatewayRequests, 'counts'>): UsageStore => ({
   increment: (rows) => store.increment(rows),

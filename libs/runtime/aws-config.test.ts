@@ -29,10 +29,17 @@ describe('loadAwsConfig', () => {
     expect(loadAwsConfig({ ...env, PUNCTUAL_PLANS: '{"gold":{}}' }).plans).toEqual({ gold: {} });
   });
 
+  it('points the AWS clients at PUNCTUAL_AWS_ENDPOINT when set, and leaves the SDK its own resolution otherwise', () => {
+    expect(loadAwsConfig({ ...env, PUNCTUAL_AWS_ENDPOINT: 'http://127.0.0.1:5000' }).endpoint).toBe('http://127.0.0.1:5000');
+    expect(loadAwsConfig(env)).not.toHaveProperty('endpoint');
+    expect(loadAwsConfig({ ...env, PUNCTUAL_AWS_ENDPOINT: '' })).not.toHaveProperty('endpoint');
+  });
+
   it.each([
     ['a missing variable', { ...env, PUNCTUAL_TABLE_NAME: '' }, /PUNCTUAL_TABLE_NAME must be set/],
     ['bad plans JSON', { ...env, PUNCTUAL_PLANS: '{' }, /PUNCTUAL_PLANS/],
     ['an unknown log level', { ...env, PUNCTUAL_LOG_LEVEL: 'loud' }, /PUNCTUAL_LOG_LEVEL/],
+    ['an endpoint that is not a URL', { ...env, PUNCTUAL_AWS_ENDPOINT: 'localhost 5000' }, /PUNCTUAL_AWS_ENDPOINT/],
   ])('refuses %s', (_, e, message) => {
     expect(() => loadAwsConfig(e)).toThrow(ConfigError);
     expect(() => loadAwsConfig(e)).toThrow(message);

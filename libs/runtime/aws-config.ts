@@ -29,6 +29,11 @@ export interface AwsConfig {
   plans: PlanCatalogue;
   /** @default 'info' (`PUNCTUAL_LOG_LEVEL`) */
   logLevel: LogLevel;
+  /**
+   * Where every AWS SDK client sends its requests, e.g. an emulator (`PUNCTUAL_AWS_ENDPOINT`).
+   * @default unset: the SDK's own resolution (which also honours `AWS_ENDPOINT_URL`)
+   */
+  endpoint?: string;
 }
 
 const required = (env: NodeJS.ProcessEnv, name: string): string => {
@@ -50,6 +55,9 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
       throw new ConfigError('PUNCTUAL_PLANS must be the JSON plan catalogue');
     }
   }
+  const endpoint = env.PUNCTUAL_AWS_ENDPOINT || undefined;
+  if (endpoint !== undefined && !URL.canParse(endpoint))
+    throw new ConfigError(`PUNCTUAL_AWS_ENDPOINT must be a URL such as http://127.0.0.1:5000; got "${endpoint}"`);
   return {
     tableName: required(env, 'PUNCTUAL_TABLE_NAME'),
     deliveryQueueUrl: required(env, 'PUNCTUAL_DELIVERY_QUEUE_URL'),
@@ -63,5 +71,6 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
     usagePlanSuffix: env.PUNCTUAL_USAGE_PLAN_SUFFIX ?? '',
     plans,
     logLevel: logLevel as LogLevel,
+    ...(endpoint !== undefined ? { endpoint } : {}),
   };
 };

@@ -1,25 +1,20 @@
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { WebhookClient } from '../delivery/webhook';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../cognito/operator';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Deliver } from '../engine/attempt';
-import { AwsEngineWorker, type AwsEngineWorkerOptions } from '../engine/eventbridge/worker';
-import { EventBridgeEngine } from '../engine/eventbridge/engine';
-import { Materializer } from '../schedules/materializer';
-import { misfireVet } from '../schedules/misfire';
+import type { AwsEngineWorkerOptions } from '../engine/eventbridge/worker';
 import type { DeliveryMetrics } from '../engine/metrics';
-import { ApiGatewayKeys } from '../apigateway/keys';
-import { createDynamoStores } from '../store/dynamodb';
-import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
-import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../cognito/operator';
-import { ApiGatewayRequests, withGatewayRequests } from '../apigateway/usage';
-import type { AwsConfig } from './aws-config';
+import type { LambdaContainer } from '../lambda/container';
 import type { Logger } from '../observability/logger';
 import { createPowertoolsLogger, PowertoolsDeliveryMetrics } from '../observability/powertools';
-import type { LambdaContainer } from '../lambda/container';
+import type { Materializer } from '../schedules/materializer';
+import { createAwsClients } from './aws-clients';
+import type { AwsConfig } from './aws-config';
+import { createAwsEngine, createAwsQueue } from './aws-engine';
+import { createAwsStores } from './aws-stores';
 import { buildServices } from './wire';
 
 /** A Lambda container's wiring: what its handlers get (libs/lambda/container.ts), and how to close it. */
@@ -50,55 +45,28 @@ export interface AwsOverrides {
 export const awsKeyCacheMs = 5_000;
 
 /**
- * How far ahead schedule occurrences become messages on AWS: past the sweep function's one-minute
- * period plus its lateness, so each run is in SQS (with its delay) before it is due.
+ * The AWS composition root: clients (aws-clients.ts), DynamoDB stores with API Gateway keys and usage
+ * (aws-stores.ts), the SQS + Scheduler engine (aws-engine.ts), Cognito operators; same services as local.ts.
  */
-export const awsMaterializerHorizonMs = 150_000;
-
-/** The AWS composition root: DynamoDB stores, SQS + Scheduler engine, API Gateway keys, Cognito operators; same services as local.ts. */
 export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}): AwsRuntime => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPowertoolsLogger(config.logLevel);
   const metrics = overrides.metrics ?? new PowertoolsDeliveryMetrics();
-  const dynamo = overrides.documentClient ? undefined : new DynamoDBClient({});
-  const doc = overrides.documentClient ?? DynamoDBDocumentClient.from(dynamo!);
-  const apiGateway = overrides.apiGateway ?? new APIGatewayClient({});
-  const sqs = overrides.sqs ?? new SQSClient({});
-  const scheduler = overrides.scheduler ?? new SchedulerClient({});
+  // Hosted for others: private, loopback, link-local and metadata targets are always refused on AWS.
   const allowPrivateTargets = overrides.allowPrivateTargets ?? false;
-  const webhook = overrides.deliver ? undefined : new WebhookClient({ allowPrivateTargets });
-  const deliver: Deliver = overrides.deliver ?? ((req) => webhook!.deliver(req));
-  const stores = createDynamoStores({ client: doc, tableName: config.tableName });
-  const usagePlanName = (plan: string) => `${config.usagePlanPrefix}${plan}${config.usagePlanSuffix}`;
-  // GET /v1/usage: counters from the table (the stream aggregator writes them), requests from API Gateway, which meters every keyed call.
-  const gatewayRequests = new ApiGatewayRequests({ client: apiGateway, usagePlanName, plans: Object.keys(config.plans) });
-  const gatewayKeyMap = new DynamoGatewayKeyMap(doc, config.tableName);
-  const gatewayKeys = new ApiGatewayKeys({
-    client: apiGateway,
-    map: gatewayKeyMap,
-    usagePlanName,
-  });
-  const queue = new EventBridgeEngine({
-    sqs,
-    scheduler,
-    clock,
-    queueUrl: config.deliveryQueueUrl,
-    wakeFunctionArn: config.wakeFunctionArn,
-    deadLetterArn: config.deliveryDeadLetterArn,
-    groupName: config.scheduleGroup,
-    roleArn: config.schedulerRoleArn,
-  });
-
+  const clients = createAwsClients(config, overrides);
+  const { stores, usageCounters, gatewayKeyMap, gatewayKeys } = createAwsStores(config, clients);
+  const queue = createAwsQueue(config, clients, clock);
   const verifier = overrides.verifier ?? cognitoIdTokenVerifier({ userPoolId: config.userPoolId, clientId: config.userPoolClientId });
+
   let materializer: Materializer | undefined;
   const { services } = buildServices({
-    stores: { ...stores, usage: withGatewayRequests(stores.usage, gatewayRequests) },
+    stores,
     plans: config.plans,
     clock,
     logger,
     engine: queue,
     operator: cognitoOperatorAuth(verifier),
-    // Hosted for others: private, loopback, link-local and metadata targets are always refused on AWS.
     allowPrivateTargets,
     // API Gateway hands the handler its own key id; the key service resolves it to ours.
     gatewayKeys: gatewayKeyMap,
@@ -112,38 +80,28 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
         (err: unknown) => logger.error('could not materialise schedule runs now; the sweep function will', { err }),
       ),
   });
-  materializer = new Materializer(
-    { schedules: stores.schedules, messages: stores.messages, runs: services.messages, clock, logger },
-    { horizonMs: awsMaterializerHorizonMs },
-  );
-  const engine = new AwsEngineWorker(
-    {
-      messages: stores.messages,
-      due: stores.messages,
-      apps: stores.apps,
-      queue,
-      deliver,
-      clock,
-      logger,
-      vet: misfireVet(stores.schedules),
-      metrics,
-    },
-    overrides.worker,
-  );
+  const engine = createAwsEngine({
+    queue,
+    stores,
+    runs: services.messages,
+    clock,
+    logger,
+    metrics,
+    allowPrivateTargets,
+    ...(overrides.deliver ? { deliver: overrides.deliver } : {}),
+    ...(overrides.worker ? { worker: overrides.worker } : {}),
+  });
+  materializer = engine.materializer;
   return {
     services,
-    engine,
+    engine: engine.worker,
     materializer,
     logger,
     metrics,
-    usage: stores.usage,
+    usage: usageCounters,
     close: async () => {
-      await materializer!.close();
-      await webhook?.close();
-      if (!overrides.apiGateway) apiGateway.destroy();
-      if (!overrides.sqs) sqs.destroy();
-      if (!overrides.scheduler) scheduler.destroy();
-      dynamo?.destroy();
+      await engine.close();
+      clients.close();
     },
   };
 };

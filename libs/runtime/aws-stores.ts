@@ -1,0 +1,38 @@
+import { ApiGatewayKeys } from '../apigateway/keys';
+import { ApiGatewayRequests, withGatewayRequests } from '../apigateway/usage';
+import { UsagePlans } from '../apigateway/usage-plans';
+import { createDynamoStores, type DynamoStores } from '../store/dynamodb';
+import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
+import type { UsageStore } from '../usage/port';
+import type { AwsClients } from './aws-clients';
+import type { AwsConfig } from './aws-config';
+
+/** Where the AWS runtime keeps and mirrors its data. */
+export interface AwsStores {
+  /** What the services see: DynamoDB, with `GET /v1/usage` request counts from API Gateway. */
+  stores: DynamoStores;
+  /** The table's own usage counters (the metering aggregator writes these). */
+  usageCounters: UsageStore;
+  /** API Gateway key id → our key id (the key service resolves callers through it). */
+  gatewayKeyMap: DynamoGatewayKeyMap;
+  /** Mirrors issued and revoked keys onto API Gateway. */
+  gatewayKeys: ApiGatewayKeys;
+}
+
+/** The DynamoDB stores, and the API Gateway side of keys and usage over one usage-plan lookup. */
+export const createAwsStores = (config: AwsConfig, clients: Pick<AwsClients, 'documentClient' | 'apiGateway'>): AwsStores => {
+  const stores = createDynamoStores({ client: clients.documentClient, tableName: config.tableName });
+  const usagePlans = new UsagePlans({
+    client: clients.apiGateway,
+    usagePlanName: (plan) => `${config.usagePlanPrefix}${plan}${config.usagePlanSuffix}`,
+  });
+  // GET /v1/usage: counters from the table (the stream aggregator writes them), requests from API Gateway, which meters every keyed call.
+  const requests = new ApiGatewayRequests({ client: clients.apiGateway, usagePlans, plans: Object.keys(config.plans) });
+  const gatewayKeyMap = new DynamoGatewayKeyMap(clients.documentClient, config.tableName);
+  return {
+    stores: { ...stores, usage: withGatewayRequests(stores.usage, requests) },
+    usageCounters: stores.usage,
+    gatewayKeyMap,
+    gatewayKeys: new ApiGatewayKeys({ client: clients.apiGateway, map: gatewayKeyMap, usagePlans }),
+  };
+};
