@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
+import { LRUCache } from 'lru-cache';
 import { Webhook } from 'standardwebhooks';
 import { Agent, type Dispatcher } from 'undici';
 import { defaultTimeoutMs, type HttpTarget } from '../apps/model';
@@ -59,7 +60,7 @@ const defaults = {
   now: (): number => Date.now(),
 };
 
-/** @default signing keys kept prepared; secrets beyond this are evicted oldest first */
+/** @default signing keys (and checked target URLs) kept prepared; the least recently used go first */
 const signerCacheSize = 1_024;
 
 // Names a tenant's headers may not set: ours, the framing of the body, and hop-by-hop headers
@@ -81,9 +82,9 @@ interface Target {
 export class WebhookClient {
   private readonly settings: typeof defaults & WebhookClientOptions;
   private readonly agent: Agent;
-  private readonly signers = new Map<string, Buffer>();
+  private readonly signers = new LRUCache<string, Buffer>({ max: signerCacheSize });
   /** Target URLs that passed the syntactic check (the SSRF check proper runs at connect), split for the dispatcher. */
-  private readonly checkedUrls = new Map<string, Target>();
+  private readonly checkedUrls = new LRUCache<string, Target>({ max: signerCacheSize });
   private closing?: Promise<void>;
 
   constructor(options: WebhookClientOptions) {
@@ -134,7 +135,6 @@ export class WebhookClient {
       }
       const url = new URL(req.target.url);
       target = { origin: url.origin, path: `${url.pathname}${url.search}` };
-      if (this.checkedUrls.size >= signerCacheSize) this.checkedUrls.delete(this.checkedUrls.keys().next().value as string);
       this.checkedUrls.set(req.target.url, target);
     }
     if (req.secrets.length === 0) return { error: 'no signing secret' };
@@ -176,20 +176,29 @@ export class WebhookClient {
     return { url: req.target.url, origin: target.origin, path: target.path, headers, body };
   }
 
-  /**
-   * The HMAC key of a secret, decoded (and validated) once by `standardwebhooks` itself: decoding
-   * the base64 secret on every attempt is waste.
-   */
+  /** The HMAC key of a secret, prepared once: decoding the base64 secret on every attempt is waste. */
   private signingKey(secret: string): Buffer {
     let key = this.signers.get(secret);
     if (!key) {
-      key = Buffer.from(new Webhook(secret)['key']);
-      if (this.signers.size >= signerCacheSize) this.signers.delete(this.signers.keys().next().value as string);
+      key = signingKeyOf(secret);
       this.signers.set(secret, key);
     }
     return key;
   }
 }
+
+const secretPrefix = 'whsec_';
+
+/**
+ * The HMAC key of a Standard Webhooks secret. `standardwebhooks` has no public accessor for it, so
+ * the library's own constructor validates the secret (it throws for an empty or malformed one) and
+ * the key is decoded as the library does: the base64 after an optional `whsec_` (tested for byte
+ * equality with the library's signatures).
+ */
+export const signingKeyOf = (secret: string): Buffer => {
+  new Webhook(secret);
+  return Buffer.from(secret.startsWith(secretPrefix) ? secret.slice(secretPrefix.length) : secret, 'base64');
+};
 
 /**
  * The Standard Webhooks `v1,` signature: base64 HMAC-SHA256 over `id.timestamp.body`, with
