@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { BoundedCache } from './cache';
+import { LRUCache } from 'lru-cache';
 import { cronFieldSpecs, type CronField, type CronFields, type CronRange } from './fields';
 
 // Croner is strict (no "5/15"), so every step is written as an explicit range "5-59/15".
@@ -67,7 +67,7 @@ export const toCronerPattern = (fields: CronFields): string =>
  * @default 1,000 instances, about 83 MB at most
  */
 const cacheLimit = 1_000;
-const instances = new BoundedCache<string, Cron>(cacheLimit);
+const instances = new LRUCache<string, Cron>({ max: cacheLimit });
 
 /** A paused croner instance for a pattern in a timezone, shared across calls (construction costs as much as a lookup). */
 export const cronerFor = (pattern: string, timezone: string): Cron => {

@@ -1,5 +1,5 @@
 import { InvalidTimezoneError } from '../errors';
-import { BoundedCache } from './cache';
+import { LRUCache } from 'lru-cache';
 
 /** A wall-clock time without a zone: what a clock on the wall reads somewhere. Month is 1-12. */
 export interface LocalDateTime {
@@ -14,7 +14,7 @@ export interface LocalDateTime {
 const dayMs = 86_400_000;
 
 // Building an Intl.DateTimeFormat costs far more than using one; zones in use are few.
-const formatters = new BoundedCache<string, Intl.DateTimeFormat>(1_000);
+const formatters = new LRUCache<string, Intl.DateTimeFormat>({ max: 1_000 });
 
 const unknownTimezone = (tz: string): InvalidTimezoneError => {
   const message = `unknown timezone "${tz}"; use an IANA name such as "America/New_York"`;

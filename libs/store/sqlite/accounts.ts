@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import type { App } from '../../apps/model';
 import type { AppStore } from '../../apps/port';
 import { AppNotFoundError } from '../../apps/errors';
@@ -32,7 +33,7 @@ export class SqliteTenantStore implements TenantStore {
   }
 }
 
-/** @default apps whose stored JSON is kept in memory (every message create reads its app) */
+/** @default apps whose stored JSON is kept in memory (every message create reads its app); the least recently used go first */
 const appCacheSize = 10_000;
 
 export class SqliteAppStore implements AppStore {
@@ -42,7 +43,7 @@ export class SqliteAppStore implements AppStore {
    * it drops an entry on every write to that app; each read parses a fresh object, so callers
    * cannot alter the cached one.
    */
-  private readonly cache = new Map<string, { tenantId: string; data: string }>();
+  private readonly cache = new LRUCache<string, { tenantId: string; data: string }>({ max: appCacheSize });
   constructor(db: Database.Database) {
     this.stmts = {
       insert: db.prepare('INSERT INTO apps (id, tenant_id, data, created_at) VALUES (?, ?, ?, ?)'),
@@ -61,7 +62,6 @@ export class SqliteAppStore implements AppStore {
     if (hit) return hit.tenantId === tenantId ? (JSON.parse(hit.data) as App) : undefined;
     const row = this.stmts.get.get(appId, tenantId) as { data: string } | undefined;
     if (!row) return undefined;
-    if (this.cache.size >= appCacheSize) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(appId, { tenantId, data: row.data });
     return JSON.parse(row.data) as App;
   }
