@@ -1,34 +1,17 @@
 /**
  * The API functions, generated from the route table (libs/http/routes.ts), each with its own role.
- * What a function may touch is declared here once (`needs`) and turned into IAM by infra/iam.ts.
+ * What a function may touch comes from its route entry (`needsOf`) and is turned into IAM by infra/iam.ts.
  */
 import { routes, type Route } from '../libs/http/routes';
 import { functionRole, type Needs } from './iam';
 import { functionName, roleLogicalId } from './names';
 
-/**
- * Routes that hand messages to the engine (SQS directly, or a minute-bucket schedule); creating,
- * changing or resuming a schedule materialises its first runs at once (libs/runtime/aws.ts `nudgeSchedules`).
- */
-const enqueues = new Set([
-  'api/messages/create',
-  'api/messages/batch',
-  'api/messages/redrive',
-  'api/schedules/trigger',
-  'api/schedules/create',
-  'api/schedules/update',
-  'api/schedules/resume',
-]);
-/** Routes that create or revoke keys, hence API Gateway keys. */
-const managesKeys = new Set(['api/tenants/create', 'api/keys/create', 'api/keys/revoke']);
-
 /** What one route's function needs. Public routes touch no data; GET routes only read (plus the key's `lastUsedAt` touch). */
 export const needsOf = (route: Route): Needs => ({
   table: route.access === 'public' ? 'none' : route.method === 'GET' ? 'read' : 'write',
-  enqueue: enqueues.has(route.fn),
-  gatewayKeys: managesKeys.has(route.fn),
-  // Request counts come from API Gateway's own metering (libs/apigateway/usage.ts).
-  gatewayUsage: route.fn === 'api/usage/get',
+  enqueue: route.enqueues === true,
+  gatewayKeys: route.managesGatewayKeys === true,
+  gatewayUsage: route.readsGatewayUsage === true,
 });
 
 /** The Lambda TOKEN authorizer of the operator routes; API Gateway caches its answer per token. */

@@ -11,7 +11,7 @@ import { currentContainer } from '../lambda/container';
 import type { Services } from './services';
 import { errorResult } from './errors';
 import { maxJsonDepth, nestsDeeperThan } from './json-depth';
-import type { Access } from './routes';
+import { type Access, type OperationId, type Route, routeOf } from './routes';
 
 /** The Lambda context, plus the services when the embedded gateway invokes the handler in-process. */
 export type ApiContext = Context & { punctual?: Services };
@@ -34,13 +34,16 @@ export interface ApiResponse {
   body?: unknown;
 }
 
+/** How a handler parses its request; who may call it and whether a body is required come from its route entry. */
 interface ApiOptions<BS extends z.ZodType | undefined, QS extends z.ZodType | undefined> {
-  access: Access;
-  /** Request body: `none`, or a schema (optional bodies parse `{}` when absent). */
+  /** Schema of the JSON body; present exactly when the route takes one (an optional body parses as `{}` when absent). */
   body?: BS;
-  bodyOptional?: boolean;
+  /** Schema of the query string parameters. */
   query?: QS;
 }
+
+/** A handler body. */
+type ApiFn<BS, QS> = (req: ApiRequest<Out<BS>, Out<QS>>) => Promise<ApiResponse>;
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -114,16 +117,36 @@ const authorize = async (
   return { principal };
 };
 
-/** Builds a route handler: the middy chain (errors, body gate, JSON parser) around a thin body. */
-export const api = <BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
+/** A route handler as the Lambda runtime calls it, carrying the route entry it serves (checked against the table by a test). */
+export type ApiHandler = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> & { readonly route: Route };
+
+/**
+ * Builds the handler of the route `operationId`: the middy chain (errors, body gate, JSON parser) around a thin body.
+ * The route entry (libs/http/routes.ts) says who may call it and whether it takes a body; the options only parse.
+ */
+export function api(operationId: OperationId, fn: ApiFn<undefined, undefined>): ApiHandler;
+export function api<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
+  operationId: OperationId,
   options: ApiOptions<BS, QS>,
-  fn: (req: ApiRequest<Out<BS>, Out<QS>>) => Promise<ApiResponse>,
-) => {
+  fn: ApiFn<BS, QS>,
+): ApiHandler;
+export function api<BS extends z.ZodType | undefined, QS extends z.ZodType | undefined>(
+  operationId: OperationId,
+  optionsOrFn: ApiOptions<BS, QS> | ApiFn<BS, QS>,
+  maybeFn?: ApiFn<BS, QS>,
+): ApiHandler {
+  const [options, fn] = typeof optionsOrFn === 'function' ? [{} as ApiOptions<BS, QS>, optionsOrFn] : [optionsOrFn, maybeFn!];
+  const route = routeOf(operationId);
+  if ((route.body === 'none') !== (options.body === undefined)) {
+    throw new Error(
+      `${operationId}: the route table says body '${route.body}' but the handler ${options.body ? 'parses' : 'has no schema for'} one`,
+    );
+  }
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>().use(errorMapper());
-  if (options.body) chain.use(bodyGate(options.bodyOptional ?? false)).use(httpJsonBodyParser());
-  return chain.handler(async (event, context): Promise<APIGatewayProxyResult> => {
+  if (options.body) chain.use(bodyGate(route.body === 'optional')).use(httpJsonBodyParser());
+  const handler = chain.handler(async (event, context): Promise<APIGatewayProxyResult> => {
     const services = await servicesFor(context);
-    const { principal, owner } = await authorize(event, options.access, services);
+    const { principal, owner } = await authorize(event, route.access, services);
     const body = (options.body ? parseInput(options.body, event.body) : undefined) as Out<BS>;
     const query = (options.query ? parseInput(options.query, event.queryStringParameters ?? {}) : undefined) as Out<QS>;
     const res = await fn({
@@ -140,4 +163,5 @@ export const api = <BS extends z.ZodType | undefined = undefined, QS extends z.Z
       body: res.body === undefined ? '' : JSON.stringify(res.body),
     };
   });
-};
+  return Object.assign(handler, { route });
+}

@@ -30,14 +30,31 @@ export interface Route {
   access: Access;
   /** Whether the route accepts a JSON request body (`required` means it must be present). */
   body: 'none' | 'optional' | 'required';
-  /** OpenAPI operationId, also the generated client's name for it. */
+  /** OpenAPI operationId, also the generated client's name for it; its handler looks the route up by it (`api(operationId, ...)`). */
   operationId: string;
+  /**
+   * Hands messages to the engine (on AWS: SQS directly, or a minute-bucket schedule). Creating, changing or resuming a
+   * schedule counts: it materialises the schedule's first runs at once. Grants the enqueue permissions (infra/functions.ts).
+   */
+  enqueues?: true;
+  /** Creates or revokes keys, hence API Gateway keys on AWS. Grants the API Gateway key permissions. */
+  managesGatewayKeys?: true;
+  /** Reads the request counts of the tenant's keys from API Gateway's own metering (libs/apigateway/usage.ts). */
+  readsGatewayUsage?: true;
 }
 
-export const routes: readonly Route[] = [
+const table = [
   { method: 'GET', path: '/v1/health', fn: 'api/health/get', access: Access.public, body: 'none', operationId: 'getHealth' },
 
-  { method: 'POST', path: '/v1/tenants', fn: 'api/tenants/create', access: Access.operator, body: 'required', operationId: 'createTenant' },
+  {
+    method: 'POST',
+    path: '/v1/tenants',
+    fn: 'api/tenants/create',
+    access: Access.operator,
+    body: 'required',
+    operationId: 'createTenant',
+    managesGatewayKeys: true,
+  },
 
   { method: 'POST', path: '/v1/apps', fn: 'api/apps/create', access: Access.control, body: 'required', operationId: 'createApp' },
   { method: 'GET', path: '/v1/apps', fn: 'api/apps/list', access: Access.control, body: 'none', operationId: 'listApps' },
@@ -53,11 +70,35 @@ export const routes: readonly Route[] = [
     operationId: 'rotateAppSecret',
   },
 
-  { method: 'POST', path: '/v1/keys', fn: 'api/keys/create', access: Access.control, body: 'required', operationId: 'createKey' },
+  {
+    method: 'POST',
+    path: '/v1/keys',
+    fn: 'api/keys/create',
+    access: Access.control,
+    body: 'required',
+    operationId: 'createKey',
+    managesGatewayKeys: true,
+  },
   { method: 'GET', path: '/v1/keys', fn: 'api/keys/list', access: Access.control, body: 'none', operationId: 'listKeys' },
-  { method: 'DELETE', path: '/v1/keys/{keyId}', fn: 'api/keys/revoke', access: Access.control, body: 'none', operationId: 'revokeKey' },
+  {
+    method: 'DELETE',
+    path: '/v1/keys/{keyId}',
+    fn: 'api/keys/revoke',
+    access: Access.control,
+    body: 'none',
+    operationId: 'revokeKey',
+    managesGatewayKeys: true,
+  },
 
-  { method: 'POST', path: '/v1/messages', fn: 'api/messages/create', access: Access.data, body: 'required', operationId: 'createMessage' },
+  {
+    method: 'POST',
+    path: '/v1/messages',
+    fn: 'api/messages/create',
+    access: Access.data,
+    body: 'required',
+    operationId: 'createMessage',
+    enqueues: true,
+  },
   {
     method: 'POST',
     path: '/v1/messages/batch',
@@ -65,6 +106,7 @@ export const routes: readonly Route[] = [
     access: Access.data,
     body: 'required',
     operationId: 'createMessageBatch',
+    enqueues: true,
   },
   { method: 'GET', path: '/v1/messages', fn: 'api/messages/list', access: Access.data, body: 'none', operationId: 'listMessages' },
   { method: 'GET', path: '/v1/messages/{messageId}', fn: 'api/messages/get', access: Access.data, body: 'none', operationId: 'getMessage' },
@@ -91,6 +133,7 @@ export const routes: readonly Route[] = [
     access: Access.data,
     body: 'optional',
     operationId: 'redriveMessage',
+    enqueues: true,
   },
 
   {
@@ -100,6 +143,7 @@ export const routes: readonly Route[] = [
     access: Access.data,
     body: 'required',
     operationId: 'createSchedule',
+    enqueues: true,
   },
   { method: 'GET', path: '/v1/schedules', fn: 'api/schedules/list', access: Access.data, body: 'none', operationId: 'listSchedules' },
   {
@@ -117,6 +161,7 @@ export const routes: readonly Route[] = [
     access: Access.data,
     body: 'required',
     operationId: 'updateSchedule',
+    enqueues: true,
   },
   {
     method: 'DELETE',
@@ -141,6 +186,7 @@ export const routes: readonly Route[] = [
     access: Access.data,
     body: 'none',
     operationId: 'resumeSchedule',
+    enqueues: true,
   },
   {
     method: 'POST',
@@ -149,6 +195,7 @@ export const routes: readonly Route[] = [
     access: Access.data,
     body: 'none',
     operationId: 'triggerSchedule',
+    enqueues: true,
   },
   {
     method: 'GET',
@@ -159,8 +206,30 @@ export const routes: readonly Route[] = [
     operationId: 'listScheduleRuns',
   },
 
-  { method: 'GET', path: '/v1/usage', fn: 'api/usage/get', access: Access.control, body: 'none', operationId: 'getUsage' },
-];
+  {
+    method: 'GET',
+    path: '/v1/usage',
+    fn: 'api/usage/get',
+    access: Access.control,
+    body: 'none',
+    operationId: 'getUsage',
+    readsGatewayUsage: true,
+  },
+] as const satisfies readonly Route[];
+
+/** The operationIds of the route table: a handler names its route by one of these. */
+export type OperationId = (typeof table)[number]['operationId'];
+
+export const routes: readonly Route[] = table;
+
+const byOperationId = new Map<string, Route>(routes.map((r) => [r.operationId, r]));
+
+/** The route entry of `operationId`; throws for an unknown one (a handler that names no route must not load). */
+export const routeOf = (operationId: OperationId): Route => {
+  const route = byOperationId.get(operationId);
+  if (!route) throw new Error(`no route has operationId ${operationId}: add it to libs/http/routes.ts`);
+  return route;
+};
 
 /** Routes with a path parameter, e.g. for the generated isolation suite. */
 export const routesWithPathId = (): Route[] => routes.filter((r) => r.path.includes('{'));

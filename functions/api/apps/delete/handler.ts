@@ -1,6 +1,6 @@
 import { api } from '../../../../libs/http/api';
 
-export const handler = api({ access: 'control' }, async ({ params, principal, services }) => {
+export const handler = api('deleteApp', async ({ params, principal, services }) => {
   await services.apps.delete(principal, params.appId);
   return { status: 204 };
 });

@@ -1,6 +1,6 @@
 import { api } from '../../../../libs/http/api';
 
-export const handler = api({ access: 'public' }, async ({ services }) => ({
+export const handler = api('getHealth', async ({ services }) => ({
   status: 200,
   body: { status: 'ok', version: services.version },
 }));

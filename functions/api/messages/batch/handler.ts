@@ -3,7 +3,7 @@ import { describeError } from '../../../../libs/http/errors';
 import { toMessageDto } from '../../../../libs/messages/dto';
 import { messageBatchSchema } from '../../../../libs/messages/schemas';
 
-export const handler = api({ access: 'data', body: messageBatchSchema }, async ({ body, principal, services }) => {
+export const handler = api('createMessageBatch', { body: messageBatchSchema }, async ({ body, principal, services }) => {
   const results = await services.messages.createBatch(principal, body.items);
   const items = results.map((r) => {
     if ('error' in r) {

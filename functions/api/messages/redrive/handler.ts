@@ -2,7 +2,7 @@ import { api } from '../../../../libs/http/api';
 import { toMessageDto } from '../../../../libs/messages/dto';
 import { redriveSchema } from '../../../../libs/messages/schemas';
 
-export const handler = api({ access: 'data', body: redriveSchema, bodyOptional: true }, async ({ body, params, principal, services }) => ({
+export const handler = api('redriveMessage', { body: redriveSchema }, async ({ body, params, principal, services }) => ({
   status: 200,
   body: toMessageDto(await services.messages.redrive(principal, params.messageId, body.sendAt)),
 }));

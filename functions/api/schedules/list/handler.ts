@@ -2,7 +2,7 @@ import { api } from '../../../../libs/http/api';
 import { toScheduleDto } from '../../../../libs/schedules/dto';
 import { scheduleListQuerySchema } from '../../../../libs/schedules/schemas';
 
-export const handler = api({ access: 'data', query: scheduleListQuerySchema }, async ({ query, principal, services }) => {
+export const handler = api('listSchedules', { query: scheduleListQuerySchema }, async ({ query, principal, services }) => {
   const page = await services.schedules.list(principal, query);
   const now = services.clock.now();
   return {

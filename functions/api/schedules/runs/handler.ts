@@ -2,7 +2,7 @@ import { api } from '../../../../libs/http/api';
 import { toMessageDto } from '../../../../libs/messages/dto';
 import { scheduleRunsQuerySchema } from '../../../../libs/schedules/schemas';
 
-export const handler = api({ access: 'data', query: scheduleRunsQuerySchema }, async ({ params, query, principal, services }) => {
+export const handler = api('listScheduleRuns', { query: scheduleRunsQuerySchema }, async ({ params, query, principal, services }) => {
   const page = await services.schedules.runs(principal, params.scheduleId, query);
   return { status: 200, body: { items: page.items.map(toMessageDto), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
 });

@@ -3,7 +3,7 @@ import { iso } from '../../../../libs/domain/clock';
 import { toKeyDto } from '../../../../libs/keys/dto';
 import { tenantCreateSchema } from '../../../../libs/tenancy/schemas';
 
-export const handler = api({ access: 'operator', body: tenantCreateSchema }, async ({ body, owner, services }) => {
+export const handler = api('createTenant', { body: tenantCreateSchema }, async ({ body, owner, services }) => {
   const { tenant, controlKey } = await services.tenants.create(owner, body);
   return {
     status: 201,
