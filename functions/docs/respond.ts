@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { docsResponder, type DocsAssets } from '../../libs/gateway/docs';
+import { RouteMethodNotAllowedError, RouteNotFoundError } from '../../libs/gateway/errors';
+import { errorResult } from '../../libs/http/errors';
 
 /**
  * The request path as the docs routes know it (`/docs`, `/docs/x`, `/openapi.yaml`), from the matched
@@ -12,20 +14,14 @@ export const docsPath = (event: Pick<APIGatewayProxyEvent, 'path' | 'resource' |
   return event.path.endsWith('/') && !path.endsWith('/') ? `${path}/` : path;
 };
 
-const notFound = (message: string, status = 404, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
-  statusCode: status,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify({ error: status === 404 ? 'not_found' : 'method_not_allowed', message }),
-});
-
 /** The docs Lambda over `assets`: the same responses as the embedded gateway's /docs (libs/gateway/docs.ts), as proxy results. */
 export const docsHandler = (assets: DocsAssets) => {
   const respond = docsResponder(assets);
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const path = docsPath(event);
-    if (event.httpMethod !== 'GET') return notFound(`${event.httpMethod} is not allowed on ${path}; use GET`, 405, { allow: 'GET' });
+    if (event.httpMethod !== 'GET') return errorResult(new RouteMethodNotAllowedError(event.httpMethod, path, ['GET']));
     const r = respond(path);
-    if (!r) return notFound(`no route GET ${path}; see /docs`);
+    if (!r) return errorResult(new RouteNotFoundError('GET', path));
     // Every routed docs body is text (the favicons travel inside the page), so no binary media types are needed.
     return {
       statusCode: r.status,

@@ -59,6 +59,22 @@ export class PayloadTooLargeError extends DomainError {}
 /** The request body is not JSON. */
 export class UnsupportedMediaTypeError extends DomainError {}
 
+/** The path exists, but not with this method; `allowed` lists the methods it does take (the `Allow` header). */
+export class MethodNotAllowedError extends DomainError {
+  constructor(
+    message: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The request (headers and body) did not arrive in time. */
+export class RequestTimeoutError extends DomainError {}
+
+/** The request headers are over the size limit. */
+export class HeadersTooLargeError extends DomainError {}
+
 /** Too many requests in a short time; retry after `retryAfterSeconds`. */
 export class RateLimitedError extends DomainError {
   constructor(

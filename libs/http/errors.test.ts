@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { NotFoundError, QuotaExceededError, ValidationError } from '../domain/errors';
+import { MethodNotAllowedError, NotFoundError, QuotaExceededError, ValidationError } from '../domain/errors';
 import { describeError, errorTable } from './errors';
 
 describe('error mapping', () => {
@@ -11,6 +11,11 @@ describe('error mapping', () => {
   it('documents every code the error table can produce, plus internal', () => {
     for (const [, , code] of errorTable) expect(documented).toContain(code);
     expect(documented).toContain('internal');
+  });
+
+  it('produces every documented code but internal from the table', () => {
+    const produced = new Set(errorTable.map(([, , code]) => code));
+    expect(documented.filter((code) => code !== 'internal' && !produced.has(code))).toEqual([]);
   });
 
   it('maps subclasses by their category and keeps details', () => {
@@ -25,6 +30,14 @@ describe('error mapping', () => {
 
   it('sets Retry-After on 429s, at least one second', () => {
     expect(describeError(new QuotaExceededError('used up', 0.2)).headers).toEqual({ 'retry-after': '1' });
+  });
+
+  it('lists the allowed methods of a 405 in Allow', () => {
+    expect(describeError(new MethodNotAllowedError('PUT is not allowed', ['GET', 'POST']))).toEqual({
+      statusCode: 405,
+      body: { error: 'method_not_allowed', message: 'PUT is not allowed' },
+      headers: { allow: 'GET, POST' },
+    });
   });
 
   it('reveals nothing of unexpected errors', () => {

@@ -3,13 +3,16 @@ import {
   ConflictError,
   DomainError,
   ForbiddenScopeError,
+  HeadersTooLargeError,
   InvalidExpressionError,
   InvalidJsonError,
   InvalidTimezoneError,
+  MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   QuotaExceededError,
   RateLimitedError,
+  RequestTimeoutError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -17,7 +20,10 @@ import {
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
 
-/** The one table from error categories to HTTP. Subclasses first: the first match wins. */
+/**
+ * The one table from error categories to HTTP. Subclasses first: the first match wins. The transport's refusals
+ * (408, 431) keep `invalid_request`, a code of the contract's list; their status and message tell them apart.
+ */
 export const errorTable: ReadonlyArray<readonly [ErrorClass, number, string]> = [
   [InvalidExpressionError, 400, 'invalid_expression'],
   [InvalidTimezoneError, 400, 'invalid_timezone'],
@@ -29,6 +35,9 @@ export const errorTable: ReadonlyArray<readonly [ErrorClass, number, string]> = 
   [ConflictError, 409, 'conflict'],
   [PayloadTooLargeError, 413, 'payload_too_large'],
   [UnsupportedMediaTypeError, 415, 'unsupported_media_type'],
+  [MethodNotAllowedError, 405, 'method_not_allowed'],
+  [RequestTimeoutError, 408, 'invalid_request'],
+  [HeadersTooLargeError, 431, 'invalid_request'],
   [RateLimitedError, 429, 'rate_limited'],
   [QuotaExceededError, 429, 'quota_exceeded'],
 ];
@@ -40,18 +49,23 @@ export interface ErrorBody {
   details?: unknown;
 }
 
+/** The headers an error carries: when to retry a 429, which methods a 405's path takes. */
+const headersOf = (err: DomainError): Record<string, string> | undefined => {
+  if (err instanceof RateLimitedError || err instanceof QuotaExceededError) {
+    return { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))) };
+  }
+  if (err instanceof MethodNotAllowedError) return { allow: err.allowed.join(', ') };
+  return undefined;
+};
+
 /** Status and body for a domain error; anything else is a 500 that reveals nothing. */
 export const describeError = (err: unknown): { statusCode: number; body: ErrorBody; headers?: Record<string, string> } => {
   if (err instanceof DomainError) {
     for (const [cls, statusCode, code] of errorTable) {
       if (err instanceof cls) {
         const body: ErrorBody = { error: code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
-        const retryAfter = err instanceof RateLimitedError || err instanceof QuotaExceededError ? err.retryAfterSeconds : undefined;
-        return {
-          statusCode,
-          body,
-          ...(retryAfter !== undefined ? { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } } : {}),
-        };
+        const headers = headersOf(err);
+        return headers ? { statusCode, body, headers } : { statusCode, body };
       }
     }
   }

@@ -1,0 +1,15 @@
+import { MethodNotAllowedError, NotFoundError } from '../domain/errors';
+
+/** No route of the table (nor a docs path) answers this path. */
+export class RouteNotFoundError extends NotFoundError {
+  constructor(method: string, path: string) {
+    super(`no route ${method} ${path}; see /docs`);
+  }
+}
+
+/** The path is routed, but not for this method. */
+export class RouteMethodNotAllowedError extends MethodNotAllowedError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(`${method} is not allowed on ${path}; use ${allowed.join(', ')}`, allowed);
+  }
+}
