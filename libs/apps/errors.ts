@@ -1,9 +1,7 @@
-import { NotFoundError, ValidationError } from '../domain/errors';
+import { NotFoundError } from '../domain/errors';
 
 export class AppNotFoundError extends NotFoundError {
   constructor(readonly appId: string) {
     super(`app ${appId} not found`);
   }
 }
-
-export class AppValidationError extends ValidationError {}

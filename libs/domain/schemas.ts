@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxPageLimit } from './page';
 import { retryPolicyLimits } from './retry';
 
 const L = retryPolicyLimits;
@@ -17,6 +18,6 @@ export const retryPolicySchema = z
 
 /** Paging query parameters. */
 export const pageQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(maxPageLimit).optional(),
   cursor: z.string().max(200).optional(),
 });

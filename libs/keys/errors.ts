@@ -1,4 +1,4 @@
-import { ForbiddenScopeError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
+import { ForbiddenScopeError, NotFoundError, UnauthorizedError } from '../domain/errors';
 
 export class KeyNotFoundError extends NotFoundError {
   constructor(readonly keyId: string) {
@@ -13,5 +13,3 @@ export class InvalidKeyError extends UnauthorizedError {
 }
 
 export class KeyScopeError extends ForbiddenScopeError {}
-
-export class KeyValidationError extends ValidationError {}

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError } from '../domain/errors';
 
 export class MessageNotFoundError extends NotFoundError {
   constructor(readonly messageId: string) {
@@ -16,5 +16,3 @@ export class MessageStateConflictError extends ConflictError {
     super(`cannot ${action} message ${messageId}: it is ${status}`, { details: { status } });
   }
 }
-
-export class MessageValidationError extends ValidationError {}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { retryPolicySchema } from '../domain/schemas';
 import { headersSchema, rfc3339, setFastPath } from '../domain/validate';
+import { maxPageLimit } from '../domain/page';
 import { maxBatchSize } from './model';
 
 export const messageCreateSchema = z
@@ -93,7 +94,7 @@ export const messageListQuerySchema = z.strictObject({
   status: z.enum(['scheduled', 'delivering', 'delivered', 'failed', 'aborted']).optional(),
   appId: z.string().max(100).optional(),
   scheduleId: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(maxPageLimit).optional(),
   cursor: z.string().max(200).optional(),
 });
 
