@@ -16,6 +16,7 @@ import { usagePlans } from './infra/usage-plans';
 import { loadPlans } from './libs/plans/catalogue';
 
 /** Resolved by osls after loading, so names follow `--stage`. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, resolved by osls, not a JS template
 const stage = '${sls:stage}';
 /** The same catalogue the Lambdas read (`PUNCTUAL_PLANS`), merged from `PUNCTUAL_PLANS_FILE` at package time. */
 const plans = loadPlans(process.env.PUNCTUAL_PLANS_FILE);
@@ -31,7 +32,9 @@ const config: AWS = {
     name: 'aws',
     runtime: 'nodejs22.x',
     architecture: 'arm64',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, resolved by osls, not a JS template
     stage: '${opt:stage, "dev"}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, resolved by osls, not a JS template
     region: '${opt:region, "us-east-1"}' as AWS['provider']['region'],
     memorySize: 512,
     // API Gateway gives up after 29 s.

@@ -35,14 +35,20 @@ const deadline = Date.now() + Number(opt['max-seconds']) * 1000;
 
 const dir = mkdtempSync(join(opt['data-root'] ?? tmpdir(), 'punctual-bench-schedules-'));
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
-process.once('SIGINT', () => (cleanup(), process.exit(130)));
+process.once('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 const zones = ['UTC', 'America/New_York', 'America/Los_Angeles', 'Europe/Paris', 'Asia/Tokyo', 'Australia/Sydney'];
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 const rss = () => mb(process.memoryUsage().rss);
 
-/** A mix: 60% rate() of 1, 5, 15 or 60 minutes, staggered over their period, 30% daily crons across zones, 10% every-5-minutes crons (bursts at :00). */
+/**
+ * A mix: 60% rate() of 1, 5, 15 or 60 minutes, staggered over their period, 30% daily crons across zones,
+ * 10% every-5-minutes crons (bursts at :00).
+ */
 const memo = occurrenceMemo();
 const scheduleAt = (i: number, tenantId: string, appId: string): Schedule => {
   const kind = i % 10;
@@ -83,7 +89,11 @@ const main = async () => {
   const messages = new MessageService({
     messages: stores.messages,
     apps: stores.apps,
-    engine: { enqueue: async (refs) => void (enqueued += refs.length) },
+    engine: {
+      enqueue: async (refs) => {
+        enqueued += refs.length;
+      },
+    },
     clock,
   });
   const materializer = new Materializer({
@@ -184,7 +194,8 @@ const main = async () => {
     ['runs materialised', `${total.runs.toLocaleString()} (max ${maxRunsInTick.toLocaleString()} in one tick)`],
     [
       `after ${result.downtime.minutes} min downtime`,
-      `${down.schedules.toLocaleString()} missed schedules settled in ${downTicks} ticks, ${result.downtime.ms} ms: ${down.runs.toLocaleString()} runs, ${down.skipped.toLocaleString()} skipped`,
+      `${down.schedules.toLocaleString()} missed schedules settled in ${downTicks} ticks, ${result.downtime.ms} ms: ` +
+        `${down.runs.toLocaleString()} runs, ${down.skipped.toLocaleString()} skipped`,
     ],
     ['RSS start / created / ticked / end', `${rssStart} / ${rssAfterCreate} / ${rssAfterTicks} / ${result.rssMb.end} MB`],
     ['database', `${result.dbMb} MB`],

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startChild, type ChildServer } from '../e2e/support/child';
-import { jsonClient } from './http';
+import { type JsonAnswer, jsonClient } from './http';
 
 /**
  * Crash recovery under load: a burst of messages, the server SIGKILLed at a random moment of it,
@@ -64,7 +64,10 @@ export interface CrashOptions {
   adminToken: string;
   /** sendAt of each batch is up to this far after it is created, so creation and delivery overlap. @default 2_000 */
   spreadMs?: number;
-  /** When to kill, as a fraction of the round's work (messages acknowledged + arrived, over 2 × messages); random in [0.05, 0.95) when absent. */
+  /**
+   * When to kill, as a fraction of the round's work (messages acknowledged + arrived, over 2 × messages);
+   * random in [0.05, 0.95) when absent.
+   */
   killAt?: (round: number) => number;
   /** How long a round may take to see every message arrive after the restart. @default 120_000 */
   settleTimeoutMs?: number;
@@ -140,7 +143,7 @@ export const runCrashRounds = async (options: CrashOptions): Promise<CrashReport
         for (let b = 0; b < batches; b++) {
           if (done[b]) continue;
           const body = items(b, new Date(Date.now() + Math.floor(Math.random() * spread)).toISOString());
-          let res;
+          let res: JsonAnswer;
           try {
             res = await c.call('POST', '/v1/messages/batch', { items: body });
           } catch {
@@ -195,7 +198,8 @@ export const runCrashRounds = async (options: CrashOptions): Promise<CrashReport
       const missing = ids.filter((id) => !receiver.arrivals.has(id)).length;
       log(
         `round ${round}: SIGKILL with ${killedAt.acknowledged}/${n} acknowledged and ${killedAt.arrived} arrived; ` +
-          `restarted in ${restartMs} ms, re-sent ${resent} batches; ${missing === 0 ? 'all arrived' : `${missing} MISSING`} ${r.settleMs} ms later`,
+          `restarted in ${restartMs} ms, re-sent ${resent} batches; ` +
+          `${missing === 0 ? 'all arrived' : `${missing} MISSING`} ${r.settleMs} ms later`,
       );
     }
 

@@ -1,14 +1,25 @@
+/**
+ * A parsed JSON answer, read without a schema. Raw HTTP on purpose: these scenarios also run against a server the
+ * typed client does not describe.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the scenarios read fields of untyped answers; a wrong one fails the run
+type Json = any;
+
+/** The status, parsed body and headers of one answer, whatever the status. */
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
 /** A small JSON-over-fetch client for the chaos scenarios: throws on any non-2xx answer. */
 export interface JsonClient {
-  // Raw HTTP on purpose: these scenarios also run against a server the typed client does not describe.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
-  get(path: string): Promise<any>;
-  post(path: string, body?: unknown): Promise<any>;
-  patch(path: string, body: unknown): Promise<any>;
+  get(path: string): Promise<Json>;
+  post(path: string, body?: unknown): Promise<Json>;
+  patch(path: string, body: unknown): Promise<Json>;
   del(path: string): Promise<void>;
-  /* eslint-enable @typescript-eslint/no-explicit-any */
   /** The status and parsed body, whatever the status. */
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; headers: Headers }>;
+  call(method: string, path: string, body?: unknown): Promise<JsonAnswer>;
 }
 
 export const jsonClient = (baseUrl: string, auth: Record<string, string> = {}): JsonClient => {

@@ -49,7 +49,8 @@ const broken: string[] = [];
 
 const crash = async () => {
   say(
-    `\n## Crash: SIGKILL at a random moment of each ${sizes.messages.toLocaleString('en-US')}-message burst, ${sizes.rounds} rounds, same data directory`,
+    `\n## Crash: SIGKILL at a random moment of each ${sizes.messages.toLocaleString('en-US')}-message burst, ` +
+      `${sizes.rounds} rounds, same data directory`,
   );
   const started = Date.now();
   const r = await runCrashRounds({

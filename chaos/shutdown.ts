@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startChild, type ChildServer } from '../e2e/support/child';
-import { jsonClient } from './http';
+import { type JsonAnswer, jsonClient } from './http';
 
 /**
  * Graceful stop under load: SIGTERM in the middle of a burst (while messages are still being
@@ -91,7 +91,7 @@ export const runShutdown = async (options: {
           idempotencyKey: `s-${b * 100 + j}`,
           payload: { i: b * 100 + j },
         }));
-        let res;
+        let res: JsonAnswer;
         try {
           res = await c.call('POST', '/v1/messages/batch', { items });
         } catch {

@@ -6,7 +6,7 @@ import { describeStage, jestArgs, summariseSkips } from './stage';
 
 /** An unsigned JWT with these claims: the runner reads claims, the stage checks signatures. */
 const jwt = (claims: Record<string, unknown>) =>
-  ['{"alg":"RS256","kid":"k"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.c2ln';
+  `${['{"alg":"RS256","kid":"k"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.')}.c2ln`;
 const now = Date.parse('2026-11-24T00:00:00Z');
 const idToken = jwt({ sub: 'op', token_use: 'id', exp: now / 1000 + 3600 });
 const valid = {

@@ -27,7 +27,8 @@ export const jestArgs = (extra: string[]): string[] => [
 export const describeStage = (stage: StageEnv): string =>
   [
     `e2e against ${stage.baseUrl}`,
-    `  operator: ${stage.operatorTokenFrom}${stage.operatorTokenExpiresAt ? ` (expires ${new Date(stage.operatorTokenExpiresAt).toISOString()})` : ''}`,
+    `  operator: ${stage.operatorTokenFrom}` +
+      `${stage.operatorTokenExpiresAt ? ` (expires ${new Date(stage.operatorTokenExpiresAt).toISOString()})` : ''}`,
     `  receiver: ${stage.receiverUrl} -> http://127.0.0.1:${stage.receiverPort}`,
   ].join('\n');
 

@@ -10,6 +10,7 @@ import { routes } from '../libs/http/routes';
 import { defaultPlans } from '../libs/plans/catalogue';
 import { Logical, functionName, roleLogicalId } from './names';
 
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON that each assertion navigates its own way
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -94,6 +95,7 @@ describe('serverless stack', () => {
         {
           Effect: 'Allow',
           Action: ['lambda:InvokeFunction'],
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not a JS template
           Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:punctual-ci-engineWake' }],
         },
         { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.deliveryDlq, 'Arn'] }] },
@@ -234,7 +236,8 @@ describe('serverless stack', () => {
 
     it('register the AWS runtime, so a bundled handler answers as on Lambda', async () => {
       const bundle = join(root, '.esbuild/.build/functions/api/health/get/handler.js');
-      const script = `require(${JSON.stringify(bundle)}).handler({ httpMethod: 'GET', headers: {}, body: null, requestContext: { identity: {} } }, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
+      const event = `{ httpMethod: 'GET', headers: {}, body: null, requestContext: { identity: {} } }`;
+      const script = `require(${JSON.stringify(bundle)}).handler(${event}, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
       const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env });
       expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
       expect(JSON.parse(JSON.parse(stdout).body)).toMatchObject({ status: 'ok' });
@@ -253,7 +256,9 @@ describe('serverless stack', () => {
         eventSourceARN: 'arn:aws:sqs:us-east-1:1:q',
         awsRegion: 'us-east-1',
       };
-      const script = `require(${JSON.stringify(bundle)}).handler({ Records: [${JSON.stringify(record)}] }, { getRemainingTimeInMillis: () => 60000 }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
+      const script =
+        `require(${JSON.stringify(bundle)}).handler({ Records: [${JSON.stringify(record)}] }, { getRemainingTimeInMillis: () => 60000 })` +
+        `.then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
       const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--no-warnings', '-e', script], { env });
       // Powertools writes errors to stderr; Lambda sends both streams to CloudWatch.
       const lines = `${stdout}\n${stderr}`.trim().split('\n');

@@ -57,8 +57,10 @@ export const enqueue = async (api: Api, tenant: Tenant, o: EnqueueOptions): Prom
       if (o.batchSize === 1) {
         const r = await api.call('POST', '/v1/messages', { key: tenant.key, body: item(from) });
         callMs.push(r.ms);
-        if (r.status === 201) (ids[from] = r.body.id), accepted++;
-        else fail(r.status);
+        if (r.status === 201) {
+          ids[from] = r.body.id;
+          accepted++;
+        } else fail(r.status);
         return;
       }
       const items = [];
@@ -67,8 +69,10 @@ export const enqueue = async (api: Api, tenant: Tenant, o: EnqueueOptions): Prom
       callMs.push(r.ms);
       if (r.status !== 200) return void fail(r.status, to - from);
       for (const it of r.body.items as { index: number; status: number; message?: { id: string } }[]) {
-        if (it.status === 201 && it.message) (ids[from + it.index] = it.message.id), accepted++;
-        else fail(it.status);
+        if (it.status === 201 && it.message) {
+          ids[from + it.index] = it.message.id;
+          accepted++;
+        } else fail(it.status);
       }
     } catch {
       fail('net', to - from);

@@ -22,7 +22,11 @@ export class Api {
     this.closeNow = defer(`client ${url}`, () => this.pool.destroy());
   }
 
-  /** Sends a request; the body is JSON-encoded; `key` goes in x-api-key, `bearer` in authorization. */
+  /**
+   * Sends a request; the body is JSON-encoded; `key` goes in x-api-key, `bearer` in authorization. The answer is
+   * untyped by default: the workloads read a field or two of it, and a wrong one fails the run.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: an untyped default for the answer's body, see above
   async call<T = any>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,

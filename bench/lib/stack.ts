@@ -46,7 +46,9 @@ export const startStack = async (ctx: BenchContext, options: ServerOptions = {},
   }
   const api = new Api(server.url, connections);
   let window: { from: number; to: number } | undefined;
-  const profileWindow = (from: number, to: number) => void (window = { from, to });
+  const profileWindow = (from: number, to: number) => {
+    window = { from, to };
+  };
   const close = async (opts: { keepData?: boolean } = {}) => {
     rss.stop();
     await api.close();

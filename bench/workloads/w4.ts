@@ -75,7 +75,9 @@ const openLoop = async (api: Api, tenant: Tenant, ids: string[], rate: number, s
           const ms = performance.now() - dueAt;
           r.lat[op].push(ms);
           r.lat.all.push(ms);
-          (r.bySecond[Math.floor((dueAt - start) / 1_000)] ??= []).push(ms);
+          const second = Math.floor((dueAt - start) / 1_000);
+          r.bySecond[second] ??= [];
+          r.bySecond[second].push(ms);
           r.service.push(res.ms);
           r.answered++;
           if (res.status >= 300) r.errors[res.status] = (r.errors[res.status] ?? 0) + 1;
@@ -94,7 +96,10 @@ const openLoop = async (api: Api, tenant: Tenant, ids: string[], rate: number, s
         const dueAt = start + next * gap;
         r.maxLagMs = Math.max(r.maxLagMs, now - dueAt);
         if (inFlight >= maxInFlight) r.skipped++;
-        else fire(next, dueAt), r.sent++;
+        else {
+          fire(next, dueAt);
+          r.sent++;
+        }
         next++;
       }
       if (next >= total) resolve();

@@ -13,7 +13,10 @@ const printed = new Set<string>();
 
 const noteSkip = (reason: string): void => {
   const log = process.env.PUNCTUAL_E2E_SKIP_LOG;
-  if (log) return appendFileSync(log, `${reason.replace(/\s+/g, ' ')}\n`);
+  if (log) {
+    appendFileSync(log, `${reason.replace(/\s+/g, ' ')}\n`);
+    return;
+  }
   if (printed.has(reason)) return;
   printed.add(reason);
   console.warn(`skipped against a deployed stage: ${reason}`);

@@ -14,7 +14,9 @@ export const stageVariables = {
   PUNCTUAL_E2E_BASE_URL: "the stage's API root, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/dev",
   PUNCTUAL_E2E_ID_TOKEN:
     "a Cognito ID token of the operators' user pool (or PUNCTUAL_E2E_ADMIN_TOKEN: an operator token the stage accepts)",
-  PUNCTUAL_E2E_RECEIVER_URL: `a public URL that forwards to http://127.0.0.1:${defaultReceiverPort} here (or PUNCTUAL_E2E_RECEIVER_PORT), e.g. a tunnel's https://abc.trycloudflare.com`,
+  PUNCTUAL_E2E_RECEIVER_URL:
+    `a public URL that forwards to http://127.0.0.1:${defaultReceiverPort} here (or PUNCTUAL_E2E_RECEIVER_PORT), ` +
+    `e.g. a tunnel's https://abc.trycloudflare.com`,
 } as const;
 
 /** A valid stage configuration. */
@@ -103,7 +105,8 @@ export const checkStageEnv = (env: NodeJS.ProcessEnv, now = Date.now()): StageCh
       assertTargetUrl(receiver, { allowPrivateTargets: false });
     } catch {
       problems.push(
-        `PUNCTUAL_E2E_RECEIVER_URL must be public (the stage cannot reach ${receiverUrl.hostname}): point a tunnel at the receiver port and use its URL`,
+        `PUNCTUAL_E2E_RECEIVER_URL must be public (the stage cannot reach ${receiverUrl.hostname}): ` +
+          'point a tunnel at the receiver port and use its URL',
       );
     }
     if (receiverUrl.search || receiverUrl.hash)

@@ -57,7 +57,8 @@ export const startTarget = async (env: Record<string, string> = {}): Promise<Tar
   if (stage) {
     if (Object.keys(env).length) {
       throw new Error(
-        `this suite configures the local server (${Object.keys(env).join(', ')}), which a deployed stage does not have: declare it with describeLocal(reason) from e2e/support/local-only`,
+        `this suite configures the local server (${Object.keys(env).join(', ')}), which a deployed stage does not have: ` +
+          'declare it with describeLocal(reason) from e2e/support/local-only',
       );
     }
     const target: Target = {

@@ -73,7 +73,10 @@ beforeAll(async () => {
     const { handler } = require('./handler.js');
     const event = (path) => {
       const proxy = /^\\/docs\\/(.+)$/.exec(path)?.[1];
-      return { httpMethod: 'GET', path: '/dev' + path, resource: proxy ? '/docs/{proxy+}' : path.replace(/\\/$/, ''), pathParameters: proxy ? { proxy } : null, headers: {}, body: null, requestContext: {} };
+      return {
+        httpMethod: 'GET', path: '/dev' + path, resource: proxy ? '/docs/{proxy+}' : path.replace(/\\/$/, ''),
+        pathParameters: proxy ? { proxy } : null, headers: {}, body: null, requestContext: {},
+      };
     };
     Promise.all(${JSON.stringify(paths)}.map(async (path) => ({ path, ...(await handler(event(path), {})) })))
       .then((r) => process.stdout.write(JSON.stringify(r)));`;

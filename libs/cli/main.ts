@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../domain/clock';
 import { KeyService } from '../keys/service';
 import { isPlanAtMost, loadPlans } from '../plans/catalogue';
-import { ConfigError, loadLocalConfig } from '../runtime/config';
+import { ConfigError, type LocalConfig, loadLocalConfig } from '../runtime/config';
 import { createSqliteStores } from '../store/sqlite';
 import { databasePath } from '../store/sqlite/database';
 import { TenantService } from '../tenancy/service';
@@ -41,7 +41,7 @@ const main = async (): Promise<void> => {
   });
   const command = positionals.join(' ');
   if (values.help || !command) return void process.stdout.write(usage);
-  let config;
+  let config: LocalConfig;
   try {
     config = loadLocalConfig({ ...process.env, ...(values['data-dir'] ? { PUNCTUAL_DATA_DIR: values['data-dir'] } : {}) });
   } catch (err) {
@@ -75,7 +75,8 @@ const main = async (): Promise<void> => {
       process.stdout.write(
         values.json
           ? `${JSON.stringify(out)}\n`
-          : `tenant ${out.id} (${out.name}, plan ${out.plan})\ncontrol key ${out.controlKey.id}: ${out.controlKey.key}\n(the key is shown only now)\n`,
+          : `tenant ${out.id} (${out.name}, plan ${out.plan})\n` +
+              `control key ${out.controlKey.id}: ${out.controlKey.key}\n(the key is shown only now)\n`,
       );
     } else if (command === 'usage') {
       if (!values.tenant) fail('usage needs --tenant');

@@ -117,9 +117,8 @@ export const normalizeHost = (host: string): string => {
 // RFC 6761: these names always mean this machine, whatever DNS says.
 const isLocalName = (host: string): boolean => host === 'localhost' || host.endsWith('.localhost');
 
-const invalidUrl = (issue: string): never => {
-  throw new ValidationError(issue, [{ path: 'target.url', issue }]);
-};
+/** The error of a target URL the guard refuses. */
+const invalidUrl = (issue: string): ValidationError => new ValidationError(issue, [{ path: 'target.url', issue }]);
 
 /** Create-time check of a target URL: http(s), no credentials, no literal private address unless allowed. */
 export const assertTargetUrl = (url: string, opts: { allowPrivateTargets: boolean }): void => {
@@ -131,13 +130,13 @@ export const assertTargetUrl = (url: string, opts: { allowPrivateTargets: boolea
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    return invalidUrl('target.url must be an http(s) URL');
+    throw invalidUrl('target.url must be an http(s) URL');
   }
-  if (parsed.username || parsed.password) return invalidUrl('target.url must not contain credentials');
+  if (parsed.username || parsed.password) throw invalidUrl('target.url must not contain credentials');
   if (opts.allowPrivateTargets) return;
   const host = normalizeHost(parsed.hostname);
   if (isIP(host) ? isPrivateAddress(host) : isLocalName(host)) {
-    invalidUrl('target.url must not point to a private, loopback or reserved address');
+    throw invalidUrl('target.url must not point to a private, loopback or reserved address');
   }
 };
 

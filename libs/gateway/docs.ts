@@ -56,7 +56,9 @@ const page = (here: string, assets: DocsAssets) => `<!doctype html>
 <script src="${here}swagger-ui-bundle.js"></script>
 <script src="${here}init.js"></script></body></html>`;
 /** A file rather than an inline script (CSP-friendly); the spec URL is resolved against this script's own URL, for the same reason. */
-const init = `window.ui = SwaggerUIBundle({ url: new URL('../openapi.yaml', document.currentScript.src).href, dom_id: '#ui', deepLinking: true });`;
+const init =
+  "window.ui = SwaggerUIBundle({ url: new URL('../openapi.yaml', document.currentScript.src).href, " +
+  "dom_id: '#ui', deepLinking: true });";
 
 const types: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'application/javascript; charset=utf-8' };
 const routed = new Set<string>(docsAssetNames.filter((n) => n.endsWith('.css') || n.endsWith('.js')));

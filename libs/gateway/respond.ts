@@ -46,6 +46,6 @@ const clientError = (code: string | undefined) =>
 export const clientErrorResponse = (code: string | undefined): string => {
   const { statusCode, body: error } = describeError(clientError(code));
   const body = JSON.stringify(error);
-  const head = `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}`;
-  return `${head}\r\nconnection: close\r\n\r\n${body}`;
+  const status = `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`;
+  return `${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 };

@@ -203,8 +203,9 @@ describe('openapi.yaml', () => {
     it('every $ref resolves inside the document', () => {
       const refs: Array<{ at: string; ref: string }> = [];
       const walk = (node: Json, at: string): void => {
-        if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${at}/${i}`));
-        else if (isObject(node)) {
+        if (Array.isArray(node)) {
+          for (const [i, child] of node.entries()) walk(child, `${at}/${i}`);
+        } else if (isObject(node)) {
           for (const [key, child] of Object.entries(node)) {
             if (key === '$ref' && typeof child === 'string') refs.push({ at, ref: child });
             else walk(child, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);

@@ -5,7 +5,13 @@ import type { Attempt, Message } from './model';
 const memoIso = () => {
   let lastMs = Number.NaN;
   let lastIso = '';
-  return (ms: number): string => (ms === lastMs ? lastIso : ((lastMs = ms), (lastIso = iso(ms))));
+  return (ms: number): string => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = iso(ms);
+    }
+    return lastIso;
+  };
 };
 const isoOfSend = memoIso();
 const isoOf = memoIso();

@@ -41,7 +41,10 @@ const redactValue = (v: unknown, depth: number): unknown => {
   return redactFields(v as Record<string, unknown>, depth + 1);
 };
 
-/** The fields with secret-named fields and credential-looking values redacted, at any depth (shared with libs/observability/powertools.ts). */
+/**
+ * The fields with secret-named fields and credential-looking values redacted, at any depth
+ * (shared with libs/observability/powertools.ts).
+ */
 export const redactFields = (fields: Record<string, unknown>, depth = 0): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {

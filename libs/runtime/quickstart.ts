@@ -1,14 +1,20 @@
+/** A receiver that prints each delivery, as one shell line. */
+const receiverOneLiner =
+  `node -e "require('http').createServer((q,s)=>{let b='';q.on('data',c=>b+=c)` +
+  `.on('end',()=>{console.log(new Date().toISOString(),q.headers['webhook-id'],b);s.end()})}).listen(4000)"`;
+
 /** The banner `npm start` prints: where it listens, the admin token on first run, and copy-paste curl lines. */
 export const quickstart = (url: string, generatedAdminToken?: string): string => {
   const token = generatedAdminToken
     ? `Admin token (shown once; only its hash is stored):\n\n  export PUNCTUAL_ADMIN_TOKEN=${generatedAdminToken}\n`
-    : `Admin token: the one printed on first start or set in PUNCTUAL_ADMIN_TOKEN\n(export it as PUNCTUAL_ADMIN_TOKEN for the lines below).\n`;
+    : 'Admin token: the one printed on first start or set in PUNCTUAL_ADMIN_TOKEN\n' +
+      '(export it as PUNCTUAL_ADMIN_TOKEN for the lines below).\n';
   return `
 punctual is listening on ${url}   API docs: ${url}/docs
 
 ${token}
 Quickstart (needs curl and jq; run the receiver in another terminal first:
-  node -e "require('http').createServer((q,s)=>{let b='';q.on('data',c=>b+=c).on('end',()=>{console.log(new Date().toISOString(),q.headers['webhook-id'],b);s.end()})}).listen(4000)"
+  ${receiverOneLiner}
 ):
 
   export P=${url}

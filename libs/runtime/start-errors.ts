@@ -55,7 +55,8 @@ export const explainStartError = (err: unknown, ctx: { dataDir: string; port: nu
     case 'SQLITE_NOTADB':
     case 'SQLITE_CORRUPT':
       return env(
-        `${dir}/punctual.db is not a punctual database or is damaged (${code}); restore it from a backup or point PUNCTUAL_DATA_DIR elsewhere`,
+        `${dir}/punctual.db is not a punctual database or is damaged (${code}); ` +
+          'restore it from a backup or point PUNCTUAL_DATA_DIR elsewhere',
       );
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':

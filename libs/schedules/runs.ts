@@ -45,7 +45,7 @@ export const withdrawRun = async (
   reason: string,
 ): Promise<boolean> => {
   const m = await messages.get(tenantId, messageId);
-  if (!m || m.status !== 'scheduled' || m.attemptCount > 0) return false;
+  if (m?.status !== 'scheduled' || m.attemptCount > 0) return false;
   try {
     await messages.transition(
       tenantId,

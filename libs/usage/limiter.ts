@@ -41,7 +41,8 @@ export class PlanLimiter {
       if (!t.ok) {
         this.buckets.set(key.id, t.bucket);
         throw new RateLimitedError(
-          `rate limit of ${plan.throttle.rateLimit} requests/s (burst ${plan.throttle.burstLimit}) exceeded for this key's plan "${key.plan}"`,
+          `rate limit of ${plan.throttle.rateLimit} requests/s (burst ${plan.throttle.burstLimit}) ` +
+            `exceeded for this key's plan "${key.plan}"`,
           t.retryAfterMs / 1000,
           { kind: 'throttle', ...plan.throttle },
         );
@@ -57,7 +58,8 @@ export class PlanLimiter {
       }
       if (q.used >= plan.quota.limit) {
         throw new QuotaExceededError(
-          `quota of ${plan.quota.limit} requests per ${plan.quota.period} used up for this key's plan "${key.plan}"; it resets at ${iso(w.end)}`,
+          `quota of ${plan.quota.limit} requests per ${plan.quota.period} used up for this key's plan "${key.plan}"; ` +
+            `it resets at ${iso(w.end)}`,
           (w.end - now) / 1000,
           { kind: 'quota', ...plan.quota, resetsAt: iso(w.end) },
         );
@@ -94,7 +96,8 @@ export class PlanLimiter {
     }
     if (entry.count + count > max) {
       throw new QuotaExceededError(
-        `maxPendingMessages of ${max} reached for this key's plan "${p.plan}" (${entry.count} scheduled); wait for deliveries or abort some`,
+        `maxPendingMessages of ${max} reached for this key's plan "${p.plan}" (${entry.count} scheduled); ` +
+          'wait for deliveries or abort some',
         60,
         { kind: 'maxPendingMessages', maxPendingMessages: max, pending: entry.count },
       );

@@ -48,7 +48,9 @@ const memoryUsage = () => {
     total(keyId: string): Omit<UsageRow, 'tenantId' | 'keyId' | 'date'> | undefined;
   } = {
     calls: [],
-    failNext: (n = 1) => void (failures = n),
+    failNext: (n = 1) => {
+      failures = n;
+    },
     increment: async (inc) => {
       store.calls.push(inc);
       if (failures > 0) {
@@ -127,7 +129,7 @@ describe('metering aggregator', () => {
     expect(usage.total('key_1')).toEqual({ requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 1, failures: 0 });
   });
 
-  it('counts only the records before an unreadable one and reports it and all after it, so the retry from there counts nothing twice', async () => {
+  it('counts only the records before an unreadable one, reports it and all after it: a retry from there counts nothing twice', async () => {
     const { usage, logger, handle } = setup();
     const before = [created('m1'), created('m2')];
     const poison = unreadable();

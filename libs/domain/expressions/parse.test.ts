@@ -105,7 +105,8 @@ describe('parseExpression', () => {
       ['rate(0 minutes)', 'rate() value must be a whole number of at least 1; got "0"'],
       [
         '0 9 1 * 1',
-        'Unix cron restricts both day-of-month "1" and day-of-week "1", and runs on days matching either; EventBridge cannot express that, so set one of them to * or use two schedules',
+        'Unix cron restricts both day-of-month "1" and day-of-week "1", and runs on days matching either; ' +
+          'EventBridge cannot express that, so set one of them to * or use two schedules',
       ],
       ['at(2027-02-29T09:00:00)', 'at() 2027-02-29 is not a date: February 2027 has 28 days'],
     ])('%s: %s', (input, message) => {

@@ -92,9 +92,11 @@ export class SqliteScheduleStore implements ScheduleStore {
     this.s = {
       insert:
         db.prepare(`INSERT INTO schedules (id, tenant_id, app_id, key_id, name, expression, timezone, start_at, end_at, payload, headers,
-        retry_policy, misfire_grace_seconds, state, next_run_at, latest_run_at, latest_run_id, prior_run_at, run_count, revision, created_at, updated_at)
+        retry_policy, misfire_grace_seconds, state, next_run_at, latest_run_at, latest_run_id, prior_run_at, run_count, revision,
+        created_at, updated_at)
         VALUES (@id, @tenantId, @appId, @keyId, @name, @expression, @timezone, @startAt, @endAt, @payload, @headers,
-        @retryPolicy, @misfireGraceSeconds, @state, @nextRunAt, @latestRunAt, @latestRunId, @priorRunAt, @runCount, @revision, @createdAt, @updatedAt)`),
+        @retryPolicy, @misfireGraceSeconds, @state, @nextRunAt, @latestRunAt, @latestRunId, @priorRunAt, @runCount, @revision,
+        @createdAt, @updatedAt)`),
       get: db.prepare('SELECT * FROM schedules WHERE id = ? AND tenant_id = ?'),
       delete: db.prepare('DELETE FROM schedules WHERE id = ? AND tenant_id = ? RETURNING *'),
       deleteApp: db.prepare('DELETE FROM schedules WHERE tenant_id = ? AND app_id = ? RETURNING *'),
@@ -129,7 +131,10 @@ export class SqliteScheduleStore implements ScheduleStore {
   async list(tenantId: string, filter: ScheduleFilter, page: PageRequest): Promise<Page<Schedule>> {
     const where = ['tenant_id = ?', 'id < ?'];
     const args: unknown[] = [tenantId, cursorId(page)];
-    if (filter.appId) where.push('app_id = ?'), args.push(filter.appId);
+    if (filter.appId) {
+      where.push('app_id = ?');
+      args.push(filter.appId);
+    }
     const rows = this.cached(`SELECT * FROM schedules WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(
       ...args,
       page.limit + 1,
@@ -162,7 +167,10 @@ export class SqliteScheduleStore implements ScheduleStore {
     const keys = (Object.keys(change) as (keyof ScheduleChange)[]).filter((k): k is Settable => k !== 'runs');
     const sets = keys.map((k) => `${columns[k]} = ?`);
     const values = keys.map((k) => encode(k, change[k]));
-    if (change.runs) sets.push('run_count = run_count + ?'), values.push(change.runs);
+    if (change.runs) {
+      sets.push('run_count = run_count + ?');
+      values.push(change.runs);
+    }
     const where = ['id = ?', 'tenant_id = ?'];
     const args: unknown[] = [scheduleId, tenantId];
     if (expected) {

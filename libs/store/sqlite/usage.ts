@@ -19,7 +19,9 @@ export class SqliteUsageStore implements UsageStore {
       byKey: db.prepare(`SELECT ${columns} FROM usage_daily WHERE tenant_id = ? AND date >= ? AND date <= ? AND key_id = ? ORDER BY date`),
       since: db.prepare('SELECT COALESCE(SUM(requests), 0) AS n FROM usage_daily WHERE key_id = ? AND date >= ?'),
     };
-    this.incrementTx = db.transaction((rows: UsageRow[]) => rows.forEach((r) => this.s.upsert.run(r)));
+    this.incrementTx = db.transaction((rows: UsageRow[]) => {
+      for (const r of rows) this.s.upsert.run(r);
+    });
   }
   async increment(rows: UsageRow[]): Promise<void> {
     if (rows.length) this.incrementTx(rows);
