@@ -33,7 +33,7 @@ describe('delivery (real server, real receiver)', () => {
     expect(got.headers['x-tenant-ref']).toBe('r1');
     const headers = Object.fromEntries(Object.entries(got.headers).map(([k, v]) => [k, String(v)]));
     expect(new Webhook(t.app.signingSecret).verify(got.body, headers)).toEqual({ order: 42 });
-    expect(() => new Webhook('whsec_' + Buffer.from('not the secret').toString('base64')).verify(got.body, headers)).toThrow();
+    expect(() => new Webhook(`whsec_${Buffer.from('not the secret').toString('base64')}`).verify(got.body, headers)).toThrow();
 
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.on('/on-time')).toHaveLength(1);

@@ -67,7 +67,10 @@ export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25
       }
       const f = nodes.get(id)!;
       const name = f.functionName || '(anonymous)';
-      if (idle.has(name)) return void (idleUs += us);
+      if (idle.has(name)) {
+        idleUs += us;
+        return;
+      }
       const key = `${name} [${f.url ? relative(repoRoot, f.url.replace(/^file:\/\//, '')) : 'native'}]`;
       byFn.set(key, (byFn.get(key) ?? 0) + us);
       byModule.set(moduleOf(f.url), (byModule.get(moduleOf(f.url)) ?? 0) + us);
@@ -75,7 +78,10 @@ export const summarizeProfile = (dir: string, window?: ProfileWindow, limit = 25
       const seen = new Set<string>();
       for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
         const k = own(n);
-        if (k && !seen.has(k)) seen.add(k), inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+        if (k && !seen.has(k)) {
+          seen.add(k);
+          inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+        }
       }
     });
   }

@@ -313,12 +313,14 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     if (this.done) return;
     const statusCode = this.statusCode;
     // A 2xx whose body broke off may not have been processed; at-least-once says send again.
-    if (statusCode !== undefined && !(statusCode >= 200 && statusCode < 300)) return this.answered();
+    if (statusCode !== undefined && !(statusCode >= 200 && statusCode < 300)) {
+      this.answered();
+      return;
+    }
     const status = statusCode === undefined ? {} : { statusCode };
-    if (this.timedOut)
-      return this.finish({ kind: 'retry', error: `timeout after ${this.timeoutMs}ms`, durationMs: this.elapsed(), ...status });
-    if (this.signal?.aborted) return this.finish({ kind: 'retry', error: 'attempt aborted', durationMs: this.elapsed(), ...status });
-    this.finish(classifyError(err, this.elapsed(), statusCode));
+    if (this.timedOut) this.finish({ kind: 'retry', error: `timeout after ${this.timeoutMs}ms`, durationMs: this.elapsed(), ...status });
+    else if (this.signal?.aborted) this.finish({ kind: 'retry', error: 'attempt aborted', durationMs: this.elapsed(), ...status });
+    else this.finish(classifyError(err, this.elapsed(), statusCode));
   }
 
   /** The outcome of the response that came back (its body complete, cut at the excerpt, or broken off after a non-2xx status). */

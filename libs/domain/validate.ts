@@ -37,7 +37,7 @@ export const rfc3339 = () =>
   z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with a timezone, e.g. 2027-01-31T09:00:00Z' });
 
 const headerName = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$/;
-// eslint-disable-next-line no-control-regex
+// CR, LF and NUL would split or cut the header line.
 const headerValue = /^[^\r\n\0]{0,8192}$/;
 /** Header names that are ours (or the transport's) and cannot be set by a client. */
 export const reservedHeader = /^(webhook-|punctual-|content-type$|content-length$|host$|connection$|transfer-encoding$)/i;

@@ -33,7 +33,7 @@ describe('TimerEngine fairness (SQLite in memory)', () => {
   const statuses = async (tenantId: string, ids: string[]) =>
     Promise.all(ids.map(async (id) => (await stores.messages.get(tenantId, id))!.status));
 
-  it("claims a healthy app's messages while a stuck app's backlog exceeds the whole claim budget, then delivers that backlog once each", async () => {
+  it("claims a healthy app's messages while a stuck app's backlog exceeds the claim budget, then delivers it once each", async () => {
     const tenantId = newId('ten');
     const stuck = anApp({ tenantId, maxConcurrency: 4 });
     const healthy = anApp({ tenantId, maxConcurrency: 4 });

@@ -3,7 +3,10 @@
  * Powertools (CloudWatch EMF, libs/observability/powertools.ts); the embedded runtime passes `noMetrics`.
  */
 export interface DeliveryMetrics {
-  /** One finished attempt: outcome 'delivered' | 'retry' | 'failed'; lateness = attempt start − sendAt (ms), first attempts only; duration of the HTTP call (ms). */
+  /**
+   * One finished attempt: outcome 'delivered' | 'retry' | 'failed'; lateness = attempt start − sendAt (ms), first attempts only;
+   * duration of the HTTP call (ms).
+   */
   attempt(input: { outcome: 'delivered' | 'retry' | 'failed'; latenessMs?: number; durationMs: number }): void;
   /** Writes buffered metrics (end of an invocation). */
   flush(): void;

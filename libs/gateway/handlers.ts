@@ -9,7 +9,7 @@ export type RouteHandler = (event: APIGatewayProxyEvent, context: ApiContext) =>
 export const loadHandlers = (routes: readonly Route[]): Map<Route, RouteHandler> => {
   const out = new Map<Route, RouteHandler>();
   for (const route of routes) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // By path at run time: the route table names the directory (the Lambda bundles import theirs statically).
     const mod = require(`../../functions/${route.fn}/handler`) as { handler?: RouteHandler };
     if (typeof mod.handler !== 'function') throw new Error(`functions/${route.fn}/handler does not export a handler`);
     out.set(route, mod.handler);

@@ -66,7 +66,7 @@ export class MessageService {
     if (built.length) {
       await this.deps.admit?.(p, built.length);
       const results = await this.store(built.map((b) => b.message));
-      results.forEach((result, i) => out.push({ index: built[i].index, result }));
+      for (const [i, result] of results.entries()) out.push({ index: built[i].index, result });
     }
     return out.sort((a, b) => a.index - b.index);
   }

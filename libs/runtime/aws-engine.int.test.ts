@@ -165,7 +165,9 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
     arrivals,
     api,
     runUntil,
-    answerWith: (f: typeof answer) => void (answer = f),
+    answerWith: (f: typeof answer) => {
+      answer = f;
+    },
     phase: () => phase,
     gateway,
     apiKey,
@@ -240,7 +242,8 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
 
   it('pages a hot minute shard by shard and page by page, delivering each message once despite duplicate SQS deliveries', async () => {
     w = await world({ duplicateEvery: 3 });
-    w.runtime.engine['o'].pageSize = 7; // small pages: a shard takes several page jobs
+    // biome-ignore lint/complexity/useLiteralKeys: a private option, set here so a shard takes several page jobs
+    w.runtime.engine['o'].pageSize = 7;
     const base = T0 + 40 * 60_000;
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push(await create(w, base + (i % 50) * 1_000, { n: i }));
@@ -319,6 +322,7 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     const id = await create(w, sendAt);
     // An invocation claims it and dies before recording anything (its SQS record is not deleted).
     w.clock.set(sendAt);
+    // biome-ignore lint/complexity/useLiteralKeys: the engine's private store, to claim the message as a concurrent release would
     expect(await w.runtime.engine['deps'].messages.claim([{ id, tenantId: w.tenantId, dueAt: sendAt }], sendAt)).toHaveLength(1);
 
     await w.runUntil(sendAt + 15 * 60_000);

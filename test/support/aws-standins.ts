@@ -359,7 +359,7 @@ export class ApiGatewayStandIn {
     let apiKeyId: string | null = null;
     if (route.access === 'control' || route.access === 'data') {
       const key = options.apiKey === undefined ? undefined : this.keys.get(options.apiKey);
-      if (!key || !key.enabled || key.plans.size === 0) return gatewayResponse('API_KEY');
+      if (!key?.enabled || key.plans.size === 0) return gatewayResponse('API_KEY');
       apiKeyId = key.id;
     }
     this.ops.add(`lambda.api`);

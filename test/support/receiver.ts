@@ -17,7 +17,7 @@ export type Responder = (
   req: Received,
   n: number,
   res: ServerResponse,
-) => { status: number; headers?: Record<string, string>; body?: string } | void;
+) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
 
 /** Where the receiver listens and how it waits; the defaults suit every test on this machine. */
 export interface ReceiverOptions {

@@ -18,8 +18,8 @@ describe('schedules API (embedded server)', () => {
   let controlKey: string;
   let appId: string;
 
-  // Response bodies are checked by shape, so loosely typed here (test only).
-  type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by shape, so loosely typed here
+  type Json = Record<string, any>;
   const call = async (method: string, path: string, body?: unknown, auth: Record<string, string> = { 'x-api-key': controlKey }) => {
     const res = await fetch(`${runtime.url}${path}`, {
       method,

@@ -140,7 +140,13 @@ describe('metering aggregator on the DynamoDB store', () => {
     const usage = db.stores.usage;
     const increments: number[] = [];
     const handle = makeAggregateHandler(() => ({
-      usage: { ...usage, increment: (rows) => (increments.push(rows.length), usage.increment(rows)) },
+      usage: {
+        ...usage,
+        increment: (rows) => {
+          increments.push(rows.length);
+          return usage.increment(rows);
+        },
+      },
       logger: createLogger('silent'),
     }));
     // Stream batches cut anywhere: between a claim and its completion, an attempt item and its message.

@@ -37,7 +37,8 @@ const failuresOf = (records: DynamoDBRecord[]): DynamoDBBatchResponse => ({
 export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<AggregateDeps>) => {
   let wired: Promise<AggregateDeps> | undefined;
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const { usage, logger } = await (wired ??= Promise.resolve().then(deps));
+    wired ??= Promise.resolve().then(deps);
+    const { usage, logger } = await wired;
     const parsed = new Map<string, UsageEvent[]>();
     const read = await processPartialResponse(
       event,

@@ -174,7 +174,8 @@ export class DynamoMessageStore implements MessageStore {
       .set('updatedAt', now)
       .when(
         (u) =>
-          `${u.name('tenantId')} = ${u.value(tenantId)} AND ${u.name('status')} = ${u.value('delivering')} AND ${u.name('updatedAt')} <= ${u.value(staleBefore)}`,
+          `${u.name('tenantId')} = ${u.value(tenantId)} AND ${u.name('status')} = ${u.value('delivering')} ` +
+          `AND ${u.name('updatedAt')} <= ${u.value(staleBefore)}`,
       );
     const item = await this.table.update(Keys.message(messageId), b);
     return item && toMessage(item);

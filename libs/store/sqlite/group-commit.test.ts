@@ -7,7 +7,10 @@ describe('GroupCommitter', () => {
   it('runs calls of one turn in one group, in arrival order, and resolves each with its own output', async () => {
     const groups: number[][] = [];
     const gc = new GroupCommitter<number, string>(
-      (xs) => (groups.push(xs), xs.map((x) => `g${x}`)),
+      (xs) => {
+        groups.push(xs);
+        return xs.map((x) => `g${x}`);
+      },
       (x) => `o${x}`,
     );
     const out = await Promise.all([1, 2, 3].map((x) => gc.submit(x)));
@@ -19,7 +22,10 @@ describe('GroupCommitter', () => {
   it('splits at maxGroup', async () => {
     const groups: number[][] = [];
     const gc = new GroupCommitter<number, number>(
-      (xs) => (groups.push(xs), xs),
+      (xs) => {
+        groups.push(xs);
+        return xs;
+      },
       (x) => x,
       2,
     );

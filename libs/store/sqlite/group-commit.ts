@@ -40,7 +40,7 @@ export class GroupCommitter<I, O> {
       if (group.length > 1) {
         const outputs = this.tryGroup(group.map((g) => g.input));
         if (outputs) {
-          group.forEach((g, i) => g.resolve(outputs[i]));
+          for (const [i, g] of group.entries()) g.resolve(outputs[i]);
           continue;
         }
       }

@@ -111,13 +111,15 @@ export class SqliteMessageStore implements MessageStore {
       getAny: db.prepare('SELECT * FROM messages WHERE id = ?'),
       attempts: db.prepare('SELECT * FROM attempts WHERE message_id = ? AND tenant_id = ? ORDER BY attempt'),
       due: db.prepare(
-        "SELECT id, tenant_id AS tenantId, due_at AS dueAt FROM messages WHERE status = 'scheduled' AND due_at > ? AND due_at <= ? ORDER BY due_at LIMIT ?",
+        'SELECT id, tenant_id AS tenantId, due_at AS dueAt FROM messages ' +
+          "WHERE status = 'scheduled' AND due_at > ? AND due_at <= ? ORDER BY due_at LIMIT ?",
       ),
       claim: db.prepare(
-        "UPDATE messages SET status = 'delivering', due_at = NULL, updated_at = ? WHERE id = ? AND status = 'scheduled' AND due_at <= ? RETURNING *",
+        "UPDATE messages SET status = 'delivering', due_at = NULL, updated_at = ? " +
+          "WHERE id = ? AND status = 'scheduled' AND due_at <= ? RETURNING *",
       ),
-      insertAttempt:
-        db.prepare(`INSERT OR REPLACE INTO attempts (message_id, attempt, tenant_id, started_at, duration_ms, outcome, status_code, error, response_body)
+      insertAttempt: db.prepare(`INSERT OR REPLACE INTO attempts
+        (message_id, attempt, tenant_id, started_at, duration_ms, outcome, status_code, error, response_body)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       finish: db.prepare(`UPDATE messages SET status = ?, due_at = ?, attempt_count = MAX(attempt_count, ?), last_error = ?,
         delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
@@ -127,7 +129,8 @@ export class SqliteMessageStore implements MessageStore {
       recover: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE status = 'delivering'"),
       unclaim: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE id = ? AND status = 'delivering'"),
       abortApp: db.prepare(
-        "UPDATE messages SET status = 'aborted', due_at = NULL, aborted_at = ?, updated_at = ? WHERE tenant_id = ? AND app_id = ? AND status = 'scheduled'",
+        "UPDATE messages SET status = 'aborted', due_at = NULL, aborted_at = ?, updated_at = ? " +
+          "WHERE tenant_id = ? AND app_id = ? AND status = 'scheduled'",
       ),
     };
     this.createTx = db.transaction((messages: Message[], now: number): CreateResult[] => messages.map((m) => this.insertOne(m, now)));
@@ -223,9 +226,18 @@ export class SqliteMessageStore implements MessageStore {
   async list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>> {
     const where = ['tenant_id = ?', 'id < ?'];
     const args: unknown[] = [tenantId, cursorId(page)];
-    if (filter.appId) where.push('app_id = ?'), args.push(filter.appId);
-    if (filter.status) where.push('status = ?'), args.push(filter.status);
-    if (filter.scheduleId) where.push('schedule_id = ?'), args.push(filter.scheduleId);
+    if (filter.appId) {
+      where.push('app_id = ?');
+      args.push(filter.appId);
+    }
+    if (filter.status) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    if (filter.scheduleId) {
+      where.push('schedule_id = ?');
+      args.push(filter.scheduleId);
+    }
     args.push(page.limit + 1);
     const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
     const rows = this.cached(sql).all(...args) as MessageRow[];
@@ -242,7 +254,8 @@ export class SqliteMessageStore implements MessageStore {
   ): Promise<Message> {
     const keys = Object.keys(change) as (keyof MessageChange)[];
     const sets = [...keys.map((k) => `${changeColumns[k]} = ?`), 'updated_at = ?'];
-    const sql = `UPDATE messages SET ${sets.join(', ')} WHERE id = ? AND tenant_id = ? AND status IN (${from.map(() => '?').join(', ')}) RETURNING *`;
+    const statuses = from.map(() => '?').join(', ');
+    const sql = `UPDATE messages SET ${sets.join(', ')} WHERE id = ? AND tenant_id = ? AND status IN (${statuses}) RETURNING *`;
     const values = keys.map((k) => change[k] ?? null);
     const row = this.cached(sql).get(...values, now, messageId, tenantId, ...from) as MessageRow | undefined;
     if (row) return toMessage(row);
