@@ -17,7 +17,8 @@ export type Responder = (
   req: Received,
   n: number,
   res: ServerResponse,
-) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a responder that answers (or hangs) on its own returns nothing
+) => { status: number; headers?: Record<string, string>; body?: string } | void;
 
 /** Where the receiver listens and how it waits; the defaults suit every test on this machine. */
 export interface ReceiverOptions {
