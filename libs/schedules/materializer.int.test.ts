@@ -1,7 +1,6 @@
 import { ManualClock } from '../domain/clock';
 import type { Principal } from '../keys/model';
 import type { Message } from '../messages/model';
-import { createLogger } from '../observability/logger';
 import { scheduleView } from './model';
 import type { RunSink } from './runs';
 import type { ScheduleCreateInput } from './schemas';
