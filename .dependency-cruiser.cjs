@@ -11,28 +11,6 @@ const domain = '^libs/(domain|tenancy|apps|keys|messages|schedules|usage|plans)/
  */
 const testish = ['\\.test\\.ts$', '^test/', '^e2e/', '^bench/', '^chaos/', '^examples/'];
 
-/**
- * Violations other branches of issue 11 are removing right now, allowed until they land (then delete the entry: a stale
- * one matches nothing and hides nothing). dependency-cruiser reports them as "ignored", not as errors.
- */
-const knownViolations = [
-  // The AWS Lambda entry points reach the warm container's services through the AWS runtime; a container registry
-  // (libs/lambda) replaces that on the AWS branch.
-  ...['authorizer', 'engine/wake', 'engine/deliver', 'engine/sweep', 'metering/aggregate'].map((fn) => ({
-    type: 'dependency',
-    from: `functions/${fn}/handler.ts`,
-    to: 'libs/runtime/aws-current.ts',
-    rule: { severity: 'error', name: 'runtime-only-from-runtime' },
-  })),
-  // DeliveryOutcome moves into libs/messages on the engine branch.
-  {
-    type: 'dependency',
-    from: 'libs/messages/lifecycle.ts',
-    to: 'libs/delivery/outcome.ts',
-    rule: { severity: 'error', name: 'domain-no-infrastructure' },
-  },
-];
-
 module.exports = {
   forbidden: [
     {
@@ -101,6 +79,5 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
     skipAnalysisNotInRules: true,
-    knownViolations,
   },
 };
