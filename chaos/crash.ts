@@ -65,10 +65,11 @@ export interface CrashOptions {
   /** sendAt of each batch is up to this far after it is created, so creation and delivery overlap. @default 2_000 */
   spreadMs?: number;
   /**
-   * When to kill, as a fraction of the round's work (messages acknowledged + arrived, over 2 × messages);
+   * When to kill: a fraction of the round's work (messages acknowledged + arrived, over 2 × messages), or a
+   * condition on the counts (for a test that must kill in one phase whatever the machine's speed);
    * random in [0.05, 0.95) when absent.
    */
-  killAt?: (round: number) => number;
+  killAt?: (round: number) => number | ((progress: { acknowledged: number; arrived: number }) => boolean);
   /** How long a round may take to see every message arrive after the restart. @default 120_000 */
   settleTimeoutMs?: number;
   /** Receiver latency, uniformly up to this. @default 5 */
@@ -166,13 +167,17 @@ export const runCrashRounds = async (options: CrashOptions): Promise<CrashReport
 
       // Kill at a random point of the round's work: creating, delivering, or both at once.
       const at = options.killAt?.(round) ?? 0.05 + Math.random() * 0.9;
+      const due =
+        typeof at === 'function'
+          ? () => at({ acknowledged: acknowledged.size, arrived: arrivedOfRound() })
+          : () => (acknowledged.size + arrivedOfRound()) / (2 * n) >= at;
       const victim: ChildServer = server;
       const producing = produce(victim.url).then(
         () => undefined,
         (err: unknown) => err,
       );
       const killBy = Date.now() + 120_000;
-      while ((acknowledged.size + arrivedOfRound()) / (2 * n) < at) {
+      while (!due()) {
         if (Date.now() > killBy)
           throw new Error(`round ${round} made no progress: ${acknowledged.size} acknowledged, ${arrivedOfRound()} arrived`);
         await new Promise((r) => setTimeout(r, 2));

@@ -21,8 +21,9 @@ describe('crash recovery (child process, SIGKILL)', () => {
       rounds: 2,
       dataDir,
       adminToken: randomBytes(24).toString('base64url'),
-      // Round 1 dies with about half the burst acknowledged; round 2 with all of it acknowledged and a fifth delivered.
-      killAt: (round) => (round === 1 ? 0.25 : 0.6),
+      // Round 1 dies with about half the burst acknowledged; round 2 with all of it acknowledged and a fifth delivered
+      // (a condition, not a share of the work: on a loaded machine deliveries may start before the last acknowledgement).
+      killAt: (round) => (round === 1 ? 0.25 : ({ acknowledged, arrived }) => acknowledged === 1_000 && arrived >= 200),
       settleTimeoutMs: 30_000,
     });
     expect(report.accepted).toBe(2_000);
