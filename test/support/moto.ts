@@ -4,6 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTableInput } from '../../infra/table';
 
 /** A running moto_server. */
 export interface Moto {
@@ -79,4 +82,62 @@ export const startMoto = async (options: { region?: string; timeoutMs?: number }
     if (tries >= 3 || Date.now() >= deadline)
       throw new Error(`moto_server did not start on ${endpoint} (is it on PATH? see README, Tests): ${stderr.trim().slice(-500)}`);
   }
+};
+
+/**
+ * One moto_server for the test file (or the enclosing `describe`): registers `beforeAll`/`afterAll` that
+ * start and stop it, and returns a handle to use inside tests and hooks.
+ */
+export const useMoto = (options: { region?: string } = {}): Moto => {
+  let server: Moto | undefined;
+  beforeAll(async () => {
+    server = await startMoto(options);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const current = (): Moto => {
+    if (!server) throw new Error('useMoto: moto_server is running only inside tests and hooks');
+    return server;
+  };
+  return {
+    get endpoint() {
+      return current().endpoint;
+    },
+    get pid() {
+      return current().pid;
+    },
+    get clientConfig() {
+      return current().clientConfig;
+    },
+    reset: () => current().reset(),
+    stop: () => current().stop(),
+  };
+};
+
+/** punctual tables on a moto_server's DynamoDB, through one document client. */
+export interface MotoTables {
+  client: DynamoDBDocumentClient;
+  /** Creates a fresh table from `infra/table.ts` (stream included) and returns its name. */
+  createTable(): Promise<string>;
+  dropTable(name: string): Promise<void>;
+  /** Destroys the client (the server is the caller's). */
+  close(): void;
+}
+
+let tables = 0;
+
+/** Tables of `infra/table.ts` on the given server. */
+export const motoTables = (moto: Pick<Moto, 'clientConfig'>): MotoTables => {
+  const raw = new DynamoDBClient(moto.clientConfig);
+  return {
+    client: DynamoDBDocumentClient.from(raw),
+    createTable: async () => {
+      const name = `punctual-test-${process.pid}-${++tables}`;
+      await raw.send(new CreateTableCommand(createTableInput(name)));
+      return name;
+    },
+    dropTable: async (name) => void (await raw.send(new DeleteTableCommand({ TableName: name }))),
+    close: () => raw.destroy(),
+  };
 };

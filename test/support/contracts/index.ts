@@ -1,6 +1,7 @@
 /**
  * The store contract: one suite per port, run unchanged against every adapter (SQLite in
- * libs/store/sqlite.test.ts; DynamoDB on dynalite in libs/store/dynamodb.int.test.ts). Tests only.
+ * libs/store/sqlite.test.ts; DynamoDB on dynalite in libs/store/dynamodb.int.test.ts and on moto_server in
+ * libs/store/dynamodb.aws.test.ts). Tests only.
  */
 import { newId } from '../../../libs/domain/ids';
 import type { Stores } from '../../../libs/store/port';
