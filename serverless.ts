@@ -20,7 +20,7 @@ import { loadPlans } from './libs/plans/catalogue';
 const stage = '${sls:stage}';
 /** The same catalogue the Lambdas read (`PUNCTUAL_PLANS`), merged from `PUNCTUAL_PLANS_FILE` at package time. */
 const plans = loadPlans(process.env.PUNCTUAL_PLANS_FILE);
-const api = apiFunctions(stage);
+const api = apiFunctions(stage, Object.keys(plans));
 const engine = engineFunctions(stage);
 const docs = docsFunctions(stage);
 

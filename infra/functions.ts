@@ -3,7 +3,7 @@
  * What a function may touch comes from its route entry (`needsOf`) and is turned into IAM by infra/iam.ts.
  */
 import { routes, type Route } from '../libs/http/routes';
-import { functionRole, type Needs } from './iam';
+import { functionIam, type Needs } from './iam';
 import { functionName, roleLogicalId } from './names';
 
 /** What one route's function needs. Public routes touch no data; GET routes only read (plus the key's `lastUsedAt` touch). */
@@ -22,17 +22,22 @@ export const operatorAuthorizer = {
   resultTtlInSeconds: 300,
 } as const;
 
-/** The serverless `functions` block and the per-function roles (CloudFormation resources). */
-export const apiFunctions = (stage: string) => {
+/**
+ * The serverless `functions` block and the per-function roles and policies (CloudFormation resources). `plans`: the
+ * catalogue's plan names, whose usage plans the key and usage functions may touch.
+ */
+export const apiFunctions = (stage: string, plans: string[]) => {
   const functions: Record<string, unknown> = {};
   const roles: Record<string, unknown> = {};
   for (const route of routes) {
     const name = functionName(route.fn);
     const role = roleLogicalId(name);
-    roles[role] = functionRole(name, stage, needsOf(route));
+    Object.assign(roles, functionIam(name, stage, needsOf(route), plans));
     functions[name] = {
       handler: `functions/${route.fn}/handler.handler`,
       role,
+      // Its role may only read: the runtime then writes nothing, not even the key's `lastUsedAt` (libs/runtime/aws-config.ts).
+      ...(needsOf(route).table === 'read' ? { environment: { PUNCTUAL_READ_ONLY: 'true' } } : {}),
       events: [
         {
           http: {

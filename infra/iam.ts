@@ -2,8 +2,9 @@
  * Per-function IAM roles, least privilege: named actions on named resources only (no `*` on data
  * services). osls 4 has no per-function IAM statements, so each function gets its own role.
  */
+import { stackTagKey } from '../libs/apigateway/keys';
 import { tableDefinition } from './table';
-import { Logical, service } from './names';
+import { Logical, policyLogicalId, roleLogicalId, service, usagePlanLogicalId } from './names';
 
 /** What a function may touch. */
 export interface Needs {
@@ -11,7 +12,7 @@ export interface Needs {
   table: 'none' | 'read' | 'write' | 'counters';
   /** Enqueues messages: sends to the delivery queue and books minute-bucket wake-ups in the schedule group. */
   enqueue: boolean;
-  /** Creates, disables and (un)assigns API Gateway keys. */
+  /** Creates API Gateway keys in the stack's usage plans, and deletes them (tagged as the stack's only). */
   gatewayKeys: boolean;
   /** Sends to the delivery queue only (the wake function). */
   sendToQueue?: boolean;
@@ -23,9 +24,9 @@ export interface Needs {
   gatewayUsage?: boolean;
 }
 
-/** Reads; UpdateItem is there because every authenticated call may touch its key's `lastUsedAt`. */
-export const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
-export const writeActions = [...readActions, 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
+/** Reads only: a GET function writes nothing (its key's `lastUsedAt` touch is off there, `PUNCTUAL_READ_ONLY`). */
+export const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+export const writeActions = [...readActions, 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
 
 const sub = (s: string) => ({ 'Fn::Sub': s });
 const tableArn = { 'Fn::GetAtt': [Logical.table, 'Arn'] };
@@ -63,13 +64,6 @@ export const statements = (name: string, stage: string, needs: Needs) => {
       { Effect: 'Allow', Action: ['dynamodb:ListStreams'], Resource: [sub(`\${${Logical.table}.Arn}/stream/*`)] },
     );
   }
-  if (needs.gatewayUsage) {
-    list.push({
-      Effect: 'Allow',
-      Action: ['apigateway:GET'],
-      Resource: [apigw('/apikeys'), apigw('/usageplans'), apigw('/usageplans/*/usage')],
-    });
-  }
   if (needs.enqueue) {
     list.push(
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },
@@ -81,15 +75,59 @@ export const statements = (name: string, stage: string, needs: Needs) => {
       { Effect: 'Allow', Action: ['iam:PassRole'], Resource: [{ 'Fn::GetAtt': [Logical.schedulerRole, 'Arn'] }] },
     );
   }
+  return list;
+};
+
+/**
+ * The API Gateway statements of a function: usage reads and key management on the stack's usage plans only (named
+ * by `Ref`), creating keys only with the stack's tag and deleting only keys that carry it, and no listing of the
+ * region's API keys (which could read every key value of the account, `includeValues`).
+ */
+export const gatewayStatements = (stage: string, needs: Needs, plans: string[]) => {
+  const usagePlans = (suffix: string) =>
+    plans.map((plan) => sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}::/usageplans/\${${usagePlanLogicalId(plan)}}${suffix}`));
+  const tagged = (key: 'aws:RequestTag' | 'aws:ResourceTag') => ({ StringEquals: { [`${key}/${stackTagKey}`]: `${service}-${stage}` } });
+  const list: { Effect: 'Allow'; Action: string[]; Resource: unknown[]; Condition?: unknown }[] = [];
+  // Usage plan names and throttles (no key values): how a plan's usage plan id is found by name.
+  if (needs.gatewayKeys || needs.gatewayUsage) list.push({ Effect: 'Allow', Action: ['apigateway:GET'], Resource: [apigw('/usageplans')] });
+  if (needs.gatewayUsage) list.push({ Effect: 'Allow', Action: ['apigateway:GET'], Resource: usagePlans('/usage') });
   if (needs.gatewayKeys) {
     list.push(
-      { Effect: 'Allow', Action: ['apigateway:GET'], Resource: [apigw('/usageplans'), apigw('/apikeys')] },
-      { Effect: 'Allow', Action: ['apigateway:POST'], Resource: [apigw('/apikeys'), apigw('/usageplans/*/keys')] },
-      { Effect: 'Allow', Action: ['apigateway:PATCH'], Resource: [apigw('/apikeys/*')] },
-      { Effect: 'Allow', Action: ['apigateway:DELETE'], Resource: [apigw('/usageplans/*/keys/*')] },
+      {
+        Effect: 'Allow',
+        Action: ['apigateway:POST'],
+        Resource: [apigw('/apikeys')],
+        Condition: { ...tagged('aws:RequestTag'), 'ForAllValues:StringEquals': { 'aws:TagKeys': [stackTagKey] } },
+      },
+      { Effect: 'Allow', Action: ['apigateway:POST'], Resource: usagePlans('/keys') },
+      { Effect: 'Allow', Action: ['apigateway:DELETE'], Resource: [apigw('/apikeys/*')], Condition: tagged('aws:ResourceTag') },
     );
   }
   return list;
+};
+
+/**
+ * A function's own role (CloudFormation `AWS::IAM::Role`) and, when it touches API Gateway, a policy of its own on
+ * that role: the policy names the usage plans, which depend on the API's deployment, which depends on the functions;
+ * in the role itself that would be a dependency cycle, a separate policy is created after them.
+ */
+export const functionIam = (name: string, stage: string, needs: Needs, plans: string[] = []): Record<string, unknown> => {
+  const gateway = gatewayStatements(stage, needs, plans);
+  return {
+    [roleLogicalId(name)]: functionRole(name, stage, needs),
+    ...(gateway.length
+      ? {
+          [policyLogicalId(name)]: {
+            Type: 'AWS::IAM::Policy',
+            Properties: {
+              PolicyName: `${name}-api-gateway`,
+              Roles: [{ Ref: roleLogicalId(name) }],
+              PolicyDocument: { Version: '2012-10-17', Statement: gateway },
+            },
+          },
+        }
+      : {}),
+  };
 };
 
 /** A function's own role (CloudFormation `AWS::IAM::Role`). */

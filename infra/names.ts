@@ -28,6 +28,12 @@ export const functionName = (fn: string): string =>
 /** The logical id of a function's own IAM role. */
 export const roleLogicalId = (name: string): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}Role`;
 
+/** The logical id of a function's API Gateway policy (infra/iam.ts `functionIam`). */
+export const policyLogicalId = (name: string): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}ApiGatewayPolicy`;
+
+/** The logical id osls gives a catalogue plan's usage plan (`provider.apiGateway.usagePlan`). */
+export const usagePlanLogicalId = (plan: string): string => `ApiGatewayUsagePlan${plan.charAt(0).toUpperCase()}${plan.slice(1)}`;
+
 /**
  * API Gateway usage plan name of a catalogue plan (osls names them `<service>-<plan>-<stage>`); the AWS
  * runtime finds the plan's id by this name because a Lambda cannot `Ref` a usage plan (circular dependency).

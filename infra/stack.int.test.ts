@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { routes } from '../libs/http/routes';
 import { defaultPlans } from '../libs/plans/catalogue';
-import { Logical, functionName, roleLogicalId } from './names';
+import { Logical, functionName, policyLogicalId, roleLogicalId } from './names';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON that each assertion navigates its own way
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
@@ -22,6 +22,13 @@ const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.T
 const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 const policyStatements = (role: Resource): Statement[] =>
   (role.Properties.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+/** Every statement a function's role grants: its inline policy and the policies attached to it (the API Gateway one). */
+const grantsOf = (name: string): Statement[] => [
+  ...policyStatements(resources[roleLogicalId(name)]),
+  ...ofType('AWS::IAM::Policy')
+    .filter(([, p]) => json(p.Properties.Roles).includes(json({ Ref: roleLogicalId(name) })))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]),
+];
 const json = (x: unknown) => JSON.stringify(x);
 
 beforeAll(async () => {
@@ -192,7 +199,10 @@ describe('serverless stack', () => {
           if (actions.some((a) => a.startsWith('dynamodb:'))) {
             expect(actions.every((a) => a.startsWith('dynamodb:'))).toBe(true);
             for (const x of asArray(s.Resource)) expect(json(x)).toContain(Logical.table);
-            if (r.method === 'GET') expect(actions).not.toContain('dynamodb:PutItem');
+            // A GET function writes nothing (not even its key's lastUsedAt: PUNCTUAL_READ_ONLY turns that off).
+            if (r.method === 'GET')
+              for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'])
+                expect(actions).not.toContain(write);
           }
           if (actions.some((a) => a.startsWith('sqs:'))) expect(res).toBe(json([{ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] }]));
           if (actions.some((a) => a.startsWith('scheduler:'))) expect(res).toContain(`schedule/\${${Logical.scheduleGroup}}/`);
@@ -209,13 +219,52 @@ describe('serverless stack', () => {
     it('lets only the key-issuing functions manage API Gateway keys, and only the usage read read their usage', () => {
       const granted = (pattern: RegExp) =>
         routes
-          .filter((r) =>
-            policyStatements(resources[roleLogicalId(functionName(r.fn))]).some((s) => asArray(s.Action).some((a) => pattern.test(a))),
-          )
+          .filter((r) => grantsOf(functionName(r.fn)).some((s) => asArray(s.Action).some((a) => pattern.test(a))))
           .map((r) => r.fn)
           .sort();
       expect(granted(/^apigateway:(POST|PATCH|DELETE)$/)).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create']);
       expect(granted(/^apigateway:/)).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create', 'api/usage/get']);
+    });
+
+    it('scopes API Gateway key permissions to the stack: its usage plans, keys tagged as its own, no listing of key values', () => {
+      const plans = Object.keys(defaultPlans).map((p) => `ApiGatewayUsagePlan${p.charAt(0).toUpperCase()}${p.slice(1)}`);
+      const onPlans = (suffix: string) =>
+        plans.map((id) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}::/usageplans/\${${id}}${suffix}` }));
+      for (const fn of ['keysCreate', 'keysRevoke', 'tenantsCreate', 'usageGet']) {
+        const apigateway = grantsOf(fn).filter((s) => asArray(s.Action).some((a) => a.startsWith('apigateway:')));
+        // GET only on the usage plans (listing, and usage of the stack's): never /apikeys, which lists every key of the
+        // region, values included with includeValues.
+        for (const st of apigateway) {
+          const resources = asArray(st.Resource).map((r) => json(r));
+          if (asArray(st.Action).includes('apigateway:GET'))
+            for (const r of resources) expect(r).toMatch(/::\/usageplans(\/\$\{ApiGatewayUsagePlan\w+\}\/usage)?"/);
+        }
+      }
+      const keyManagement = grantsOf('keysCreate').filter((s) => asArray(s.Action).some((a) => /^apigateway:(POST|DELETE)$/.test(a)));
+      const tag = { 'aws:RequestTag/punctual:stack': 'punctual-ci' };
+      expect(keyManagement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Action: ['apigateway:POST'],
+            Resource: [expect.objectContaining({ 'Fn::Sub': expect.stringMatching(/::\/apikeys$/) })],
+            Condition: expect.objectContaining({ StringEquals: tag }),
+          }),
+          expect.objectContaining({ Action: ['apigateway:POST'], Resource: onPlans('/keys') }),
+          expect.objectContaining({
+            Action: ['apigateway:DELETE'],
+            Resource: [expect.objectContaining({ 'Fn::Sub': expect.stringMatching(/::\/apikeys\/\*$/) })],
+            Condition: { StringEquals: { 'aws:ResourceTag/punctual:stack': 'punctual-ci' } },
+          }),
+        ]),
+      );
+      // Nothing else: every key action is one of those three (no PATCH, no region-wide usage-plan keys).
+      expect(keyManagement).toHaveLength(3);
+      expect(grantsOf('usageGet').find((s) => json(s.Resource).includes('/usage'))?.Resource).toEqual(onPlans('/usage'));
+      // The usage plans are named by Ref in a policy of its own, so the functions do not depend on the API's deployment.
+      const policy = resources[policyLogicalId('keysCreate')];
+      expect(policy.Type).toBe('AWS::IAM::Policy');
+      expect(policy.Properties.Roles).toEqual([{ Ref: roleLogicalId('keysCreate') }]);
+      expect(json(resources.KeysCreateLambdaFunction)).not.toContain(policyLogicalId('keysCreate'));
     });
   });
 
@@ -229,6 +278,7 @@ describe('serverless stack', () => {
       PUNCTUAL_SCHEDULE_GROUP: 'g',
       PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
       PUNCTUAL_USER_POOL_ID: 'us-east-1_x',
+      PUNCTUAL_STACK: 'punctual-test',
       PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
       PUNCTUAL_DELIVERY_DLQ_ARN: 'd',
       PUNCTUAL_WAKE_FUNCTION_ARN: 'a',

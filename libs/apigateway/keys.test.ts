@@ -3,7 +3,7 @@ import {
   ConflictException,
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
-  DeleteUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
   GetApiKeysCommand,
   GetUsagePlansCommand,
   NotFoundException,
@@ -11,11 +11,10 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { UsagePlanMissingError } from './errors';
-import { ApiGatewayKeys } from './keys';
+import { GatewayKeyConflictError, UsagePlanMissingError } from './errors';
+import { ApiGatewayKeys, type GatewayKeyIndex, gatewayKeyTags } from './keys';
 import { UsagePlans } from './usage-plans';
 import type { ApiKey } from '../keys/model';
-import type { GatewayKeyMap } from '../keys/port';
 
 const gw = mockClient(APIGatewayClient);
 const meta = { $metadata: {} };
@@ -23,9 +22,14 @@ const conflict = () => new ConflictException({ message: 'exists', ...meta });
 
 const key: ApiKey = { id: 'key_1', tenantId: 'ten_1', name: 'control key', scope: 'control', plan: 'free', hash: 'h', createdAt: 0 };
 
-const memoryMap = (): GatewayKeyMap & { entries: Map<string, string> } => {
+/** API Gateway key id → our key id, searched backwards for `gatewayKeyIdOf`. */
+const memoryMap = (): GatewayKeyIndex & { entries: Map<string, string> } => {
   const entries = new Map<string, string>();
-  return { entries, put: async (g, k) => void entries.set(g, k), keyIdOf: async (g) => entries.get(g) };
+  return {
+    entries,
+    put: async (g, k) => void entries.set(g, k),
+    gatewayKeyIdOf: async (k) => [...entries].find(([, ours]) => ours === k)?.[0],
+  };
 };
 
 const setup = () => {
@@ -35,6 +39,7 @@ const setup = () => {
     client,
     map,
     usagePlans: new UsagePlans({ client, usagePlanName: (plan) => `punctual-${plan}-test` }),
+    tags: gatewayKeyTags('punctual-test'),
   });
   return { keys, map };
 };
@@ -58,26 +63,28 @@ describe('ApiGatewayKeys', () => {
 
       await keys.issued(key, 'pk_value');
 
-      expect(gw).toHaveReceivedCommandWith(CreateApiKeyCommand, { name: 'key_1', value: 'pk_value', enabled: true, customerId: 'ten_1' });
+      expect(gw).toHaveReceivedCommandWith(CreateApiKeyCommand, {
+        name: 'key_1',
+        value: 'pk_value',
+        enabled: true,
+        customerId: 'ten_1',
+        tags: { 'punctual:stack': 'punctual-test' },
+      });
       expect(gw).toHaveReceivedCommandWith(CreateUsagePlanKeyCommand, { usagePlanId: 'up-free', keyId: 'gw-1', keyType: 'API_KEY' });
       expect(map.entries.get('gw-1')).toBe('key_1');
     });
 
-    it('reuses the existing key when CreateApiKey reports a ConflictException', async () => {
+    it('fails naming the orphan when CreateApiKey reports a ConflictException, without listing the region’s keys', async () => {
       const { keys, map } = setup();
       gw.on(CreateApiKeyCommand).rejects(conflict());
-      gw.on(GetApiKeysCommand).resolves({
-        items: [
-          { id: 'gw-other', name: 'key_10' },
-          { id: 'gw-old', name: 'key_1' },
-        ],
-      });
-      gw.on(CreateUsagePlanKeyCommand).resolves({});
 
-      await keys.issued(key, 'pk_value');
+      const err = await keys.issued(key, 'pk_value').catch((e: unknown) => e);
 
-      expect(map.entries.get('gw-old')).toBe('key_1');
-      expect(gw).toHaveReceivedCommandWith(CreateUsagePlanKeyCommand, { keyId: 'gw-old' });
+      expect(err).toBeInstanceOf(GatewayKeyConflictError);
+      expect(err).toMatchObject({ keyId: 'key_1', message: expect.stringContaining('key_1') });
+      expect(map.entries.size).toBe(0);
+      expect(gw).not.toHaveReceivedCommand(GetApiKeysCommand);
+      expect(gw).not.toHaveReceivedCommand(CreateUsagePlanKeyCommand);
     });
 
     it('treats a ConflictException on CreateUsagePlanKey as already attached', async () => {
@@ -113,39 +120,44 @@ describe('ApiGatewayKeys', () => {
   });
 
   describe('revoked', () => {
-    it('disables the key and detaches it from its usage plan', async () => {
-      const { keys } = setup();
-      gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
-      gw.on(UpdateApiKeyCommand).resolves({});
-      gw.on(DeleteUsagePlanKeyCommand).resolves({});
+    it('deletes the API Gateway key the index names, which also takes it out of its usage plan', async () => {
+      const { keys, map } = setup();
+      map.entries.set('gw-1', 'key_1');
+      map.entries.set('gw-2', 'key_2');
+      gw.on(DeleteApiKeyCommand).resolves({});
 
       await keys.revoked(key);
 
-      expect(gw).toHaveReceivedCommandWith(GetApiKeysCommand, { nameQuery: 'key_1' });
-      expect(gw).toHaveReceivedCommandWith(UpdateApiKeyCommand, {
-        apiKey: 'gw-1',
-        patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
-      });
-      expect(gw).toHaveReceivedCommandWith(DeleteUsagePlanKeyCommand, { usagePlanId: 'up-free', keyId: 'gw-1' });
+      expect(gw).toHaveReceivedCommandTimes(DeleteApiKeyCommand, 1);
+      expect(gw).toHaveReceivedCommandWith(DeleteApiKeyCommand, { apiKey: 'gw-1' });
+      // Deleted, not disabled: a disabled key would still count against the 10,000 per region.
+      expect(gw).not.toHaveReceivedCommand(UpdateApiKeyCommand);
+      expect(gw).not.toHaveReceivedCommand(GetApiKeysCommand);
     });
 
-    it('accepts an already detached key', async () => {
-      const { keys } = setup();
-      gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
-      gw.on(UpdateApiKeyCommand).resolves({});
-      gw.on(DeleteUsagePlanKeyCommand).rejects(new NotFoundException({ message: 'gone', ...meta }));
+    it('accepts an already deleted key', async () => {
+      const { keys, map } = setup();
+      map.entries.set('gw-1', 'key_1');
+      gw.on(DeleteApiKeyCommand).rejects(new NotFoundException({ message: 'gone', ...meta }));
 
       await expect(keys.revoked(key)).resolves.toBeUndefined();
-      expect(gw).toHaveReceivedCommandTimes(UpdateApiKeyCommand, 1);
+      expect(gw).toHaveReceivedCommandTimes(DeleteApiKeyCommand, 1);
     });
 
-    it('does nothing when API Gateway has no such key', async () => {
+    it('fails when API Gateway does', async () => {
+      const { keys, map } = setup();
+      map.entries.set('gw-1', 'key_1');
+      gw.on(DeleteApiKeyCommand).rejects(new Error('throttled past the retries'));
+
+      await expect(keys.revoked(key)).rejects.toThrow('throttled');
+    });
+
+    it('does nothing when our key has no API Gateway key', async () => {
       const { keys } = setup();
-      gw.on(GetApiKeysCommand).resolves({ items: [] });
 
       await keys.revoked(key);
 
-      expect(gw).not.toHaveReceivedCommand(UpdateApiKeyCommand);
+      expect(gw).not.toHaveReceivedCommand(DeleteApiKeyCommand);
     });
   });
 });

@@ -1,30 +1,43 @@
-import {
-  type APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanKeyCommand,
-  DeleteUsagePlanKeyCommand,
-  GetApiKeysCommand,
-  UpdateApiKeyCommand,
-} from '@aws-sdk/client-api-gateway';
+import { type APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import type { ApiKey } from '../keys/model';
 import type { GatewayKeyMap } from '../keys/port';
+import { GatewayKeyConflictError } from './errors';
 import type { UsagePlans } from './usage-plans';
+
+/** Where the mirror records which API Gateway key is which of ours, both ways (the table, on AWS). */
+export interface GatewayKeyIndex extends Pick<GatewayKeyMap, 'put'> {
+  /** The API Gateway id of our key, or undefined when it has none. */
+  gatewayKeyIdOf(keyId: string): Promise<string | undefined>;
+}
 
 /** Options of the API Gateway key mirror. */
 export interface ApiGatewayKeysOptions {
-  /** The client retries API Gateway's control-plane throttling itself (libs/runtime/aws-clients.ts). */
+  /** The client retries API Gateway's control plane throttling itself (libs/runtime/aws-clients.ts). */
   client: APIGatewayClient;
-  map: GatewayKeyMap;
+  map: GatewayKeyIndex;
   /** Which usage plan a key of a catalogue plan joins. */
   usagePlans: Pick<UsagePlans, 'idOf'>;
+  /**
+   * Tags on every API Gateway key the mirror creates. The stack's IAM lets the functions create keys only with
+   * these tags and delete only keys that carry them (infra/iam.ts), so they can touch no other key of the region.
+   * @default none
+   */
+  tags?: Record<string, string>;
 }
+
+/** The tag key naming the stack an API Gateway key belongs to (its value: the stack name, `<service>-<stage>`). */
+export const stackTagKey = 'punctual:stack';
+
+/** The tags of the API Gateway keys of one stack. */
+export const gatewayKeyTags = (stackName: string): Record<string, string> => ({ [stackTagKey]: stackName });
 
 const nameOf = (err: unknown): string | undefined => (err as { name?: string } | null)?.name;
 
 /**
  * Mirrors our keys onto API Gateway (KeyService `onIssued` / `onRevoked`): the API Gateway key has our
  * key's value (so API Gateway checks it and applies the plan's throttle and quota), our key id as its
- * name and the tenant as its customerId; `GatewayKeyMap` maps its generated id back to ours.
+ * name and the tenant as its customerId; the index maps its generated id to ours and back, so the mirror
+ * never lists the region's keys (a listing could read every key value in the account).
  */
 export class ApiGatewayKeys {
   constructor(private readonly o: ApiGatewayKeysOptions) {}
@@ -41,18 +54,17 @@ export class ApiGatewayKeys {
     }
   }
 
-  /** `onRevoked`: disable the API Gateway key (immediate) and detach it from its usage plan. */
+  /**
+   * `onRevoked`: delete the API Gateway key, which also takes it out of its usage plan. Deleted rather than
+   * disabled: revoked keys would count against the 10,000 API keys per region until deleted.
+   */
   async revoked(key: ApiKey): Promise<void> {
-    const gatewayKeyId = await this.findKey(key.id);
+    const gatewayKeyId = await this.o.map.gatewayKeyIdOf(key.id);
     if (!gatewayKeyId) return;
-    await this.o.client.send(
-      new UpdateApiKeyCommand({ apiKey: gatewayKeyId, patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }] }),
-    );
     try {
-      const usagePlanId = await this.o.usagePlans.idOf(key.plan);
-      await this.o.client.send(new DeleteUsagePlanKeyCommand({ usagePlanId, keyId: gatewayKeyId }));
+      await this.o.client.send(new DeleteApiKeyCommand({ apiKey: gatewayKeyId }));
     } catch (err) {
-      if (nameOf(err) !== 'NotFoundException') throw err; // already detached
+      if (nameOf(err) !== 'NotFoundException') throw err; // already deleted (a retried revocation)
     }
   }
 
@@ -65,21 +77,15 @@ export class ApiGatewayKeys {
           enabled: true,
           customerId: key.tenantId,
           description: `${key.scope} key of ${key.tenantId}`,
+          ...(this.o.tags ? { tags: this.o.tags } : {}),
         }),
       );
       return out.id!;
     } catch (err) {
-      // The value exists already: a retried issue whose first response was lost. Reuse that key.
-      if (nameOf(err) !== 'ConflictException') throw err;
-      const existing = await this.findKey(key.id);
-      if (!existing) throw err;
-      return existing;
+      // The value exists: the SDK retried a create whose first response was lost. Finding that key would need the
+      // region-wide key listing this mirror is not allowed; the issue fails and the orphan is named for the operator.
+      if (nameOf(err) === 'ConflictException') throw new GatewayKeyConflictError(key.id, err);
+      throw err;
     }
-  }
-
-  /** The API Gateway id of the key named by our key id. */
-  private async findKey(keyId: string): Promise<string | undefined> {
-    const out = await this.o.client.send(new GetApiKeysCommand({ nameQuery: keyId, includeValues: false, limit: 500 }));
-    return out.items?.find((k) => k.name === keyId)?.id;
   }
 }

@@ -2,7 +2,6 @@ import {
   APIGatewayClient,
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
-  GetApiKeysCommand,
   GetUsageCommand,
   GetUsagePlansCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -78,11 +77,15 @@ describe('UsagePlans', () => {
   it('is one lookup for the key mirror and the request counter', async () => {
     const positions = twoPages();
     const plans = lookup();
-    const keys = new ApiGatewayKeys({ client, map: { put: async () => undefined, keyIdOf: async () => undefined }, usagePlans: plans });
-    const requests = new ApiGatewayRequests({ client, usagePlans: plans, plans: ['free', 'pro'] });
+    const keys = new ApiGatewayKeys({
+      client,
+      map: { put: async () => undefined, gatewayKeyIdOf: async () => undefined },
+      usagePlans: plans,
+    });
+    const tenantKeys = async () => new Map([['gw-1', 'key_1']]);
+    const requests = new ApiGatewayRequests({ client, usagePlans: plans, plans: ['free', 'pro'], tenantKeys });
     gw.on(CreateApiKeyCommand).resolves({ id: 'gw-1' });
     gw.on(CreateUsagePlanKeyCommand).resolves({});
-    gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-1', name: 'key_1', customerId: 'ten_1' }] });
     gw.on(GetUsageCommand).resolves({ startDate: '2026-11-23', items: { 'gw-1': [[2, 0]] } });
     const key: ApiKey = { id: 'key_1', tenantId: 'ten_1', name: 'k', scope: 'control', plan: 'free', hash: 'h', createdAt: 0 };
 

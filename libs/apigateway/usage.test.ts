@@ -1,8 +1,16 @@
 import { APIGatewayClient, GetApiKeysCommand, GetUsageCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ApiGatewayRequests, gatewayRequestsByDay, overlayRequests, withGatewayRequests, type RequestCount } from './usage';
+import {
+  ApiGatewayRequests,
+  gatewayRequestsByDay,
+  overlayRequests,
+  type RequestCount,
+  tenantGatewayKeys,
+  withGatewayRequests,
+} from './usage';
 import { UsagePlans } from './usage-plans';
+import type { ApiKey } from '../keys/model';
 import { zeroCounters, type UsageRow } from '../usage/model';
 import type { UsageStore } from '../usage/port';
 
@@ -86,11 +94,18 @@ describe('gatewayRequestsByDay', () => {
 });
 
 describe('ApiGatewayRequests', () => {
+  /** Our records: tenant → API Gateway key id → our key id (what the table maps). */
+  let directory: Record<string, Record<string, string>>;
+  const tenantKeys = jest.fn(async (tenantId: string, keyId?: string) => {
+    const all = Object.entries(directory[tenantId] ?? {});
+    return new Map(keyId === undefined ? all : all.filter(([, ours]) => ours === keyId));
+  });
   const counter = () =>
     new ApiGatewayRequests({
       client,
       usagePlans: new UsagePlans({ client, usagePlanName: (p) => `punctual-${p}-test` }),
       plans: ['free', 'pro'],
+      tenantKeys,
     });
   beforeEach(() => {
     gw.on(GetUsagePlansCommand)
@@ -105,9 +120,7 @@ describe('ApiGatewayRequests', () => {
   });
 
   it('sums a tenant’s keys over its plans, maps them to our key ids and skips other tenants and empty days', async () => {
-    gw.on(GetApiKeysCommand)
-      .resolvesOnce({ items: [{ id: 'gk1', name: 'key_1', customerId: 'ten_a' }], position: 'k2' })
-      .resolves({ items: [{ id: 'gk2', name: 'key_2', customerId: 'ten_a' }] });
+    directory = { ten_a: { gk1: 'key_1', gk2: 'key_2' }, ten_x: { gkX: 'key_X' } };
     gw.on(GetUsageCommand, { usagePlanId: 'up-free' }).resolves({
       startDate: '2026-11-22',
       items: {
@@ -140,37 +153,70 @@ describe('ApiGatewayRequests', () => {
       { keyId: 'key_1', date: '2026-11-23', requests: 2 },
       { keyId: 'key_2', date: '2026-11-23', requests: 6 },
     ]);
-    expect(gw).toHaveReceivedCommandWith(GetApiKeysCommand, { customerId: 'ten_a', includeValues: false });
+    expect(tenantKeys).toHaveBeenCalledWith('ten_a', undefined);
+    // The tenant's keys come from our records: no listing of the region's API keys.
+    expect(gw).not.toHaveReceivedCommand(GetApiKeysCommand);
     expect(gw).toHaveReceivedCommandTimes(GetUsageCommand, 2);
     expect(gw).not.toHaveReceivedCommandWith(GetUsageCommand, { usagePlanId: 'up-other' });
   });
 
   it('asks for the one key by its API Gateway id, and caches the plan ids', async () => {
-    gw.on(GetApiKeysCommand).resolves({
-      items: [
-        { id: 'gk2', name: 'key_2', customerId: 'ten_a' },
-        { id: 'gk22', name: 'key_22', customerId: 'ten_a' },
-      ],
-    });
+    directory = { ten_a: { gk2: 'key_2', gk22: 'key_22' } };
     gw.on(GetUsageCommand, { usagePlanId: 'up-free' }).resolves({ startDate: '2026-11-23', items: { gk2: [[4, 0]] } });
     gw.on(GetUsageCommand, { usagePlanId: 'up-pro' }).resolves({ startDate: '2026-11-23', items: {} });
     const c = counter();
     expect(await c.counts('ten_a', '2026-11-23', '2026-11-23', 'key_2')).toEqual([{ keyId: 'key_2', date: '2026-11-23', requests: 4 }]);
     expect(await c.counts('ten_a', '2026-11-23', '2026-11-23', 'key_2')).toHaveLength(1);
-    expect(gw).toHaveReceivedCommandWith(GetApiKeysCommand, { customerId: 'ten_a', nameQuery: 'key_2' });
+    expect(tenantKeys).toHaveBeenCalledWith('ten_a', 'key_2');
     expect(gw).toHaveReceivedCommandWith(GetUsageCommand, { usagePlanId: 'up-free', keyId: 'gk2' });
     expect(gw).toHaveReceivedCommandTimes(GetUsagePlansCommand, 2); // two pages, once
   });
 
   it('calls no GetUsage for a tenant without keys, and counts nothing for a key with no usage', async () => {
-    gw.on(GetApiKeysCommand)
-      .resolvesOnce({ items: [] })
-      .resolves({ items: [{ id: 'gk1', name: 'key_1', customerId: 'ten_a' }] });
+    directory = { ten_a: { gk1: 'key_1' } };
     gw.on(GetUsageCommand).resolves({ items: {} });
     expect(await counter().counts('ten_none', '2026-11-23', '2026-11-23')).toEqual([]);
     expect(gw).not.toHaveReceivedCommand(GetUsageCommand);
     expect(await counter().counts('ten_a', '2026-11-23', '2026-11-23')).toEqual([]);
     expect(gw).toHaveReceivedCommandTimes(GetUsageCommand, 2);
+  });
+});
+
+describe('tenantGatewayKeys', () => {
+  const keyOf = (id: string): ApiKey => ({ id, tenantId: 'ten_a', name: id, scope: 'data', plan: 'free', hash: id, createdAt: 0 });
+  /** 150 keys in pages of 100, of which the odd ones have an API Gateway key. */
+  const ids = Array.from({ length: 150 }, (_, i) => `key_${i}`);
+  const store = {
+    get: jest.fn(async (tenantId: string, keyId: string) => (tenantId === 'ten_a' && ids.includes(keyId) ? keyOf(keyId) : undefined)),
+    list: jest.fn(async (tenantId: string, page: { limit: number; cursor?: string }) => {
+      if (tenantId !== 'ten_a') return { items: [] };
+      const start = page.cursor ? Number(page.cursor) : 0;
+      const items = ids.slice(start, start + page.limit).map(keyOf);
+      return start + page.limit < ids.length ? { items, nextCursor: String(start + page.limit) } : { items };
+    }),
+  };
+  const index = {
+    gatewayKeyIdsOf: jest.fn(
+      async (keyIds: string[]) => new Map(keyIds.filter((k) => Number(k.slice(4)) % 2 === 1).map((k) => [`gw-${k}`, k] as const)),
+    ),
+  };
+  const keys = tenantGatewayKeys(store, index);
+  beforeEach(() => jest.clearAllMocks());
+
+  it('maps every page of the tenant’s keys to their API Gateway ids, leaving out keys without one', async () => {
+    const map = await keys('ten_a');
+    expect(map.size).toBe(75);
+    expect(map.get('gw-key_149')).toBe('key_149');
+    expect(store.list).toHaveBeenCalledTimes(2);
+    expect(index.gatewayKeyIdsOf).toHaveBeenCalledWith(ids);
+  });
+
+  it('looks up only the key asked for, and nothing for another tenant’s key or a tenant without keys', async () => {
+    expect([...(await keys('ten_a', 'key_3'))]).toEqual([['gw-key_3', 'key_3']]);
+    expect(store.list).not.toHaveBeenCalled();
+    expect((await keys('ten_b', 'key_3')).size).toBe(0);
+    expect((await keys('ten_b')).size).toBe(0);
+    expect(index.gatewayKeyIdsOf).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -1,4 +1,6 @@
-import { type APIGatewayClient, paginateGetApiKeys, paginateGetUsage } from '@aws-sdk/client-api-gateway';
+import { type APIGatewayClient, paginateGetUsage } from '@aws-sdk/client-api-gateway';
+import { maxPageLimit } from '../domain/page';
+import type { KeyStore } from '../keys/port';
 import { utcDate } from '../usage/limits';
 import { zeroCounters, type UsageRow } from '../usage/model';
 import type { UsageStore } from '../usage/port';
@@ -45,17 +47,21 @@ export interface ApiGatewayRequestsOptions {
   usagePlans: Pick<UsagePlans, 'idsOf'>;
   /** The catalogue's plan names: their usage plans are the ones read. */
   plans: string[];
+  /**
+   * API Gateway key id → our key id, for the tenant's keys (only `keyId` when given) that have an API Gateway key.
+   * From our own records (the table), so reading usage needs no listing of the region's API keys.
+   */
+  tenantKeys: (tenantId: string, keyId?: string) => Promise<Map<string, string>>;
 }
 
 /**
  * Request counts on AWS come from API Gateway, which meters every request made with a key (our
- * Lambdas never see the throttled ones and count none). Our keys are API Gateway keys named by our
- * key id with the tenant as `customerId` (libs/apigateway/keys.ts), so a tenant's keys are one
- * `GetApiKeys` by customer id, and their usage one `GetUsage` per usage plan.
+ * Lambdas never see the throttled ones and count none). Our keys are API Gateway keys (libs/apigateway/keys.ts)
+ * whose ids the table maps to ours (`tenantKeys`), and their usage is one `GetUsage` per usage plan.
  *
- * Cost per read: 1 GetApiKeys page + (first use of a container's usage-plan lookup) GetUsagePlans + 1 GetUsage per plan,
- * more pages on large deployments (GetUsage without a key id pages over every key of the plan; with a
- * single key it asks for that key only). Limits: a revoked key is detached from its usage plan, so its
+ * Cost per read: the tenant's keys from the table + (first use of a container's usage-plan lookup) GetUsagePlans +
+ * 1 GetUsage per plan, more pages on large deployments (GetUsage without a key id pages over every key of the plan;
+ * with a single key it asks for that key only). Limits: a revoked key is deleted from API Gateway, so its
  * requests are no longer reported; API Gateway's day is UTC, as ours.
  */
 export class ApiGatewayRequests {
@@ -63,7 +69,7 @@ export class ApiGatewayRequests {
 
   /** Requests per key (ours) and day of a tenant's keys (or one key) over `from..to`; days without requests are left out. */
   async counts(tenantId: string, from: string, to: string, keyId?: string): Promise<RequestCount[]> {
-    const keys = await this.tenantKeys(tenantId, keyId);
+    const keys = await this.o.tenantKeys(tenantId, keyId);
     if (!keys.size) return [];
     const only = keys.size === 1 ? [...keys.keys()][0] : undefined;
     const sums = new Map<string, RequestCount>();
@@ -83,20 +89,28 @@ export class ApiGatewayRequests {
     }
     return [...sums.values()];
   }
-
-  /** API Gateway key id → our key id, for the tenant's keys (those named `keyId` when given). */
-  private async tenantKeys(tenantId: string, keyId?: string): Promise<Map<string, string>> {
-    const keys = new Map<string, string>();
-    const input = { customerId: tenantId, includeValues: false, ...(keyId ? { nameQuery: keyId } : {}) };
-    for await (const page of paginateGetApiKeys({ client: this.o.client, pageSize: 500 }, input)) {
-      for (const k of page.items ?? []) {
-        // customerId filters server-side; checked again so another tenant's key can never be counted here.
-        if (k.id && k.name && k.customerId === tenantId && (keyId === undefined || k.name === keyId)) keys.set(k.id, k.name);
-      }
-    }
-    return keys;
-  }
 }
+
+/**
+ * `tenantKeys` of the request counter from our own records: the tenant's keys (every page, or the one asked
+ * for) and, for each, the API Gateway key id the mirror recorded beside it.
+ */
+export const tenantGatewayKeys =
+  (keys: Pick<KeyStore, 'get' | 'list'>, index: { gatewayKeyIdsOf(keyIds: string[]): Promise<Map<string, string>> }) =>
+  async (tenantId: string, keyId?: string): Promise<Map<string, string>> => {
+    const ids: string[] = [];
+    if (keyId !== undefined) {
+      if (await keys.get(tenantId, keyId)) ids.push(keyId);
+    } else {
+      let cursor: string | undefined;
+      do {
+        const page = await keys.list(tenantId, { limit: maxPageLimit, ...(cursor ? { cursor } : {}) });
+        for (const k of page.items) ids.push(k.id);
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    return ids.length ? index.gatewayKeyIdsOf(ids) : new Map();
+  };
 
 /**
  * Puts API Gateway's request counts into usage rows: a row's `requests` becomes the gateway's count

@@ -27,6 +27,7 @@ beforeAll(async () => {
     PUNCTUAL_SCHEDULE_GROUP: 'g',
     PUNCTUAL_SCHEDULER_ROLE_ARN: 'r',
     PUNCTUAL_USER_POOL_ID: 'p',
+    PUNCTUAL_STACK: 'punctual-test',
     PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
     PUNCTUAL_AWS_ENDPOINT: moto.endpoint,
   });

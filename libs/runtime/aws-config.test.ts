@@ -10,6 +10,7 @@ const env = {
   PUNCTUAL_WAKE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:1:function:punctual-prod-engineWake',
   PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::1:role/s',
   PUNCTUAL_USER_POOL_ID: 'us-east-1_P',
+  PUNCTUAL_STACK: 'punctual-test',
   PUNCTUAL_USER_POOL_CLIENT_ID: 'c',
 };
 

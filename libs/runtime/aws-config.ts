@@ -7,6 +7,11 @@ import { levels, type LogLevel } from '../observability/logger';
  * serverless.ts sets every variable; names below.
  */
 export interface AwsConfig {
+  /**
+   * The stack, `<service>-<stage>` (`PUNCTUAL_STACK`): the tag on the API Gateway keys the stack may manage
+   * (infra/iam.ts) and the `stack` dimension of the delivery metrics its alarms watch (infra/alarms.ts).
+   */
+  stackName: string;
   /** The single table (`PUNCTUAL_TABLE_NAME`). */
   tableName: string;
   /** The delivery queue URL (`PUNCTUAL_DELIVERY_QUEUE_URL`). */
@@ -29,6 +34,11 @@ export interface AwsConfig {
   plans: PlanCatalogue;
   /** @default 'info' (`PUNCTUAL_LOG_LEVEL`) */
   logLevel: LogLevel;
+  /**
+   * The function has read permissions only (`PUNCTUAL_READ_ONLY=true`, set on GET functions): it writes nothing,
+   * not even its key's `lastUsedAt`, which on AWS is then touched by calls that change something. @default false
+   */
+  readOnly: boolean;
   /**
    * Where every AWS SDK client sends its requests, e.g. an emulator (`PUNCTUAL_AWS_ENDPOINT`).
    * @default unset: the SDK's own resolution (which also honours `AWS_ENDPOINT_URL`)
@@ -59,6 +69,7 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
   if (endpoint !== undefined && !URL.canParse(endpoint))
     throw new ConfigError(`PUNCTUAL_AWS_ENDPOINT must be a URL such as http://127.0.0.1:5000; got "${endpoint}"`);
   return {
+    stackName: required(env, 'PUNCTUAL_STACK'),
     tableName: required(env, 'PUNCTUAL_TABLE_NAME'),
     deliveryQueueUrl: required(env, 'PUNCTUAL_DELIVERY_QUEUE_URL'),
     deliveryDeadLetterArn: required(env, 'PUNCTUAL_DELIVERY_DLQ_ARN'),
@@ -71,6 +82,7 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
     usagePlanSuffix: env.PUNCTUAL_USAGE_PLAN_SUFFIX ?? '',
     plans,
     logLevel: logLevel as LogLevel,
+    readOnly: env.PUNCTUAL_READ_ONLY === 'true',
     ...(endpoint !== undefined ? { endpoint } : {}),
   };
 };

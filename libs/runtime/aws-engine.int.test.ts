@@ -72,6 +72,7 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
     PUNCTUAL_SCHEDULE_GROUP: 'punctual-test',
     PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
     PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
+    PUNCTUAL_STACK: 'punctual-test',
     PUNCTUAL_USER_POOL_CLIENT_ID: 'client',
     PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
     PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',
@@ -380,7 +381,7 @@ describe('the AWS runtime end to end (dynalite + SQS, Scheduler and API Gateway 
     w.clock.advance(5_000);
 
     expect(await other.services.keys.principal(gatewayId)).toBeUndefined();
-    // API Gateway refuses the disabled key itself, in our error shape.
+    // API Gateway refuses the deleted key itself, in our error shape.
     expect(await w.gateway.request('GET', '/v1/apps', { apiKey: created.body.key as string })).toMatchObject({
       status: 401,
       body: { error: 'unauthorized' },

@@ -54,6 +54,7 @@ const world = async () => {
     PUNCTUAL_SCHEDULE_GROUP: 'punctual-test',
     PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
     PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
+    PUNCTUAL_STACK: 'punctual-test',
     PUNCTUAL_USER_POOL_CLIENT_ID: 'client',
     PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
     PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',

@@ -1,8 +1,9 @@
-import { ApiGatewayKeys } from '../apigateway/keys';
-import { ApiGatewayRequests, withGatewayRequests } from '../apigateway/usage';
+import { ApiGatewayKeys, gatewayKeyTags } from '../apigateway/keys';
+import { ApiGatewayRequests, tenantGatewayKeys, withGatewayRequests } from '../apigateway/usage';
 import { UsagePlans } from '../apigateway/usage-plans';
 import { createDynamoStores, type DynamoStores } from '../store/dynamodb';
 import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
+import type { KeyStore } from '../keys/port';
 import type { UsageStore } from '../usage/port';
 import type { AwsClients } from './aws-clients';
 import type { AwsConfig } from './aws-config';
@@ -19,6 +20,10 @@ export interface AwsStores {
   gatewayKeys: ApiGatewayKeys;
 }
 
+/** The key store of a read-only function: the same reads, and no `lastUsedAt` touch (it has no write permission). */
+// A view inheriting every method from the store (so it follows the port as it grows), with `touch` a no-op.
+const withoutTouches = (keys: KeyStore): KeyStore => Object.assign(Object.create(keys) as KeyStore, { touch: async () => undefined });
+
 /** The DynamoDB stores, and the API Gateway side of keys and usage over one usage-plan lookup. */
 export const createAwsStores = (config: AwsConfig, clients: Pick<AwsClients, 'documentClient' | 'apiGateway'>): AwsStores => {
   const stores = createDynamoStores({ client: clients.documentClient, tableName: config.tableName });
@@ -27,12 +32,21 @@ export const createAwsStores = (config: AwsConfig, clients: Pick<AwsClients, 'do
     usagePlanName: (plan) => `${config.usagePlanPrefix}${plan}${config.usagePlanSuffix}`,
   });
   // GET /v1/usage: counters from the table (the stream aggregator writes them), requests from API Gateway, which meters every keyed call.
-  const requests = new ApiGatewayRequests({ client: clients.apiGateway, usagePlans, plans: Object.keys(config.plans) });
   const gatewayKeyMap = new DynamoGatewayKeyMap(clients.documentClient, config.tableName);
+  const requests = new ApiGatewayRequests({
+    client: clients.apiGateway,
+    usagePlans,
+    plans: Object.keys(config.plans),
+    tenantKeys: tenantGatewayKeys(stores.keys, gatewayKeyMap),
+  });
   return {
-    stores: { ...stores, usage: withGatewayRequests(stores.usage, requests) },
+    stores: {
+      ...stores,
+      ...(config.readOnly ? { keys: withoutTouches(stores.keys) } : {}),
+      usage: withGatewayRequests(stores.usage, requests),
+    },
     usageCounters: stores.usage,
     gatewayKeyMap,
-    gatewayKeys: new ApiGatewayKeys({ client: clients.apiGateway, map: gatewayKeyMap, usagePlans }),
+    gatewayKeys: new ApiGatewayKeys({ client: clients.apiGateway, map: gatewayKeyMap, usagePlans, tags: gatewayKeyTags(config.stackName) }),
   };
 };

@@ -7,8 +7,7 @@ import {
   APIGatewayClient,
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
-  DeleteUsagePlanKeyCommand,
-  GetApiKeysCommand,
+  DeleteApiKeyCommand,
   GetUsagePlansCommand,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -37,6 +36,7 @@ const env = (tableName: string) => ({
   PUNCTUAL_WAKE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:1:function:punctual-test-engineWake',
   PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::1:role/scheduler',
   PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
+  PUNCTUAL_STACK: 'punctual-test',
   PUNCTUAL_USER_POOL_CLIENT_ID: 'client',
   PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
   PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',
@@ -111,6 +111,7 @@ describe('createAwsRuntime', () => {
       value: tenant.controlKey.key,
       customerId: tenant.id,
       enabled: true,
+      tags: { 'punctual:stack': 'punctual-test' },
     });
     expect(gw).toHaveReceivedCommandWith(CreateUsagePlanKeyCommand, { usagePlanId: 'up-free', keyType: 'API_KEY' });
     const gatewayKeyId = `gw-${gatewayIds}`;
@@ -128,19 +129,15 @@ describe('createAwsRuntime', () => {
     expect(created.statusCode).toBe(201);
     const key = JSON.parse(created.body);
 
-    gw.on(GetApiKeysCommand).resolves({ items: [{ id: `gw-${gatewayIds}`, name: key.id }] });
-    gw.on(UpdateApiKeyCommand).resolves({});
-    gw.on(DeleteUsagePlanKeyCommand).resolves({});
+    gw.on(DeleteApiKeyCommand).resolves({});
     const revoked = await invoke(
       revokeKey,
       event({ httpMethod: 'DELETE', pathParameters: { keyId: key.id }, requestContext: { identity: { apiKeyId: gatewayKeyId } } as never }),
     );
     expect(revoked.statusCode).toBe(204);
-    expect(gw).toHaveReceivedCommandWith(UpdateApiKeyCommand, {
-      apiKey: `gw-${gatewayIds}`,
-      patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
-    });
-    expect(gw).toHaveReceivedCommandWith(DeleteUsagePlanKeyCommand, { usagePlanId: 'up-free', keyId: `gw-${gatewayIds}` });
+    // Deleted (which also detaches it from its usage plan), found through the table rather than a listing of API Gateway's keys.
+    expect(gw).toHaveReceivedCommandWith(DeleteApiKeyCommand, { apiKey: `gw-${gatewayIds}` });
+    expect(gw).not.toHaveReceivedCommand(UpdateApiKeyCommand);
   });
 
   it('answers 401 for an API Gateway key it does not know', async () => {

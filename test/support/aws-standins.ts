@@ -17,10 +17,8 @@ import {
   APIGatewayClient,
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
-  DeleteUsagePlanKeyCommand,
-  GetApiKeysCommand,
+  DeleteApiKeyCommand,
   GetUsagePlansCommand,
-  UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { ConflictException, CreateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -314,7 +312,6 @@ export class ApiGatewayStandIn {
     usagePlans: { id: string; name: string }[],
   ) {
     this.mock.on(GetUsagePlansCommand).resolves({ items: usagePlans });
-    this.mock.on(GetApiKeysCommand).resolves({ items: [] });
     this.mock.on(CreateApiKeyCommand).callsFake(async (input: { value: string; enabled?: boolean }) => {
       this.ops.add('apigateway.CreateApiKey');
       const id = `gwkey${++this.ids}`;
@@ -326,17 +323,9 @@ export class ApiGatewayStandIn {
       for (const k of this.keys.values()) if (k.id === input.keyId) k.plans.add(input.usagePlanId);
       return {};
     });
-    this.mock
-      .on(UpdateApiKeyCommand)
-      .callsFake(async (input: { apiKey: string; patchOperations?: { path?: string; value?: string }[] }) => {
-        for (const k of this.keys.values()) {
-          if (k.id !== input.apiKey) continue;
-          for (const p of input.patchOperations ?? []) if (p.path === '/enabled') k.enabled = p.value === 'true';
-        }
-        return {};
-      });
-    this.mock.on(DeleteUsagePlanKeyCommand).callsFake(async (input: { keyId: string; usagePlanId: string }) => {
-      for (const k of this.keys.values()) if (k.id === input.keyId) k.plans.delete(input.usagePlanId);
+    this.mock.on(DeleteApiKeyCommand).callsFake(async (input: { apiKey: string }) => {
+      this.ops.add('apigateway.DeleteApiKey');
+      for (const [value, k] of this.keys) if (k.id === input.apiKey) this.keys.delete(value);
       return {};
     });
   }

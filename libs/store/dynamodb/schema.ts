@@ -54,6 +54,8 @@ export const Keys = {
   usage: (keyId: string, date: string) => ({ PK: `USE#${keyId}`, SK: date }),
   /** AWS: which of our keys an API Gateway key id belongs to (write-once). */
   gatewayKey: (gatewayKeyId: string) => ({ PK: `GWKEY#${gatewayKeyId}`, SK: 'GWKEY' }),
+  /** AWS: the API Gateway key id of one of our keys, beside the key in its partition (write-once). */
+  keyGateway: (keyId: string) => ({ PK: `KEY#${keyId}`, SK: 'GWKEY' }),
 } as const;
 
 /** Partition values of the collection indexes. Every one names the tenant, so a query never crosses tenants. */
