@@ -26,3 +26,29 @@ export const decodeCursor = (cursor: string): string | undefined => {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   return /^[a-z]{3}_[0-9A-Za-z]{27}$/.test(id) ? id : undefined;
 };
+
+/**
+ * Most bytes a page of payload-carrying items (messages, schedules) may take in a response. Lambda answers at most
+ * 6 MB, and a page of 100 payloads of 256 KiB is 25 MB: such a page ends early, with a `nextCursor` after its last item.
+ */
+export const maxPageBytes = 5 * 1024 * 1024;
+
+/**
+ * What one item with this payload may take in a Lambda response: the payload, which API Gateway's proxy response
+ * carries inside a JSON string (where every quote and backslash is escaped again, so at most twice its size), and
+ * 1 KiB for the item's other fields.
+ */
+export const responseBytesOf = (payload: string): number => 2 * Buffer.byteLength(payload) + 1024;
+
+/**
+ * Ends a page after the items whose sizes fit in `maxBytes` (always at least one), with a cursor after the last item
+ * kept; a page that fits comes back unchanged. Cursors are the last id of a page (`encodeCursor`), in every store.
+ */
+export const capPageBytes = <T extends { id: string }>(page: Page<T>, sizeOf: (item: T) => number, maxBytes = maxPageBytes): Page<T> => {
+  let total = 0;
+  for (const [i, item] of page.items.entries()) {
+    total += sizeOf(item);
+    if (total > maxBytes && i > 0) return { items: page.items.slice(0, i), nextCursor: encodeCursor(page.items[i - 1].id) };
+  }
+  return page;
+};

@@ -2,11 +2,12 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { InvalidJsonError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { InvalidJsonError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import { parseInput } from '../domain/validate';
 import { requireControl } from '../keys/access';
 import { InvalidKeyError } from '../keys/errors';
 import type { Principal } from '../keys/model';
+import { maxPayloadBytes } from '../messages/model';
 import { currentContainer } from '../lambda/container';
 import type { Services } from './services';
 import { errorResult } from './errors';
@@ -66,6 +67,9 @@ const bodyGate = (optional: boolean): middy.MiddlewareObj<APIGatewayProxyEvent> 
       event.headers = { ...event.headers, 'content-type': 'application/json' };
       return;
     }
+    // The embedded gateway refuses a body over the limit before the handler; API Gateway would pass up to 10 MB.
+    if (Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > maxPayloadBytes)
+      throw new PayloadTooLargeError(`request body is over ${maxPayloadBytes / 1024} KiB`);
     const type = header(event, 'content-type');
     if (!type || !jsonType.test(type))
       throw new UnsupportedMediaTypeError(

@@ -3,7 +3,7 @@ import { AppNotFoundError } from '../apps/errors';
 import type { Clock } from '../domain/clock';
 import { DomainError, PayloadTooLargeError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
-import { defaultPageLimit, type Page } from '../domain/page';
+import { capPageBytes, defaultPageLimit, type Page, responseBytesOf } from '../domain/page';
 import { parseInput } from '../domain/validate';
 import type { Engine } from '../engine/port';
 import { requireAppAccess, resolveAppId } from '../keys/access';
@@ -71,13 +71,15 @@ export class MessageService {
     return out.sort((a, b) => a.index - b.index);
   }
 
+  /** Newest first; a page ends early when its payloads would not fit in one response (`maxPageBytes`). */
   async list(p: Principal, q: MessageListQuery): Promise<Page<Message>> {
     const appId = resolveAppId(p, q.appId);
-    return this.deps.messages.list(
+    const page = await this.deps.messages.list(
       p.tenantId,
       { appId, status: q.status, scheduleId: q.scheduleId },
       { limit: q.limit ?? defaultPageLimit, cursor: q.cursor },
     );
+    return capPageBytes(page, (m) => responseBytesOf(m.payload));
   }
 
   /** The tenant's message (404 for another tenant's id, 403 for a data key of another app). */

@@ -15,6 +15,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler as createKey } from '../../functions/api/keys/create/handler';
+import { handler as createBatch } from '../../functions/api/messages/batch/handler';
+import { handler as createMessage } from '../../functions/api/messages/create/handler';
 import { handler as revokeKey } from '../../functions/api/keys/revoke/handler';
 import { handler as createTenant } from '../../functions/api/tenants/create/handler';
 import type { ApiContext } from '../http/api';
@@ -151,5 +153,22 @@ describe('createAwsRuntime', () => {
       }),
     );
     expect(res.statusCode).toBe(401);
+  });
+
+  it('answers 413 on the Lambda path for a body over 256 KiB, as the embedded gateway does (API Gateway passes up to 10 MB)', async () => {
+    const big = (items: number, bytes: number) =>
+      JSON.stringify({ items: Array.from({ length: items }, () => ({ payload: 'x'.repeat(bytes) })) });
+    for (const [h, body] of [
+      [createMessage, JSON.stringify({ payload: 'x'.repeat(300 * 1024) })],
+      // Each item is under the payload limit; the request is not.
+      [createBatch, big(3, 100 * 1024)],
+    ] as const) {
+      const res = await invoke(
+        h,
+        event({ httpMethod: 'POST', headers: { 'content-type': 'application/json' }, body, requestContext: { identity: {} } as never }),
+      );
+      expect(res.statusCode).toBe(413);
+      expect(JSON.parse(res.body)).toMatchObject({ error: 'payload_too_large' });
+    }
   });
 });

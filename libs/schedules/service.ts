@@ -3,7 +3,7 @@ import type { AppStore } from '../apps/port';
 import type { Clock } from '../domain/clock';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
-import { defaultPageLimit, type Page } from '../domain/page';
+import { capPageBytes, defaultPageLimit, type Page, responseBytesOf } from '../domain/page';
 import { requireAppAccess, resolveAppId } from '../keys/access';
 import type { Principal } from '../keys/model';
 import { maxPayloadBytes, type Message } from '../messages/model';
@@ -91,10 +91,11 @@ export class ScheduleService {
     return schedule;
   }
 
-  /** The tenant's schedules, newest first (a data key sees its app's only). */
+  /** The tenant's schedules, newest first (a data key sees its app's only); a page ends early past `maxPageBytes`. */
   async list(p: Principal, q: ScheduleListQuery): Promise<Page<Schedule>> {
     const appId = resolveAppId(p, q.appId);
-    return this.deps.schedules.list(p.tenantId, { appId }, { limit: q.limit ?? defaultPageLimit, cursor: q.cursor });
+    const page = await this.deps.schedules.list(p.tenantId, { appId }, { limit: q.limit ?? defaultPageLimit, cursor: q.cursor });
+    return capPageBytes(page, (s) => responseBytesOf(s.payload));
   }
 
   /** The tenant's schedule (404 for another tenant's id, 403 for a data key of another app). */
@@ -197,7 +198,12 @@ export class ScheduleService {
   /** The schedule's runs (its messages, triggered ones included), newest first. */
   async runs(p: Principal, id: string, page: { limit?: number; cursor?: string }): Promise<Page<Message>> {
     await this.get(p, id);
-    return this.deps.messages.list(p.tenantId, { scheduleId: id }, { limit: page.limit ?? defaultPageLimit, cursor: page.cursor });
+    const runs = await this.deps.messages.list(
+      p.tenantId,
+      { scheduleId: id },
+      { limit: page.limit ?? defaultPageLimit, cursor: page.cursor },
+    );
+    return capPageBytes(runs, (m) => responseBytesOf(m.payload));
   }
 
   /** App deletion: removes the app's schedules and withdraws their materialised runs. */
