@@ -73,9 +73,10 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
     onKeyRevoked: (key) => gatewayKeys.revoked(key),
     keyCacheMs: awsKeyCacheMs,
-    // A schedule's first runs are materialised before the response; a failure here is caught up by the sweep function.
-    nudgeSchedules: () =>
-      materializer!.tick().then(
+    // The changed schedule's first run is materialised before the response (that schedule only: an API call never
+    // sweeps every tenant's); a failure here is caught up by the sweep function.
+    nudgeSchedules: (schedule) =>
+      materializer!.materialiseOne(schedule).then(
         () => undefined,
         (err: unknown) => logger.error('could not materialise schedule runs now; the sweep function will', { err }),
       ),

@@ -6,6 +6,7 @@ import type { Engine } from '../engine/port';
 import type { GatewayKeyMap } from '../keys/port';
 import { KeyService } from '../keys/service';
 import type { Message } from '../messages/model';
+import type { Schedule } from '../schedules/model';
 import { MessageService } from '../messages/service';
 import { defaultPlanName, isPlanAtMost, type PlanCatalogue } from '../plans/catalogue';
 import { ScheduleService } from '../schedules/service';
@@ -36,8 +37,8 @@ export interface WireDeps {
   keyCacheMs?: number;
   /** Observes newly stored messages (embedded metering). */
   onMessagesCreated?: (messages: Message[]) => void;
-  /** Asks the schedule materialiser to look now (embedded), or runs it (AWS). */
-  nudgeSchedules?: () => void | Promise<void>;
+  /** Asks the schedule materialiser to look now (embedded), or materialises the changed schedule (AWS). */
+  nudgeSchedules?: (schedule: Schedule) => void | Promise<void>;
   /** Writes buffered usage before a read (embedded meter). */
   beforeUsageRead?: () => Promise<void>;
 }

@@ -185,4 +185,40 @@ describe('Materializer (SQLite, fake clock)', () => {
       expect((await h.materializer.tick()).schedules).toBe(5);
     });
   });
+
+  describe('materialiseOne (an API call on AWS)', () => {
+    it('materialises only the schedule it is given, leaving every other due schedule to the sweep', async () => {
+      const others = [await create(), await create()];
+      const mine = await create();
+
+      const stats = await h.materializer.materialiseOne(mine);
+
+      expect(stats).toMatchObject({ schedules: 1, runs: 1 });
+      expect((await h.runs(p, mine.id)).map((m) => m.sendAt)).toEqual([T0]);
+      for (const o of others) expect(await h.runs(p, o.id)).toEqual([]);
+      expect(await h.schedules.get(p, mine.id)).toMatchObject({ nextRunAt: T0 + 5 * MIN, runCount: 1 });
+      // A tick afterwards produces the same run once (same occurrence) and the others' runs.
+      expect(await h.materializer.tick()).toMatchObject({ schedules: 2, runs: 2 });
+      expect(await h.runs(p, mine.id)).toHaveLength(1);
+    });
+
+    it('does nothing for a schedule that is paused or whose next run is beyond the horizon', async () => {
+      const later = await create({ startAt: new Date(T0 + 60 * MIN).toISOString() });
+      const paused = await create({ enabled: false });
+
+      expect((await h.materializer.materialiseOne(later)).schedules).toBe(0);
+      expect((await h.materializer.materialiseOne(paused)).schedules).toBe(0);
+      expect(await h.runs(p, later.id)).toEqual([]);
+      expect(await h.runs(p, paused.id)).toEqual([]);
+    });
+
+    it('loses a race with a tick that moved the schedule on, and leaves one run', async () => {
+      const s = await create();
+      await h.materializer.tick();
+
+      // The API call still holds the schedule as it was before the tick.
+      expect(await h.materializer.materialiseOne(s)).toMatchObject({ conflicts: 1 });
+      expect((await h.runs(p, s.id)).map((m) => m.status)).toEqual(['scheduled']);
+    });
+  });
 });

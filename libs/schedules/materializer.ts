@@ -104,6 +104,20 @@ export class Materializer {
     });
   }
 
+  /**
+   * Materialises one schedule now, if it is active and its next run is within the horizon: what an API call that
+   * created, resumed or retimed it does on AWS (bounded to that schedule; the sweep handles every other). Races with
+   * a tick like any two materialisers: one conditional write wins, and the run is the same message (one idempotency key).
+   */
+  async materialiseOne(s: Schedule): Promise<TickStats> {
+    const stats: TickStats = { schedules: 0, runs: 0, skipped: 0, completed: 0, conflicts: 0 };
+    const now = this.deps.clock.now();
+    if (this.closed || s.state !== 'active' || s.nextRunAt === undefined || s.nextRunAt > now + this.o.horizonMs) return stats;
+    await this.materialise([s], now, stats);
+    stats.schedules = 1;
+    return stats;
+  }
+
   /** Stops the timer and waits for a tick in progress. */
   async close(): Promise<void> {
     this.closed = true;

@@ -24,11 +24,12 @@ export interface ScheduleServiceDeps {
   runs: RunSink;
   clock: Clock;
   /**
-   * Called after a change that may bring an occurrence within the materialiser's horizon (create, resume,
-   * timing change). Embedded: asks the running materialiser to look soon. AWS: materialises now, before the
-   * response (a Lambda freezes after it), so a first run within minutes does not wait for the next tick.
+   * Called with the schedule after a change that may bring an occurrence within the materialiser's horizon (create,
+   * resume, timing change). Embedded: asks the running materialiser to look soon. AWS: materialises this schedule
+   * alone now, before the response (a Lambda freezes after it), so a first run within minutes does not wait for the
+   * sweep, and an API call never makes a pass over every tenant's due schedules.
    */
-  nudge?: () => void | Promise<void>;
+  nudge?: (schedule: Schedule) => void | Promise<void>;
   /** Admission control of a triggered run, as for any message a client creates (plan limits); throws to refuse. */
   admit?: (p: Principal, count: number) => Promise<void>;
 }
@@ -87,7 +88,7 @@ export class ScheduleService {
       updatedAt: now,
     };
     await this.deps.schedules.create(schedule);
-    if (enabled) await this.deps.nudge?.();
+    if (enabled) await this.deps.nudge?.(schedule);
     return schedule;
   }
 
@@ -234,7 +235,7 @@ export class ScheduleService {
       });
       if (updated) {
         if (planned.withdraw) await withdrawRun(this.deps.messages, s.tenantId, s.latestRunId!, now, reason);
-        if (updated.state === 'active' && updated.nextRunAt !== s.nextRunAt) await this.deps.nudge?.();
+        if (updated.state === 'active' && updated.nextRunAt !== s.nextRunAt) await this.deps.nudge?.(updated);
         return updated;
       }
       if (attempt >= maxWriteAttempts) throw new ScheduleChangedError(id);
