@@ -16,6 +16,15 @@ export const wakeFunctionArn = (stage: string) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${service}-${stage}-${wakeFunction}`,
 });
 
+/**
+ * The metering stream's Lambda filters: only what metering counts, message inserts and messages leaving `delivering`
+ * (never its own usage rows).
+ */
+export const meteringFilterPatterns = [
+  { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: ['MSG'] } } } },
+  { eventName: ['MODIFY'], dynamodb: { Keys: { SK: { S: ['MSG'] } }, OldImage: { status: { S: ['delivering'] } } } },
+];
+
 const none: Needs = { table: 'none', enqueue: false, gatewayKeys: false };
 
 export const engineFunctions = (stage: string) => {
@@ -65,11 +74,7 @@ export const engineFunctions = (stage: string) => {
               functionResponseType: 'ReportBatchItemFailures',
               bisectBatchOnFunctionError: true,
               maximumRetryAttempts: 10,
-              // Only what metering counts: message inserts, and messages leaving `delivering` (never its own usage rows).
-              filterPatterns: [
-                { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: ['MSG'] } } } },
-                { eventName: ['MODIFY'], dynamodb: { Keys: { SK: { S: ['MSG'] } }, OldImage: { status: { S: ['delivering'] } } } },
-              ],
+              filterPatterns: meteringFilterPatterns,
             },
           },
         ],

@@ -1,6 +1,13 @@
 /**
- * In-process stand-ins for the AWS services the engine uses, keeping their documented semantics, for
- * the end-to-end test of the AWS composition root (tests only: production code never imports this).
+ * Hand-written stand-ins, kept only where moto_server lacks the behaviour a test needs (tests only: production
+ * code never imports this). Everything else of the AWS tier runs on moto (test/support/aws-driver.ts):
+ * - `GetUsage` (`getUsageStandIn`): moto has no API Gateway usage metering; the stand-in answers it from the
+ *   requests the AWS driver let through, for the keys moto has in the usage plan.
+ * - The simulated-clock world of libs/runtime/aws-engine.int.test.ts (the classes below): scenarios that need
+ *   minutes or hours to pass in an instant (visibility-timeout takeovers after 9 minutes, retry budgets over
+ *   half an hour, a minute bucket's wake-up up to 60 s late, duplicate SQS deliveries on demand) and that count
+ *   every call for the README's cost table. moto's SQS and Scheduler follow real time, and moto cannot be told
+ *   to deliver a message twice. They keep the documented semantics of:
  * - SQS: `DelaySeconds` 0..900 (else InvalidParameterValue), at most 10 entries per batch, a received
  *   message is invisible for the visibility timeout and comes back unless deleted, at-least-once (it can
  *   be told to deliver every n-th message twice), a redrive to the DLQ after `maxReceiveCount` receives;
@@ -18,7 +25,10 @@ import {
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
   DeleteApiKeyCommand,
+  type GetUsageCommandInput,
+  type GetUsageCommandOutput,
   GetUsagePlansCommand,
+  paginateGetUsagePlanKeys,
 } from '@aws-sdk/client-api-gateway';
 import { ConflictException, CreateScheduleCommand, type CreateScheduleCommandInput, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -375,3 +385,37 @@ export class ApiGatewayStandIn {
     this.mock.restore();
   }
 }
+
+/**
+ * Answers `GetUsage` on `client` (a real API Gateway client on moto_server, which lacks it) from `requests`, the
+ * keyed requests the AWS driver let through (API Gateway key id → UTC day → count): one `[used, remaining]` pair per
+ * day of the range for each key moto has in the usage plan (or the one key asked for), as API Gateway answers.
+ */
+export const getUsageStandIn = (client: APIGatewayClient, requests: ReadonlyMap<string, ReadonlyMap<string, number>>): void => {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'GetUsageCommand') return next(args);
+      const input = args.input as GetUsageCommandInput;
+      const days: string[] = [];
+      for (let t = Date.parse(`${input.startDate}T00:00:00Z`); t <= Date.parse(`${input.endDate}T00:00:00Z`); t += 86_400_000)
+        days.push(new Date(t).toISOString().slice(0, 10));
+      const items: Record<string, number[][]> = {};
+      for await (const page of paginateGetUsagePlanKeys({ client }, { usagePlanId: input.usagePlanId })) {
+        for (const key of page.items ?? []) {
+          if (!key.id || (input.keyId && key.id !== input.keyId)) continue;
+          const perDay = requests.get(key.id);
+          if (perDay) items[key.id] = days.map((d) => [perDay.get(d) ?? 0, 0]);
+        }
+      }
+      const output: GetUsageCommandOutput = {
+        usagePlanId: input.usagePlanId,
+        startDate: input.startDate,
+        endDate: input.endDate,
+        items,
+        $metadata: {},
+      };
+      return { output, response: {} } as Awaited<ReturnType<typeof next>>;
+    },
+    { step: 'initialize', name: 'getUsageStandIn' },
+  );
+};
