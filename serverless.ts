@@ -3,15 +3,17 @@
  * resources from infra/*.ts. `npm run package` synthesises it offline; never deploy from CI.
  */
 import type { AWS } from '@serverless/typescript';
+import { alarmResources } from './infra/alarms';
 import { apiFunctions } from './infra/functions';
 import { cognitoResources } from './infra/cognito';
 import { docsFunctions } from './infra/docs';
 import { wakeFunctionArn, engineFunctions } from './infra/engine';
 import { gatewayResponses } from './infra/gateway-responses';
-import { Logical, service } from './infra/names';
+import { Logical, service, stackName } from './infra/names';
 import { queueResources } from './infra/queue';
 import { schedulerResources } from './infra/scheduler';
 import { tableResource } from './infra/table';
+import { methodThrottling } from './infra/throttling';
 import { usagePlans } from './infra/usage-plans';
 import { loadPlans } from './libs/plans/catalogue';
 
@@ -23,11 +25,16 @@ const plans = loadPlans(process.env.PUNCTUAL_PLANS_FILE);
 const api = apiFunctions(stage, Object.keys(plans));
 const engine = engineFunctions(stage);
 const docs = docsFunctions(stage);
+/**
+ * The SNS topic the alarms notify, per stage: `PUNCTUAL_ALARM_TOPIC_ARN` when packaging or deploying it (optional;
+ * without it the alarms only show in the CloudWatch console).
+ */
+const alarmTopicArn = process.env.PUNCTUAL_ALARM_TOPIC_ARN || undefined;
 
 const config: AWS = {
   service,
   frameworkVersion: '4',
-  plugins: ['serverless-esbuild'],
+  plugins: ['serverless-esbuild', './infra/method-throttling.cjs'],
   provider: {
     name: 'aws',
     runtime: 'nodejs22.x',
@@ -55,6 +62,7 @@ const config: AWS = {
       PUNCTUAL_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Logical.schedulerRole, 'Arn'] } as never,
       PUNCTUAL_USER_POOL_ID: { Ref: Logical.userPool } as never,
       PUNCTUAL_USER_POOL_CLIENT_ID: { Ref: Logical.userPoolClient } as never,
+      PUNCTUAL_STACK: stackName(stage),
       PUNCTUAL_USAGE_PLAN_PREFIX: `${service}-`,
       PUNCTUAL_USAGE_PLAN_SUFFIX: `-${stage}`,
       PUNCTUAL_PLANS: JSON.stringify(plans),
@@ -62,6 +70,8 @@ const config: AWS = {
   },
   package: { individually: true },
   custom: {
+    // Per-method throttles of the routes without an API key (infra/throttling.ts), put on the stage by the plugin.
+    methodThrottling: methodThrottling(),
     esbuild: {
       bundle: true,
       minify: true,
@@ -90,6 +100,12 @@ const config: AWS = {
       ...engine.roles,
       ...docs.roles,
       ...gatewayResponses(),
+      ...alarmResources({
+        stage,
+        engineFunctions: Object.keys(engine.functions).filter((name) => name !== 'authorizer'),
+        deadLetterQueues: [Logical.deliveryDlq],
+        ...(alarmTopicArn ? { topicArn: alarmTopicArn } : {}),
+      }),
     } as never,
     Outputs: {
       UserPoolId: { Value: { Ref: Logical.userPool } },

@@ -15,7 +15,17 @@ export const Logical = {
   schedulerRole: 'SchedulerExecutionRole',
   userPool: 'OperatorUserPool',
   userPoolClient: 'OperatorUserPoolClient',
+  dashboard: 'OperationsDashboard',
 } as const;
+
+/** The stack's name, `<service>-<stage>` (osls's CloudFormation stack name, and `PUNCTUAL_STACK`). */
+export const stackName = (stage: string): string => `${service}-${stage}`;
+
+/** The deployed name of a function (osls: `<service>-<stage>-<name>`). */
+export const deployedFunctionName = (name: string, stage: string): string => `${stackName(stage)}-${name}`;
+
+/** The REST API's name (osls: `<stage>-<service>`), a dimension of API Gateway's metrics. */
+export const restApiName = (stage: string): string => `${stage}-${service}`;
 
 /** `api/keys/create` → `keysCreate`: the serverless function name of a handler directory. */
 export const functionName = (fn: string): string =>

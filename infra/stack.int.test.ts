@@ -371,5 +371,123 @@ describe('serverless stack', () => {
       expect(byType.THROTTLED.StatusCode).toBe('429');
       expect(JSON.parse(byType.QUOTA_EXCEEDED.ResponseTemplates['application/json']).error).toBe('quota_exceeded');
     });
+
+    it('throttles every method without an API key on the stage: health, docs and tenant sign-up', () => {
+      const deployments = ofType('AWS::ApiGateway::Deployment');
+      expect(deployments).toHaveLength(1);
+      const settings = deployments[0][1].Properties.StageDescription.MethodSettings as Record<string, unknown>[];
+      const byPath = Object.fromEntries(settings.map((m) => [`${m.HttpMethod} ${m.ResourcePath}`, m]));
+      expect(Object.keys(byPath).sort()).toEqual(
+        ['GET /~1docs', 'GET /~1docs~1{proxy+}', 'GET /~1openapi.yaml', 'GET /~1v1~1health', 'POST /~1v1~1tenants'].sort(),
+      );
+      for (const m of settings) {
+        expect(m.ThrottlingRateLimit).toBeGreaterThan(0);
+        expect(m.ThrottlingBurstLimit).toBeGreaterThanOrEqual(m.ThrottlingRateLimit as number);
+      }
+      // Sign-up runs the Cognito authorizer: the tightest.
+      expect(byPath['POST /~1v1~1tenants']).toMatchObject({ ThrottlingRateLimit: 1, ThrottlingBurstLimit: 5 });
+      // Every keyless method of the API is covered.
+      const open = ofType('AWS::ApiGateway::Method').filter(
+        ([, m]) => m.Properties.HttpMethod !== 'OPTIONS' && !m.Properties.ApiKeyRequired,
+      );
+      expect(settings).toHaveLength(open.length);
+    });
+  });
+
+  describe('Cognito', () => {
+    it('signs operators in with SRP only (no USER_PASSWORD_AUTH), with optional TOTP MFA', () => {
+      const client = resources[Logical.userPoolClient].Properties;
+      expect(client.ExplicitAuthFlows.sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+      expect(client.GenerateSecret).toBe(false);
+      const pool = resources[Logical.userPool].Properties;
+      expect(pool).toMatchObject({ MfaConfiguration: 'OPTIONAL', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
+      expect(pool.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    });
+  });
+
+  describe('alarms and dashboard', () => {
+    const alarms = () => Object.fromEntries(ofType('AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties]));
+
+    it('alarms on the dead-letter queue’s depth', () => {
+      expect(alarms()[`Alarm${Logical.deliveryDlq}Depth`]).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Logical.deliveryDlq, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('alarms on errors of every engine function, by its deployed name', () => {
+      for (const fn of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate']) {
+        const a = alarms()[`Alarm${fn.charAt(0).toUpperCase()}${fn.slice(1)}Errors`];
+        expect(a).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 1 });
+        expect(a.Dimensions).toEqual([
+          { Name: 'FunctionName', Value: resources[`${fn.charAt(0).toUpperCase()}${fn.slice(1)}LambdaFunction`].Properties.FunctionName },
+        ]);
+      }
+    });
+
+    it('alarms when delivery lateness p99 passes 5 s, on the metric and dimensions the runtime emits', () => {
+      expect(alarms().AlarmDeliveryLatenessP99).toMatchObject({
+        Namespace: 'Punctual',
+        MetricName: 'LatenessMs',
+        ExtendedStatistic: 'p99',
+        Threshold: 5000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [
+          { Name: 'service', Value: 'punctual' },
+          { Name: 'stack', Value: 'punctual-ci' },
+        ],
+      });
+      // The runtime's metrics carry that stack dimension: every function is told its stack.
+      expect(resources.EngineDeliverLambdaFunction.Properties.Environment.Variables.PUNCTUAL_STACK).toBe('punctual-ci');
+    });
+
+    it('alarms on the API’s 5xx rate', () => {
+      expect(alarms().AlarmApi5xxRate).toMatchObject({
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5XXError',
+        Statistic: 'Average',
+        Threshold: 0.05,
+        Dimensions: [
+          { Name: 'ApiName', Value: resources.ApiGatewayRestApi.Properties.Name },
+          { Name: 'Stage', Value: 'ci' },
+        ],
+      });
+    });
+
+    it('notifies no topic unless PUNCTUAL_ALARM_TOPIC_ARN was set when packaging', () => {
+      expect(Object.keys(alarms()).length).toBeGreaterThanOrEqual(7);
+      for (const a of Object.values(alarms())) {
+        expect(a.AlarmActions).toBeUndefined();
+        expect(a.TreatMissingData).toBe('notBreaching');
+      }
+    });
+
+    it('draws a dashboard of deliveries, failures, lateness and throttles', () => {
+      const [[, d]] = ofType('AWS::CloudWatch::Dashboard');
+      expect(d.Properties.DashboardName).toBe('punctual-ci');
+      const body = JSON.parse(d.Properties.DashboardBody['Fn::Sub']) as {
+        widgets: { properties: { title: string; metrics: unknown[][] } }[];
+      };
+      const titles = body.widgets.map((w) => w.properties.title);
+      expect(titles).toEqual(expect.arrayContaining(['Deliveries and failures', 'Throttles']));
+      const metrics = json(body.widgets.map((w) => w.properties.metrics));
+      for (const name of ['"Deliveries"', '"Failures"', '"LatenessMs"', '"Throttles"', '"p99"', '"punctual-ci"'])
+        expect(metrics).toContain(name);
+    });
+  });
+
+  describe('read-only functions', () => {
+    it('tells every GET function with table access that it is read-only, and no other', () => {
+      for (const r of routes) {
+        const fn = resources[`${functionName(r.fn).charAt(0).toUpperCase()}${functionName(r.fn).slice(1)}LambdaFunction`];
+        const readOnly = fn.Properties.Environment?.Variables?.PUNCTUAL_READ_ONLY;
+        expect(`${r.method} ${r.path}: ${readOnly}`).toBe(
+          `${r.method} ${r.path}: ${r.method === 'GET' && r.access !== 'public' ? 'true' : undefined}`,
+        );
+      }
+    });
   });
 });

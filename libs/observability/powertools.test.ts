@@ -95,6 +95,17 @@ describe('PowertoolsDeliveryMetrics', () => {
     expect(Object.keys(emf).sort()).toEqual(['AttemptDurationMs', 'Deliveries', 'Failures', 'LatenessMs', 'Retries', '_aws', 'service']);
   });
 
+  it('adds the stack as a dimension when given one, the dimensions the stack’s alarms watch (infra/alarms.ts)', () => {
+    const metrics = new PowertoolsDeliveryMetrics('punctual-prod');
+    const lines = capture(() => {
+      metrics.attempt({ outcome: 'delivered', latenessMs: 7, durationMs: 3 });
+      metrics.flush();
+    });
+    const emf = JSON.parse(lines[0]) as Emf;
+    expect(emf._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'stack']]);
+    expect(emf).toMatchObject({ service: 'punctual', stack: 'punctual-prod', LatenessMs: 7 });
+  });
+
   it('writes nothing when no attempt was recorded, and starts afresh after a flush', () => {
     const metrics = new PowertoolsDeliveryMetrics();
     expect(capture(() => metrics.flush())).toEqual([]);

@@ -2,9 +2,9 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DeliveryMetrics } from '../engine/metrics';
 import { redactFields, scrub, type Logger, type LogLevel } from './logger';
+import { deliveryMetricNames, metricsNamespace, serviceName, stackDimension } from './metric-names';
 
-/** The service name on every log line and metric (`service` dimension). */
-export const serviceName = 'punctual';
+export { deliveryMetricNames, serviceName };
 
 /**
  * Our `Logger` on Powertools (Lambda request id, cold start and X-Ray trace id come with it), with the
@@ -21,15 +21,6 @@ export const createPowertoolsLogger = (
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 };
 
-/** Metric names and units (namespace `Punctual`). */
-export const deliveryMetricNames = {
-  delivered: 'Deliveries',
-  retry: 'Retries',
-  failed: 'Failures',
-  lateness: 'LatenessMs',
-  duration: 'AttemptDurationMs',
-} as const;
-
 /**
  * `DeliveryMetrics` as CloudWatch embedded metric format (EMF) lines on stdout: CloudWatch Logs turns
  * them into metrics, with no PutMetricData call on the delivery path. Values are buffered until
@@ -38,7 +29,15 @@ export const deliveryMetricNames = {
 export class PowertoolsDeliveryMetrics implements DeliveryMetrics {
   private pending = false;
 
-  constructor(private readonly metrics = new Metrics({ namespace: 'Punctual', serviceName })) {}
+  /** `stack`: the stack's name, a dimension of every metric (the stack's alarms watch their own stage's). */
+  constructor(
+    stack?: string,
+    private readonly metrics = new Metrics({
+      namespace: metricsNamespace,
+      serviceName,
+      ...(stack ? { defaultDimensions: { [stackDimension]: stack } } : {}),
+    }),
+  ) {}
 
   attempt(input: { outcome: 'delivered' | 'retry' | 'failed'; latenessMs?: number; durationMs: number }): void {
     this.metrics.addMetric(deliveryMetricNames[input.outcome], MetricUnit.Count, 1);

@@ -51,7 +51,7 @@ export const awsKeyCacheMs = 5_000;
 export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}): AwsRuntime => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPowertoolsLogger(config.logLevel);
-  const metrics = overrides.metrics ?? new PowertoolsDeliveryMetrics();
+  const metrics = overrides.metrics ?? new PowertoolsDeliveryMetrics(config.stackName);
   // Hosted for others: private, loopback, link-local and metadata targets are always refused on AWS.
   const allowPrivateTargets = overrides.allowPrivateTargets ?? false;
   const clients = createAwsClients(config, overrides);
