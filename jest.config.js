@@ -23,7 +23,7 @@ module.exports = {
       testMatch: ['<rootDir>/libs/**/*.int.test.ts', '<rootDir>/functions/**/*.int.test.ts', '<rootDir>/infra/**/*.int.test.ts'],
     },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'], testPathIgnorePatterns: [optionalTiers] },
-    // moto_server (AWS emulator): `npm run test:aws`.
+    // moto_server (AWS emulator) and cfn-lint: `npm run test:aws`.
     { ...shared, displayName: 'aws', testMatch: ['<rootDir>/**/*.aws.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
     // A real Chromium driven by playwright-core: `npm run test:browser`.
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/**/*.browser.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },

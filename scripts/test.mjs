@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The test runner behind `npm test`: jest over every tier this machine can run. A tier whose real part is missing
-// (moto_server for AWS, Chromium for the console) is skipped with one line saying how to install it; CI (.ci/run)
-// installs both first, so it never skips. Arguments are passed to jest.
+// (moto_server and cfn-lint for AWS, Chromium for the console) is skipped with one line saying how to install it;
+// CI (.ci/run) has them all first, so it never skips. Arguments are passed to jest.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -11,9 +11,9 @@ const onPath = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status =
 const tiers = [
   {
     project: 'aws',
-    what: 'the AWS tier (moto_server)',
-    available: () => onPath('moto_server', ['--help']),
-    hint: "pip install 'moto[server]==5.2.1'",
+    what: 'the AWS tier (moto_server and cfn-lint)',
+    available: () => onPath('moto_server', ['--help']) && onPath('cfn-lint', ['--version']),
+    hint: "pip install 'moto[server]==5.2.1' 'cfn-lint==1.51.0'",
   },
   {
     project: 'browser',

@@ -188,7 +188,8 @@ export interface paths {
         /**
          * List messages
          * @description A control key, or a data key (which sees its app's messages only; an `appId` filter naming another
-         *     app answers 403). Newest first.
+         *     app answers 403). Newest first. A page ends early, with a `nextCursor`, once its payloads would pass about
+         *     5 MB (AWS Lambda answers at most 6 MB): 100 payloads of 256 KiB come about 10 to a page.
          */
         get: operations["listMessages"];
         put?: never;
@@ -1369,7 +1370,11 @@ export interface components {
         MessageIdPath: string;
         /** @description The schedule's id. Another tenant's id, or an unknown one, answers 404. */
         ScheduleIdPath: string;
-        /** @description Most items on one page, 1 to 100. Default `50`. */
+        /**
+         * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
+         *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+         *     is absent rather than counting items.
+         */
         Limit: number;
         /** @description Opaque position from a previous page's `nextCursor`. */
         Cursor: string;
@@ -1426,7 +1431,11 @@ export interface operations {
     listApps: {
         parameters: {
             query?: {
-                /** @description Most items on one page, 1 to 100. Default `50`. */
+                /**
+                 * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
+                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     is absent rather than counting items.
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from a previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1558,7 +1567,11 @@ export interface operations {
     listKeys: {
         parameters: {
             query?: {
-                /** @description Most items on one page, 1 to 100. Default `50`. */
+                /**
+                 * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
+                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     is absent rather than counting items.
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from a previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1630,7 +1643,11 @@ export interface operations {
                 appId?: components["schemas"]["AppId"];
                 /** @description Only the messages produced by this schedule. */
                 scheduleId?: components["schemas"]["ScheduleId"];
-                /** @description Most items on one page, 1 to 100. Default `50`. */
+                /**
+                 * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
+                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     is absent rather than counting items.
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from a previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1791,7 +1808,11 @@ export interface operations {
             query?: {
                 /** @description Only this app's schedules. */
                 appId?: components["schemas"]["AppId"];
-                /** @description Most items on one page, 1 to 100. Default `50`. */
+                /**
+                 * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
+                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     is absent rather than counting items.
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from a previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
@@ -1967,7 +1988,11 @@ export interface operations {
     listScheduleRuns: {
         parameters: {
             query?: {
-                /** @description Most items on one page, 1 to 100. Default `50`. */
+                /**
+                 * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
+                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     is absent rather than counting items.
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from a previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
