@@ -6,6 +6,9 @@ import { describeStoreContract } from '../../test/support/contracts';
 import { type MotoTables, motoTables, useMoto } from '../../test/support/moto';
 import { createDynamoStores } from './dynamodb';
 
+// moto_server answers in milliseconds, more on a loaded machine.
+jest.setTimeout(30_000);
+
 const moto = useMoto();
 let tables: MotoTables;
 

@@ -1,11 +1,14 @@
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type Moto, startMoto } from './moto';
 
+// Starting moto_server (Python) takes seconds, more on a loaded machine.
+jest.setTimeout(60_000);
+
 describe('startMoto', () => {
   let moto: Moto;
   beforeAll(async () => {
     moto = await startMoto();
-  });
+  }, 60_000);
   afterAll(() => moto?.stop());
 
   it('serves AWS APIs on 127.0.0.1 and forgets them on reset', async () => {
