@@ -10,7 +10,9 @@
  */
 import {
   APIGatewayClient,
+  CreateApiKeyCommand,
   CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
   GetApiKeyCommand,
   GetApiKeysCommand,
   GetUsagePlanKeysCommand,
@@ -29,6 +31,8 @@ import { CreateScheduleGroupCommand, GetScheduleCommand, ListSchedulesCommand, S
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { handler as createTenant } from '../../functions/api/tenants/create/handler';
 import { handler as authorizer } from '../../functions/authorizer/handler';
 import { handler as deliver } from '../../functions/engine/deliver/handler';
 import { handler as wake } from '../../functions/engine/wake/handler';
@@ -42,6 +46,9 @@ import { useMoto } from '../../test/support/moto';
 import { type Receiver, startReceiver } from '../../test/support/receiver';
 import { cognitoIdTokenVerifier } from '../cognito/operator';
 import type { DeliveryMetrics } from '../engine/metrics';
+import { apiGatewayEvent } from '../gateway/handlers';
+import type { ApiContext } from '../http/api';
+import { routeOf } from '../http/routes';
 import { registerContainer } from '../lambda/container';
 import type { Logger } from '../observability/logger';
 import { defaultPlans } from '../plans/catalogue';
@@ -457,6 +464,40 @@ describe('the AWS runtime on moto_server', () => {
       rawBody: JSON.stringify({ appId: t.appId, payload: 'x'.repeat(257 * 1024) }),
     });
     expect(tooBig).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
+  });
+
+  it('checks in the handlers what API Gateway checked too: the operator’s token, our key, the body limit', async () => {
+    // Sign-up invoked without its authorizer in front (the handler verifies the token itself).
+    const signUp = await (createTenant as (e: APIGatewayProxyEvent, c: ApiContext) => Promise<APIGatewayProxyResult>)(
+      apiGatewayEvent({
+        route: routeOf('createTenant'),
+        path: '/v1/tenants',
+        headers: { authorization: 'Bearer forged', 'content-type': 'application/json' },
+        query: null,
+        params: null,
+        body: '{"name":"Acme"}',
+        requestId: 'direct',
+        apiKeyId: null,
+        sourceIp: '203.0.113.7',
+      }),
+      { awsRequestId: 'direct', functionName: 'tenantsCreate' } as ApiContext,
+    );
+    expect(signUp.statusCode).toBe(401);
+
+    // A key API Gateway accepts (enabled, in a usage plan) that punctual never issued.
+    const foreign = await c.apiGateway.send(
+      new CreateApiKeyCommand({ name: 'not-ours', value: 'pk_not_issued_by_punctual_0123456789', enabled: true }),
+    );
+    await c.apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId: freePlanId, keyId: foreign.id!, keyType: 'API_KEY' }));
+    expect(await driver.request('GET', '/v1/apps', { apiKey: 'pk_not_issued_by_punctual_0123456789' })).toMatchObject({
+      status: 401,
+      body: { error: 'unauthorized' },
+    });
+
+    // A batch whose every item is under the payload limit, in a request over the body limit.
+    const t = await tenant('limits');
+    const items = Array.from({ length: 3 }, () => ({ appId: t.appId, payload: 'x'.repeat(100 * 1024) }));
+    expect(await t.api('POST', '/v1/messages/batch', { items })).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
   });
 
   it('runs every GET through a read-only function that writes nothing', () => {
