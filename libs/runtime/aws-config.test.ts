@@ -26,6 +26,12 @@ describe('loadAwsConfig', () => {
     });
   });
 
+  it('names the stack, and is read-only only when PUNCTUAL_READ_ONLY is exactly true (set on GET functions)', () => {
+    expect(loadAwsConfig(env)).toMatchObject({ stackName: 'punctual-test', readOnly: false });
+    expect(loadAwsConfig({ ...env, PUNCTUAL_READ_ONLY: 'true' }).readOnly).toBe(true);
+    expect(loadAwsConfig({ ...env, PUNCTUAL_READ_ONLY: 'yes' }).readOnly).toBe(false);
+  });
+
   it('takes the plan catalogue from PUNCTUAL_PLANS', () => {
     expect(loadAwsConfig({ ...env, PUNCTUAL_PLANS: '{"gold":{}}' }).plans).toEqual({ gold: {} });
   });
@@ -38,6 +44,7 @@ describe('loadAwsConfig', () => {
 
   it.each([
     ['a missing variable', { ...env, PUNCTUAL_TABLE_NAME: '' }, /PUNCTUAL_TABLE_NAME must be set/],
+    ['no stack name', { ...env, PUNCTUAL_STACK: '' }, /PUNCTUAL_STACK must be set/],
     ['bad plans JSON', { ...env, PUNCTUAL_PLANS: '{' }, /PUNCTUAL_PLANS/],
     ['an unknown log level', { ...env, PUNCTUAL_LOG_LEVEL: 'loud' }, /PUNCTUAL_LOG_LEVEL/],
     ['an endpoint that is not a URL', { ...env, PUNCTUAL_AWS_ENDPOINT: 'localhost 5000' }, /PUNCTUAL_AWS_ENDPOINT/],
