@@ -4,7 +4,7 @@
  */
 import { stackTagKey } from '../libs/apigateway/keys';
 import { tableDefinition } from './table';
-import { Logical, policyLogicalId, roleLogicalId, service, usagePlanLogicalId } from './names';
+import { Logical, policyLogicalId, roleLogicalId, service, stackName, usagePlanLogicalId } from './names';
 
 /** What a function may touch. */
 export interface Needs {
@@ -86,7 +86,7 @@ export const statements = (name: string, stage: string, needs: Needs) => {
 export const gatewayStatements = (stage: string, needs: Needs, plans: string[]) => {
   const usagePlans = (suffix: string) =>
     plans.map((plan) => sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}::/usageplans/\${${usagePlanLogicalId(plan)}}${suffix}`));
-  const tagged = (key: 'aws:RequestTag' | 'aws:ResourceTag') => ({ StringEquals: { [`${key}/${stackTagKey}`]: `${service}-${stage}` } });
+  const tagged = (key: 'aws:RequestTag' | 'aws:ResourceTag') => ({ StringEquals: { [`${key}/${stackTagKey}`]: stackName(stage) } });
   const list: { Effect: 'Allow'; Action: string[]; Resource: unknown[]; Condition?: unknown }[] = [];
   // Usage plan names and throttles (no key values): how a plan's usage plan id is found by name.
   if (needs.gatewayKeys || needs.gatewayUsage) list.push({ Effect: 'Allow', Action: ['apigateway:GET'], Resource: [apigw('/usageplans')] });
