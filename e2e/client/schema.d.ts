@@ -189,7 +189,7 @@ export interface paths {
          * List messages
          * @description A control key, or a data key (which sees its app's messages only; an `appId` filter naming another
          *     app answers 403). Newest first. A page ends early, with a `nextCursor`, once its payloads would pass about
-         *     5 MB (AWS Lambda answers at most 6 MB): 100 payloads of 256 KiB come about 10 to a page.
+         *     4 MB (AWS Lambda answers at most 6 MB): 100 payloads of 256 KiB come 8 to a page.
          */
         get: operations["listMessages"];
         put?: never;
@@ -1372,7 +1372,7 @@ export interface components {
         ScheduleIdPath: string;
         /**
          * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
-         *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+         *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
          *     is absent rather than counting items.
          */
         Limit: number;
@@ -1433,7 +1433,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
-                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
@@ -1569,7 +1569,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
-                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
@@ -1645,7 +1645,7 @@ export interface operations {
                 scheduleId?: components["schemas"]["ScheduleId"];
                 /**
                  * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
-                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
@@ -1810,7 +1810,7 @@ export interface operations {
                 appId?: components["schemas"]["AppId"];
                 /**
                  * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
-                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
@@ -1990,7 +1990,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
-                 *     `nextCursor`, when their payloads would not fit in one response (about 5 MB): follow `nextCursor` until it
+                 *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];

@@ -28,10 +28,12 @@ export const decodeCursor = (cursor: string): string | undefined => {
 };
 
 /**
- * Most bytes a page of payload-carrying items (messages, schedules) may take in a response. Lambda answers at most
- * 6 MB, and a page of 100 payloads of 256 KiB is 25 MB: such a page ends early, with a `nextCursor` after its last item.
+ * Most bytes the payloads of one page of messages or schedules may take in a response (as `responseBytesOf` counts
+ * them). Lambda answers at most 6 MB, and a page of 100 payloads of 256 KiB is 25 MB: such a page ends early, with a
+ * `nextCursor` after its last item. 4 MiB leaves room for the fields not counted (header names, errors: up to about
+ * 13 KB an item, 1.3 MB for a full page).
  */
-export const maxPageBytes = 5 * 1024 * 1024;
+export const maxPageBytes = 4 * 1024 * 1024;
 
 /**
  * What one item with this payload may take in a Lambda response: the payload, which API Gateway's proxy response
