@@ -91,7 +91,7 @@ describe('authentication and tenant isolation (real server)', () => {
     const op = createPunctualClient({ baseUrl: target.baseUrl, adminToken: target.adminToken });
     const bad = await op.POST('/v1/tenants', { body: { name: 'x', plan: 'platinum' } });
     expect(bad.response.status).toBe(400);
-    expect(bad.error!.message).toMatch(/free, pro, unlimited/);
+    expect(bad.error!.message).toMatch(/free, trial, pro, unlimited/);
   });
 
   it('never returns app header values or the signing secret after creation', async () => {

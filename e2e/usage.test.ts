@@ -166,7 +166,7 @@ describeHere('plans and metering (real server)', () => {
       expect(up.error!.message).toMatch(/downwards/);
       const unknown = await client.POST('/v1/keys', { body: { scope: 'control', plan: 'gold' } });
       expect(unknown.response.status).toBe(400);
-      expect(unknown.error!.message).toMatch(/free, pro, unlimited/);
+      expect(unknown.error!.message).toMatch(/free, trial, pro, unlimited/);
       const pro = await tenantOn('pro');
       const down = await pro.client.POST('/v1/keys', { body: { scope: 'control', plan: 'free' } });
       expect(down.response.status).toBe(201);

@@ -13,6 +13,24 @@ describe('plan catalogue', () => {
     expect(isPlanAtMost(defaultPlans, 'nope', 'free')).toBe(false);
   });
 
+  it('puts the quickstart plan between free and pro, and gives every limited plan all its limits', () => {
+    expect(isPlanAtMost(defaultPlans, 'free', 'trial')).toBe(true);
+    expect(isPlanAtMost(defaultPlans, 'trial', 'pro')).toBe(true);
+    expect(isPlanAtMost(defaultPlans, 'trial', 'free')).toBe(false);
+    for (const name of ['free', 'trial', 'pro']) {
+      expect(Object.keys(defaultPlans[name]).sort()).toEqual([
+        'attemptsPerMinute',
+        'deliveryShare',
+        'maxActiveSchedules',
+        'maxKeys',
+        'maxPendingMessages',
+        'quota',
+        'retentionDays',
+        'throttle',
+      ]);
+    }
+  });
+
   it('merges a plans file over the defaults', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'plans-')), 'plans.json');
     writeFileSync(

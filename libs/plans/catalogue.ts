@@ -40,15 +40,49 @@ export interface Plan {
 
 export type PlanCatalogue = Readonly<Record<string, Plan>>;
 
-/** @default the plan catalogue; `PUNCTUAL_PLANS_FILE` merges over it. */
+/**
+ * @default the plan catalogue; `PUNCTUAL_PLANS_FILE` merges over it. `trial` is the quickstart's: enough to explore for a day
+ * without a 429, small enough that a forgotten loop stays cheap. The README's plan table shows these values.
+ */
 export const defaultPlans: PlanCatalogue = {
-  free: { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 1_000, period: 'DAY' }, maxPendingMessages: 1_000 },
-  pro: { throttle: { rateLimit: 100, burstLimit: 200 }, quota: { limit: 1_000_000, period: 'MONTH' }, maxPendingMessages: 1_000_000 },
+  free: {
+    throttle: { rateLimit: 10, burstLimit: 20 },
+    quota: { limit: 1_000, period: 'DAY' },
+    maxPendingMessages: 1_000,
+    maxKeys: 5,
+    maxActiveSchedules: 10,
+    deliveryShare: 0.05,
+    attemptsPerMinute: 600,
+    retentionDays: 7,
+  },
+  trial: {
+    throttle: { rateLimit: 50, burstLimit: 100 },
+    quota: { limit: 20_000, period: 'DAY' },
+    maxPendingMessages: 10_000,
+    maxKeys: 10,
+    maxActiveSchedules: 50,
+    deliveryShare: 0.1,
+    attemptsPerMinute: 3_000,
+    retentionDays: 7,
+  },
+  pro: {
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    quota: { limit: 1_000_000, period: 'MONTH' },
+    maxPendingMessages: 1_000_000,
+    maxKeys: 100,
+    maxActiveSchedules: 10_000,
+    deliveryShare: 0.25,
+    attemptsPerMinute: 60_000,
+    retentionDays: 30,
+  },
   unlimited: {},
 };
 
 /** @default plan of a new tenant */
 export const defaultPlanName = 'free';
+
+/** The plan the quickstart (`npm start`'s banner, the README) creates its tenant on. */
+export const quickstartPlanName = 'trial';
 
 const planFileSchema = z.record(
   z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'plan names are lowercase letters, digits, - and _'),

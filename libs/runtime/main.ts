@@ -30,7 +30,7 @@ const main = async (): Promise<void> => {
     const why = explainStartError(err, config);
     return fail(`could not start: ${why.message}`, why.exitCode, err);
   }
-  process.stdout.write(quickstart(runtime.url, runtime.generatedAdminToken));
+  process.stdout.write(quickstart(runtime.url, runtime.generatedAdminToken, config.adminToken !== undefined));
 
   let stopping = false;
   const stop = (signal: string) => {
