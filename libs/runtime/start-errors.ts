@@ -1,3 +1,5 @@
+import { DataDirLockedError } from './data-lock';
+
 /**
  * Exit codes of `npm start` (`libs/runtime/main.ts`), documented in the README.
  * @default 1 for anything unexpected
@@ -9,7 +11,10 @@ export const ExitCode = {
   unexpected: 1,
   /** A configuration variable is invalid. */
   config: 2,
-  /** The environment refuses: data directory unusable (not a directory, read-only, full, not a punctual database) or the port is taken. */
+  /**
+   * The environment refuses: data directory unusable (not a directory, read-only, full, not a punctual database, in use by
+   * another server) or the port is taken.
+   */
   environment: 3,
 } as const;
 
@@ -28,6 +33,7 @@ export const explainStartError = (err: unknown, ctx: { dataDir: string; port: nu
   const env = (message: string): StartFailure => ({ message, exitCode: ExitCode.environment });
   const dir = ctx.dataDir;
   const fix = 'set PUNCTUAL_DATA_DIR to a writable directory';
+  if (err instanceof DataDirLockedError) return env(err.message);
   if (e.syscall === 'listen' || code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL') {
     if (code === 'EADDRINUSE') return env(`port ${ctx.port} is already in use; set PORT to another port (0 picks a free one)`);
     if (code === 'EADDRNOTAVAIL') return env(`cannot listen on ${ctx.host}: no such address on this machine; set PUNCTUAL_HOST`);
