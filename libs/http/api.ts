@@ -121,6 +121,19 @@ const authorize = async (
   return { principal };
 };
 
+/** Who called, as `authorize` found it, by event: the check runs before the body is read, the handler body uses its answer. */
+const callers = new WeakMap<APIGatewayProxyEvent, { principal?: Principal; owner?: string }>();
+
+/**
+ * Authorizes before the body gate and the JSON parser run: a request without valid credentials learns nothing about its
+ * body (401, not 400).
+ */
+const authorizeFirst = (access: Access): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> => ({
+  before: async (request) => {
+    callers.set(request.event, await authorize(request.event, access, await servicesFor(request.context)));
+  },
+});
+
 /** A route handler as the Lambda runtime calls it, carrying the route entry it serves (checked against the table by a test). */
 export type ApiHandler = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> & { readonly route: Route };
 
@@ -146,11 +159,13 @@ export function api<BS extends z.ZodType | undefined, QS extends z.ZodType | und
       `${operationId}: the route table says body '${route.body}' but the handler ${options.body ? 'parses' : 'has no schema for'} one`,
     );
   }
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>().use(errorMapper());
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>()
+    .use(errorMapper())
+    .use(authorizeFirst(route.access));
   if (options.body) chain.use(bodyGate(route.body === 'optional')).use(httpJsonBodyParser());
   const handler = chain.handler(async (event, context): Promise<APIGatewayProxyResult> => {
     const services = await servicesFor(context);
-    const { principal, owner } = await authorize(event, route.access, services);
+    const { principal, owner } = callers.get(event) ?? {};
     const body = (options.body ? parseInput(options.body, event.body) : undefined) as Out<BS>;
     const query = (options.query ? parseInput(options.query, event.queryStringParameters ?? {}) : undefined) as Out<QS>;
     const res = await fn({

@@ -15,3 +15,15 @@ describe('loadLocalConfig: PUNCTUAL_MAX_IN_FLIGHT', () => {
     expect(() => loadLocalConfig({ PUNCTUAL_MAX_IN_FLIGHT: raw })).toThrow(ConfigError);
   });
 });
+
+describe('loadLocalConfig: PUNCTUAL_ADMIN_TOKEN', () => {
+  it('refuses an operator-chosen token shorter than 32 characters, naming the length', () => {
+    expect(() => loadLocalConfig({ PUNCTUAL_ADMIN_TOKEN: 'x'.repeat(31) })).toThrow(/at least 32 characters \(got 31\)/);
+    expect(loadLocalConfig({ PUNCTUAL_ADMIN_TOKEN: 'x'.repeat(32) }).adminToken).toBe('x'.repeat(32));
+  });
+
+  it('generates one when unset or empty', () => {
+    expect(loadLocalConfig({}).adminToken).toBeUndefined();
+    expect(loadLocalConfig({ PUNCTUAL_ADMIN_TOKEN: '' }).adminToken).toBeUndefined();
+  });
+});

@@ -47,6 +47,9 @@ const bool = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false; got "${env[name]}"`);
 };
 
+/** Shortest operator-chosen admin token: it guards tenant creation and administration, so no guessable word. */
+export const minAdminTokenLength = 32;
+
 /** Reads and validates the embedded runtime's configuration. */
 export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConfig => {
   const logLevel = (env.PUNCTUAL_LOG_LEVEL ?? 'info').toLowerCase();
@@ -56,8 +59,11 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL')
     throw new ConfigError(`PUNCTUAL_SQLITE_SYNCHRONOUS must be NORMAL or FULL; got "${synchronous}"`);
   const adminToken = env.PUNCTUAL_ADMIN_TOKEN;
-  if (adminToken !== undefined && adminToken !== '' && adminToken.length < 16)
-    throw new ConfigError('PUNCTUAL_ADMIN_TOKEN must be at least 16 characters');
+  if (adminToken !== undefined && adminToken !== '' && adminToken.length < minAdminTokenLength)
+    throw new ConfigError(
+      `PUNCTUAL_ADMIN_TOKEN must be at least ${minAdminTokenLength} characters (got ${adminToken.length}); ` +
+        'e.g. openssl rand -base64 32, or leave it unset to have one generated',
+    );
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.PUNCTUAL_HOST || '127.0.0.1',

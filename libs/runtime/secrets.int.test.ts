@@ -239,12 +239,14 @@ describe('credential guessing (real server)', () => {
     // The right key from the same address still gets in, and a missing key still gets the plain 401.
     expect((await jsonClient(runtime.url, { 'x-api-key': controlKey }).call('GET', '/v1/apps')).status).toBe(200);
     expect((await jsonClient(runtime.url).call('GET', '/v1/apps')).status).toBe(401);
-    // Admin-token guesses from the blocked address are refused too; the real token is not.
+    // Admin-token guesses from the blocked address are refused too, and so is the real token: it is not even compared.
     const wrongAdmin = await jsonClient(runtime.url, { authorization: 'Bearer not-the-admin-token' }).call('POST', '/v1/tenants', {
       name: 'x',
     });
     expect(wrongAdmin.status).toBe(429);
     const rightAdmin = await jsonClient(runtime.url, { authorization: `Bearer ${adminToken}` }).call('POST', '/v1/tenants', { name: 'x' });
-    expect(rightAdmin.status).toBe(201);
+    expect(rightAdmin.status).toBe(429);
+    expect(rightAdmin.body).toMatchObject({ error: 'rate_limited' });
+    expect(Number(rightAdmin.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
