@@ -12,6 +12,7 @@ import { KeyService } from '../libs/keys/service';
 import { defaultPlans, isPlanAtMost } from '../libs/plans/catalogue';
 import { createLogger } from '../libs/observability/logger';
 import { createSqliteStores } from '../libs/store/sqlite';
+import { TenantDirectory } from '../libs/tenancy/directory';
 import { PlanLimiter } from '../libs/usage/limiter';
 import { Meter } from '../libs/usage/meter';
 import { summarize } from './lib/stats';
@@ -28,18 +29,32 @@ const main = async () => {
     ...defaultPlans,
     bench: { throttle: { rateLimit: 1e9, burstLimit: 1e9 }, quota: { limit: 1e12, period: 'MONTH' as const } },
   };
+  // Tenants on the bench plan, read through the directory as the gateway does (plan and suspension per request).
+  const directory = new TenantDirectory(stores.tenants, clock);
+  const tenantIds = Array.from({ length: 100 }, (_, i) => `ten_bench${i}`);
+  for (const id of tenantIds)
+    await stores.tenants.create({ id, name: id, plan: 'bench', owner: 'operator', status: 'active', createdAt: clock.now() });
   const keys = new KeyService({
     keys: stores.keys,
     apps: stores.apps,
     clock,
     planNames: () => Object.keys(plans),
     isPlanAtMost: (a, b) => isPlanAtMost(plans, a, b),
+    tenants: directory,
   });
   const meter = new Meter(stores.usage, createLogger('silent'));
   meter.start();
-  const limiter = new PlanLimiter({ plans, usage: stores.usage, messages: stores.messages, clock });
-  // 100 keys on a plan with every limit enforced (but never reached), so every check runs.
-  const issued = await Promise.all(Array.from({ length: 100 }, (_, i) => keys.issue(`ten_bench${i}`, 'control', 'bench')));
+  const limiter = new PlanLimiter({
+    plans,
+    usage: stores.usage,
+    messages: stores.messages,
+    keys: stores.keys,
+    schedules: stores.schedules,
+    tenants: directory,
+    clock,
+  });
+  // 100 keys of 100 tenants on a plan with every limit enforced (but never reached), so every check runs.
+  const issued = await Promise.all(tenantIds.map((id) => keys.issue(id, 'control', 'bench')));
   const samples: number[] = [];
   const total = rate * seconds;
   const start = performance.now();

@@ -72,7 +72,16 @@ const scheduleAt = (i: number, tenantId: string, appId: string): Schedule => {
         ? { expression: `cron(${i % 60} ${(i >> 6) % 24} * * ? *)`, timezone: zones[i % zones.length] }
         : { expression: 'cron(0/5 * * * ? *)', timezone: zones[i % zones.length] };
   const t = { ...timing, createdAt: T0 };
-  return { ...base, ...timing, nextRunAt: occurrenceFrom(t, T0, memo), runCount: 0, revision: 0, createdAt: T0, updatedAt: T0 };
+  return {
+    ...base,
+    ...timing,
+    nextRunAt: occurrenceFrom(t, T0, memo),
+    runCount: 0,
+    skipCount: 0,
+    revision: 0,
+    createdAt: T0,
+    updatedAt: T0,
+  };
 };
 
 const percentile = (xs: number[], p: number) => {
@@ -120,7 +129,7 @@ const main = async () => {
   // Steady state: one tick per simulated second.
   const tickMs: number[] = [];
   const busyMs: number[] = [];
-  const total: TickStats = { schedules: 0, runs: 0, skipped: 0, completed: 0, conflicts: 0 };
+  const total: TickStats = { schedules: 0, runs: 0, skipped: 0, refused: 0, completed: 0, conflicts: 0 };
   let ticks = 0;
   let maxRunsInTick = 0;
   for (let s = 0; s < simulatedSeconds && Date.now() < deadline; s++, ticks++) {
@@ -138,7 +147,7 @@ const main = async () => {
   // Downtime: the clock jumps; ticks run until nothing missed is left.
   const downStart = performance.now();
   clock.set(T0 + ticks * 1000 + downtimeMs);
-  const down: TickStats = { schedules: 0, runs: 0, skipped: 0, completed: 0, conflicts: 0 };
+  const down: TickStats = { schedules: 0, runs: 0, skipped: 0, refused: 0, completed: 0, conflicts: 0 };
   let downTicks = 0;
   while (Date.now() < deadline) {
     const stats = await materializer.tick();

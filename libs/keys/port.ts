@@ -17,6 +17,12 @@ export interface KeyStore {
   revoke(tenantId: string, keyId: string, at: number): Promise<boolean>;
   /** Records use of the key (coarse; callers throttle it). */
   touch(keyId: string, at: number): Promise<void>;
+  /** How many of the tenant's keys are live (not revoked): the plan's `maxKeys` caps it. */
+  countLive(tenantId: string): Promise<number>;
+  /** Moves the tenant's key to another plan; returns false when it does not exist. */
+  setPlan(tenantId: string, keyId: string, plan: string): Promise<boolean>;
+  /** Revokes every live data key bound to the app at `at` (app deletion); returns them as they were before. */
+  revokeAllForApp(tenantId: string, appId: string, at: number): Promise<ApiKey[]>;
 }
 
 /** AWS: which of our keys an API Gateway key id (`requestContext.identity.apiKeyId`) belongs to. Write-once. */

@@ -38,6 +38,12 @@ export interface KeyServiceDeps {
   /** Called after a key is created or revoked (e.g. to attach it to an API Gateway usage plan). */
   onIssued?: (key: ApiKey, value: string) => Promise<void>;
   onRevoked?: (key: ApiKey) => Promise<void>;
+  /** Called after a key moved to another plan with its tenant (AWS: to the other usage plan); `key` is as it was. */
+  onReplanned?: (key: ApiKey, plan: string) => Promise<void>;
+  /** Refuses a new key when the tenant's plan caps its live keys (`maxKeys`); throws to refuse. */
+  admitKey?: (tenantId: string) => Promise<void>;
+  /** Refuses the keys of a suspended tenant (`TenantSuspendedError`, 403 `tenant_suspended`). */
+  tenants?: { assertActive(tenantId: string): Promise<void> };
   /**
    * Which of our keys the id a gateway names a caller by belongs to. AWS: API Gateway hands the
    * handler its own key id. @default none: the embedded gateway names keys by our id
@@ -105,6 +111,7 @@ export class KeyService {
       ]);
     }
     if (input.appId && !(await this.deps.apps.get(p.tenantId, input.appId))) throw new AppNotFoundError(input.appId);
+    await this.deps.admitKey?.(p.tenantId);
     return this.issue(p.tenantId, input.scope, plan, { name: input.name, appId: input.appId });
   }
 
@@ -122,7 +129,10 @@ export class KeyService {
     if (revoked) await this.deps.onRevoked?.(key);
   }
 
-  /** The live key with this value, or undefined (unknown or revoked). Cached; revocation evicts. */
+  /**
+   * The live key with this value, or undefined (unknown or revoked). Cached; revocation evicts. A suspended tenant's key
+   * throws `TenantSuspendedError`.
+   */
   async authenticate(value: string): Promise<ApiKey | undefined> {
     const hash = hashKey(value);
     const id = this.idByHash.get(hash);
@@ -131,10 +141,43 @@ export class KeyService {
       key = await this.deps.keys.getByHash(hash);
       if (key) this.remember(key);
     }
-    return key && !key.revokedAt ? key : undefined;
+    if (!key || key.revokedAt) return undefined;
+    await this.deps.tenants?.assertActive(key.tenantId);
+    return key;
   }
 
-  /** The principal for a gateway-identified key id, or undefined when unknown or revoked. */
+  /**
+   * The tenant moved from plan `from` to `to`: its live keys on `from`, and any whose own plan is now above `to`, move to
+   * `to` (a key's lower plan of its own stays). Returns how many moved.
+   */
+  async replan(tenantId: string, from: string, to: string): Promise<number> {
+    let moved = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.keys.list(tenantId, { limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const key of page.items) {
+        if (key.revokedAt || key.plan === to || (key.plan !== from && this.deps.isPlanAtMost(key.plan, to))) continue;
+        if (!(await this.deps.keys.setPlan(tenantId, key.id, to))) continue;
+        this.evict(key);
+        await this.deps.onReplanned?.(key, to);
+        moved++;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return moved;
+  }
+
+  /** App deletion: the app's data keys are revoked, so they stop working with it. Returns how many. */
+  async onAppDeleted(tenantId: string, appId: string): Promise<number> {
+    const revoked = await this.deps.keys.revokeAllForApp(tenantId, appId, this.deps.clock.now());
+    for (const key of revoked) {
+      this.evict(key);
+      await this.deps.onRevoked?.(key);
+    }
+    return revoked.length;
+  }
+
+  /** The principal for a gateway-identified key id, or undefined when unknown or revoked; a suspended tenant's throws. */
   async principal(gatewayKeyId: string): Promise<Principal | undefined> {
     const keyId = await this.keyIdOf(gatewayKeyId);
     if (keyId === undefined) return undefined;
@@ -144,6 +187,7 @@ export class KeyService {
       if (key) this.remember(key);
     }
     if (!key || key.revokedAt) return undefined;
+    await this.deps.tenants?.assertActive(key.tenantId);
     this.noteUse(key);
     return { tenantId: key.tenantId, keyId: key.id, scope: key.scope, plan: key.plan, ...(key.appId ? { appId: key.appId } : {}) };
   }

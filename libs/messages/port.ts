@@ -78,6 +78,18 @@ export interface MessageStore {
   recoverInFlight(now: number): Promise<number>;
   /** How many messages created with this key are `scheduled` (plan pending limits). */
   countPending(keyId: string): Promise<number>;
+  /**
+   * How many of the tenant's messages are `scheduled`, held ones included (the plan's `maxPendingMessages`). Adapters may
+   * count per app of the tenant: a message always has one (a deleted app's messages are no longer scheduled).
+   */
+  countPendingForTenant(tenantId: string): Promise<number>;
+  /**
+   * Puts the tenant's held messages (`scheduled` without a `dueAt`: claimed while the tenant was suspended and handed
+   * back unattempted) back on the due timeline at `dueAt`; returns them, for the engine.
+   */
+  releaseHeld(tenantId: string, dueAt: number, now: number): Promise<DueRef[]>;
+  /** The tenants that have held messages (a start resumes those whose tenant is active again). */
+  tenantsWithHeld(): Promise<string[]>;
   /** Aborts every scheduled message of an app (app deletion); returns how many. */
   abortAllForApp(tenantId: string, appId: string, now: number): Promise<number>;
 }

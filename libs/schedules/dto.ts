@@ -20,6 +20,8 @@ export const toScheduleDto = (s: Schedule, now: number) => {
     ...(view.nextRunAt !== undefined ? { nextRunAt: iso(view.nextRunAt) } : {}),
     ...(view.lastRunAt !== undefined ? { lastRunAt: iso(view.lastRunAt) } : {}),
     runCount: s.runCount,
+    skipCount: s.skipCount,
+    ...(s.lastSkip ? { lastSkip: { runAt: iso(s.lastSkip.runAt), reason: s.lastSkip.reason, skippedAt: iso(s.lastSkip.at) } } : {}),
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
   };

@@ -36,6 +36,11 @@ export interface MaterializerDeps {
   runs: RunSink;
   clock: Clock;
   logger: Logger;
+  /**
+   * Admits runs as the API admits messages (the tenant's plan: pending limit, suspension): per run, why it is refused,
+   * or undefined. A refused occurrence is skipped, and recorded on its schedule (`skipCount`, `lastSkip`).
+   */
+  admitRuns?: (runs: Message[]) => Promise<(string | undefined)[]>;
 }
 
 /** What one tick did. */
@@ -46,6 +51,8 @@ export interface TickStats {
   runs: number;
   /** Missed occurrences skipped because they were past their grace. */
   skipped: number;
+  /** Occurrences skipped because a limit refused their run (the plan's pending limit, a suspended tenant). */
+  refused: number;
   /** Schedules that ran their last occurrence. */
   completed: number;
   /** Schedules a client changed while they were being planned (their run, if any, was withdrawn). */
@@ -56,6 +63,8 @@ interface Planned {
   s: Schedule;
   plan?: RunPlan;
   run?: Message;
+  /** Why admission refused the run. */
+  refusal?: string;
 }
 
 /**
@@ -129,14 +138,15 @@ export class Materializer {
     if (this.closed) return;
     try {
       const stats = await this.tick();
-      if (stats.skipped || stats.conflicts) this.deps.logger.warn('schedules: missed or contended occurrences', { ...stats });
+      if (stats.skipped || stats.conflicts || stats.refused)
+        this.deps.logger.warn('schedules: missed, refused or contended occurrences', { ...stats });
     } catch (err) {
       this.deps.logger.error('materialiser tick failed; retrying at the next interval', { err });
     }
   }
 
   private async run(): Promise<TickStats> {
-    const stats: TickStats = { schedules: 0, runs: 0, skipped: 0, completed: 0, conflicts: 0 };
+    const stats: TickStats = { schedules: 0, runs: 0, skipped: 0, refused: 0, completed: 0, conflicts: 0 };
     const now = this.deps.clock.now();
     while (!this.closed && stats.schedules < this.o.maxPerTick) {
       const limit = Math.min(this.o.batchSize, this.o.maxPerTick - stats.schedules);
@@ -160,6 +170,7 @@ export class Materializer {
         return { s };
       }
     });
+    await this.admit(planned.filter((p) => p.run));
     const withRun = planned.filter((p) => p.run);
     const results = withRun.length ? await this.deps.runs.store(withRun.map((p) => p.run!)) : [];
     // The stored message may be an earlier attempt's (same idempotency key, after a crash): use it.
@@ -177,6 +188,7 @@ export class Materializer {
         continue;
       }
       if (plan.fire === undefined) stats.skipped++;
+      if (p.refusal !== undefined) stats.refused++;
       if (plan.nextRunAt === undefined) stats.completed++;
       // After downtime, a run materialised before the stop but not yet attempted gives way to the misfire rule.
       if (s.latestRunId && s.latestRunAt !== undefined && runSuperseded(s.latestRunAt, plan, now, s.misfireGraceSeconds)) {
@@ -191,13 +203,26 @@ export class Materializer {
     }
   }
 
-  private advance({ s, plan, run }: Planned, now: number): ScheduleUpdate {
+  /** Asks admission about the planned runs: a refused one is dropped, its occurrence skipped with the reason. */
+  private async admit(withRun: Planned[]): Promise<void> {
+    if (!this.deps.admitRuns || !withRun.length) return;
+    const refusals = await this.deps.admitRuns(withRun.map((p) => p.run!));
+    for (const [i, refusal] of refusals.entries()) {
+      if (refusal === undefined) continue;
+      withRun[i].refusal = refusal;
+      withRun[i].run = undefined;
+    }
+  }
+
+  private advance({ s, plan, run, refusal }: Planned, now: number): ScheduleUpdate {
     const expected = { state: s.state, nextRunAt: s.nextRunAt };
     if (!plan) return { tenantId: s.tenantId, scheduleId: s.id, expected, change: { nextRunAt: now + this.o.retryDelayMs } };
     const change: ScheduleChange = { nextRunAt: plan.nextRunAt };
     if (plan.nextRunAt === undefined) change.state = 'completed';
     if (plan.fire !== undefined && run)
       Object.assign(change, { latestRunAt: plan.fire, latestRunId: run.id, priorRunAt: s.latestRunAt, runs: 1 });
+    if (plan.fire !== undefined && refusal !== undefined)
+      Object.assign(change, { skips: 1, lastSkip: { runAt: plan.fire, reason: refusal, at: now } });
     return { tenantId: s.tenantId, scheduleId: s.id, expected, change };
   }
 

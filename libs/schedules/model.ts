@@ -46,10 +46,24 @@ export interface Schedule {
   priorRunAt?: number;
   /** Messages produced: materialised occurrences and triggered runs. */
   runCount: number;
+  /** Occurrences skipped because a limit refused their run (the plan's pending limit, a suspended tenant). */
+  skipCount: number;
+  /** The latest such skip. */
+  lastSkip?: ScheduleSkip;
   /** Bumped by every client change of timing or state, so a re-planned occurrence gets a fresh idempotency key. */
   revision: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/** An occurrence whose run was not created, and why. */
+export interface ScheduleSkip {
+  /** The occurrence's time. */
+  runAt: number;
+  /** Why, for humans (e.g. the plan limit that refused it). */
+  reason: string;
+  /** When it was decided. */
+  at: number;
 }
 
 /** What decides when a schedule runs. */

@@ -15,7 +15,7 @@ export interface ScheduleCondition {
 
 /**
  * The fields a write may change. A key present with the value `undefined` clears that field;
- * `runs` is added to `runCount` atomically (so a triggered run never loses a count to a racing write).
+ * `runs` is added to `runCount` and `skips` to `skipCount` atomically (so a triggered run never loses a count to a racing write).
  */
 export type ScheduleChange = Partial<
   Pick<
@@ -36,8 +36,9 @@ export type ScheduleChange = Partial<
     | 'priorRunAt'
     | 'revision'
     | 'updatedAt'
+    | 'lastSkip'
   >
-> & { runs?: number };
+> & { runs?: number; skips?: number };
 
 /** One conditional write of one schedule. */
 export interface ScheduleUpdate {
@@ -67,6 +68,8 @@ export interface ScheduleStore {
   delete(tenantId: string, scheduleId: string): Promise<Schedule | undefined>;
   /** Removes every schedule of an app (app deletion); returns them as they were. */
   deleteAllForApp(tenantId: string, appId: string): Promise<Schedule[]>;
+  /** How many of the tenant's schedules are `active` (the plan's `maxActiveSchedules`). */
+  countActive(tenantId: string): Promise<number>;
   /** Active schedules of every tenant with `nextRunAt <= until`, earliest first, at most `limit`. */
   due(until: number, limit: number): Promise<Schedule[]>;
 }

@@ -32,6 +32,8 @@ export interface ScheduleServiceDeps {
   nudge?: (schedule: Schedule) => void | Promise<void>;
   /** Admission control of a triggered run, as for any message a client creates (plan limits); throws to refuse. */
   admit?: (p: Principal, count: number) => Promise<void>;
+  /** Refuses one more active schedule for the tenant (the plan's `maxActiveSchedules`); throws to refuse. */
+  admitSchedule?: (tenantId: string) => Promise<void>;
 }
 
 /** How often a client change is retried when the materialiser moved the schedule underneath it. */
@@ -66,6 +68,7 @@ export class ScheduleService {
     );
     if (timing.first === undefined) throw neverRunsError(timing, now);
     const enabled = input.enabled ?? true;
+    if (enabled) await this.deps.admitSchedule?.(p.tenantId);
     const schedule: Schedule = {
       id: newId('sch'),
       tenantId: p.tenantId,
@@ -83,6 +86,7 @@ export class ScheduleService {
       state: enabled ? 'active' : 'paused',
       ...(enabled ? { nextRunAt: timing.first } : {}),
       runCount: 0,
+      skipCount: 0,
       revision: 0,
       createdAt: now,
       updatedAt: now,
@@ -175,8 +179,13 @@ export class ScheduleService {
     });
   }
 
-  /** `paused` → `active` from the next occurrence after now (missed ones are not produced); `completed` → 409. */
+  /**
+   * `paused` → `active` from the next occurrence after now (missed ones are not produced), within the plan's
+   * `maxActiveSchedules`; `completed` → 409.
+   */
   async resume(p: Principal, id: string): Promise<Schedule> {
+    const current = await this.get(p, id);
+    if (effectiveState(current, this.deps.clock.now()) === 'paused') await this.deps.admitSchedule?.(p.tenantId);
     return this.write(p, id, '', (s, now) => {
       const state = effectiveState(s, now);
       if (state === 'completed') throw new ScheduleStateConflictError(id, state, 'resume', 'it has no occurrence left');

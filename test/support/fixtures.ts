@@ -19,6 +19,7 @@ export const aTenant = (over: Partial<Tenant> = {}): Tenant => ({
   name: 'acme',
   plan: 'free',
   owner: 'operator',
+  status: 'active',
   createdAt: T0,
   ...over,
 });
@@ -82,6 +83,7 @@ export const aSchedule = (over: Partial<Schedule> = {}): Schedule => ({
   misfireGraceSeconds: 300,
   state: 'active',
   runCount: 0,
+  skipCount: 0,
   revision: 0,
   createdAt: T0,
   updatedAt: T0,

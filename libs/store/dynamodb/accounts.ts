@@ -5,7 +5,7 @@ import type { Page, PageRequest } from '../../domain/page';
 import type { ApiKey } from '../../keys/model';
 import type { KeyStore } from '../../keys/port';
 import type { Tenant } from '../../tenancy/model';
-import type { TenantStore } from '../../tenancy/port';
+import type { TenantChange, TenantStore } from '../../tenancy/port';
 import { UpdateBuilder } from './expression';
 import { pageOf } from './paging';
 import { Attr, Collections, idOf, Index, Keys } from './schema';
@@ -27,15 +27,51 @@ const keyAttributes = new Set<string>([
 /** The domain fields of an item (its key attributes removed). */
 const fieldsOf = <T>(item: Item): T => Object.fromEntries(Object.entries(item).filter(([k]) => !keyAttributes.has(k))) as T;
 
-/** Tenants: one item each, heading the tenant's partition. */
+/** A tenant item's fields; one written before tenants had a status is active. */
+const toTenant = (item: Item): Tenant => {
+  const t = fieldsOf<Tenant>(item);
+  return t.status ? t : { ...t, status: 'active' };
+};
+
+/** Tenants: one item each, heading the tenant's partition, and listed (for the operator) through one byTenant collection. */
 export class DynamoTenantStore implements TenantStore {
   constructor(private readonly table: Table) {}
   async create(t: Tenant): Promise<void> {
-    await this.table.insert({ ...Keys.tenant(t.id), ...t }, `tenant ${t.id}`);
+    await this.table.insert({ ...Keys.tenant(t.id), [Attr.gsi2pk]: Collections.allTenants, [Attr.gsi2sk]: t.id, ...t }, `tenant ${t.id}`);
   }
   async get(tenantId: string): Promise<Tenant | undefined> {
     const item = await this.table.get(Keys.tenant(tenantId));
-    return item && fieldsOf<Tenant>(item);
+    return item && toTenant(item);
+  }
+  async list(page: PageRequest): Promise<Page<Tenant>> {
+    return pageOf<Tenant>(
+      this.table,
+      {
+        query: (before) => ({
+          IndexName: Index.byTenant,
+          KeyConditionExpression: before ? 'GSI2PK = :pk AND GSI2SK < :before' : 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': Collections.allTenants, ...(before ? { ':before': before } : {}) },
+        }),
+        idOf: (entry) => entry.GSI2SK as string,
+        load: async (entries) => {
+          const found = new Map(
+            (await this.table.batchGet(entries.map((e) => Keys.tenant(e.GSI2SK as string)))).map((i) => [i.id as string, toTenant(i)]),
+          );
+          return entries.map((e) => found.get(e.GSI2SK as string));
+        },
+      },
+      page,
+    );
+  }
+  async update(tenantId: string, change: TenantChange): Promise<Tenant | undefined> {
+    const b = new UpdateBuilder();
+    for (const [field, value] of Object.entries(change)) if (value !== undefined) b.set(field, value);
+    if (b.isEmpty) return this.get(tenantId);
+    const item = await this.table.update(
+      Keys.tenant(tenantId),
+      b.when(() => 'attribute_exists(PK)'),
+    );
+    return item && toTenant(item);
   }
 }
 
@@ -150,5 +186,27 @@ export class DynamoKeyStore implements KeyStore {
       Keys.key(keyId),
       new UpdateBuilder().set('lastUsedAt', at).when(() => 'attribute_exists(PK)'),
     );
+  }
+  async countLive(tenantId: string): Promise<number> {
+    return (await this.all(tenantId)).filter((k) => k.revokedAt === undefined).length;
+  }
+  async setPlan(tenantId: string, keyId: string, plan: string): Promise<boolean> {
+    const b = new UpdateBuilder().set('plan', plan).when((u) => `attribute_exists(PK) AND ${u.name('tenantId')} = ${u.value(tenantId)}`);
+    return (await this.table.update(Keys.key(keyId), b)) !== undefined;
+  }
+  async revokeAllForApp(tenantId: string, appId: string, at: number): Promise<ApiKey[]> {
+    const live = (await this.all(tenantId)).filter((k) => k.appId === appId && k.revokedAt === undefined);
+    const revoked: ApiKey[] = [];
+    for (const k of live) if (await this.revoke(tenantId, k.id, at)) revoked.push(k);
+    return revoked;
+  }
+  /** Every key of the tenant (a tenant holds few: its plan caps the live ones). */
+  private async all(tenantId: string): Promise<ApiKey[]> {
+    const entries = await this.table.query({
+      IndexName: Index.byTenant,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': Collections.tenantKeys(tenantId) },
+    });
+    return (await this.table.batchGet(entries.map((e) => Keys.key(e.GSI2SK as string)))).map(toKey);
   }
 }

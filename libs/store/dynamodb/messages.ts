@@ -263,6 +263,67 @@ export class DynamoMessageStore implements MessageStore {
     });
   }
 
+  async countPendingForTenant(tenantId: string): Promise<number> {
+    // Per app (pendingByApp): a tenant has few apps, and a message of a deleted app is no longer scheduled.
+    const counts = await Promise.all(
+      (await this.appIds(tenantId)).map((appId) =>
+        this.table.count({
+          IndexName: Index.pendingByApp,
+          KeyConditionExpression: '#app = :app',
+          ExpressionAttributeNames: { '#app': Attr.appId },
+          ExpressionAttributeValues: { ':app': appId },
+        }),
+      ),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  async releaseHeld(tenantId: string, dueAt: number, now: number): Promise<DueRef[]> {
+    // Held messages are the scheduled ones without dueAt: each conditional write moves one of those and passes the rest by.
+    const released: DueRef[] = [];
+    for (const appId of await this.appIds(tenantId)) {
+      const pending = await this.table.query({
+        IndexName: Index.pendingByApp,
+        KeyConditionExpression: '#app = :app',
+        ExpressionAttributeNames: { '#app': Attr.appId },
+        ExpressionAttributeValues: { ':app': appId },
+      });
+      const moved = await mapLimit(pending, this.o.concurrency, async (e) => {
+        const id = idOf(e.PK as string);
+        const b = new UpdateBuilder().set(Attr.dueAt, dueAt).set('updatedAt', now);
+        trackStatus(b, id, 'scheduled', this.o).when(
+          (u) =>
+            `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)} ` +
+            `AND attribute_not_exists(${u.name(Attr.dueAt)})`,
+        );
+        return (await this.table.update(Keys.message(id), b)) ? { id, tenantId, dueAt } : undefined;
+      });
+      released.push(...moved.filter((r): r is DueRef => r !== undefined));
+    }
+    return released;
+  }
+
+  async tenantsWithHeld(): Promise<string[]> {
+    // A maintenance path, like recoverInFlight: no index holds held messages (suspension is rare).
+    const held = await this.table.scan({
+      FilterExpression: 'SK = :msg AND #status = :scheduled AND attribute_not_exists(#due)',
+      ProjectionExpression: 'tenantId',
+      ExpressionAttributeNames: { '#status': 'status', '#due': Attr.dueAt },
+      ExpressionAttributeValues: { ':msg': 'MSG', ':scheduled': 'scheduled' },
+    });
+    return [...new Set(held.map((i) => i.tenantId as string))];
+  }
+
+  /** The ids of the tenant's apps (their items head nothing else: a keys-only read of the tenant's partition). */
+  private async appIds(tenantId: string): Promise<string[]> {
+    const items = await this.table.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': Keys.tenant(tenantId).PK, ':prefix': 'APP#' },
+      ProjectionExpression: 'SK',
+    });
+    return items.map((i) => idOf(i.SK as string));
+  }
+
   async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {
     const pending = await this.table.query({
       IndexName: Index.pendingByApp,

@@ -34,12 +34,16 @@ const scheduleFields = [
   'latestRunId',
   'priorRunAt',
   'runCount',
+  'skipCount',
+  'lastSkip',
   'revision',
   'createdAt',
   'updatedAt',
 ] as const satisfies readonly (keyof Schedule)[];
 
-const settable = new Set<string>(scheduleFields.filter((f) => !['id', 'tenantId', 'appId', 'keyId', 'runCount', 'createdAt'].includes(f)));
+const settable = new Set<string>(
+  scheduleFields.filter((f) => !['id', 'tenantId', 'appId', 'keyId', 'runCount', 'skipCount', 'createdAt'].includes(f)),
+);
 
 /** `nextRunAt` is stored as `dueAt`, the due index's range, which messages share. */
 const attrOf = (field: string): string => (field === 'nextRunAt' ? Attr.dueAt : field);
@@ -47,6 +51,7 @@ const attrOf = (field: string): string => (field === 'nextRunAt' ? Attr.dueAt : 
 const toSchedule = (item: Item): Schedule => {
   const s: Record<string, unknown> = {};
   for (const f of scheduleFields) if (item[attrOf(f)] !== undefined) s[f] = item[attrOf(f)];
+  s.skipCount ??= 0; // written before skips were counted
   return s as unknown as Schedule;
 };
 
@@ -117,6 +122,7 @@ export class DynamoScheduleStore implements ScheduleStore {
     const b = new UpdateBuilder();
     for (const [field, value] of Object.entries(change)) if (settable.has(field)) b.set(attrOf(field), value);
     if (change.runs) b.add('runCount', change.runs);
+    if (change.skips) b.add('skipCount', change.skips);
     if (change.state !== undefined) {
       if (change.state === 'active') b.set(Attr.dueShard, Shards.schedule(scheduleId, this.o.shards));
       else b.remove(Attr.dueShard);
@@ -165,6 +171,16 @@ export class DynamoScheduleStore implements ScheduleStore {
     });
     const deleted = await mapLimit(entries, this.o.concurrency, (e) => this.table.delete(Keys.schedule(tenantId, e.GSI3SK as string)));
     return deleted.filter((i): i is Item => i !== undefined).map(toSchedule);
+  }
+
+  async countActive(tenantId: string): Promise<number> {
+    return this.table.count({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: '#state = :active',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':pk': Keys.tenant(tenantId).PK, ':prefix': 'SCH#', ':active': 'active' },
+      ConsistentRead: true,
+    });
   }
 
   async due(until: number, limit: number): Promise<Schedule[]> {

@@ -29,7 +29,7 @@ export const Attr = {
 export const Index = {
   /** Sharded timeline of what the engines must act on: scheduled messages by dueAt, active schedules by nextRunAt. */
   due: 'due',
-  /** Per-tenant collections, newest first: messages, keys, usage rows. */
+  /** Per-tenant collections, newest first: messages, keys, usage rows; and the list of tenants. */
   byTenant: 'byTenant',
   /** Per-parent collections: messages and schedules of an app; a key by its hash. */
   byParent: 'byParent',
@@ -58,8 +58,13 @@ export const Keys = {
   keyGateway: (keyId: string) => ({ PK: `KEY#${keyId}`, SK: 'GWKEY' }),
 } as const;
 
-/** Partition values of the collection indexes. Every one names the tenant, so a query never crosses tenants. */
+/**
+ * Partition values of the collection indexes. Every one names the tenant, so a query never crosses tenants; the only
+ * exception is the operator's list of tenants.
+ */
 export const Collections = {
+  /** Every tenant (operator administration), in one partition: tenants are few next to their messages. */
+  allTenants: 'TENANTS',
   tenantMessages: (tenantId: string) => `T#${tenantId}#MSG`,
   tenantKeys: (tenantId: string) => `T#${tenantId}#KEY`,
   tenantUsage: (tenantId: string) => `T#${tenantId}#USE`,

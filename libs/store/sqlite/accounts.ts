@@ -6,8 +6,8 @@ import { AppNotFoundError } from '../../apps/errors';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../../domain/page';
 import type { ApiKey } from '../../keys/model';
 import type { KeyStore } from '../../keys/port';
-import type { Tenant } from '../../tenancy/model';
-import type { TenantStore } from '../../tenancy/port';
+import type { Tenant, TenantStatus } from '../../tenancy/model';
+import type { TenantChange, TenantStore } from '../../tenancy/port';
 
 const MAX_ID = '~';
 
@@ -18,18 +18,60 @@ export const toPage = <T extends { id: string }>(rows: T[], limit: number): Page
 /** The id to continue before, from a cursor (`~` sorts after every id). */
 export const cursorId = (page: PageRequest): string => (page.cursor ? (decodeCursor(page.cursor) ?? '') : MAX_ID);
 
+interface TenantRow {
+  id: string;
+  name: string;
+  plan: string;
+  owner: string;
+  status: TenantStatus;
+  created_at: number;
+  updated_at: number | null;
+}
+
+const toTenant = (r: TenantRow): Tenant => ({
+  id: r.id,
+  name: r.name,
+  plan: r.plan,
+  owner: r.owner,
+  status: r.status,
+  createdAt: r.created_at,
+  ...(r.updated_at !== null ? { updatedAt: r.updated_at } : {}),
+});
+
+const tenantColumns: Record<keyof TenantChange, string> = { name: 'name', plan: 'plan', status: 'status', updatedAt: 'updated_at' };
+
 export class SqliteTenantStore implements TenantStore {
-  private readonly insert;
-  private readonly select;
-  constructor(db: Database.Database) {
-    this.insert = db.prepare('INSERT INTO tenants (id, name, plan, owner, created_at) VALUES (?, ?, ?, ?, ?)');
-    this.select = db.prepare('SELECT id, name, plan, owner, created_at AS createdAt FROM tenants WHERE id = ?');
+  private readonly stmts;
+  private readonly statements = new Map<string, Database.Statement>();
+  constructor(private readonly db: Database.Database) {
+    this.stmts = {
+      insert: db.prepare('INSERT INTO tenants (id, name, plan, owner, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      get: db.prepare('SELECT * FROM tenants WHERE id = ?'),
+      list: db.prepare('SELECT * FROM tenants WHERE id < ? ORDER BY id DESC LIMIT ?'),
+    };
   }
   async create(t: Tenant): Promise<void> {
-    this.insert.run(t.id, t.name, t.plan, t.owner, t.createdAt);
+    this.stmts.insert.run(t.id, t.name, t.plan, t.owner, t.status, t.createdAt, t.updatedAt ?? null);
   }
   async get(tenantId: string): Promise<Tenant | undefined> {
-    return this.select.get(tenantId) as Tenant | undefined;
+    const row = this.stmts.get.get(tenantId) as TenantRow | undefined;
+    return row && toTenant(row);
+  }
+  async list(page: PageRequest): Promise<Page<Tenant>> {
+    const rows = this.stmts.list.all(cursorId(page), page.limit + 1) as TenantRow[];
+    return toPage(rows.map(toTenant), page.limit);
+  }
+  async update(tenantId: string, change: TenantChange): Promise<Tenant | undefined> {
+    const keys = (Object.keys(change) as (keyof TenantChange)[]).filter((k) => change[k] !== undefined);
+    if (!keys.length) return this.get(tenantId);
+    const sql = `UPDATE tenants SET ${keys.map((k) => `${tenantColumns[k]} = ?`).join(', ')} WHERE id = ? RETURNING *`;
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    const row = stmt.get(...keys.map((k) => change[k]), tenantId) as TenantRow | undefined;
+    return row && toTenant(row);
   }
 }
 
@@ -116,6 +158,7 @@ const toKey = (r: KeyRow): ApiKey => ({
 
 export class SqliteKeyStore implements KeyStore {
   private readonly stmts;
+  private readonly revokeAppTx;
   constructor(db: Database.Database) {
     this.stmts = {
       insert: db.prepare(
@@ -127,7 +170,15 @@ export class SqliteKeyStore implements KeyStore {
       list: db.prepare('SELECT * FROM api_keys WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       revoke: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL'),
       touch: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
+      countLive: db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE tenant_id = ? AND revoked_at IS NULL'),
+      setPlan: db.prepare('UPDATE api_keys SET plan = ? WHERE id = ? AND tenant_id = ?'),
+      appKeys: db.prepare('SELECT * FROM api_keys WHERE tenant_id = ? AND app_id = ? AND revoked_at IS NULL'),
     };
+    this.revokeAppTx = db.transaction((tenantId: string, appId: string, at: number): ApiKey[] => {
+      const keys = (this.stmts.appKeys.all(tenantId, appId) as KeyRow[]).map(toKey);
+      for (const k of keys) this.stmts.revoke.run(at, k.id, tenantId);
+      return keys;
+    });
   }
   async create(k: ApiKey): Promise<void> {
     this.stmts.insert.run(k.id, k.tenantId, k.hash, k.name, k.scope, k.appId ?? null, k.plan, k.createdAt);
@@ -153,5 +204,14 @@ export class SqliteKeyStore implements KeyStore {
   }
   async touch(keyId: string, at: number): Promise<void> {
     this.stmts.touch.run(at, keyId);
+  }
+  async countLive(tenantId: string): Promise<number> {
+    return (this.stmts.countLive.get(tenantId) as { n: number }).n;
+  }
+  async setPlan(tenantId: string, keyId: string, plan: string): Promise<boolean> {
+    return this.stmts.setPlan.run(plan, keyId, tenantId).changes > 0;
+  }
+  async revokeAllForApp(tenantId: string, appId: string, at: number): Promise<ApiKey[]> {
+    return this.revokeAppTx(tenantId, appId, at);
   }
 }

@@ -126,6 +126,12 @@ export class SqliteMessageStore implements MessageStore {
         failed_at = CASE WHEN ? = 'failed' THEN ? ELSE failed_at END,
         updated_at = ? WHERE id = ? AND status = 'delivering'`),
       pending: db.prepare("SELECT COUNT(*) AS n FROM messages WHERE key_id = ? AND status = 'scheduled'"),
+      pendingOfTenant: db.prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ? AND status = 'scheduled'"),
+      release: db.prepare(
+        "UPDATE messages SET due_at = ?, updated_at = ? WHERE tenant_id = ? AND status = 'scheduled' AND due_at IS NULL " +
+          'RETURNING id, tenant_id AS tenantId, due_at AS dueAt',
+      ),
+      heldTenants: db.prepare("SELECT DISTINCT tenant_id AS id FROM messages WHERE status = 'scheduled' AND due_at IS NULL"),
       recover: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE status = 'delivering'"),
       unclaim: db.prepare("UPDATE messages SET status = 'scheduled', due_at = ?, updated_at = ? WHERE id = ? AND status = 'delivering'"),
       abortApp: db.prepare(
@@ -291,6 +297,18 @@ export class SqliteMessageStore implements MessageStore {
 
   async countPending(keyId: string): Promise<number> {
     return (this.s.pending.get(keyId) as { n: number }).n;
+  }
+
+  async countPendingForTenant(tenantId: string): Promise<number> {
+    return (this.s.pendingOfTenant.get(tenantId) as { n: number }).n;
+  }
+
+  async releaseHeld(tenantId: string, dueAt: number, now: number): Promise<DueRef[]> {
+    return this.s.release.all(dueAt, now, tenantId) as DueRef[];
+  }
+
+  async tenantsWithHeld(): Promise<string[]> {
+    return (this.s.heldTenants.all() as { id: string }[]).map((r) => r.id);
   }
 
   async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {

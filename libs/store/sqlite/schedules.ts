@@ -24,6 +24,8 @@ interface ScheduleRow {
   latest_run_id: string | null;
   prior_run_at: number | null;
   run_count: number;
+  skip_count: number;
+  last_skip: string | null;
   revision: number;
   created_at: number;
   updated_at: number;
@@ -41,6 +43,7 @@ const toSchedule = (r: ScheduleRow): Schedule => {
     misfireGraceSeconds: r.misfire_grace_seconds,
     state: r.state,
     runCount: r.run_count,
+    skipCount: r.skip_count,
     revision: r.revision,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -54,10 +57,11 @@ const toSchedule = (r: ScheduleRow): Schedule => {
   if (r.latest_run_at !== null) s.latestRunAt = r.latest_run_at;
   if (r.latest_run_id !== null) s.latestRunId = r.latest_run_id;
   if (r.prior_run_at !== null) s.priorRunAt = r.prior_run_at;
+  if (r.last_skip !== null) s.lastSkip = JSON.parse(r.last_skip);
   return s;
 };
 
-type Settable = Exclude<keyof ScheduleChange, 'runs'>;
+type Settable = Exclude<keyof ScheduleChange, 'runs' | 'skips'>;
 
 const columns: Record<Settable, string> = {
   name: 'name',
@@ -76,10 +80,12 @@ const columns: Record<Settable, string> = {
   priorRunAt: 'prior_run_at',
   revision: 'revision',
   updatedAt: 'updated_at',
+  lastSkip: 'last_skip',
 };
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
-const encode = (key: Settable, value: unknown): unknown => (key === 'headers' || key === 'retryPolicy' ? json(value) : (value ?? null));
+const encode = (key: Settable, value: unknown): unknown =>
+  key === 'headers' || key === 'retryPolicy' || key === 'lastSkip' ? json(value) : (value ?? null);
 
 /** Schedules in SQLite. Conditional writes are single-row UPDATEs; `updateMany` group-commits them in one transaction. */
 export class SqliteScheduleStore implements ScheduleStore {
@@ -92,11 +98,12 @@ export class SqliteScheduleStore implements ScheduleStore {
     this.s = {
       insert:
         db.prepare(`INSERT INTO schedules (id, tenant_id, app_id, key_id, name, expression, timezone, start_at, end_at, payload, headers,
-        retry_policy, misfire_grace_seconds, state, next_run_at, latest_run_at, latest_run_id, prior_run_at, run_count, revision,
-        created_at, updated_at)
+        retry_policy, misfire_grace_seconds, state, next_run_at, latest_run_at, latest_run_id, prior_run_at, run_count, skip_count,
+        last_skip, revision, created_at, updated_at)
         VALUES (@id, @tenantId, @appId, @keyId, @name, @expression, @timezone, @startAt, @endAt, @payload, @headers,
-        @retryPolicy, @misfireGraceSeconds, @state, @nextRunAt, @latestRunAt, @latestRunId, @priorRunAt, @runCount, @revision,
-        @createdAt, @updatedAt)`),
+        @retryPolicy, @misfireGraceSeconds, @state, @nextRunAt, @latestRunAt, @latestRunId, @priorRunAt, @runCount, @skipCount,
+        @lastSkip, @revision, @createdAt, @updatedAt)`),
+      countActive: db.prepare("SELECT COUNT(*) AS n FROM schedules WHERE tenant_id = ? AND state = 'active'"),
       get: db.prepare('SELECT * FROM schedules WHERE id = ? AND tenant_id = ?'),
       delete: db.prepare('DELETE FROM schedules WHERE id = ? AND tenant_id = ? RETURNING *'),
       deleteApp: db.prepare('DELETE FROM schedules WHERE tenant_id = ? AND app_id = ? RETURNING *'),
@@ -120,6 +127,8 @@ export class SqliteScheduleStore implements ScheduleStore {
       latestRunAt: s.latestRunAt ?? null,
       latestRunId: s.latestRunId ?? null,
       priorRunAt: s.priorRunAt ?? null,
+      skipCount: s.skipCount ?? 0,
+      lastSkip: json(s.lastSkip),
     });
   }
 
@@ -159,17 +168,25 @@ export class SqliteScheduleStore implements ScheduleStore {
     return this.deleteAppTx(tenantId, appId);
   }
 
+  async countActive(tenantId: string): Promise<number> {
+    return (this.s.countActive.get(tenantId) as { n: number }).n;
+  }
+
   async due(until: number, limit: number): Promise<Schedule[]> {
     return (this.s.due.all(until, limit) as ScheduleRow[]).map(toSchedule);
   }
 
   private updateOne({ tenantId, scheduleId, expected, change }: ScheduleUpdate): Schedule | undefined {
-    const keys = (Object.keys(change) as (keyof ScheduleChange)[]).filter((k): k is Settable => k !== 'runs');
+    const keys = (Object.keys(change) as (keyof ScheduleChange)[]).filter((k): k is Settable => k !== 'runs' && k !== 'skips');
     const sets = keys.map((k) => `${columns[k]} = ?`);
     const values = keys.map((k) => encode(k, change[k]));
     if (change.runs) {
       sets.push('run_count = run_count + ?');
       values.push(change.runs);
+    }
+    if (change.skips) {
+      sets.push('skip_count = skip_count + ?');
+      values.push(change.skips);
     }
     const where = ['id = ?', 'tenant_id = ?'];
     const args: unknown[] = [scheduleId, tenantId];

@@ -34,7 +34,12 @@ export const describeStoreContract = (adapter: string, open: () => Promise<Store
     describe('tenants', () => describeTenantContract(() => store.tenants, context));
     describe('apps', () => describeAppContract(() => store.apps, context));
     describe('keys', () => describeKeyContract(() => store.keys, context));
-    describe('messages', () => describeMessageContract(() => store.messages, context));
+    describe('messages', () =>
+      describeMessageContract(
+        () => store.messages,
+        context,
+        () => store.apps,
+      ));
     describe('schedules', () => describeScheduleContract(() => store.schedules, context));
     describe('usage', () => describeUsageContract(() => store.usage, context));
   });

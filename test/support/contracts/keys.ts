@@ -1,4 +1,5 @@
 /** The key store contract (run for every adapter by ./index.ts). Tests only. */
+import { newId } from '../../../libs/domain/ids';
 import type { KeyStore } from '../../../libs/keys/port';
 import { aKey } from '../fixtures';
 import type { ContractContext } from './context';
@@ -25,5 +26,32 @@ export const describeKeyContract = (store: () => KeyStore, { A, B, T0 }: Contrac
     const page = await store().list(A, { limit: 10 });
     expect(page.items).toHaveLength(1);
     expect(page.items[0].lastUsedAt).toBe(T0 + 5);
+  });
+
+  it('counts live keys per tenant and moves a key to another plan', async () => {
+    const [k1, k2, k3] = [aKey({ tenantId: A }), aKey({ tenantId: A }), aKey({ tenantId: A })];
+    for (const k of [k1, k2, k3, aKey({ tenantId: B })]) await store().create(k);
+    await store().revoke(A, k3.id, T0 + 1);
+    expect(await store().countLive(A)).toBe(2);
+    expect(await store().setPlan(A, k1.id, 'pro')).toBe(true);
+    expect(await store().setPlan(B, k2.id, 'pro')).toBe(false);
+    expect((await store().getById(k1.id))?.plan).toBe('pro');
+    expect((await store().getById(k2.id))?.plan).toBe('free');
+  });
+
+  it('revokes the live data keys of a deleted app, and only those', async () => {
+    const appId = newId('app');
+    const data = aKey({ tenantId: A, scope: 'data', appId });
+    const revoked = aKey({ tenantId: A, scope: 'data', appId, revokedAt: T0 });
+    const otherApp = aKey({ tenantId: A, scope: 'data', appId: newId('app') });
+    const control = aKey({ tenantId: A });
+    for (const k of [data, revoked, otherApp, control]) await store().create(k);
+    await store().revoke(A, revoked.id, T0);
+    expect((await store().revokeAllForApp(B, appId, T0 + 9)).map((k) => k.id)).toEqual([]);
+    expect((await store().revokeAllForApp(A, appId, T0 + 9)).map((k) => k.id)).toEqual([data.id]);
+    expect((await store().getById(data.id))?.revokedAt).toBe(T0 + 9);
+    expect((await store().getById(revoked.id))?.revokedAt).toBe(T0);
+    expect((await store().getById(otherApp.id))?.revokedAt).toBeUndefined();
+    expect((await store().getById(control.id))?.revokedAt).toBeUndefined();
   });
 };

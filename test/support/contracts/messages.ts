@@ -4,11 +4,12 @@ import { defaultRetryPolicy } from '../../../libs/domain/retry';
 import { MessageNotFoundError, MessageStateConflictError } from '../../../libs/messages/errors';
 import { idempotencyWindowMs, type Message } from '../../../libs/messages/model';
 import type { MessageStore } from '../../../libs/messages/port';
-import { aMessage as fixtureMessage } from '../fixtures';
+import type { AppStore } from '../../../libs/apps/port';
+import { anApp, aMessage as fixtureMessage } from '../fixtures';
 import type { ContractContext } from './context';
 
 /** Registers the message store contract; `store` gives the fresh store of the current test. */
-export const describeMessageContract = (store: () => MessageStore, { A, B, T0 }: ContractContext): void => {
+export const describeMessageContract = (store: () => MessageStore, { A, B, T0 }: ContractContext, apps: () => AppStore): void => {
   const appId = newId('app');
   // A payload of its own, so a claim is seen to return the stored payload.
   const aMessage = (tenantId: string, appId: string, over: Partial<Message> = {}): Message =>
@@ -190,6 +191,49 @@ export const describeMessageContract = (store: () => MessageStore, { A, B, T0 }:
     await store().transition(A, m.message.id, ['scheduled'], { status: 'aborted' }, T0, 'abort');
     expect(await store().countPending(keyId)).toBe(2);
     expect(await store().countPending(newId('key'))).toBe(0);
+  });
+
+  it("counts a tenant's scheduled messages over all its apps", async () => {
+    const [otherApp, appOfB] = [newId('app'), newId('app')];
+    // A message always has an app of its tenant (a deleted app's messages are no longer scheduled).
+    for (const [tenantId, id] of [
+      [A, appId],
+      [A, otherApp],
+      [B, appOfB],
+    ])
+      await apps().create(anApp({ id, tenantId }));
+    const [m] = await store().create([aMessage(A, appId), aMessage(A, otherApp), aMessage(A, otherApp), aMessage(B, appOfB)], T0);
+    await store().transition(A, m.message.id, ['scheduled'], { status: 'aborted' }, T0, 'abort');
+    expect(await store().countPendingForTenant(A)).toBe(2);
+    expect(await store().countPendingForTenant(B)).toBe(1);
+    expect(await store().countPendingForTenant(newId('ten'))).toBe(0);
+  });
+
+  it("holds a suspended tenant's claimed message off the due timeline and releases it, still unattempted", async () => {
+    const appOfB = newId('app');
+    const held = aMessage(A, appId, { sendAt: T0 });
+    const other = aMessage(B, appOfB, { sendAt: T0 });
+    for (const [tenantId, id] of [
+      [A, appId],
+      [B, appOfB],
+    ])
+      await apps().create(anApp({ id, tenantId }));
+    await store().create([held, other], T0);
+    for (const m of [held, other]) {
+      await store().claim([{ id: m.id, tenantId: m.tenantId, dueAt: T0 }], T0);
+      await store().transition(m.tenantId, m.id, ['delivering'], { status: 'scheduled', dueAt: undefined }, T0 + 1, 'hold');
+    }
+    expect(await store().get(A, held.id)).toMatchObject({ status: 'scheduled', attemptCount: 0 });
+    expect((await store().get(A, held.id))?.dueAt).toBeUndefined();
+    expect(await store().due(0, T0 + 3_600_000, 10)).toEqual([]);
+    expect(await store().countPendingForTenant(A)).toBe(1);
+    expect((await store().tenantsWithHeld()).sort()).toEqual([A, B].sort());
+
+    expect(await store().releaseHeld(A, T0 + 10, T0 + 10)).toEqual([{ id: held.id, tenantId: A, dueAt: T0 + 10 }]);
+    expect(await store().get(A, held.id)).toMatchObject({ status: 'scheduled', attemptCount: 0, dueAt: T0 + 10 });
+    expect(await store().due(0, T0 + 3_600_000, 10)).toEqual([{ id: held.id, tenantId: A, dueAt: T0 + 10 }]);
+    expect(await store().tenantsWithHeld()).toEqual([B]);
+    expect(await store().releaseHeld(A, T0 + 20, T0 + 20)).toEqual([]);
   });
 
   it('aborts every scheduled message of a deleted app', async () => {

@@ -112,6 +112,20 @@ export const describeScheduleContract = (store: () => ScheduleStore, { A, B, T0 
     expect((await store().get(A, s.id))?.runCount).toBe(2);
   });
 
+  it('adds skips and keeps the last skip; counts active schedules per tenant', async () => {
+    const s = aSchedule(T0, A, appId);
+    await store().create(s);
+    await store().create(aSchedule(T0, A, appId, { state: 'paused', nextRunAt: undefined }));
+    await store().create(aSchedule(T0, B, appId));
+    const lastSkip = { runAt: T0 + 60_000, reason: 'skipped: maxPendingMessages reached', at: T0 + 50_000 };
+    await store().update({ ...ref(s), expected: undefined, change: { skips: 1, lastSkip } });
+    await store().update({ ...ref(s), expected: undefined, change: { skips: 1 } });
+    expect(await store().get(A, s.id)).toMatchObject({ skipCount: 2, lastSkip });
+    expect(await store().countActive(A)).toBe(1);
+    expect(await store().countActive(B)).toBe(1);
+    expect(await store().countActive(newId('ten'))).toBe(0);
+  });
+
   it('applies several updates independently and reports each', async () => {
     const [a, b] = [aSchedule(T0, A, appId), aSchedule(T0, A, appId)];
     await store().create(a);
