@@ -6,6 +6,8 @@
  * - unclaim: move a claimed message whose delivery has not started back to `scheduled`, same due time.
  * - park (embedded): hold a due entry of an app whose queue is full aside, unclaimed, until it drains.
  * - skip: abort a claimed message the vet refuses (a misfired schedule run) instead of delivering it.
+ * - hold: hand a claimed message of a suspended tenant back unattempted, off the due timeline (`scheduled`, no dueAt),
+ *   until its tenant is resumed; release: put a resumed tenant's held messages back on it.
  * - deliver: one attempt of a claimed message: the request, its recorded outcome, the retry enqueued.
  * - recover: after an unclean stop, return every `delivering` message to `scheduled` (embedded start);
  *   take over: the AWS equivalent for one message whose claim's lease ran out.
@@ -33,3 +35,9 @@ export interface Engine {
  * libs/schedules/misfire.ts), or undefined to deliver it. The engine then skips the message.
  */
 export type Vet = (m: Message, now: number) => Promise<string | undefined>;
+
+/**
+ * Whether a claimed message must wait instead of being delivered (its tenant is suspended, libs/tenancy): the engine then
+ * holds it, unattempted, until the tenant is resumed and its held messages are released.
+ */
+export type Hold = (m: Message) => Promise<boolean>;

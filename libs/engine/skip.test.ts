@@ -58,4 +58,37 @@ describe('skipIfVetoed', () => {
     expect(reported).toEqual([['schedules unreadable', 'msg_1']]);
     expect(s.transitions).toEqual([]);
   });
+
+  it("holds a suspended tenant's message: back to `scheduled` without a dueAt, unattempted, and the vet is not asked", async () => {
+    const s = recordingStore();
+    const vetted: string[] = [];
+    const deps: SkipDeps = {
+      messages: s.messages,
+      logger,
+      hold: async (m) => m.tenantId === 'ten_1',
+      vet: async (m) => {
+        vetted.push(m.id);
+        return 'missed its misfire grace';
+      },
+    };
+
+    expect(await skipIfVetoed(deps, claimed, T0)).toBe(true);
+
+    expect(s.transitions).toEqual([['ten_1', 'msg_1', ['delivering'], { status: 'scheduled', dueAt: undefined }, T0, 'hold']]);
+    expect(vetted).toEqual([]);
+  });
+
+  it('delivers a message whose tenant is not held, and reports a failing hold like a failing vet', async () => {
+    const s = recordingStore();
+    expect(await skipIfVetoed({ messages: s.messages, logger, hold: async () => false }, claimed, T0)).toBe(false);
+    const hold = async () => {
+      throw new Error('tenants unreadable');
+    };
+    const reported: string[] = [];
+    expect(
+      await skipIfVetoed({ messages: s.messages, logger, hold, onVetError: (err) => reported.push((err as Error).message) }, claimed, T0),
+    ).toBe(false);
+    expect(reported).toEqual(['tenants unreadable']);
+    expect(s.transitions).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import { bucketMs } from './buckets';
 import type { DeliveryQueueMessage, PageJob } from './engine';
 import type { DeliveryMetrics } from '../metrics';
 import { noMetrics } from '../metrics';
-import type { Engine, Vet } from '../port';
+import type { Engine, Hold, Vet } from '../port';
 import { skipIfVetoed, type SkipDeps } from '../skip';
 
 /** The due index, a shard page at a time (the DynamoDB message store). */
@@ -62,6 +62,8 @@ export interface AwsEngineWorkerDeps {
   metrics?: DeliveryMetrics;
   /** A reason not to deliver a claimed message at all (a schedule run past its misfire grace). */
   vet?: Vet;
+  /** Whether a claimed message must wait unattempted (its tenant is suspended); it is then held until released. */
+  hold?: Hold;
   /** Observes every recorded attempt. */
   onAttempt?: (m: Message, r: AttemptResult) => void;
 }
@@ -104,7 +106,12 @@ export class AwsEngineWorker {
   ) {
     this.o = { ...awsEngineWorkerDefaults, ...options };
     this.apps = new AppCache(deps.apps, deps.clock);
-    this.skip = { messages: deps.messages, logger: deps.logger, ...(deps.vet ? { vet: deps.vet } : {}) };
+    this.skip = {
+      messages: deps.messages,
+      logger: deps.logger,
+      ...(deps.vet ? { vet: deps.vet } : {}),
+      ...(deps.hold ? { hold: deps.hold } : {}),
+    };
   }
 
   /** A bucket's wake-up: one page job per shard. */

@@ -6,7 +6,7 @@ import type { AttemptResult, MessageStore } from '../../messages/port';
 import type { Logger } from '../../observability/logger';
 import { AppCache } from '../apps';
 import { runAttempt, type Deliver } from '../attempt';
-import type { Engine, Vet } from '../port';
+import type { Engine, Hold, Vet } from '../port';
 import { skipIfVetoed, type SkipDeps } from '../skip';
 import { Alarm } from './alarm';
 import { Dispatcher } from './dispatcher';
@@ -65,6 +65,8 @@ export interface TimerEngineDeps {
   onAttempt?: (m: Message, result: AttemptResult) => void;
   /** A reason not to deliver a claimed message at all (a schedule run past its misfire grace); it is then aborted with that reason. */
   vet?: Vet;
+  /** Whether a claimed message must wait unattempted (its tenant is suspended); it is then held until released. */
+  hold?: Hold;
 }
 
 /** A claimed message on its way to delivery, with its app as read at the claim (undefined: deleted). */
@@ -120,6 +122,7 @@ export class TimerEngine implements Engine {
       messages: deps.messages,
       logger: deps.logger,
       ...(deps.vet ? { vet: deps.vet } : {}),
+      ...(deps.hold ? { hold: deps.hold } : {}),
       onVetError: (err, m) => deps.logger.error('could not vet a message; delivering it', { err, messageId: m.id }),
     };
   }
