@@ -31,7 +31,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List tenants
+         * @description Operator only. Every tenant, newest first.
+         */
+        get: operations["listTenants"];
         put?: never;
         /**
          * Create a tenant and its first control key
@@ -44,6 +48,57 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's tenant and its plan's limits
+         * @description Control key only. The tenant of the key, with its plan's limits (an absent limit is no limit).
+         */
+        get: operations["getOwnTenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a tenant
+         * @description Operator only.
+         */
+        get: operations["getTenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a tenant's plan, status or name
+         * @description Operator only. A new `plan` applies at once to the tenant's limits and moves its keys to it (a key on a
+         *     lower plan of its own keeps it unless it is above the new plan; on AWS the keys move to the plan's usage
+         *     plan). `status: "suspended"`: the tenant's keys answer `403 tenant_suspended`, its due messages wait
+         *     unattempted (no attempt is used up) and its schedules skip their runs (`lastSkip`); `status: "active"`
+         *     again: the waiting messages are delivered.
+         */
+        patch: operations["updateTenant"];
         trace?: never;
     };
     "/v1/apps": {
@@ -545,7 +600,7 @@ export interface components {
          * @description Stable, machine-readable error code. `method_not_allowed` (405, with an `Allow` header) answers a known path called with a method it does not support.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_expression" | "invalid_timezone" | "unauthorized" | "forbidden_scope" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "rate_limited" | "quota_exceeded" | "internal";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_expression" | "invalid_timezone" | "unauthorized" | "forbidden_scope" | "tenant_suspended" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "rate_limited" | "quota_exceeded" | "internal";
         /** @description One problem with one field of a request. */
         FieldIssue: {
             /**
@@ -585,9 +640,10 @@ export interface components {
          */
         Payload: unknown;
         /**
-         * @description A usage plan (throttle and quota) from the operator's plan catalogue; the default catalogue has
-         *     `free`, `pro` and `unlimited`. An unknown name answers 400 `invalid_request`.
+         * @description A usage plan from the operator's plan catalogue; the default catalogue has `free`, `trial` (the
+         *     quickstart's), `pro` and `unlimited`. An unknown name answers 400 `invalid_request`.
          * @example free
+         * @example trial
          * @example pro
          * @example unlimited
          */
@@ -630,10 +686,64 @@ export interface components {
             /** @description The tenant's plan, and the default plan of its keys. Default `free`. */
             plan?: components["schemas"]["Plan"];
         };
+        /**
+         * @description `suspended`: the tenant's keys answer `403 tenant_suspended`, its due messages wait unattempted and its
+         *     schedules skip their runs, until it is `active` again.
+         * @enum {string}
+         */
+        TenantStatus: "active" | "suspended";
+        TenantUpdate: {
+            name?: string;
+            plan?: components["schemas"]["Plan"];
+            status?: components["schemas"]["TenantStatus"];
+        };
+        Tenant: {
+            id: components["schemas"]["TenantId"];
+            name: string;
+            plan: components["schemas"]["Plan"];
+            status: components["schemas"]["TenantStatus"];
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The operator's last change. */
+            updatedAt?: components["schemas"]["Timestamp"];
+        };
+        TenantList: {
+            items: components["schemas"]["Tenant"][];
+            nextCursor?: components["schemas"]["Cursor"];
+        };
+        /** @description A plan's limits, for the tenant as a whole; an absent one is no limit. */
+        PlanLimits: {
+            throttle?: {
+                /** @description Requests per second, steady. */
+                rateLimit: number;
+                /** @description Requests at once. */
+                burstLimit: number;
+            };
+            quota?: {
+                limit: number;
+                /** @enum {string} */
+                period: "DAY" | "WEEK" | "MONTH";
+            };
+            /** @description Messages `scheduled` at once (schedule runs included). */
+            maxPendingMessages?: number;
+            /** @description Live (unrevoked) keys. */
+            maxKeys?: number;
+            /** @description `active` schedules. */
+            maxActiveSchedules?: number;
+            /** @description Fraction of the service's concurrent deliveries the tenant may hold. */
+            deliveryShare?: number;
+            /** @description Delivery attempts started per minute, retries included. */
+            attemptsPerMinute?: number;
+            /** @description Days delivered, failed and aborted messages are kept. */
+            retentionDays?: number;
+        };
+        OwnTenant: components["schemas"]["Tenant"] & {
+            limits: components["schemas"]["PlanLimits"];
+        };
         TenantCreated: {
             id: components["schemas"]["TenantId"];
             name: string;
             plan: components["schemas"]["Plan"];
+            status: components["schemas"]["TenantStatus"];
             createdAt: components["schemas"]["Timestamp"];
             /** @description The tenant's first control key; `key` is shown only here. */
             controlKey: components["schemas"]["ApiKeyCreated"] & {
@@ -959,6 +1069,19 @@ export interface components {
             lastRunAt?: components["schemas"]["Timestamp"];
             /** @description Messages produced so far, triggered runs included (the number of `runs`). */
             runCount: number;
+            /**
+             * @description Occurrences whose run was not created because a limit refused it: the tenant's `maxPendingMessages`
+             *     was reached (runs are admitted like any message), or the tenant was suspended.
+             */
+            skipCount: number;
+            /** @description The latest such skip. */
+            lastSkip?: {
+                /** @description The occurrence that did not run. */
+                runAt: components["schemas"]["Timestamp"];
+                /** @description Why, e.g. the plan limit that refused it. */
+                reason: string;
+                skippedAt: components["schemas"]["Timestamp"];
+            };
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -1029,6 +1152,36 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["TenantCreated"];
+            };
+        };
+        /** @description The tenant. */
+        Tenant: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Tenant"];
+            };
+        };
+        /** @description A page of tenants, newest first. */
+        TenantList: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TenantList"];
+            };
+        };
+        /** @description The caller's tenant, with its plan's limits. */
+        OwnTenant: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OwnTenant"];
             };
         };
         /** @description The app was created. `signingSecret` is shown only here and on rotation. */
@@ -1257,7 +1410,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `forbidden_scope`: this route needs a control key; a data key was used. */
+        /**
+         * @description `forbidden_scope`: this route needs a control key; a data key was used. `tenant_suspended`: the key's
+         *     tenant is suspended.
+         */
         ForbiddenControlOnly: {
             headers: {
                 [name: string]: unknown;
@@ -1268,7 +1424,7 @@ export interface components {
         };
         /**
          * @description `forbidden_scope`: a data key was used on another app than the one it is bound to (for example an
-         *     `appId` naming another app).
+         *     `appId` naming another app). `tenant_suspended`: the key's tenant is suspended.
          */
         ForbiddenData: {
             headers: {
@@ -1324,8 +1480,9 @@ export interface components {
             };
         };
         /**
-         * @description `rate_limited`: the key's throttle is exceeded; `quota_exceeded`: the key's plan quota is used up
-         *     (the message says which limit). Wait `Retry-After` seconds.
+         * @description `rate_limited`: the plan's throttle is exceeded; `quota_exceeded`: the plan's quota is used up, or one of
+         *     its limits is reached (`maxPendingMessages`, `maxKeys`, `maxActiveSchedules`; the message says which).
+         *     Plans hold for the tenant over all its keys. Wait `Retry-After` seconds.
          */
         TooManyRequests: {
             headers: {
@@ -1333,6 +1490,19 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description `rate_limited`: too many unknown credentials came from this address lately; until `Retry-After` has
+         *     passed, an admin token from it is refused without being checked, the right one included.
+         */
+        TooManyBadCredentials: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
@@ -1362,6 +1532,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The tenant's id. */
+        TenantIdPath: string;
         /** @description The app's id. Another tenant's id, or an unknown one, answers 404. */
         AppIdPath: string;
         /** @description The key's id (not its value). Another tenant's id, or an unknown one, answers 404. */
@@ -1407,6 +1579,27 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    listTenants: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page, 1 to 100. Default `50`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque position from a previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TenantList"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyBadCredentials"];
+            500: components["responses"]["Internal"];
+        };
+    };
     createTenant: {
         parameters: {
             query?: never;
@@ -1425,6 +1618,68 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyBadCredentials"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getOwnTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["OwnTenant"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenControlOnly"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Tenant"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyBadCredentials"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id. */
+                tenantId: components["parameters"]["TenantIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantUpdate"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Tenant"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyBadCredentials"];
             500: components["responses"]["Internal"];
         };
     };

@@ -68,6 +68,27 @@ export class ApiGatewayKeys {
     }
   }
 
+  /**
+   * `onReplanned`: the key moved to another plan with its tenant, so its API Gateway key moves to that plan's usage plan.
+   * A key joins one usage plan per stage: it leaves the old one first (for that moment API Gateway refuses it).
+   */
+  async replanned(key: ApiKey, plan: string): Promise<void> {
+    const gatewayKeyId = await this.findKey(key.id);
+    if (!gatewayKeyId) return;
+    const [from, to] = await Promise.all([this.o.usagePlans.idOf(key.plan), this.o.usagePlans.idOf(plan)]);
+    if (from === to) return;
+    try {
+      await this.o.client.send(new DeleteUsagePlanKeyCommand({ usagePlanId: from, keyId: gatewayKeyId }));
+    } catch (err) {
+      if (nameOf(err) !== 'NotFoundException') throw err; // already left (a retried move)
+    }
+    try {
+      await this.o.client.send(new CreateUsagePlanKeyCommand({ usagePlanId: to, keyId: gatewayKeyId, keyType: 'API_KEY' }));
+    } catch (err) {
+      if (nameOf(err) !== 'ConflictException') throw err; // already there
+    }
+  }
+
   private async createKey(key: ApiKey, value: string): Promise<string> {
     try {
       const out = await this.o.client.send(

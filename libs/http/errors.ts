@@ -17,6 +17,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../domain/errors';
+import { TenantSuspendedError } from '../tenancy/errors';
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
 
@@ -30,6 +31,7 @@ export const errorTable: ReadonlyArray<readonly [ErrorClass, number, string]> = 
   [ValidationError, 400, 'invalid_request'],
   [InvalidJsonError, 400, 'invalid_json'],
   [UnauthorizedError, 401, 'unauthorized'],
+  [TenantSuspendedError, 403, 'tenant_suspended'],
   [ForbiddenScopeError, 403, 'forbidden_scope'],
   [NotFoundError, 404, 'not_found'],
   [ConflictError, 409, 'conflict'],

@@ -55,6 +55,27 @@ const table = [
     operationId: 'createTenant',
     managesGatewayKeys: true,
   },
+  { method: 'GET', path: '/v1/tenants', fn: 'api/tenants/list', access: Access.operator, body: 'none', operationId: 'listTenants' },
+  { method: 'GET', path: '/v1/tenants/me', fn: 'api/tenants/me', access: Access.control, body: 'none', operationId: 'getOwnTenant' },
+  {
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}',
+    fn: 'api/tenants/get',
+    access: Access.operator,
+    body: 'none',
+    operationId: 'getTenant',
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/tenants/{tenantId}',
+    fn: 'api/tenants/update',
+    access: Access.operator,
+    body: 'required',
+    operationId: 'updateTenant',
+    // A plan change moves the tenant's keys to the new usage plan; a resumption sends its held messages.
+    managesGatewayKeys: true,
+    enqueues: true,
+  },
 
   { method: 'POST', path: '/v1/apps', fn: 'api/apps/create', access: Access.control, body: 'required', operationId: 'createApp' },
   { method: 'GET', path: '/v1/apps', fn: 'api/apps/list', access: Access.control, body: 'none', operationId: 'listApps' },

@@ -11,6 +11,7 @@ export const handler = api('createTenant', { body: tenantCreateSchema }, async (
       id: tenant.id,
       name: tenant.name,
       plan: tenant.plan,
+      status: tenant.status,
       createdAt: iso(tenant.createdAt),
       controlKey: { ...toKeyDto(controlKey.key), key: controlKey.value },
     },
