@@ -1,6 +1,7 @@
 import { WebhookClient } from '../delivery/webhook';
 import type { Clock } from '../domain/clock';
 import type { Deliver } from '../engine/attempt';
+import type { Hold } from '../engine/port';
 import { EventBridgeEngine } from '../engine/eventbridge/engine';
 import { AwsEngineWorker, type AwsEngineWorkerOptions } from '../engine/eventbridge/worker';
 import type { DeliveryMetrics } from '../engine/metrics';
@@ -44,6 +45,10 @@ export interface AwsEngineDeps {
   /** Replaces the webhook client (the engine then owns none). */
   deliver?: Deliver;
   worker?: Partial<AwsEngineWorkerOptions>;
+  /** Whether a claimed message must wait unattempted (its tenant is suspended). */
+  hold?: Hold;
+  /** Admits materialised schedule runs against the tenants' plans (see `MaterializerDeps.admitRuns`). */
+  admitRuns?: MaterializerDeps['admitRuns'];
 }
 
 /** The engine functions' parts. */
@@ -62,7 +67,14 @@ export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
   const deliver: Deliver = d.deliver ?? ((req) => webhook!.deliver(req));
   const { stores, clock, logger } = d;
   const materializer = new Materializer(
-    { schedules: stores.schedules, messages: stores.messages, runs: d.runs, clock, logger },
+    {
+      schedules: stores.schedules,
+      messages: stores.messages,
+      runs: d.runs,
+      clock,
+      logger,
+      ...(d.admitRuns ? { admitRuns: d.admitRuns } : {}),
+    },
     { horizonMs: awsMaterializerHorizonMs },
   );
   const worker = new AwsEngineWorker(
@@ -75,6 +87,7 @@ export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
       clock,
       logger,
       vet: misfireVet(stores.schedules),
+      ...(d.hold ? { hold: d.hold } : {}),
       metrics: d.metrics,
     },
     d.worker,

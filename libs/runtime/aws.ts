@@ -44,6 +44,9 @@ export interface AwsOverrides {
 /** How long a warm container trusts a key it read: a revocation elsewhere is refused here within this. */
 export const awsKeyCacheMs = 5_000;
 
+/** How long after a tenant's resumption its held messages are due: past the tenant cache's 1 s in other warm containers. */
+export const awsReleaseDelayMs = 2_000;
+
 /**
  * The AWS composition root: clients (aws-clients.ts), DynamoDB stores with API Gateway keys and usage
  * (aws-stores.ts), the SQS + Scheduler engine (aws-engine.ts), Cognito operators; same services as local.ts.
@@ -60,7 +63,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
   const verifier = overrides.verifier ?? cognitoIdTokenVerifier({ userPoolId: config.userPoolId, clientId: config.userPoolClientId });
 
   let materializer: Materializer | undefined;
-  const { services } = buildServices({
+  const { services, limiter, directory } = buildServices({
     stores,
     plans: config.plans,
     clock,
@@ -72,6 +75,13 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     gatewayKeys: gatewayKeyMap,
     onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
     onKeyRevoked: (key) => gatewayKeys.revoked(key),
+    onKeyReplanned: (key, plan) => gatewayKeys.replanned(key, plan),
+    // The held messages go back at once, due a little later than the tenant caches of other warm containers live, so none
+    // of them holds one again on a stale read.
+    onTenantResumed: async (tenantId) => {
+      const now = clock.now();
+      await queue.enqueue(await stores.messages.releaseHeld(tenantId, now + awsReleaseDelayMs, now));
+    },
     keyCacheMs: awsKeyCacheMs,
     // The changed schedule's first run is materialised before the response (that schedule only: an API call never
     // sweeps every tenant's); a failure here is caught up by the sweep function.
@@ -89,6 +99,8 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     logger,
     metrics,
     allowPrivateTargets,
+    hold: (m) => directory.isSuspended(m.tenantId),
+    admitRuns: (runs) => limiter.admitRuns(runs),
     ...(overrides.deliver ? { deliver: overrides.deliver } : {}),
     ...(overrides.worker ? { worker: overrides.worker } : {}),
   });

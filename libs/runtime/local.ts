@@ -3,18 +3,20 @@ import { systemClock, type Clock } from '../domain/clock';
 import { Materializer, type MaterializerOptions } from '../schedules/materializer';
 import { misfireVet } from '../schedules/misfire';
 import { TimerEngine, type TimerEngineOptions } from '../engine/timer/engine';
-import { startGateway } from '../gateway/server';
+import { type Gateway, startGateway } from '../gateway/server';
 import { loadPlans } from '../plans/catalogue';
 import { createSqliteStores } from '../store/sqlite';
 import { databasePath } from '../store/sqlite/database';
-import { adminTokenAuth } from '../tenancy/operator';
 import { Meter } from '../usage/meter';
 import { resolveAdminToken } from './admin-token';
 import type { LocalConfig } from './config';
+import { prepareDataDir } from './data-dir';
+import { type DataDirLock, lockDataDir } from './data-lock';
 import { createLogger, type Logger } from '../observability/logger';
 import type { Services } from '../http/services';
 import { version } from './version';
 import { buildServices } from './wire';
+import { HeldReleaser } from '../tenancy/release';
 
 /** A running embedded service. */
 export interface LocalRuntime {
@@ -39,6 +41,26 @@ export interface LocalOverrides {
 export const startLocal = async (config: LocalConfig, overrides: LocalOverrides = {}): Promise<LocalRuntime> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  const { tightened } = prepareDataDir(config.dataDir);
+  if (tightened.length)
+    logger.warn('tightened the data directory to its owner alone (directory 0700, files 0600)', { dataDir: config.dataDir, tightened });
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, overrides, clock, logger, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+};
+
+/** The start once the data directory is ours; a failure closes what it opened (the caller releases the lock). */
+const startLocked = async (
+  config: LocalConfig,
+  overrides: LocalOverrides,
+  clock: Clock,
+  logger: Logger,
+  lock: DataDirLock,
+): Promise<LocalRuntime> => {
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const meter = new Meter(stores.usage, logger);
@@ -51,6 +73,12 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
       clock,
       logger,
       vet: misfireVet(stores.schedules),
+      // A suspended tenant's due messages wait, unattempted; the releaser gives them back once it is resumed.
+      hold: async (m) => {
+        if (!(await wired.directory.isSuspended(m.tenantId))) return false;
+        releaser.watch(m.tenantId);
+        return true;
+      },
       onAttempt: (m, r) => {
         if (!m.keyId) return;
         const final = r.status === 'scheduled' ? undefined : r.status;
@@ -60,13 +88,13 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     { maxInFlight: config.maxInFlight, drainTimeoutMs: config.drainTimeoutMs, ...overrides.engine },
   );
   let materializer: Materializer | undefined;
-  const { services, limiter } = buildServices({
+  const wired = buildServices({
     stores,
     plans: loadPlans(config.plansFile),
     clock,
     logger,
     engine,
-    operator: adminTokenAuth(admin.hash),
+    operator: admin.auth,
     allowPrivateTargets: config.allowPrivateTargets,
     onMessagesCreated: (created) => {
       for (const m of created)
@@ -74,21 +102,58 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     },
     nudgeSchedules: () => materializer?.nudge(),
     beforeUsageRead: () => meter.flush(),
+    onTenantResumed: (tenantId) => releaser.release(tenantId),
+  });
+  const { services, limiter, directory } = wired;
+  const releaser = new HeldReleaser({
+    tenants: stores.tenants,
+    messages: stores.messages,
+    engine,
+    clock,
+    logger,
+    forget: (tenantId) => directory.forget(tenantId),
   });
   materializer = new Materializer(
-    { schedules: stores.schedules, messages: stores.messages, runs: services.messages, clock, logger },
+    {
+      schedules: stores.schedules,
+      messages: stores.messages,
+      runs: services.messages,
+      clock,
+      logger,
+      admitRuns: (runs) => limiter.admitRuns(runs),
+    },
     overrides.materializer,
   );
 
-  // Materialise first: after downtime the misfire rule settles missed runs before the engine delivers anything.
-  await materializer.start();
-  await engine.start();
-  meter.start();
-  const gateway = await startGateway(services, { port: config.port, host: config.host }, async (key) => {
-    const headers = await limiter.admitRequest(key);
-    meter.record({ type: 'request', tenantId: key.tenantId, keyId: key.id, at: clock.now() });
-    return headers;
-  });
+  let gateway: Gateway | undefined;
+  /** Stops what has started, in order; the lock goes last, once the database is closed. */
+  const stop = async () => {
+    await gateway?.close();
+    await materializer.close();
+    await releaser.close();
+    await engine.close();
+    await webhook.close();
+    await meter.close();
+    stores.close();
+    lock.release();
+  };
+  try {
+    // Materialise first: after downtime the misfire rule settles missed runs before the engine delivers anything.
+    await materializer.start();
+    await engine.start();
+    await releaser.start();
+    meter.start();
+    gateway = await startGateway(services, { port: config.port, host: config.host }, async (key) => {
+      const headers = await limiter.admitRequest(key);
+      meter.record({ type: 'request', tenantId: key.tenantId, keyId: key.id, at: clock.now() });
+      return headers;
+    });
+    // Only now: a start that failed before listening (a busy port) keeps no hash of a token nobody was shown.
+    admin.persist();
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
   logger.info('punctual started', { url: gateway.url, dataDir: config.dataDir, version });
 
   let closing: Promise<void> | undefined;
@@ -99,12 +164,7 @@ export const startLocal = async (config: LocalConfig, overrides: LocalOverrides 
     services,
     close: () =>
       (closing ??= (async () => {
-        await gateway.close();
-        await materializer.close();
-        await engine.close();
-        await webhook.close();
-        await meter.close();
-        stores.close();
+        await stop();
         logger.info('punctual stopped');
       })()),
   };

@@ -11,6 +11,7 @@ import { MessageService } from '../messages/service';
 import { defaultPlanName, isPlanAtMost, type PlanCatalogue } from '../plans/catalogue';
 import { ScheduleService } from '../schedules/service';
 import type { Stores } from '../store/port';
+import { TenantDirectory } from '../tenancy/directory';
 import type { OperatorAuth } from '../tenancy/operator';
 import { TenantService } from '../tenancy/service';
 import { PlanLimiter } from '../usage/limiter';
@@ -33,6 +34,10 @@ export interface WireDeps {
   gatewayKeys?: Pick<GatewayKeyMap, 'keyIdOf'>;
   onKeyIssued?: (key: ApiKey, value: string) => Promise<void>;
   onKeyRevoked?: (key: ApiKey) => Promise<void>;
+  /** A key moved to another plan with its tenant (AWS: to that plan's usage plan); `key` is as it was. */
+  onKeyReplanned?: (key: ApiKey, plan: string) => Promise<void>;
+  /** A tenant was resumed: its held deliveries go back to the engine (see `TenantServiceDeps.onResumed`). */
+  onTenantResumed?: (tenantId: string) => Promise<void>;
   /** How long a key read is trusted (AWS: other warm containers must see a revocation soon). @default forever */
   keyCacheMs?: number;
   /** Observes newly stored messages (embedded metering). */
@@ -43,11 +48,29 @@ export interface WireDeps {
   beforeUsageRead?: () => Promise<void>;
 }
 
+/** What the shared wiring builds: the services, and the parts the runtime's engine and gateway use too. */
+export interface Wired {
+  services: Services;
+  /** Plan enforcement: requests (embedded gateway), schedule runs (materialiser), messages, keys and schedules (services). */
+  limiter: PlanLimiter;
+  /** Cached tenants: whether a delivery's tenant is suspended (the engines' hold). */
+  directory: TenantDirectory;
+}
+
 /** Builds the services every handler uses, identically for both runtimes. */
-export const buildServices = (d: WireDeps): { services: Services; limiter: PlanLimiter } => {
+export const buildServices = (d: WireDeps): Wired => {
   const { stores, plans, clock } = d;
   const planNames = () => Object.keys(plans);
-  const limiter = new PlanLimiter({ plans, usage: stores.usage, messages: stores.messages, clock });
+  const directory = new TenantDirectory(stores.tenants, clock);
+  const limiter = new PlanLimiter({
+    plans,
+    usage: stores.usage,
+    messages: stores.messages,
+    keys: stores.keys,
+    schedules: stores.schedules,
+    tenants: directory,
+    clock,
+  });
   const admit = (p: Parameters<PlanLimiter['admitMessages']>[0], count: number) => limiter.admitMessages(p, count);
   const keys = new KeyService({
     keys: stores.keys,
@@ -58,7 +81,10 @@ export const buildServices = (d: WireDeps): { services: Services; limiter: PlanL
     isPlanAtMost: (plan, than) => isPlanAtMost(plans, plan, than),
     ...(d.onKeyIssued ? { onIssued: d.onKeyIssued } : {}),
     ...(d.onKeyRevoked ? { onRevoked: d.onKeyRevoked } : {}),
+    ...(d.onKeyReplanned ? { onReplanned: d.onKeyReplanned } : {}),
     ...(d.keyCacheMs !== undefined ? { cacheMs: d.keyCacheMs } : {}),
+    admitKey: (tenantId) => limiter.admitKey(tenantId),
+    tenants: directory,
   });
   const messages = new MessageService({
     messages: stores.messages,
@@ -75,16 +101,29 @@ export const buildServices = (d: WireDeps): { services: Services; limiter: PlanL
     runs: messages,
     clock,
     admit,
+    admitSchedule: (tenantId) => limiter.admitSchedule(tenantId),
     ...(d.nudgeSchedules ? { nudge: d.nudgeSchedules } : {}),
   });
   const services: Services = {
-    tenants: new TenantService({ tenants: stores.tenants, keys, clock, planNames, defaultPlan: defaultPlanName }),
+    tenants: new TenantService({
+      tenants: stores.tenants,
+      keys,
+      clock,
+      planNames,
+      planOf: (name) => plans[name],
+      defaultPlan: defaultPlanName,
+      forget: (tenantId) => directory.forget(tenantId),
+      ...(d.onTenantResumed ? { onResumed: d.onTenantResumed } : {}),
+    }),
     apps: new AppService({
       apps: stores.apps,
       messages: stores.messages,
       clock,
       checkTargetUrl: (url) => assertTargetUrl(url, { allowPrivateTargets: d.allowPrivateTargets }),
-      onDeleted: (tenantId, appId) => schedules.onAppDeleted(tenantId, appId),
+      onDeleted: async (tenantId, appId) => {
+        await schedules.onAppDeleted(tenantId, appId);
+        await keys.onAppDeleted(tenantId, appId);
+      },
     }),
     keys,
     messages,
@@ -100,5 +139,5 @@ export const buildServices = (d: WireDeps): { services: Services; limiter: PlanL
     clock,
     version,
   };
-  return { services, limiter };
+  return { services, limiter, directory };
 };
