@@ -83,6 +83,22 @@ describe('authentication and tenant isolation (real server)', () => {
     expect(JSON.stringify(listed.data)).not.toMatch(/hash/);
   });
 
+  it("stops an app's data keys with it: deleting the app revokes them at once", async () => {
+    const app = await A.control.POST('/v1/apps', { body: { name: 'short-lived', target: { type: 'http', url: `${receiver.url}/d` } } });
+    const key = await A.control.POST('/v1/keys', { body: { scope: 'data', appId: app.data!.id } });
+    const data = createPunctualClient({ baseUrl: target.baseUrl, apiKey: key.data!.key });
+    expect((await data.GET('/v1/messages', {})).response.status).toBe(200);
+    expect((await A.control.DELETE('/v1/apps/{appId}', { params: { path: { appId: app.data!.id } } })).response.status).toBe(204);
+    const refused = await data.GET('/v1/messages', {});
+    expect(refused.response.status).toBe(401);
+    expect(refused.error).toMatchObject({ error: 'unauthorized' });
+    expect((await data.POST('/v1/messages', { body: { payload: {} } })).response.status).toBe(401);
+    const listed = (await A.control.GET('/v1/keys', { params: { query: { limit: 100 } } })).data!.items;
+    expect(listed.find((k) => k.id === key.data!.id)!.revokedAt).toBeDefined();
+    // The tenant's other keys are untouched.
+    expect((await A.control.GET('/v1/apps', {})).response.status).toBe(200);
+  });
+
   it('creates tenants only with the admin token', async () => {
     const anon = createPunctualClient({ baseUrl: target.baseUrl });
     expect((await anon.POST('/v1/tenants', { body: { name: 'x' } })).response.status).toBe(401);

@@ -11,6 +11,7 @@ const sampleBodies: Record<string, unknown> = {
   updateApp: { name: 'renamed by an intruder' },
   redriveMessage: {},
   updateSchedule: { name: 'renamed by an intruder' },
+  updateTenant: { status: 'suspended' },
 };
 
 describe('tenant isolation over every route with a path id', () => {
@@ -31,6 +32,7 @@ describe('tenant isolation over every route with a path id', () => {
       target: { type: 'http', url: `${receiver.url}/a`, headers: { authorization: 'Bearer A-header-secret' } },
     });
     B = await newTenant(target, `${receiver.url}/b`);
+    ids.tenantId = A.tenant.id;
     ids.appId = A.app.id;
     ids.messageId = (
       await A.control.POST('/v1/messages', { body: { appId: A.app.id, delaySeconds: 3_600, payload: { marker: 'payload-of-A-91ab' } } })
@@ -102,36 +104,46 @@ describe('tenant isolation over every route with a path id', () => {
     expect(routesWithPathId().every((r) => routes.includes(r))).toBe(true);
   });
 
-  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))("%s: tenant B's control key gets 404", async (_, route) => {
-    const r = await call(route, B.controlKey);
-    expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: 404 });
-    expect(JSON.parse(r.text)).toMatchObject({ error: 'not_found' });
-    expectNothingOfA(route, r.text);
-  });
+  /** An operator route takes no key at all: any key there is no credential (401), whoever's it is. */
+  const operatorOnly = (route: Route) => route.access === 'operator';
 
   it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))(
-    "%s: tenant B's data key gets 404 or 403 forbidden_scope",
+    "%s: tenant B's control key gets 404 (401 on an operator route)",
     async (_, route) => {
-      const r = await call(route, bData);
-      const expected = route.access === 'control' ? 403 : 404;
+      const r = await call(route, B.controlKey);
+      const expected = operatorOnly(route) ? 401 : 404;
       expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: expected });
-      expect(JSON.parse(r.text)).toMatchObject({ error: expected === 403 ? 'forbidden_scope' : 'not_found' });
+      expect(JSON.parse(r.text)).toMatchObject({ error: expected === 401 ? 'unauthorized' : 'not_found' });
       expectNothingOfA(route, r.text);
     },
   );
 
   it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))(
-    '%s: a data key of another app of A gets 403 forbidden_scope',
+    "%s: tenant B's data key gets 404 or 403 forbidden_scope (401 on an operator route)",
+    async (_, route) => {
+      const r = await call(route, bData);
+      const expected = operatorOnly(route) ? 401 : route.access === 'control' ? 403 : 404;
+      expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: expected });
+      expect(JSON.parse(r.text)).toMatchObject({ error: { 401: 'unauthorized', 403: 'forbidden_scope', 404: 'not_found' }[expected] });
+      expectNothingOfA(route, r.text);
+    },
+  );
+
+  it.each(routesWithPathId().map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: a data key of another app of A gets 403 forbidden_scope (401 on an operator route)',
     async (_, route) => {
       // Keys are not app resources: a data key may not touch them at all, which is also 403.
       const r = await call(route, aOtherAppData);
-      expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: 403 });
-      expect(JSON.parse(r.text)).toMatchObject({ error: 'forbidden_scope' });
+      const expected = operatorOnly(route) ? 401 : 403;
+      expect({ route: route.path, status: r.status }).toEqual({ route: route.path, status: expected });
+      expect(JSON.parse(r.text)).toMatchObject({ error: expected === 401 ? 'unauthorized' : 'forbidden_scope' });
       expectNothingOfA(route, r.text);
     },
   );
 
   it("leaves A's resources untouched", async () => {
+    const me = await A.control.GET('/v1/tenants/me', {});
+    expect(me.data).toMatchObject({ id: ids.tenantId, status: 'active' });
     const app = await A.control.GET('/v1/apps/{appId}', { params: { path: { appId: ids.appId } } });
     expect(app.data!.name).toBe('app-of-tenant-A-7f3c');
     const msg = await A.control.GET('/v1/messages/{messageId}', { params: { path: { messageId: ids.messageId } } });

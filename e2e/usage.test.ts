@@ -23,6 +23,12 @@ describeHere('plans and metering (real server)', () => {
         tiny: { throttle: { rateLimit: 1, burstLimit: 3 } },
         daily: { quota: { limit: 5, period: 'DAY' } },
         pend: { maxPendingMessages: 2 },
+        // For the tenant-wide limits: a bucket that barely refills, a small quota, few pending, few keys, few schedules.
+        'shared-throttle': { throttle: { rateLimit: 0.01, burstLimit: 3 } },
+        'shared-quota': { quota: { limit: 4, period: 'DAY' } },
+        'shared-pending': { maxPendingMessages: 2 },
+        'few-keys': { maxKeys: 3 },
+        'few-schedules': { maxActiveSchedules: 2 },
       }),
     );
   });
@@ -102,7 +108,20 @@ describeHere('plans and metering (real server)', () => {
       const op = createPunctualClient({ baseUrl: target.baseUrl, adminToken: target.adminToken });
       const t = await op.POST('/v1/tenants', { body: { name: plan, plan } });
       expect(t.response.status).toBe(201);
-      return { key: t.data!.controlKey.key, client: createPunctualClient({ baseUrl: target.baseUrl, apiKey: t.data!.controlKey.key }) };
+      return {
+        id: t.data!.id,
+        key: t.data!.controlKey.key,
+        client: createPunctualClient({ baseUrl: target.baseUrl, apiKey: t.data!.controlKey.key }),
+      };
+    };
+    /** The tenant's control key and 5 more, made in-process so that making them costs none of the limits under test. */
+    const sixKeysOn = async (plan: string) => {
+      const t = await tenantOn(plan);
+      const extra = await Promise.all(Array.from({ length: 5 }, () => target.local!.services.keys.issue(t.id, 'control', plan)));
+      return {
+        ...t,
+        clients: [t.key, ...extra.map((k) => k.value)].map((apiKey) => createPunctualClient({ baseUrl: target.baseUrl, apiKey })),
+      };
     };
 
     it('throttles with a token bucket: the burst, then 429 rate_limited with Retry-After', async () => {
@@ -157,6 +176,73 @@ describeHere('plans and metering (real server)', () => {
       const third = await client.POST('/v1/messages', { body: { appId: app.data!.id, delaySeconds: 3_600, payload: 3 } });
       expect(third.response.status).toBe(429);
       expect(third.error).toMatchObject({ error: 'quota_exceeded', message: expect.stringContaining('maxPendingMessages') });
+    });
+
+    describe('for the tenant as a whole: 5 extra keys raise no limit', () => {
+      it('shares one throttle among all its keys', async () => {
+        const { clients } = await sixKeysOn('shared-throttle');
+        const statuses = [];
+        for (const c of clients) statuses.push((await c.GET('/v1/apps', {})).response.status);
+        expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+      });
+
+      it('shares one quota among all its keys', async () => {
+        const { clients } = await sixKeysOn('shared-quota');
+        const answers = [];
+        for (const c of clients) answers.push(await c.GET('/v1/apps', {}));
+        expect(answers.map((a) => a.response.status)).toEqual([200, 200, 200, 200, 429, 429]);
+        expect(answers[4].error).toMatchObject({
+          error: 'quota_exceeded',
+          message: expect.stringContaining(`the tenant's plan "shared-quota"`),
+        });
+      });
+
+      it('shares one pending limit among all its keys', async () => {
+        const { clients } = await sixKeysOn('shared-pending');
+        const app = await clients[0].POST('/v1/apps', { body: { name: 'p', target: { type: 'http', url: `${receiver.url}/p` } } });
+        const answers = [];
+        for (const c of clients)
+          answers.push(await c.POST('/v1/messages', { body: { appId: app.data!.id, delaySeconds: 3_600, payload: {} } }));
+        expect(answers.map((a) => a.response.status)).toEqual([201, 201, 429, 429, 429, 429]);
+        expect(answers[2].error).toMatchObject({ error: 'quota_exceeded', message: expect.stringContaining('maxPendingMessages of 2') });
+      });
+
+      it('caps its live keys: past maxKeys a new key is refused until one is revoked', async () => {
+        const { client } = await tenantOn('few-keys');
+        const made = [];
+        for (let i = 0; i < 2; i++) made.push(await client.POST('/v1/keys', { body: { scope: 'control' } }));
+        expect(made.map((r) => r.response.status)).toEqual([201, 201]);
+        const over = await client.POST('/v1/keys', { body: { scope: 'control' } });
+        expect(over.response.status).toBe(429);
+        expect(over.error).toMatchObject({
+          error: 'quota_exceeded',
+          message: expect.stringContaining('maxKeys of 3'),
+          details: [{ path: 'maxKeys' }],
+        });
+        await client.DELETE('/v1/keys/{keyId}', { params: { path: { keyId: made[0].data!.id } } });
+        expect((await client.POST('/v1/keys', { body: { scope: 'control' } })).response.status).toBe(201);
+      });
+
+      it('caps its active schedules', async () => {
+        const { client } = await tenantOn('few-schedules');
+        const app = await client.POST('/v1/apps', { body: { name: 's', target: { type: 'http', url: `${receiver.url}/s` } } });
+        const schedule = { appId: app.data!.id, name: 's', expression: 'rate(1 day)', payload: {} };
+        for (let i = 0; i < 2; i++) expect((await client.POST('/v1/schedules', { body: schedule })).response.status).toBe(201);
+        const over = await client.POST('/v1/schedules', { body: schedule });
+        expect(over.response.status).toBe(429);
+        expect(over.error).toMatchObject({ error: 'quota_exceeded', message: expect.stringContaining('maxActiveSchedules of 2') });
+        expect((await client.POST('/v1/schedules', { body: { ...schedule, enabled: false } })).response.status).toBe(201);
+      });
+
+      it('still holds a key to a lower plan of its own', async () => {
+        const { client } = await tenantOn('unlimited');
+        const low = await client.POST('/v1/keys', { body: { scope: 'control', plan: 'shared-throttle' } });
+        const lowClient = createPunctualClient({ baseUrl: target.baseUrl, apiKey: low.data!.key });
+        const statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await lowClient.GET('/v1/apps', {})).response.status);
+        expect(statuses).toEqual([200, 200, 200, 429]);
+        expect((await client.GET('/v1/apps', {})).response.status).toBe(200);
+      });
     });
 
     it('lets a key override its plan only downwards, and names the plans on an unknown one', async () => {
