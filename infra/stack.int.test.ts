@@ -202,14 +202,16 @@ describe('serverless stack', () => {
       expect(actions.every((a) => a.startsWith('logs:'))).toBe(true);
     });
 
-    it('lets only the key-issuing functions manage API Gateway keys, and only the usage read read their usage', () => {
+    it('lets only the functions that issue, revoke or move keys manage API Gateway keys, and only the usage read read their usage', () => {
       const granted = (pattern: RegExp) =>
         routes
           .filter((r) => grantsOf(functionName(r.fn)).some((s) => asArray(s.Action).some((a) => pattern.test(a))))
           .map((r) => r.fn)
           .sort();
-      expect(granted(/^apigateway:(POST|PATCH|DELETE)$/)).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create']);
-      expect(granted(/^apigateway:/)).toEqual(['api/keys/create', 'api/keys/revoke', 'api/tenants/create', 'api/usage/get']);
+      // Deleting an app revokes its data keys; a tenant's plan change moves its keys to another usage plan.
+      const managing = ['api/apps/delete', 'api/keys/create', 'api/keys/revoke', 'api/tenants/create', 'api/tenants/update'];
+      expect(granted(/^apigateway:(POST|PATCH|DELETE)$/)).toEqual(managing);
+      expect(granted(/^apigateway:/)).toEqual([...managing, 'api/usage/get']);
     });
 
     it('scopes API Gateway key permissions to the stack: its usage plans, keys tagged as its own, no listing of key values', () => {
@@ -328,7 +330,7 @@ describe('serverless stack', () => {
       }
     });
 
-    it('requires an API key on every method except health, docs and tenant sign-up', () => {
+    it('requires an API key on every method except health, docs and the operator routes', () => {
       const open = ofType('AWS::ApiGateway::Method')
         .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS' && !m.Properties.ApiKeyRequired)
         .map(([id]) => id)
@@ -338,12 +340,15 @@ describe('serverless stack', () => {
         'ApiGatewayMethodDocsProxyVarGet',
         'ApiGatewayMethodOpenapiyamlGet',
         'ApiGatewayMethodV1HealthGet',
+        'ApiGatewayMethodV1TenantsGet',
         'ApiGatewayMethodV1TenantsPost',
+        'ApiGatewayMethodV1TenantsTenantidVarGet',
+        'ApiGatewayMethodV1TenantsTenantidVarPatch',
       ]);
       expect(ofType('AWS::ApiGateway::Method').length).toBe(routes.length + 3);
     });
 
-    it('puts the Cognito token authorizer in front of tenant sign-up only', () => {
+    it('puts the Cognito token authorizer in front of the operator routes only', () => {
       const authorizers = ofType('AWS::ApiGateway::Authorizer');
       expect(authorizers).toHaveLength(1);
       const [id, authorizer] = authorizers[0];
@@ -354,8 +359,13 @@ describe('serverless stack', () => {
       });
       expect(json(authorizer.Properties.AuthorizerUri)).toContain('AuthorizerLambdaFunction');
       const guarded = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.AuthorizationType === 'CUSTOM');
-      expect(guarded.map(([mid]) => mid)).toEqual(['ApiGatewayMethodV1TenantsPost']);
-      expect(guarded[0][1].Properties.AuthorizerId).toEqual({ Ref: id });
+      expect(guarded.map(([mid]) => mid).sort()).toEqual([
+        'ApiGatewayMethodV1TenantsGet',
+        'ApiGatewayMethodV1TenantsPost',
+        'ApiGatewayMethodV1TenantsTenantidVarGet',
+        'ApiGatewayMethodV1TenantsTenantidVarPatch',
+      ]);
+      for (const [, m] of guarded) expect(m.Properties.AuthorizerId).toEqual({ Ref: id });
     });
 
     it("answers API Gateway's own refusals in our error shape", () => {

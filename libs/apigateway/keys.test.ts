@@ -160,4 +160,33 @@ describe('ApiGatewayKeys', () => {
       expect(gw).not.toHaveReceivedCommand(DeleteApiKeyCommand);
     });
   });
+
+  describe('replanned', () => {
+    it("leaves the old plan's usage plan first, then joins the new one (one usage plan per stage)", async () => {
+      const { keys } = setup();
+      gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
+      gw.on(DeleteUsagePlanKeyCommand).resolves({});
+      gw.on(CreateUsagePlanKeyCommand).resolves({});
+
+      await keys.replanned(key, 'pro');
+
+      expect(gw).toHaveReceivedCommandWith(DeleteUsagePlanKeyCommand, { usagePlanId: 'up-free', keyId: 'gw-1' });
+      expect(gw).toHaveReceivedCommandWith(CreateUsagePlanKeyCommand, { usagePlanId: 'up-pro', keyId: 'gw-1', keyType: 'API_KEY' });
+      const order = gw.calls().map((c) => c.args[0].constructor.name);
+      expect(order.indexOf('DeleteUsagePlanKeyCommand')).toBeLessThan(order.indexOf('CreateUsagePlanKeyCommand'));
+    });
+
+    it('finishes a move retried half-way, and does nothing for a key API Gateway does not have', async () => {
+      const { keys } = setup();
+      gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
+      gw.on(DeleteUsagePlanKeyCommand).rejects(new NotFoundException({ message: 'gone', ...meta }));
+      gw.on(CreateUsagePlanKeyCommand).rejects(conflict());
+      await expect(keys.replanned(key, 'pro')).resolves.toBeUndefined();
+
+      gw.reset();
+      gw.on(GetApiKeysCommand).resolves({ items: [] });
+      await keys.replanned(key, 'pro');
+      expect(gw).toHaveReceivedCommandTimes(CreateUsagePlanKeyCommand, 0);
+    });
+  });
 });

@@ -81,7 +81,16 @@ const table = [
   { method: 'GET', path: '/v1/apps', fn: 'api/apps/list', access: Access.control, body: 'none', operationId: 'listApps' },
   { method: 'GET', path: '/v1/apps/{appId}', fn: 'api/apps/get', access: Access.control, body: 'none', operationId: 'getApp' },
   { method: 'PATCH', path: '/v1/apps/{appId}', fn: 'api/apps/update', access: Access.control, body: 'required', operationId: 'updateApp' },
-  { method: 'DELETE', path: '/v1/apps/{appId}', fn: 'api/apps/delete', access: Access.control, body: 'none', operationId: 'deleteApp' },
+  {
+    method: 'DELETE',
+    path: '/v1/apps/{appId}',
+    fn: 'api/apps/delete',
+    access: Access.control,
+    body: 'none',
+    operationId: 'deleteApp',
+    // The app's data keys are revoked with it: on AWS their API Gateway keys are disabled.
+    managesGatewayKeys: true,
+  },
   {
     method: 'POST',
     path: '/v1/apps/{appId}/rotate-secret',
