@@ -73,13 +73,18 @@ export class TenantService {
     if (input.name !== undefined && input.name !== before.name) change.name = input.name;
     if (input.plan !== undefined && input.plan !== before.plan) change.plan = input.plan;
     if (input.status !== undefined && input.status !== before.status) change.status = input.status;
-    if (!Object.keys(change).length) return before;
-    change.updatedAt = this.deps.clock.now();
-    const after = await this.deps.tenants.update(tenantId, change);
-    if (!after) throw new TenantNotFoundError(tenantId);
-    this.deps.forget?.(tenantId);
-    if (change.plan !== undefined) await this.deps.keys.replan(tenantId, before.plan, change.plan);
-    if (change.status === 'active') await this.deps.onResumed?.(tenantId);
+    let after = before;
+    if (Object.keys(change).length) {
+      change.updatedAt = this.deps.clock.now();
+      // Keys first: if moving them fails part-way, the tenant is still on its old plan and a retry moves the rest.
+      if (change.plan !== undefined) await this.deps.keys.replan(tenantId, before.plan, change.plan);
+      const updated = await this.deps.tenants.update(tenantId, change);
+      if (!updated) throw new TenantNotFoundError(tenantId);
+      this.deps.forget?.(tenantId);
+      after = updated;
+    }
+    // Also when it was active already: a retried resumption releases what a failed one left held.
+    if (input.status === 'active') await this.deps.onResumed?.(tenantId);
     return after;
   }
 
