@@ -4,6 +4,7 @@ import {
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
   DeleteApiKeyCommand,
+  DeleteUsagePlanKeyCommand,
   GetApiKeysCommand,
   GetUsagePlansCommand,
   NotFoundException,
@@ -163,8 +164,8 @@ describe('ApiGatewayKeys', () => {
 
   describe('replanned', () => {
     it("leaves the old plan's usage plan first, then joins the new one (one usage plan per stage)", async () => {
-      const { keys } = setup();
-      gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
+      const { keys, map } = setup();
+      map.entries.set('gw-1', 'key_1');
       gw.on(DeleteUsagePlanKeyCommand).resolves({});
       gw.on(CreateUsagePlanKeyCommand).resolves({});
 
@@ -177,14 +178,14 @@ describe('ApiGatewayKeys', () => {
     });
 
     it('finishes a move retried half-way, and does nothing for a key API Gateway does not have', async () => {
-      const { keys } = setup();
-      gw.on(GetApiKeysCommand).resolves({ items: [{ id: 'gw-1', name: 'key_1' }] });
+      const { keys, map } = setup();
+      map.entries.set('gw-1', 'key_1');
       gw.on(DeleteUsagePlanKeyCommand).rejects(new NotFoundException({ message: 'gone', ...meta }));
       gw.on(CreateUsagePlanKeyCommand).rejects(conflict());
       await expect(keys.replanned(key, 'pro')).resolves.toBeUndefined();
 
       gw.reset();
-      gw.on(GetApiKeysCommand).resolves({ items: [] });
+      map.entries.clear();
       await keys.replanned(key, 'pro');
       expect(gw).toHaveReceivedCommandTimes(CreateUsagePlanKeyCommand, 0);
     });

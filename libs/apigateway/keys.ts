@@ -1,4 +1,10 @@
-import { type APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import {
+  type APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteUsagePlanKeyCommand,
+} from '@aws-sdk/client-api-gateway';
 import type { ApiKey } from '../keys/model';
 import type { GatewayKeyMap } from '../keys/port';
 import { GatewayKeyConflictError } from './errors';
@@ -73,7 +79,7 @@ export class ApiGatewayKeys {
    * A key joins one usage plan per stage: it leaves the old one first (for that moment API Gateway refuses it).
    */
   async replanned(key: ApiKey, plan: string): Promise<void> {
-    const gatewayKeyId = await this.findKey(key.id);
+    const gatewayKeyId = await this.o.map.gatewayKeyIdOf(key.id);
     if (!gatewayKeyId) return;
     const [from, to] = await Promise.all([this.o.usagePlans.idOf(key.plan), this.o.usagePlans.idOf(plan)]);
     if (from === to) return;

@@ -119,7 +119,7 @@ export class Materializer {
    * a tick like any two materialisers: one conditional write wins, and the run is the same message (one idempotency key).
    */
   async materialiseOne(s: Schedule): Promise<TickStats> {
-    const stats: TickStats = { schedules: 0, runs: 0, skipped: 0, completed: 0, conflicts: 0 };
+    const stats: TickStats = { schedules: 0, runs: 0, skipped: 0, refused: 0, completed: 0, conflicts: 0 };
     const now = this.deps.clock.now();
     if (this.closed || s.state !== 'active' || s.nextRunAt === undefined || s.nextRunAt > now + this.o.horizonMs) return stats;
     await this.materialise([s], now, stats);
