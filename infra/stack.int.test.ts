@@ -382,13 +382,22 @@ describe('serverless stack', () => {
       expect(JSON.parse(byType.QUOTA_EXCEEDED.ResponseTemplates['application/json']).error).toBe('quota_exceeded');
     });
 
-    it('throttles every method without an API key on the stage: health, docs and tenant sign-up', () => {
+    it('throttles every method without an API key on the stage: health, docs, tenant sign-up and administration', () => {
       const deployments = ofType('AWS::ApiGateway::Deployment');
       expect(deployments).toHaveLength(1);
       const settings = deployments[0][1].Properties.StageDescription.MethodSettings as Record<string, unknown>[];
       const byPath = Object.fromEntries(settings.map((m) => [`${m.HttpMethod} ${m.ResourcePath}`, m]));
       expect(Object.keys(byPath).sort()).toEqual(
-        ['GET /~1docs', 'GET /~1docs~1{proxy+}', 'GET /~1openapi.yaml', 'GET /~1v1~1health', 'POST /~1v1~1tenants'].sort(),
+        [
+          'GET /~1docs',
+          'GET /~1docs~1{proxy+}',
+          'GET /~1openapi.yaml',
+          'GET /~1v1~1health',
+          'POST /~1v1~1tenants',
+          'GET /~1v1~1tenants',
+          'GET /~1v1~1tenants~1{tenantId}',
+          'PATCH /~1v1~1tenants~1{tenantId}',
+        ].sort(),
       );
       for (const m of settings) {
         expect(m.ThrottlingRateLimit).toBeGreaterThan(0);
@@ -396,6 +405,7 @@ describe('serverless stack', () => {
       }
       // Sign-up runs the Cognito authorizer: the tightest.
       expect(byPath['POST /~1v1~1tenants']).toMatchObject({ ThrottlingRateLimit: 1, ThrottlingBurstLimit: 5 });
+      expect(byPath['PATCH /~1v1~1tenants~1{tenantId}']).toMatchObject({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
       // Every keyless method of the API is covered.
       const open = ofType('AWS::ApiGateway::Method').filter(
         ([, m]) => m.Properties.HttpMethod !== 'OPTIONS' && !m.Properties.ApiKeyRequired,

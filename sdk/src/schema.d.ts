@@ -1582,7 +1582,11 @@ export interface operations {
     listTenants: {
         parameters: {
             query?: {
-                /** @description Most items on one page, 1 to 100. Default `50`. */
+                /**
+                 * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
+                 *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
+                 *     is absent rather than counting items.
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque position from a previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
