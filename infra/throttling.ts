@@ -47,8 +47,6 @@ const throttleOf = (r: Route): Throttle => {
 
 /** The method settings of every route without an API key: public and operator routes, and the docs function's. */
 export const methodThrottling = (): MethodSetting[] => [
-  ...routes
-    .filter((r) => r.access === 'public' || r.access === 'operator')
-    .map((r) => setting(r.method, r.path, throttleOf(r))),
+  ...routes.filter((r) => r.access === 'public' || r.access === 'operator').map((r) => setting(r.method, r.path, throttleOf(r))),
   ...docsPaths.map((path) => setting('GET', path, publicThrottles.docs)),
 ];
