@@ -153,7 +153,7 @@ describeHere('plans and metering (real server)', () => {
       expect(over.response.status).toBe(429);
       expect(over.error).toMatchObject({
         error: 'quota_exceeded',
-        details: expect.objectContaining({ kind: 'quota', limit: 5, period: 'DAY' }),
+        exceeded: expect.objectContaining({ kind: 'quota', limit: 5, period: 'DAY' }),
       });
       const retryAfter = Number(over.response.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(0);

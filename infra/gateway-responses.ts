@@ -4,7 +4,20 @@
  * these a missing key is a bare 403 `{"message":"Forbidden"}` and an unknown route a 403 "Missing
  * Authentication Token".
  */
+import { securityHeaders } from '../libs/http/headers';
+
 const body = (error: string, message: string) => ({ 'application/json': JSON.stringify({ error, message }) });
+
+/**
+ * The security headers every punctual answer carries, as static mapping values. API Gateway encloses a static value in
+ * single quotes and cannot escape one inside, so the Content-Security-Policy (`'none'`) stays with the functions'
+ * answers; these refusals are JSON, and X-Frame-Options still forbids framing them.
+ */
+const headerParameters = Object.fromEntries(
+  Object.entries(securityHeaders)
+    .filter(([, value]) => !value.includes("'"))
+    .map(([name, value]) => [`gatewayresponse.header.${name}`, `'${value}'`]),
+);
 
 const responses = [
   ['API_KEY', '401', 'unauthorized', 'this route needs a valid API key in x-api-key'],
@@ -39,6 +52,7 @@ export const gatewayResponses = () =>
           ResponseType: type,
           StatusCode: status,
           ResponseTemplates: body(error, message),
+          ResponseParameters: headerParameters,
         },
       },
     ]),

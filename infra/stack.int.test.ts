@@ -380,6 +380,13 @@ describe('serverless stack', () => {
       expect(byType.MISSING_AUTHENTICATION_TOKEN.StatusCode).toBe('404');
       expect(byType.THROTTLED.StatusCode).toBe('429');
       expect(JSON.parse(byType.QUOTA_EXCEEDED.ResponseTemplates['application/json']).error).toBe('quota_exceeded');
+      for (const [, r] of ofType('AWS::ApiGateway::GatewayResponse')) {
+        expect(r.Properties.ResponseParameters).toEqual({
+          'gatewayresponse.header.x-content-type-options': "'nosniff'",
+          'gatewayresponse.header.referrer-policy': "'no-referrer'",
+          'gatewayresponse.header.x-frame-options': "'DENY'",
+        });
+      }
     });
 
     it('throttles every method without an API key on the stage: health, docs, tenant sign-up and administration', () => {

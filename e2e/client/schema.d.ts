@@ -588,13 +588,61 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The body of every error response. */
+        /**
+         * @description The body of every error response. Beside `error` and `message`, an error carries only the fields below that
+         *     apply to it: `details` (the offending fields, always an array of `{ path, issue }`), `current` (409), `exceeded`
+         *     (429) and `position` (`invalid_json`).
+         */
         Error: {
             error: components["schemas"]["ErrorCode"];
             /** @description What went wrong, for humans. */
             message: string;
-            /** @description The offending fields, when the error is about the request's content. */
+            /**
+             * @description The offending fields, when the error is about the request's content: body fields by their dotted path
+             *     (`target.url`, `items.3.sendAt`), query parameters by their name (`limit`, `cursor`), the whole body as
+             *     `(body)` and the whole query string as `(query)`.
+             */
             details?: components["schemas"]["FieldIssue"][];
+            current?: components["schemas"]["ConflictState"];
+            exceeded?: components["schemas"]["ExceededLimit"];
+            position?: components["schemas"]["JsonPosition"];
+        };
+        /** @description `conflict` (409): the current state of the resource that refused the operation. */
+        ConflictState: {
+            status?: components["schemas"]["MessageStatus"];
+            state?: components["schemas"]["ScheduleState"];
+            /**
+             * @description The message's app was deleted (with its pending messages), so the message cannot be redriven.
+             * @constant
+             */
+            appDeleted?: true;
+        };
+        /**
+         * @description `rate_limited` and `quota_exceeded` (429): which limit refused the request, with its figures as the plan states
+         *     them. `throttle`: `rateLimit`, `burstLimit`; `quota`: `limit`, `period`, `resetsAt`; `maxPendingMessages`:
+         *     `maxPendingMessages`, `pending`; `invalidCredentials`: too many unknown keys or admin tokens from one address.
+         */
+        ExceededLimit: {
+            /** @enum {string} */
+            kind: "throttle" | "quota" | "maxPendingMessages" | "invalidCredentials";
+            /** @description Requests per second of the throttle. */
+            rateLimit?: number;
+            burstLimit?: number;
+            /** @description Requests per `period` of the quota. */
+            limit?: number;
+            /** @enum {string} */
+            period?: "DAY" | "WEEK" | "MONTH";
+            resetsAt?: components["schemas"]["Timestamp"];
+            maxPendingMessages?: number;
+            /** @description Messages `scheduled` when the request came. */
+            pending?: number;
+        };
+        /** @description `invalid_json`: where the body stops being JSON. */
+        JsonPosition: {
+            /** @description From the start of the body, in UTF-16 code units. */
+            offset: number;
+            line: number;
+            column: number;
         };
         /**
          * @description Stable, machine-readable error code. `method_not_allowed` (405, with an `Allow` header) answers a known path called with a method it does not support.
@@ -1392,7 +1440,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `invalid_request`: a query parameter is invalid (see `details`). */
+        /**
+         * @description `invalid_request`: a query parameter is invalid, or unknown, or `cursor` is not a `nextCursor` this list
+         *     handed out (see `details`, which names the parameter).
+         */
         BadQuery: {
             headers: {
                 [name: string]: unknown;

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { docsResponder, type DocsAssets } from '../../libs/gateway/docs';
 import { RouteMethodNotAllowedError, RouteNotFoundError } from '../../libs/gateway/errors';
 import { errorResult } from '../../libs/http/errors';
+import { pageHeaders } from '../../libs/http/headers';
 
 /**
  * The request path as the docs routes know it (`/docs`, `/docs/x`, `/openapi.yaml`), from the matched
@@ -25,7 +26,7 @@ export const docsHandler = (assets: DocsAssets) => {
     // Every routed docs body is text (the favicons travel inside the page), so no binary media types are needed.
     return {
       statusCode: r.status,
-      headers: { 'content-type': r.type },
+      headers: { ...pageHeaders, 'content-type': r.type },
       body: typeof r.body === 'string' ? r.body : r.body.toString('utf8'),
     };
   };

@@ -12,13 +12,62 @@ export interface FieldIssue {
   issue: string;
 }
 
+/** The state of the resource a 409 refused to change: the error body's `current`. */
+export interface ConflictFacts {
+  /** A message's status. */
+  status?: string;
+  /** A schedule's state. */
+  state?: string;
+  /** The message's app was deleted (a redrive has nowhere to deliver). */
+  appDeleted?: true;
+}
+
+/**
+ * Which limit refused a 429: the error body's `exceeded`. `kind` names it; the other fields are the limit's figures,
+ * as the plan states them (`throttle`: rateLimit, burstLimit; `quota`: limit, period, resetsAt; `maxPendingMessages`:
+ * maxPendingMessages, pending; `invalidCredentials`: none).
+ */
+export interface LimitFacts {
+  kind: string;
+  [figure: string]: string | number;
+}
+
+/** Where a malformed JSON body goes wrong: the error body's `position`. */
+export interface TextPosition {
+  /** Offset from the start of the body, in UTF-16 code units. */
+  offset: number;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+/** Named facts an error adds to its body beside `error`, `message` and `details` (each one documented in openapi.yaml's Error). */
+export interface ErrorFields {
+  current?: ConflictFacts;
+  exceeded?: LimitFacts;
+  position?: TextPosition;
+}
+
+/** What an error carries beyond its message. */
+export interface DomainErrorOptions {
+  /** The offending fields of the request (`details` of the body: always `{ path, issue }` items). */
+  details?: FieldIssue[];
+  /** Named facts of the body (see `ErrorFields`). */
+  fields?: ErrorFields;
+  cause?: unknown;
+}
+
 export abstract class DomainError extends Error {
-  /** Optional structured details returned to the client. */
-  readonly details?: unknown;
-  constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
+  /** The offending fields of the request, returned as the body's `details`. */
+  readonly details?: FieldIssue[];
+  /** Named facts returned beside `details`. */
+  readonly fields?: ErrorFields;
+  constructor(message: string, options?: DomainErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.details = options?.details;
+    this.fields = options?.fields;
   }
 }
 
@@ -80,9 +129,9 @@ export class RateLimitedError extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
-    details?: unknown,
+    exceeded?: LimitFacts,
   ) {
-    super(message, { details });
+    super(message, exceeded ? { fields: { exceeded } } : undefined);
   }
 }
 
@@ -91,8 +140,8 @@ export class QuotaExceededError extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
-    details?: unknown,
+    exceeded?: LimitFacts,
   ) {
-    super(message, { details });
+    super(message, exceeded ? { fields: { exceeded } } : undefined);
   }
 }

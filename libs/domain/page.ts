@@ -1,3 +1,5 @@
+import { ValidationError } from './errors';
+
 /** One page of a list, newest first. */
 export interface Page<T> {
   items: T[];
@@ -21,10 +23,19 @@ export const maxPageLimit = 100;
 /** Encodes the last id of a page as an opaque cursor. */
 export const encodeCursor = (lastId: string): string => Buffer.from(lastId, 'utf8').toString('base64url');
 
-/** Decodes a cursor back to the id to continue after; undefined when malformed. */
-export const decodeCursor = (cursor: string): string | undefined => {
+/** A `cursor` query parameter that no page handed out: refused (400) rather than answered with an empty page. */
+export class InvalidCursorError extends ValidationError {
+  constructor() {
+    const issue = 'not a nextCursor of this list; omit it for the first page';
+    super(`query parameter cursor: ${issue}`, [{ path: 'cursor', issue }]);
+  }
+}
+
+/** Decodes a cursor back to the id to continue after; throws InvalidCursorError when it is malformed. */
+export const decodeCursor = (cursor: string): string => {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^[a-z]{3}_[0-9A-Za-z]{27}$/.test(id) ? id : undefined;
+  if (!/^[a-z]{3}_[0-9A-Za-z]{27}$/.test(id)) throw new InvalidCursorError();
+  return id;
 };
 
 /**

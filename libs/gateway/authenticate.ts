@@ -23,7 +23,10 @@ export interface AuthParts {
 /** Refuses with 429 a credential that failed, when its client has failed too often; otherwise counts the failure. */
 const badCredential = (p: AuthParts, client: string): void => {
   const wait = p.guard.retryAfterSeconds(client);
-  if (wait > 0) throw new RateLimitedError('too many requests with invalid credentials from this address; try again later', wait);
+  if (wait > 0)
+    throw new RateLimitedError('too many requests with invalid credentials from this address; try again later', wait, {
+      kind: 'invalidCredentials',
+    });
   if (p.guard.fail(client)) p.logger.warn('refusing invalid credentials from a client for a while', { client });
 };
 

@@ -2,6 +2,7 @@ import { type OutgoingHttpHeaders, type ServerResponse, STATUS_CODES } from 'nod
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { HeadersTooLargeError, RequestTimeoutError, ValidationError } from '../domain/errors';
 import { describeError, errorResult } from '../http/errors';
+import { securityHeaders } from '../http/headers';
 import type { Logger } from '../observability/logger';
 import type { Exchange } from './exchange';
 import { ClientGoneError } from './parse';
@@ -47,5 +48,6 @@ export const clientErrorResponse = (code: string | undefined): string => {
   const { statusCode, body: error } = describeError(clientError(code));
   const body = JSON.stringify(error);
   const status = `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`;
-  return `${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+  const head = [status, 'content-type: application/json', ...Object.entries(securityHeaders).map(([name, value]) => `${name}: ${value}`)];
+  return `${head.join('\r\n')}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 };

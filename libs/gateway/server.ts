@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiContext } from '../http/api';
+import { pageHeaders } from '../http/headers';
 import { routes as routeTable, type Route } from '../http/routes';
 import type { Services } from '../http/services';
 import { maxPayloadBytes } from '../messages/model';
@@ -57,7 +58,7 @@ const serveDocs = (x: Exchange): boolean => {
   const docs = x.method === 'GET' ? docsResponse(x.pathname) : undefined;
   if (!docs) return false;
   x.status = docs.status;
-  send(x.res, docs.status, { 'x-request-id': x.requestId, 'content-type': docs.type }, docs.body);
+  send(x.res, docs.status, { ...pageHeaders, 'x-request-id': x.requestId, 'content-type': docs.type }, docs.body);
   return true;
 };
 

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { InvalidJsonError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { stringifyJson } from '../domain/raw-json';
 import { parseInput } from '../domain/validate';
 import { requireControl } from '../keys/access';
 import { InvalidKeyError } from '../keys/errors';
@@ -11,7 +11,9 @@ import { maxPayloadBytes } from '../messages/model';
 import { currentContainer } from '../lambda/container';
 import type { Services } from './services';
 import { errorResult } from './errors';
+import { apiHeaders, jsonHeaders } from './headers';
 import { maxJsonDepth, nestsDeeperThan } from './json-depth';
+import { jsonSyntaxProblem } from './json-text';
 import { type Access, type OperationId, type Route, routeOf } from './routes';
 
 /** The Lambda context, plus the services when the embedded gateway invokes the handler in-process. */
@@ -20,8 +22,12 @@ export type ApiContext = Context & { punctual?: Services };
 /** A parsed request as a handler body sees it. */
 export interface ApiRequest<B, Q> {
   body: B;
+  /** The body's JSON text as received (`''` without one): payloads are stored from it byte for byte (libs/http/json-text.ts). */
+  bodyText: string;
   query: Q;
   params: Record<string, string>;
+  /** A request header by its name (any case). */
+  header(name: string): string | undefined;
   /** The calling key (absent on public and operator routes). */
   principal: Principal;
   /** The operator identity on operator routes. */
@@ -33,6 +39,8 @@ export interface ApiRequest<B, Q> {
 export interface ApiResponse {
   status: number;
   body?: unknown;
+  /** Headers of the answer beyond the JSON and security ones (each documented in openapi.yaml). */
+  headers?: Record<string, string>;
 }
 
 /** How a handler parses its request; who may call it and whether a body is required come from its route entry. */
@@ -57,45 +65,55 @@ const header = (event: APIGatewayProxyEvent, name: string): string | undefined =
   return h[name] ?? Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1] ?? undefined;
 };
 
-/** Checks presence and media type before middy's JSON parser runs (which then only parses). */
-const bodyGate = (optional: boolean): middy.MiddlewareObj<APIGatewayProxyEvent> => ({
-  before: (request) => {
-    const event = request.event;
-    if (event.body === null || event.body === undefined || event.body === '') {
-      if (!optional) throw new ValidationError('a JSON request body is required', [{ path: '(body)', issue: 'required' }]);
-      event.body = '{}';
-      event.headers = { ...event.headers, 'content-type': 'application/json' };
-      return;
-    }
-    // The embedded gateway refuses a body over the limit before the handler; API Gateway would pass up to 10 MB.
-    if (Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > maxPayloadBytes)
-      throw new PayloadTooLargeError(`request body is over ${maxPayloadBytes / 1024} KiB`);
-    const type = header(event, 'content-type');
-    if (!type || !jsonType.test(type))
-      throw new UnsupportedMediaTypeError(
-        `send the body as JSON with content-type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'})`,
-      );
-    if (nestsDeeperThan(event.body)) {
-      throw new ValidationError(`the JSON body nests arrays and objects deeper than ${maxJsonDepth} levels`, [
-        { path: '(body)', issue: `nested deeper than ${maxJsonDepth} levels` },
-      ]);
-    }
-    // The JSON parser only accepts the lower-case name with a plain JSON type: normalise (on a copy) unless it already is that.
-    if (event.headers?.['content-type'] !== 'application/json') event.headers = { ...event.headers, 'content-type': 'application/json' };
-  },
-});
+/**
+ * The body's JSON text, after checking its presence, size, media type and nesting; `''` for an absent optional body (it then
+ * parses as `{}`). Parsed here rather than by middy's JSON parser, which hides where a malformed body goes wrong.
+ */
+const bodyTextOf = (event: APIGatewayProxyEvent, optional: boolean): string => {
+  const raw = event.body;
+  if (raw === null || raw === undefined || raw === '') {
+    if (!optional) throw new ValidationError('a JSON request body is required', [{ path: '(body)', issue: 'required' }]);
+    return '';
+  }
+  // The embedded gateway refuses a body over the limit before the handler; API Gateway would pass up to 10 MB.
+  if (Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8') > maxPayloadBytes)
+    throw new PayloadTooLargeError(`request body is over ${maxPayloadBytes / 1024} KiB`);
+  const type = header(event, 'content-type');
+  if (!type || !jsonType.test(type))
+    throw new UnsupportedMediaTypeError(
+      `send the body as JSON with content-type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'})`,
+    );
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (nestsDeeperThan(text)) {
+    throw new ValidationError(`the JSON body nests arrays and objects deeper than ${maxJsonDepth} levels`, [
+      { path: '(body)', issue: `nested deeper than ${maxJsonDepth} levels` },
+    ]);
+  }
+  return text;
+};
 
-/** Maps middy's parser errors and domain errors to the error body; logs the unexpected. */
+/** The parsed body; a malformed one is `invalid_json` saying where (line, column, offset) and what was expected. */
+const parseBody = (text: string): unknown => {
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    const at = jsonSyntaxProblem(text) ?? { offset: 0, line: 1, column: 1, issue: 'not valid JSON' };
+    const where = `line ${at.line}, column ${at.column}`;
+    throw new InvalidJsonError(`the request body is not valid JSON: ${where}: ${at.issue}`, {
+      details: [{ path: '(body)', issue: `${where}: ${at.issue}` }],
+      fields: { position: { offset: at.offset, line: at.line, column: at.column } },
+    });
+  }
+};
+
+/** Maps domain errors to the error body; logs the unexpected. */
 const errorMapper = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> => ({
   onError: async (request) => {
-    let err: unknown = request.error;
-    const e = err as { statusCode?: number; message?: string };
-    if (e?.statusCode === 415 && /malformed JSON/.test(e.message ?? '')) err = new InvalidJsonError('the request body is not valid JSON');
-    else if (e?.statusCode === 415) err = new UnsupportedMediaTypeError('send the body as JSON with content-type: application/json');
-    const result = errorResult(err);
+    const result = errorResult(request.error);
     if (result.statusCode >= 500) {
       const logger = request.context.punctual?.logger;
-      (logger?.error ?? console.error)('unhandled error', { err, path: request.event.resource });
+      (logger?.error ?? console.error)('unhandled error', { err: request.error, path: request.event.resource });
     }
     request.response = result;
   },
@@ -121,25 +139,13 @@ const authorize = async (
   return { principal };
 };
 
-/** Who called, as `authorize` found it, by event: the check runs before the body is read, the handler body uses its answer. */
-const callers = new WeakMap<APIGatewayProxyEvent, { principal?: Principal; owner?: string }>();
-
-/**
- * Authorizes before the body gate and the JSON parser run: a request without valid credentials learns nothing about its
- * body (401, not 400).
- */
-const authorizeFirst = (access: Access): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> => ({
-  before: async (request) => {
-    callers.set(request.event, await authorize(request.event, access, await servicesFor(request.context)));
-  },
-});
-
 /** A route handler as the Lambda runtime calls it, carrying the route entry it serves (checked against the table by a test). */
 export type ApiHandler = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> & { readonly route: Route };
 
 /**
- * Builds the handler of the route `operationId`: the middy chain (errors, body gate, JSON parser) around a thin body.
- * The route entry (libs/http/routes.ts) says who may call it and whether it takes a body; the options only parse.
+ * Builds the handler of the route `operationId`: the middy chain (the error mapper) around a thin body, which runs
+ * after the caller is authorised and the body and query are parsed. The route entry (libs/http/routes.ts) says who may
+ * call it and whether it takes a body; the options only parse. Every answer carries the security headers.
  */
 export function api(operationId: OperationId, fn: ApiFn<undefined, undefined>): ApiHandler;
 export function api<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
@@ -159,28 +165,27 @@ export function api<BS extends z.ZodType | undefined, QS extends z.ZodType | und
       `${operationId}: the route table says body '${route.body}' but the handler ${options.body ? 'parses' : 'has no schema for'} one`,
     );
   }
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>()
-    .use(errorMapper())
-    .use(authorizeFirst(route.access));
-  if (options.body) chain.use(bodyGate(route.body === 'optional')).use(httpJsonBodyParser());
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext>().use(errorMapper());
   const handler = chain.handler(async (event, context): Promise<APIGatewayProxyResult> => {
     const services = await servicesFor(context);
-    const { principal, owner } = callers.get(event) ?? {};
-    const body = (options.body ? parseInput(options.body, event.body) : undefined) as Out<BS>;
-    const query = (options.query ? parseInput(options.query, event.queryStringParameters ?? {}) : undefined) as Out<QS>;
+    // Credentials first: an unauthorised caller learns nothing of how its body would have parsed.
+    const { principal, owner } = await authorize(event, route.access, services);
+    const bodyText = options.body ? bodyTextOf(event, route.body === 'optional') : '';
+    const body = (options.body ? parseInput(options.body, parseBody(bodyText)) : undefined) as Out<BS>;
+    const query = (options.query ? parseInput(options.query, event.queryStringParameters ?? {}, '', 'query') : undefined) as Out<QS>;
     const res = await fn({
       body,
+      bodyText,
       query,
       params: (event.pathParameters ?? {}) as Record<string, string>,
+      header: (name) => header(event, name.toLowerCase()),
       principal: principal!,
       owner: owner!,
       services,
     });
-    return {
-      statusCode: res.status,
-      headers: res.body === undefined ? {} : ({ 'content-type': 'application/json' } as Record<string, string>),
-      body: res.body === undefined ? '' : JSON.stringify(res.body),
-    };
+    return res.body === undefined
+      ? { statusCode: res.status, headers: { ...apiHeaders, ...res.headers }, body: '' }
+      : { statusCode: res.status, headers: { ...jsonHeaders, ...res.headers }, body: stringifyJson(res.body) };
   });
   return Object.assign(handler, { route });
 }

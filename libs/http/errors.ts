@@ -1,7 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { jsonHeaders } from './headers';
 import {
   ConflictError,
   DomainError,
+  type ErrorFields,
+  type FieldIssue,
   ForbiddenScopeError,
   HeadersTooLargeError,
   InvalidExpressionError,
@@ -44,11 +47,12 @@ export const errorTable: ReadonlyArray<readonly [ErrorClass, number, string]> = 
   [QuotaExceededError, 429, 'quota_exceeded'],
 ];
 
-/** The error body of every failed request. */
-export interface ErrorBody {
+/** The error body of every failed request (openapi.yaml's Error). */
+export interface ErrorBody extends ErrorFields {
   error: string;
   message: string;
-  details?: unknown;
+  /** The offending fields: always `{ path, issue }` items. */
+  details?: FieldIssue[];
 }
 
 /** The headers an error carries: when to retry a 429, which methods a 405's path takes. */
@@ -65,7 +69,12 @@ export const describeError = (err: unknown): { statusCode: number; body: ErrorBo
   if (err instanceof DomainError) {
     for (const [cls, statusCode, code] of errorTable) {
       if (err instanceof cls) {
-        const body: ErrorBody = { error: code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
+        const body: ErrorBody = {
+          error: code,
+          message: err.message,
+          ...(err.details?.length ? { details: err.details } : {}),
+          ...err.fields,
+        };
         const headers = headersOf(err);
         return headers ? { statusCode, body, headers } : { statusCode, body };
       }
@@ -74,8 +83,8 @@ export const describeError = (err: unknown): { statusCode: number; body: ErrorBo
   return { statusCode: 500, body: { error: 'internal', message: 'internal error; it has been logged' } };
 };
 
-/** A proxy result carrying the error body. */
+/** A proxy result carrying the error body, with the security headers. */
 export const errorResult = (err: unknown): APIGatewayProxyResult => {
   const { statusCode, body, headers } = describeError(err);
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  return { statusCode, headers: { ...jsonHeaders, ...headers }, body: JSON.stringify(body) };
 };

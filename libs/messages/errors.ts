@@ -13,6 +13,6 @@ export class MessageStateConflictError extends ConflictError {
     readonly status: string,
     action: string,
   ) {
-    super(`cannot ${action} message ${messageId}: it is ${status}`, { details: { status } });
+    super(`cannot ${action} message ${messageId}: it is ${status}`, { fields: { current: { status } } });
   }
 }

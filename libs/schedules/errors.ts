@@ -15,7 +15,7 @@ export class ScheduleStateConflictError extends ConflictError {
     action: string,
     why = '',
   ) {
-    super(`cannot ${action} schedule ${scheduleId}: it is ${state}${why ? `; ${why}` : ''}`, { details: { state } });
+    super(`cannot ${action} schedule ${scheduleId}: it is ${state}${why ? `; ${why}` : ''}`, { fields: { current: { state } } });
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../domain/ids';
+import { InvalidCursorError } from '../../domain/page';
 import { idempotencyWindowMs } from '../../messages/model';
 import type { Schedule } from '../../schedules/model';
 import { Index, Keys } from './schema';
@@ -164,8 +165,8 @@ describe('DynamoDB store', () => {
       expect(p2.items.map((a) => a.id)).toEqual([apps[1].id, apps[0].id]);
     });
 
-    it('answers a malformed cursor with an empty page', async () => {
-      expect(await db.stores.messages.list(A, {}, { limit: 5, cursor: 'not-a-cursor' })).toEqual({ items: [] });
+    it('refuses a malformed cursor (400 on cursor) rather than answering an empty page', async () => {
+      await expect(db.stores.messages.list(A, {}, { limit: 5, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
     });
   });
 });

@@ -28,9 +28,8 @@ export interface Collection<T> {
  * SQLite store), so it is opaque, the same across adapters and never names a partition.
  */
 export const pageOf = async <T>(table: Table, c: Collection<T>, page: PageRequest): Promise<Page<T>> => {
+  // A malformed cursor throws InvalidCursorError (400), as in the SQLite store.
   const cursorId = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-  // A malformed cursor gives an empty page, as in the SQLite store.
-  if (page.cursor !== undefined && cursorId === undefined) return { items: [] };
   const input = c.query(cursorId);
   const items: T[] = [];
   const ids: string[] = [];

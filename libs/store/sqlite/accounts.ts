@@ -15,8 +15,8 @@ const MAX_ID = '~';
 export const toPage = <T extends { id: string }>(rows: T[], limit: number): Page<T> =>
   rows.length > limit ? { items: rows.slice(0, limit), nextCursor: encodeCursor(rows[limit - 1].id) } : { items: rows };
 
-/** The id to continue before, from a cursor (`~` sorts after every id). */
-export const cursorId = (page: PageRequest): string => (page.cursor ? (decodeCursor(page.cursor) ?? '') : MAX_ID);
+/** The id to continue before, from a cursor (`~` sorts after every id); a malformed cursor throws InvalidCursorError. */
+export const cursorId = (page: PageRequest): string => (page.cursor !== undefined ? decodeCursor(page.cursor) : MAX_ID);
 
 interface TenantRow {
   id: string;

@@ -2,6 +2,7 @@
 import type { App } from '../../../libs/apps/model';
 import type { AppStore } from '../../../libs/apps/port';
 import { newId } from '../../../libs/domain/ids';
+import { InvalidCursorError } from '../../../libs/domain/page';
 import { anApp } from '../fixtures';
 import type { ContractContext } from './context';
 
@@ -43,6 +44,10 @@ export const describeAppContract = (store: () => AppStore, { A, B, T0 }: Contrac
     const second = await store().list(A, { limit: 3, cursor: first.nextCursor });
     expect(second.items.map((a) => a.id)).toEqual([ids[1], ids[0]]);
     expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('refuses a malformed cursor rather than answering an empty page', async () => {
+    await expect(store().list(A, { limit: 3, cursor: 'bm90LWFuLWlk' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('updates and deletes only within the tenant', async () => {

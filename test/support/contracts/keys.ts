@@ -1,6 +1,7 @@
 /** The key store contract (run for every adapter by ./index.ts). Tests only. */
 import { newId } from '../../../libs/domain/ids';
 import type { KeyStore } from '../../../libs/keys/port';
+import { InvalidCursorError } from '../../../libs/domain/page';
 import { aKey } from '../fixtures';
 import type { ContractContext } from './context';
 
@@ -53,5 +54,9 @@ export const describeKeyContract = (store: () => KeyStore, { A, B, T0 }: Contrac
     expect((await store().getById(revoked.id))?.revokedAt).toBe(T0);
     expect((await store().getById(otherApp.id))?.revokedAt).toBeUndefined();
     expect((await store().getById(control.id))?.revokedAt).toBeUndefined();
+  });
+
+  it('refuses a malformed cursor rather than answering an empty page', async () => {
+    await expect(store().list(A, { limit: 10, cursor: '!!' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 };

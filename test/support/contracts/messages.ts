@@ -1,5 +1,6 @@
 /** The message store contract (run for every adapter by ./index.ts). Tests only. */
 import { newId } from '../../../libs/domain/ids';
+import { InvalidCursorError } from '../../../libs/domain/page';
 import { defaultRetryPolicy } from '../../../libs/domain/retry';
 import { MessageNotFoundError, MessageStateConflictError } from '../../../libs/messages/errors';
 import { idempotencyWindowMs, type Message } from '../../../libs/messages/model';
@@ -64,6 +65,10 @@ export const describeMessageContract = (store: () => MessageStore, { A, B, T0 }:
     expect((await store().list(A, {}, { limit: 10 })).items).toHaveLength(5);
     await store().transition(A, ids[0], ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: T0 }, T0, 'abort');
     expect((await store().list(A, { status: 'aborted' }, { limit: 10 })).items.map((m) => m.id)).toEqual([ids[0]]);
+  });
+
+  it('refuses a malformed cursor rather than answering an empty page', async () => {
+    await expect(store().list(A, { appId }, { limit: 3, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('transitions conditionally and says why it refused', async () => {

@@ -1,5 +1,6 @@
 /** The schedule store contract (run for every adapter by ./index.ts). Tests only. */
 import { newId } from '../../../libs/domain/ids';
+import { InvalidCursorError } from '../../../libs/domain/page';
 import type { Schedule } from '../../../libs/schedules/model';
 import type { ScheduleStore } from '../../../libs/schedules/port';
 import { aSchedule as fixtureSchedule } from '../fixtures';
@@ -62,6 +63,10 @@ export const describeScheduleContract = (store: () => ScheduleStore, { A, B, T0 
     expect(p2.items.map((s) => s.id)).toEqual([ids[0]]);
     expect(p2.nextCursor).toBeUndefined();
     expect((await store().list(A, {}, { limit: 10 })).items).toHaveLength(5);
+  });
+
+  it('refuses a malformed cursor rather than answering an empty page', async () => {
+    await expect(store().list(A, { appId }, { limit: 3, cursor: '' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('updates only while the stored state and cursor still match (compare-and-set)', async () => {
