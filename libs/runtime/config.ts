@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { closest } from '../domain/closest';
 import type { LogLevel } from '../observability/logger';
 import { levels } from '../observability/logger';
+import { loadPlans } from '../plans/catalogue';
 
 /** Configuration of the embedded runtime, read from the environment here and nowhere else. */
 export interface LocalConfig {
@@ -64,6 +66,15 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
       `PUNCTUAL_ADMIN_TOKEN must be at least ${minAdminTokenLength} characters (got ${adminToken.length}); ` +
         'e.g. openssl rand -base64 32, or leave it unset to have one generated',
     );
+  const plansFile = env.PUNCTUAL_PLANS_FILE ? resolve(env.PUNCTUAL_PLANS_FILE) : undefined;
+  if (plansFile) {
+    // Read here, so a missing or malformed catalogue is a configuration error (exit 2) like any bad setting.
+    try {
+      loadPlans(plansFile);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  }
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.PUNCTUAL_HOST || '127.0.0.1',
@@ -72,8 +83,57 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
     logLevel: logLevel as LogLevel,
     allowPrivateTargets: bool(env, 'PUNCTUAL_ALLOW_PRIVATE_TARGETS', true),
     synchronous,
-    ...(env.PUNCTUAL_PLANS_FILE ? { plansFile: resolve(env.PUNCTUAL_PLANS_FILE) } : {}),
+    ...(plansFile ? { plansFile } : {}),
     maxInFlight: int(env, 'PUNCTUAL_MAX_IN_FLIGHT', 512, 1, 10_000),
     drainTimeoutMs: int(env, 'PUNCTUAL_DRAIN_TIMEOUT_MS', 10_000, 0, 600_000),
   };
+};
+
+/**
+ * `PUNCTUAL_*` variables that are not the embedded server's settings but other parts' (the e2e suite against a stage,
+ * the AWS runtime's functions, the SDK's examples, the browser tests): never reported as unknown.
+ */
+const otherParts = new Set(
+  [
+    ...['AWS_ENDPOINT', 'TABLE_NAME', 'DELIVERY_QUEUE_URL', 'DELIVERY_DLQ_ARN', 'WAKE_FUNCTION_ARN', 'SCHEDULE_GROUP'],
+    ...['SCHEDULER_ROLE_ARN', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'USAGE_PLAN_PREFIX', 'USAGE_PLAN_SUFFIX', 'PLANS'],
+    ...['API_KEY', 'URL', 'SIGNING_SECRET', 'CHROMIUM'],
+  ].map((name) => `PUNCTUAL_${name}`),
+);
+const isOtherPart = (name: string): boolean => name.startsWith('PUNCTUAL_E2E_') || otherParts.has(name);
+
+/** Host names and addresses that only this machine can reach. */
+const loopback = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/**
+ * What an operator should hear about a configuration that loads (`loadLocalConfig` must accept `env`): a `PUNCTUAL_*`
+ * variable that is no setting (a typo is otherwise silently ignored), naming the closest setting; and a server that
+ * other machines can reach while webhooks may target private addresses (SSRF: any tenant could make punctual call the
+ * network it runs in). The known settings are the variables `loadLocalConfig` reads, so a new setting is known as soon
+ * as it is read there.
+ */
+export const configWarnings = (env: NodeJS.ProcessEnv = process.env): string[] => {
+  const read = new Set<string>();
+  const tracked = new Proxy(env, {
+    get: (target, name) => {
+      if (typeof name === 'string') read.add(name);
+      return target[name as string];
+    },
+  });
+  const config = loadLocalConfig(tracked);
+  const settings = [...read].filter((name) => name === 'PORT' || name.startsWith('PUNCTUAL_'));
+  const warnings: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith('PUNCTUAL_') || read.has(name) || isOtherPart(name)) continue;
+    const near = closest(name, settings, Number.POSITIVE_INFINITY);
+    warnings.push(`${name} is not a setting and is ignored${near ? `; did you mean ${near}?` : ''}`);
+  }
+  if (config.allowPrivateTargets && !loopback.test(config.host)) {
+    warnings.push(
+      `PUNCTUAL_HOST=${config.host} lets other machines call this server while PUNCTUAL_ALLOW_PRIVATE_TARGETS is true: ` +
+        'any tenant can then make it send webhooks into the network it runs in (SSRF). ' +
+        'Set PUNCTUAL_ALLOW_PRIVATE_TARGETS=false unless every tenant is trusted.',
+    );
+  }
+  return warnings;
 };

@@ -1,4 +1,4 @@
-import { ConfigError, loadLocalConfig, type LocalConfig } from './config';
+import { ConfigError, configWarnings, loadLocalConfig, type LocalConfig } from './config';
 import { startLocal, type LocalRuntime } from './local';
 import { quickstart } from './quickstart';
 import { ExitCode, explainStartError } from './start-errors';
@@ -23,12 +23,13 @@ const main = async (): Promise<void> => {
       err,
     );
   }
+  for (const warning of configWarnings()) process.stderr.write(`punctual: warning: ${warning}\n`);
   let runtime: LocalRuntime;
   try {
     runtime = await startLocal(config);
   } catch (err) {
     const why = explainStartError(err, config);
-    return fail(`could not start: ${why.message}`, why.exitCode, err);
+    return fail(`${why.exitCode === ExitCode.config ? 'configuration error' : 'could not start'}: ${why.message}`, why.exitCode, err);
   }
   process.stdout.write(quickstart(runtime.url, runtime.generatedAdminToken, config.adminToken !== undefined));
 

@@ -33,3 +33,11 @@ describe('explainStartError', () => {
     expect(out).toEqual({ exitCode: ExitCode.unexpected, message: 'TypeError: boom' });
   });
 });
+
+describe('explainStartError: the host', () => {
+  it('explains a host name that does not resolve as a configuration error (exit 2)', () => {
+    const e = Object.assign(new Error('getaddrinfo ENOTFOUND x.invalid'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' });
+    const out = explainStartError(e, { dataDir: '/data', port: 3000, host: 'x.invalid' });
+    expect(out).toEqual({ exitCode: ExitCode.config, message: expect.stringMatching(/PUNCTUAL_HOST "x\.invalid" does not resolve/) });
+  });
+});

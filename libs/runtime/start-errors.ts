@@ -9,7 +9,7 @@ export const ExitCode = {
   ok: 0,
   /** Unexpected failure (a bug): the message is printed, and the stack trace only with PUNCTUAL_LOG_LEVEL=debug. */
   unexpected: 1,
-  /** A configuration variable is invalid. */
+  /** A configuration variable is invalid (a bad value, a plan catalogue that cannot be read, a host that does not resolve). */
   config: 2,
   /**
    * The environment refuses: data directory unusable (not a directory, read-only, full, not a punctual database, in use by
@@ -38,6 +38,14 @@ export const explainStartError = (err: unknown, ctx: { dataDir: string; port: nu
     if (code === 'EADDRINUSE') return env(`port ${ctx.port} is already in use; set PORT to another port (0 picks a free one)`);
     if (code === 'EADDRNOTAVAIL') return env(`cannot listen on ${ctx.host}: no such address on this machine; set PUNCTUAL_HOST`);
     if (code === 'EACCES') return env(`not allowed to listen on port ${ctx.port}; use a port above 1023`);
+  }
+  if (e.syscall === 'getaddrinfo' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return {
+      message:
+        `PUNCTUAL_HOST "${ctx.host}" does not resolve to an address (${code}); ` +
+        'use an address of this machine, e.g. 127.0.0.1 or 0.0.0.0',
+      exitCode: ExitCode.config,
+    };
   }
   switch (code && sqliteCode(code)) {
     case 'ENOTDIR':
