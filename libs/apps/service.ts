@@ -32,7 +32,7 @@ export class AppService {
     this.deps.checkTargetUrl(input.target.url);
     const now = this.deps.clock.now();
     const app: App = {
-      id: newId('app'),
+      id: newId('app', { tenantId: p.tenantId }),
       tenantId: p.tenantId,
       name: input.name,
       ...(input.description !== undefined ? { description: input.description } : {}),

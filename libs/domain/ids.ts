@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /** Type prefixes of every id the API hands out. */
 export const IdPrefix = {
@@ -65,15 +66,21 @@ export const ksuidString = (timeMs: number, payload: Uint8Array): string => {
   return encodeKsuidWords(words);
 };
 
-/** The payload of the last id (words 1–4) and its KSUID second. */
-const last = new Uint32Array(5);
-let lastSecond = -1;
+/** Where a tenant's ids stand: the payload of its last id (words 1–4) and that id's KSUID second. */
+interface Sequence {
+  second: number;
+  words: Uint32Array;
+}
+
+/** @default tenants whose id sequence is remembered; a forgotten one starts its next id from fresh random bits */
+const maxSequences = 10_000;
+const sequences = new LRUCache<string, Sequence>({ max: maxSequences });
 
 /**
- * Moves `last` forward by a random step of 1 to 2^32 (16 bytes of randomness are drawn once per
- * second, 4 per further id); false if that would overflow 128 bits (never in practice).
+ * Moves `words` forward by a random step of 1 to 2^32 (4 bytes of randomness per id); false if that would overflow
+ * 128 bits (never in practice).
  */
-const stepLast = (): boolean => {
+const step = (words: Uint32Array): boolean => {
   if (poolOffset + 4 > poolBytes) {
     randomFillSync(pool);
     poolOffset = 0;
@@ -81,35 +88,49 @@ const stepLast = (): boolean => {
   let carry = pool.readUInt32BE(poolOffset) + 1;
   poolOffset += 4;
   for (let i = 4; i >= 1 && carry; i--) {
-    const sum = last[i] + carry;
-    last[i] = sum; // mod 2^32
+    const sum = words[i] + carry;
+    words[i] = sum; // mod 2^32
     carry = sum >= 4294967296 ? 1 : 0;
   }
   return carry === 0;
 };
 
+/** Options of `newId`. */
+export interface NewIdOptions {
+  /** The id's time. @default now */
+  at?: Date;
+  /** The tenant the id belongs to: its ids of one second increase (see `newId`). Without one, each id is random. */
+  tenantId?: string;
+}
+
 /**
- * A new, time-sortable id such as `msg_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx` (a KSUID after the prefix).
- * Within one second of KSUID time, a process hands out increasing ids (the previous payload plus a
- * random step, as monotonic ULIDs do): the stores' indexes on ids then append rather than insert at
- * random places, which makes a commit write several times fewer pages. A new second starts from 127
- * random bits, so ids of different processes still do not collide.
+ * A new, time-sortable id such as `msg_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx` (a KSUID after the prefix). Within one second of
+ * KSUID time, one tenant's ids increase (its previous payload plus a random step, as monotonic ULIDs do): the stores'
+ * indexes on ids then append rather than insert at random places, which makes a commit write several times fewer
+ * pages. The sequence is the tenant's own, so the gap between two of its ids counts its own creations only and tells
+ * nothing of other tenants' activity; ids without a tenant (tenants' own) take 127 fresh random bits each. A new second
+ * starts from 127 random bits, so ids of different processes still do not collide.
  */
-export const newId = (prefix: IdPrefix, at?: Date): string => {
+export const newId = (prefix: IdPrefix, options?: Date | NewIdOptions): string => {
+  const { at, tenantId } = options instanceof Date ? { at: options, tenantId: undefined } : (options ?? {});
   const ms = at ? at.getTime() : Date.now();
   if (!Number.isInteger(ms) || ms < epochMs || ms > maxTimeMs) throw new TypeError(`id time out of KSUID range: ${String(ms)}`);
   const second = Math.floor((ms - epochMs) / 1e3);
-  if (second !== lastSecond || !stepLast()) {
-    lastSecond = second;
-    randomWords(last);
-    last[1] &= 0x7fffffff; // headroom: a second's steps never overflow
+  const words = scratch;
+  const sequence = tenantId === undefined ? undefined : sequences.get(tenantId);
+  if (sequence && sequence.second === second && step(sequence.words)) words.set(sequence.words);
+  else {
+    randomWords(words);
+    words[1] &= 0x7fffffff; // headroom: a second's steps never overflow
+    if (tenantId !== undefined) {
+      if (sequence) {
+        sequence.second = second;
+        sequence.words.set(words);
+      } else sequences.set(tenantId, { second, words: Uint32Array.from(words) });
+    }
   }
-  scratch[0] = second;
-  scratch[1] = last[1];
-  scratch[2] = last[2];
-  scratch[3] = last[3];
-  scratch[4] = last[4];
-  return `${prefix}_${encodeKsuidWords(scratch)}`;
+  words[0] = second;
+  return `${prefix}_${encodeKsuidWords(words)}`;
 };
 
 const idPattern = /^[a-z]{3}_[0-9A-Za-z]{27}$/;

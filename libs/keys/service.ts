@@ -82,7 +82,7 @@ export class KeyService {
     const now = this.deps.clock.now();
     const value = `pk_${randomBytes(32).toString('base64url')}`;
     const key: ApiKey = {
-      id: newId('key'),
+      id: newId('key', { tenantId }),
       tenantId,
       name: opts.name ?? `${scope} key`,
       scope,

@@ -162,7 +162,7 @@ export class MessageService {
           ? now + input.delaySeconds * 1000
           : now;
     return {
-      id: newId('msg'),
+      id: newId('msg', { tenantId: p.tenantId }),
       tenantId: p.tenantId,
       appId,
       keyId: p.keyId,

@@ -14,7 +14,7 @@ export interface RunSink {
 export const buildRun = (s: Schedule, sendAt: number, now: number, options: { idempotencyKey?: string; keyId?: string } = {}): Message => {
   const keyId = options.keyId ?? s.keyId;
   return {
-    id: newId('msg'),
+    id: newId('msg', { tenantId: s.tenantId }),
     tenantId: s.tenantId,
     appId: s.appId,
     scheduleId: s.id,

@@ -70,7 +70,7 @@ export class ScheduleService {
     const enabled = input.enabled ?? true;
     if (enabled) await this.deps.admitSchedule?.(p.tenantId);
     const schedule: Schedule = {
-      id: newId('sch'),
+      id: newId('sch', { tenantId: p.tenantId }),
       tenantId: p.tenantId,
       appId,
       keyId: p.keyId,
