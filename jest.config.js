@@ -22,7 +22,14 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/libs/**/*.int.test.ts', '<rootDir>/functions/**/*.int.test.ts', '<rootDir>/infra/**/*.int.test.ts'],
     },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'], testPathIgnorePatterns: [optionalTiers] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/e2e/**/*.test.ts'],
+      testPathIgnorePatterns: [optionalTiers],
+      // Every error body the suite receives is checked against openapi.yaml's Error schema.
+      setupFilesAfterEnv: ['<rootDir>/e2e/support/validate-errors.ts'],
+    },
     // moto_server (AWS emulator) and cfn-lint: `npm run test:aws`.
     { ...shared, displayName: 'aws', testMatch: ['<rootDir>/**/*.aws.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
     // A real Chromium driven by playwright-core: `npm run test:browser`.
