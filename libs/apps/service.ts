@@ -74,13 +74,14 @@ export class AppService {
     return updated;
   }
 
-  /** Deletes the app, aborting its pending messages and stopping its schedules. */
-  async delete(p: Principal, appId: string): Promise<void> {
+  /** Deletes the app, aborting its pending messages and stopping its schedules; returns how many messages it aborted. */
+  async delete(p: Principal, appId: string): Promise<{ abortedMessages: number }> {
     requireControl(p);
     await this.get(p, appId);
-    await this.deps.messages.abortAllForApp(p.tenantId, appId, this.deps.clock.now());
+    const abortedMessages = await this.deps.messages.abortAllForApp(p.tenantId, appId, this.deps.clock.now());
     await this.deps.onDeleted?.(p.tenantId, appId);
     await this.deps.apps.delete(p.tenantId, appId);
+    return { abortedMessages };
   }
 
   /** New signing secret; the previous one keeps signing alongside for 24 h. */

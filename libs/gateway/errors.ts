@@ -7,9 +7,9 @@ export class RouteNotFoundError extends NotFoundError {
   }
 }
 
-/** The path is routed, but not for this method. */
+/** The path is routed, but not for this method; `hint` says what the client most likely meant (routes.ts `methodHints`). */
 export class RouteMethodNotAllowedError extends MethodNotAllowedError {
-  constructor(method: string, path: string, allowed: readonly string[]) {
-    super(`${method} is not allowed on ${path}; use ${allowed.join(', ')}`, allowed);
+  constructor(method: string, path: string, allowed: readonly string[], hint?: string) {
+    super(`${method} is not allowed on ${path}; ${hint ? `${hint}; ` : ''}use ${allowed.join(', ')}`, allowed);
   }
 }

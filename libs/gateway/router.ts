@@ -33,12 +33,13 @@ export const createRouter = (routes: readonly Route[]) => {
     return params;
   };
   return {
-    /** The route for `method path`, or `{ allowed }` listing the methods the path does support. */
-    match(method: string, path: string): Match | { allowed: string[] } {
+    /** The route for `method path`, or `{ allowed }` listing the methods the path does support (and its `template`). */
+    match(method: string, path: string): Match | { allowed: string[]; template?: string } {
       const exact = literal.get(`${method} ${path}`);
       if (exact) return { route: exact, params: {} };
       const parts = path.split('/').slice(1);
       const allowed: string[] = [];
+      let template: string | undefined;
       let best: Match | undefined;
       for (const c of compiled) {
         const params = fitRoute(c, parts);
@@ -46,9 +47,12 @@ export const createRouter = (routes: readonly Route[]) => {
         // A literal segment beats a parameter (`/v1/messages/batch` vs `/v1/messages/{messageId}`).
         if (c.route.method === method) {
           if (!best || Object.keys(params).length < Object.keys(best.params).length) best = { route: c.route, params };
-        } else allowed.push(c.route.method);
+        } else {
+          allowed.push(c.route.method);
+          template ??= c.route.path;
+        }
       }
-      return best ?? { allowed };
+      return best ?? { allowed, ...(template ? { template } : {}) };
     },
   };
 };

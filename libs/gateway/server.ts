@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiContext } from '../http/api';
 import { pageHeaders } from '../http/headers';
-import { routes as routeTable, type Route } from '../http/routes';
+import { methodHints, routes as routeTable, type Route } from '../http/routes';
 import type { Services } from '../http/services';
 import { maxPayloadBytes } from '../messages/model';
 import type { Logger } from '../observability/logger';
@@ -67,7 +67,7 @@ const route = (gw: GatewayParts, x: Exchange): Match => {
   const match = gw.router.match(x.method, x.pathname);
   if (!('route' in match)) {
     throw match.allowed.length
-      ? new RouteMethodNotAllowedError(x.method, x.pathname, match.allowed)
+      ? new RouteMethodNotAllowedError(x.method, x.pathname, match.allowed, methodHints[`${x.method} ${match.template}`])
       : new RouteNotFoundError(x.method, x.pathname);
   }
   x.route = match.route;

@@ -247,6 +247,15 @@ const table = [
   },
 ] as const satisfies readonly Route[];
 
+/**
+ * What a client most likely meant by a method that a routed path does not take (`METHOD path template`), added to the
+ * 405's message. API Gateway cannot answer 405 (it answers 404), so these hints are the embedded gateway's.
+ */
+export const methodHints: Readonly<Record<string, string>> = {
+  'DELETE /v1/messages/{messageId}':
+    'messages are not deleted: POST /v1/messages/{messageId}/abort cancels a scheduled one, and its history stays readable',
+};
+
 /** The operationIds of the route table: a handler names its route by one of these. */
 export type OperationId = (typeof table)[number]['operationId'];
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import pkg from '../../package.json';
 import { Access, routes, type Route } from './routes';
 
 /** The route table and openapi.yaml must describe the same HTTP surface, both ways. */
@@ -68,6 +69,10 @@ describe('openapi.yaml', () => {
   it('is OpenAPI 3.1.x with paths', () => {
     expect(String(spec.openapi)).toMatch(/^3\.1\.\d+$/);
     expect(specOperations.length).toBeGreaterThan(0);
+  });
+
+  it("states package.json's version, the one GET /v1/health reports", () => {
+    expect(deref(spec.info)?.version).toBe(pkg.version);
   });
 
   describe('route table → spec', () => {

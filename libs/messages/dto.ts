@@ -1,4 +1,5 @@
 import { iso } from '../domain/clock';
+import { RawJson } from '../domain/raw-json';
 import type { Attempt, Message } from './model';
 
 /** `iso(ms)` remembering its last answer: messages of a burst share their send instant, and a new message's times are equal. */
@@ -23,7 +24,8 @@ export const toMessageDto = (m: Message) => ({
   ...(m.scheduleId ? { scheduleId: m.scheduleId } : {}),
   status: m.status,
   sendAt: isoOfSend(m.sendAt),
-  payload: JSON.parse(m.payload) as unknown,
+  // Written into the answer as stored: the client's own text, byte for byte.
+  payload: new RawJson(m.payload),
   ...(m.headers ? { headerNames: Object.keys(m.headers) } : {}),
   ...(m.idempotencyKey !== undefined ? { idempotencyKey: m.idempotencyKey } : {}),
   ...(m.retryPolicy ? { retryPolicy: m.retryPolicy } : {}),

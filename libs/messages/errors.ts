@@ -16,3 +16,15 @@ export class MessageStateConflictError extends ConflictError {
     super(`cannot ${action} message ${messageId}: it is ${status}`, { fields: { current: { status } } });
   }
 }
+
+/** A redrive of a message whose app was deleted: the deletion aborted it for good (there is no target to deliver to). */
+export class MessageAppDeletedError extends ConflictError {
+  constructor(
+    readonly messageId: string,
+    status: string,
+  ) {
+    super(`cannot redrive message ${messageId}: its app was deleted, which aborted its pending messages for good`, {
+      fields: { current: { status, appDeleted: true } },
+    });
+  }
+}

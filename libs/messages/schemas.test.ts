@@ -33,6 +33,10 @@ const value = fc.oneof(
     '2026-11-24T12:00:00.123+05:30',
     '2026-13-01T00:00:00Z',
     '2026-11-24 12:00:00',
+    '90s',
+    '1h30m',
+    '365d',
+    '366d',
     1.5,
     -1,
     0,
@@ -42,7 +46,7 @@ const value = fc.oneof(
   fc.array(fc.jsonValue(), { maxLength: 3 }),
 );
 const body = fc.dictionary(
-  fc.constantFrom('appId', 'payload', 'sendAt', 'delaySeconds', 'idempotencyKey', 'headers', 'extra', '__proto__'),
+  fc.constantFrom('appId', 'payload', 'sendAt', 'delaySeconds', 'delay', 'idempotencyKey', 'headers', 'extra', '__proto__'),
   value,
   { maxKeys: 6 },
 );
@@ -56,6 +60,7 @@ const nearValid = fc.record(
       fc.constantFrom('2026-11-24T12:00:00+01:00', '2026-11-24T12:00Z', '2026-11-24'),
     ),
     delaySeconds: fc.oneof(fc.integer({ min: -2, max: 31_536_002 }), fc.constantFrom(0, 31_536_000, 31_536_001, -1, 2.5)),
+    delay: fc.constantFrom('90s', '10m', '1h30m', '2d', '0s', '365d', '366d', '1.5h', '', 5),
     idempotencyKey: fc.oneof(fc.string({ maxLength: 257 }), fc.constant('k'.repeat(256)), fc.constant('k'.repeat(257))),
   },
   { requiredKeys: [] },
@@ -75,6 +80,8 @@ describe('messageCreateSchema fast path', () => {
     ['the common body', { appId: 'app_1', payload: { a: [1, 'x', null] }, sendAt: '2026-11-24T12:00:00Z', idempotencyKey: 'k' }],
     ['a delay', { payload: 'hi', delaySeconds: 0 }],
     ['both times', { payload: 1, sendAt: '2026-11-24T12:00:00Z', delaySeconds: 5 }],
+    ['a delay string', { payload: 1, delay: '1h30m' }],
+    ['a delay string and seconds', { payload: 1, delay: '90s', delaySeconds: 90 }],
     ['no payload', { appId: 'app_1' }],
     ['a non-finite number deep inside', { payload: { a: [Number.NaN] } }],
     ['a long appId', { payload: {}, appId: 'a'.repeat(101) }],

@@ -1,22 +1,37 @@
 import { z } from 'zod';
+import { durationSeconds } from '../domain/duration';
+import { ValidationError } from '../domain/errors';
 import { retryPolicySchema } from '../domain/schemas';
 import { headersSchema, rfc3339, setFastPath } from '../domain/validate';
 import { maxPageLimit } from '../domain/page';
 import { maxBatchSize } from './model';
+
+/** Longest `delaySeconds` or `delay`: a year. */
+export const maxDelaySeconds = 31_536_000;
+
+/** The fields that say when; at most one of them. */
+const timeFields = ['sendAt', 'delaySeconds', 'delay'] as const;
 
 export const messageCreateSchema = z
   .strictObject({
     appId: z.string().max(100).optional(),
     payload: z.json({ error: 'payload is required and must be a JSON value' }),
     sendAt: rfc3339().optional(),
-    delaySeconds: z.number().int().min(0).max(31_536_000).optional(),
+    delaySeconds: z.number().int().min(0).max(maxDelaySeconds).optional(),
+    delay: z
+      .string()
+      .refine((d) => (durationSeconds(d) ?? Number.POSITIVE_INFINITY) <= maxDelaySeconds, {
+        error: 'must be a duration such as "90s", "10m", "1h30m" or "2d" (whole days, hours, minutes, seconds), at most 365d',
+      })
+      .optional(),
     idempotencyKey: z.string().min(1).max(256).optional(),
     headers: headersSchema.optional(),
     retryPolicy: retryPolicySchema.optional(),
   })
-  .refine((m) => m.sendAt === undefined || m.delaySeconds === undefined, {
-    message: 'give sendAt or delaySeconds, not both',
-    path: ['delaySeconds'],
+  .superRefine((m, ctx) => {
+    const given = timeFields.filter((f) => m[f] !== undefined);
+    if (given.length > 1)
+      ctx.addIssue({ code: 'custom', path: [given[1]], message: `give one of ${timeFields.join(', ')}, not ${given.join(' and ')}` });
   });
 export type MessageCreateInput = z.output<typeof messageCreateSchema>;
 
@@ -66,7 +81,7 @@ const fastCreate = (v: unknown): MessageCreateInput | undefined => {
   if (hasSendAt && (typeof sendAt !== 'string' || !sendAtPattern.test(sendAt) || hasDelay)) return undefined;
   if (
     hasDelay &&
-    (typeof delaySeconds !== 'number' || !Number.isSafeInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 31_536_000)
+    (typeof delaySeconds !== 'number' || !Number.isSafeInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > maxDelaySeconds)
   )
     return undefined;
   const hasIdem = 'idempotencyKey' in o;
@@ -81,6 +96,22 @@ const fastCreate = (v: unknown): MessageCreateInput | undefined => {
   return out;
 };
 setFastPath(messageCreateSchema, fastCreate);
+
+/**
+ * The idempotency key of a create: the `Idempotency-Key` header, the body's `idempotencyKey`, or both when they are
+ * equal (a request that gives two different keys is refused rather than one of them ignored).
+ */
+export const idempotencyKeyOf = (header: string | undefined, body: string | undefined): string | undefined => {
+  if (header === undefined) return body;
+  const problem =
+    header.length < 1 || header.length > 256
+      ? 'must be 1 to 256 characters'
+      : body !== undefined && body !== header
+        ? "differs from the body's idempotencyKey; give one, or both equal"
+        : undefined;
+  if (problem) throw new ValidationError(`header Idempotency-Key: ${problem}`, [{ path: 'Idempotency-Key', issue: problem }]);
+  return header;
+};
 
 /** The batch envelope; each item is validated on its own so one bad item does not sink the others. */
 export const messageBatchSchema = z.strictObject({

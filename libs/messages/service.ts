@@ -1,6 +1,7 @@
 import type { AppStore } from '../apps/port';
 import { AppNotFoundError } from '../apps/errors';
 import type { Clock } from '../domain/clock';
+import { durationSeconds } from '../domain/duration';
 import { DomainError, PayloadTooLargeError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { capPageBytes, defaultPageLimit, type Page, responseBytesOf } from '../domain/page';
@@ -8,7 +9,7 @@ import { parseInput } from '../domain/validate';
 import type { Engine } from '../engine/port';
 import { requireAppAccess, resolveAppId } from '../keys/access';
 import type { Principal } from '../keys/model';
-import { MessageNotFoundError } from './errors';
+import { MessageAppDeletedError, MessageNotFoundError } from './errors';
 import { maxPayloadBytes, type Attempt, type Message, type MessageStatus } from './model';
 import type { CreateResult, MessageStore } from './port';
 import { messageCreateSchema, type MessageCreateInput } from './schemas';
@@ -27,6 +28,20 @@ export interface MessageServiceDeps {
   onCreated?: (messages: Message[]) => void;
 }
 
+/** A create as the service takes it: the parsed body, and the payload's text as the client sent it. */
+export type MessageCreate = MessageCreateInput & {
+  /** The payload's JSON text exactly as the client wrote it (kept and delivered byte for byte); `JSON.stringify(payload)` when absent. */
+  payloadText?: string;
+};
+
+/** What a batch create takes beside its items. */
+export interface BatchOptions {
+  /** Each item's payload text as the client wrote it, by index (see `MessageCreate.payloadText`). */
+  payloadTexts?: readonly (string | undefined)[];
+  /** The batch's `Idempotency-Key`: an item without a key of its own gets `<key>#<index>`, so a repeated batch returns its originals. */
+  idempotencyKey?: string;
+}
+
 /** One item of a batch: its result or its error. */
 export type BatchItemResult = { index: number; result: CreateResult } | { index: number; error: DomainError };
 
@@ -42,7 +57,7 @@ export class MessageService {
   constructor(private readonly deps: MessageServiceDeps) {}
 
   /** Stores one message (201) or returns the original of a repeated idempotency key (200). */
-  async create(p: Principal, input: MessageCreateInput): Promise<CreateResult> {
+  async create(p: Principal, input: MessageCreate): Promise<CreateResult> {
     const message = await this.build(p, input, new Map());
     await this.deps.admit?.(p, 1);
     const [result] = await this.store([message]);
@@ -50,13 +65,17 @@ export class MessageService {
   }
 
   /** Validates each item on its own and stores the valid ones in one write. */
-  async createBatch(p: Principal, items: unknown[]): Promise<BatchItemResult[]> {
+  async createBatch(p: Principal, items: unknown[], options: BatchOptions = {}): Promise<BatchItemResult[]> {
     const apps = new Map<string, Promise<void>>();
     const built: { index: number; message: Message }[] = [];
     const out: BatchItemResult[] = [];
     for (const [index, item] of items.entries()) {
       try {
-        const input = parseInput(messageCreateSchema, item, `items.${index}`);
+        const input: MessageCreate = parseInput(messageCreateSchema, item, `items.${index}`);
+        const payloadText = options.payloadTexts?.[index];
+        if (payloadText !== undefined) input.payloadText = payloadText;
+        if (input.idempotencyKey === undefined && options.idempotencyKey !== undefined)
+          input.idempotencyKey = `${options.idempotencyKey}#${index}`;
         built.push({ index, message: await this.build(p, input, apps, `items.${index}.`) });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
@@ -109,9 +128,11 @@ export class MessageService {
     );
   }
 
-  /** `failed` or `aborted` → `scheduled` at `sendAt` (or now), with a fresh retry budget. */
+  /** `failed` or `aborted` → `scheduled` at `sendAt` (or now), with a fresh retry budget; 409 once its app is deleted. */
   async redrive(p: Principal, id: string, sendAt?: string): Promise<Message> {
     const current = await this.get(p, id);
+    // Deleting an app aborts its pending messages for good: a redrive would only fail later, for want of a target.
+    if (!(await this.deps.apps.exists(p.tenantId, current.appId))) throw new MessageAppDeletedError(id, current.status);
     const now = this.deps.clock.now();
     const at = sendAt === undefined ? now : this.sendAtMs(sendAt, now, 'sendAt');
     const m = await this.deps.messages.transition(
@@ -137,7 +158,7 @@ export class MessageService {
     return results;
   }
 
-  private async build(p: Principal, input: MessageCreateInput, checked: Map<string, Promise<void>>, prefix = ''): Promise<Message> {
+  private async build(p: Principal, input: MessageCreate, checked: Map<string, Promise<void>>, prefix = ''): Promise<Message> {
     const appId = resolveAppId(p, input.appId);
     if (!appId)
       throw new ValidationError(`${prefix}appId is required with a control key`, [
@@ -151,7 +172,7 @@ export class MessageService {
       checked.set(appId, check);
     }
     await check;
-    const payload = JSON.stringify(input.payload);
+    const payload = input.payloadText ?? JSON.stringify(input.payload);
     if (Buffer.byteLength(payload) > maxPayloadBytes)
       throw new PayloadTooLargeError(`${prefix}payload is over ${maxPayloadBytes / 1024} KiB serialized`);
     const now = this.deps.clock.now();
@@ -160,7 +181,9 @@ export class MessageService {
         ? this.sendAtMs(input.sendAt, now, `${prefix}sendAt`)
         : input.delaySeconds !== undefined
           ? now + input.delaySeconds * 1000
-          : now;
+          : input.delay !== undefined
+            ? now + (durationSeconds(input.delay) ?? 0) * 1000
+            : now;
     return {
       id: newId('msg', { tenantId: p.tenantId }),
       tenantId: p.tenantId,

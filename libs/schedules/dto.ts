@@ -1,4 +1,5 @@
 import { iso } from '../domain/clock';
+import { RawJson } from '../domain/raw-json';
 import { scheduleView, type Schedule } from './model';
 
 /** The schedule as the API shows it at `now`: header names only, and the next/last run a client expects. */
@@ -12,7 +13,8 @@ export const toScheduleDto = (s: Schedule, now: number) => {
     timezone: s.timezone,
     ...(s.startAt !== undefined ? { startAt: iso(s.startAt) } : {}),
     ...(s.endAt !== undefined ? { endAt: iso(s.endAt) } : {}),
-    payload: JSON.parse(s.payload) as unknown,
+    // Written into the answer as stored: the client's own text, byte for byte.
+    payload: new RawJson(s.payload),
     ...(s.headers ? { headerNames: Object.keys(s.headers) } : {}),
     ...(s.retryPolicy ? { retryPolicy: s.retryPolicy } : {}),
     misfireGraceSeconds: s.misfireGraceSeconds,

@@ -39,8 +39,15 @@ export interface ScheduleServiceDeps {
 /** How often a client change is retried when the materialiser moved the schedule underneath it. */
 const maxWriteAttempts = 3;
 
-const serialize = (payload: unknown, path = 'payload'): string => {
-  const text = JSON.stringify(payload);
+/** A schedule request with its payload's text as the client sent it, when it has a payload. */
+export type WithPayloadText<T> = T & {
+  /** The payload's JSON text exactly as the client wrote it (kept and delivered byte for byte); `JSON.stringify(payload)` when absent. */
+  payloadText?: string;
+};
+
+/** The payload's JSON text to store: the client's own (`payloadText`, byte for byte) or the value's serialisation. */
+const serialize = (payload: unknown, payloadText?: string, path = 'payload'): string => {
+  const text = payloadText ?? JSON.stringify(payload);
   if (Buffer.byteLength(text) > maxPayloadBytes) throw new PayloadTooLargeError(`${path} is over ${maxPayloadBytes / 1024} KiB serialized`);
   return text;
 };
@@ -50,7 +57,7 @@ export class ScheduleService {
   constructor(private readonly deps: ScheduleServiceDeps) {}
 
   /** Validates and stores a schedule with its first `nextRunAt` (paused when `enabled` is false). */
-  async create(p: Principal, input: ScheduleCreateInput): Promise<Schedule> {
+  async create(p: Principal, input: WithPayloadText<ScheduleCreateInput>): Promise<Schedule> {
     const appId = resolveAppId(p, input.appId);
     if (!appId)
       throw new ValidationError('appId is required with a control key', [{ path: 'appId', issue: 'required with a control key' }]);
@@ -79,7 +86,7 @@ export class ScheduleService {
       timezone: timing.timezone,
       ...(timing.startAt !== undefined ? { startAt: timing.startAt } : {}),
       ...(timing.endAt !== undefined ? { endAt: timing.endAt } : {}),
-      payload: serialize(input.payload),
+      payload: serialize(input.payload, input.payloadText),
       ...(input.headers ? { headers: input.headers } : {}),
       ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
       misfireGraceSeconds: input.misfireGraceSeconds ?? defaultMisfireGraceSeconds,
@@ -115,11 +122,11 @@ export class ScheduleService {
    * Changes fields; a timing change recomputes `nextRunAt` from now, keeping a run already
    * materialised only if the new timing still has it. Produced messages are not changed.
    */
-  async update(p: Principal, id: string, input: ScheduleUpdateInput): Promise<Schedule> {
+  async update(p: Principal, id: string, input: WithPayloadText<ScheduleUpdateInput>): Promise<Schedule> {
     return this.write(p, id, 'withdrawn: the schedule timing changed', (s, now) => {
       const change: ScheduleChange = { updatedAt: now };
       if (input.name !== undefined) change.name = input.name;
-      if (input.payload !== undefined) change.payload = serialize(input.payload);
+      if (input.payload !== undefined) change.payload = serialize(input.payload, input.payloadText);
       if (input.headers !== undefined) change.headers = input.headers;
       if (input.retryPolicy !== undefined) change.retryPolicy = input.retryPolicy;
       if (input.misfireGraceSeconds !== undefined) change.misfireGraceSeconds = input.misfireGraceSeconds;

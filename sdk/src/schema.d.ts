@@ -147,7 +147,9 @@ export interface paths {
         /**
          * Delete an app
          * @description Control key only. Deletes the app, aborts its pending (`scheduled`) messages and removes its
-         *     schedules.
+         *     schedules. The answer's `Punctual-Aborted-Messages` header says how many messages it aborted. Those
+         *     messages stay readable as `aborted`, and cannot be redriven (409 `conflict` with
+         *     `current.appDeleted`): their target is gone.
          */
         delete: operations["deleteApp"];
         options?: never;
@@ -251,9 +253,11 @@ export interface paths {
         /**
          * Schedule a message
          * @description A control key (with `appId`), or a data key (bound to the app; `appId` omitted or equal to the key's
-         *     app). Neither `sendAt` nor `delaySeconds` means now; a past `sendAt` means now. A 201 means the
-         *     message is durably stored. When `idempotencyKey` was already used for the same app within the last
-         *     24 hours, no new message is created: the answer is 200 with the original message.
+         *     app). Give at most one of `sendAt`, `delaySeconds` and `delay`; none means now, and a past `sendAt`
+         *     means now. A 201 means the message is durably stored. When the idempotency key (`idempotencyKey`,
+         *     or the `Idempotency-Key` header) was already used for the same app within the last 24 hours, no new
+         *     message is created: the answer is 200 with the original message. The payload is stored and
+         *     delivered exactly as written in the request (see `Payload`).
          */
         post: operations["createMessage"];
         delete?: never;
@@ -276,7 +280,9 @@ export interface paths {
          * @description A control key, or a data key (same rules as `createMessage`, per item). Each item succeeds or fails on
          *     its own: the call answers 200 and `items[i]` reports the HTTP status that item would have had alone
          *     (201 created, 200 idempotent replay, 4xx with an error body). The call itself fails (400) only when
-         *     the body is not a batch of at most 100 items.
+         *     the body is not a batch of at most 100 items. With an `Idempotency-Key` header, each item without an
+         *     `idempotencyKey` of its own gets the key `<header>#<index>`: sending the same batch again with the
+         *     same header returns the original messages.
          */
         post: operations["createMessageBatch"];
         delete?: never;
@@ -599,8 +605,8 @@ export interface components {
             message: string;
             /**
              * @description The offending fields, when the error is about the request's content: body fields by their dotted path
-             *     (`target.url`, `items.3.sendAt`), query parameters by their name (`limit`, `cursor`), the whole body as
-             *     `(body)` and the whole query string as `(query)`.
+             *     (`target.url`, `items.3.sendAt`), query parameters and headers by their name (`limit`, `cursor`,
+             *     `Idempotency-Key`), the whole body as `(body)` and the whole query string as `(query)`.
              */
             details?: components["schemas"]["FieldIssue"][];
             current?: components["schemas"]["ConflictState"];
@@ -679,8 +685,10 @@ export interface components {
             [key: string]: string;
         };
         /**
-         * @description Any JSON value, at most 256 KiB serialized. Delivered as the request body: as JSON, or the raw
-         *     string when it is a JSON string.
+         * @description Any JSON value, at most 256 KiB as written. Kept byte for byte as written in the request (key order,
+         *     duplicate keys, `__proto__`, number spellings such as `1.0` or `1e3`, white space inside it) and
+         *     delivered as the request body exactly so: as JSON, or the raw string when it is a JSON string. Reads
+         *     return it the same way.
          * @example {
          *       "orderId": "ord_123",
          *       "action": "remind"
@@ -927,7 +935,7 @@ export interface components {
          * @enum {string}
          */
         MessageStatus: "scheduled" | "delivering" | "delivered" | "failed" | "aborted";
-        /** @description Give `sendAt` or `delaySeconds`, not both; neither means now. */
+        /** @description Give at most one of `sendAt`, `delaySeconds` and `delay`; none means now. */
         MessageCreate: {
             /** @description Required with a control key; with a data key, omit it or give the key's app. */
             appId?: components["schemas"]["AppId"];
@@ -939,7 +947,16 @@ export interface components {
             sendAt?: components["schemas"]["Timestamp"];
             /** @description Deliver this many seconds from now. */
             delaySeconds?: number;
-            /** @description Repeating it for the same app within 24 hours returns the original message (200). */
+            /**
+             * @description Deliver after this duration from now: whole days, hours, minutes and seconds in that order, each at
+             *     most once (`"90s"`, `"10m"`, `"1h30m"`, `"2d"`), at most 365 days.
+             * @example 1h30m
+             */
+            delay?: string;
+            /**
+             * @description Repeating it for the same app within 24 hours returns the original message (200). The
+             *     `Idempotency-Key` header may carry it instead.
+             */
             idempotencyKey?: string;
             headers?: components["schemas"]["Headers"];
             retryPolicy?: components["schemas"]["RetryPolicyInput"];
@@ -1167,7 +1184,9 @@ export interface components {
             /** @constant */
             status: "ok";
             /**
-             * @description The running service version.
+             * @description The running service version (package.json's, as `info.version` of this document). Reported in
+             *     every deployment, hosted ones included: the code is public and the version is the API's, useful to
+             *     clients and to operators checking a rollout; no response names a dependency or its version.
              * @example 0.1.0
              */
             version: string;
@@ -1585,6 +1604,11 @@ export interface components {
     parameters: {
         /** @description The tenant's id. */
         TenantIdPath: string;
+        /**
+         * @description The idempotency key, as a header rather than the body's `idempotencyKey` (1 to 256 characters). Both
+         *     may be given only when equal; two different keys answer 400 `invalid_request`.
+         */
+        IdempotencyKeyHeader: string;
         /** @description The app's id. Another tenant's id, or an unknown one, answers 404. */
         AppIdPath: string;
         /** @description The key's id (not its value). Another tenant's id, or an unknown one, answers 404. */
@@ -1599,7 +1623,10 @@ export interface components {
          *     is absent rather than counting items.
          */
         Limit: number;
-        /** @description Opaque position from a previous page's `nextCursor`. */
+        /**
+         * @description Opaque position from a previous page's `nextCursor`. Anything else answers 400 `invalid_request`
+         *     naming `cursor` (never an empty page).
+         */
         Cursor: string;
     };
     requestBodies: never;
@@ -1612,6 +1639,8 @@ export interface components {
         "RateLimit-Reset": number;
         /** @description Seconds to wait before trying again. */
         "Retry-After": number;
+        /** @description How many pending messages deleting the app aborted. */
+        "Punctual-Aborted-Messages": number;
     };
     pathItems: never;
 }
@@ -1639,7 +1668,10 @@ export interface operations {
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from a previous page's `nextCursor`. */
+                /**
+                 * @description Opaque position from a previous page's `nextCursor`. Anything else answers 400 `invalid_request`
+                 *     naming `cursor` (never an empty page).
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -1747,7 +1779,10 @@ export interface operations {
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from a previous page's `nextCursor`. */
+                /**
+                 * @description Opaque position from a previous page's `nextCursor`. Anything else answers 400 `invalid_request`
+                 *     naming `cursor` (never an empty page).
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -1819,7 +1854,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            204: components["responses"]["NoContent"];
+            /** @description The app is deleted; no body. */
+            204: {
+                headers: {
+                    "Punctual-Aborted-Messages": components["headers"]["Punctual-Aborted-Messages"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenControlOnly"];
             404: components["responses"]["NotFound"];
@@ -1883,7 +1928,10 @@ export interface operations {
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from a previous page's `nextCursor`. */
+                /**
+                 * @description Opaque position from a previous page's `nextCursor`. Anything else answers 400 `invalid_request`
+                 *     naming `cursor` (never an empty page).
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -1959,7 +2007,10 @@ export interface operations {
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from a previous page's `nextCursor`. */
+                /**
+                 * @description Opaque position from a previous page's `nextCursor`. Anything else answers 400 `invalid_request`
+                 *     naming `cursor` (never an empty page).
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -1979,7 +2030,13 @@ export interface operations {
     createMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The idempotency key, as a header rather than the body's `idempotencyKey` (1 to 256 characters). Both
+                 *     may be given only when equal; two different keys answer 400 `invalid_request`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyHeader"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2004,7 +2061,13 @@ export interface operations {
     createMessageBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The idempotency key, as a header rather than the body's `idempotencyKey` (1 to 256 characters). Both
+                 *     may be given only when equal; two different keys answer 400 `invalid_request`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyHeader"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2124,7 +2187,10 @@ export interface operations {
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from a previous page's `nextCursor`. */
+                /**
+                 * @description Opaque position from a previous page's `nextCursor`. Anything else answers 400 `invalid_request`
+                 *     naming `cursor` (never an empty page).
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2304,7 +2370,10 @@ export interface operations {
                  *     is absent rather than counting items.
                  */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque position from a previous page's `nextCursor`. */
+                /**
+                 * @description Opaque position from a previous page's `nextCursor`. Anything else answers 400 `invalid_request`
+                 *     naming `cursor` (never an empty page).
+                 */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;

@@ -1,10 +1,14 @@
 import { api } from '../../../../libs/http/api';
 import { describeError } from '../../../../libs/http/errors';
+import { elementMemberTexts } from '../../../../libs/http/json-text';
 import { toMessageDto } from '../../../../libs/messages/dto';
-import { messageBatchSchema } from '../../../../libs/messages/schemas';
+import { idempotencyKeyOf, messageBatchSchema } from '../../../../libs/messages/schemas';
 
-export const handler = api('createMessageBatch', { body: messageBatchSchema }, async ({ body, principal, services }) => {
-  const results = await services.messages.createBatch(principal, body.items);
+export const handler = api('createMessageBatch', { body: messageBatchSchema }, async ({ body, bodyText, header, principal, services }) => {
+  const results = await services.messages.createBatch(principal, body.items, {
+    payloadTexts: elementMemberTexts(bodyText, 'items', 'payload'),
+    idempotencyKey: idempotencyKeyOf(header('idempotency-key'), undefined),
+  });
   const items = results.map((r) => {
     if ('error' in r) {
       const { statusCode, body: error } = describeError(r.error);
