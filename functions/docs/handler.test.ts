@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 // The real ./assets only loads inside an esbuild bundle (import attributes); bundle.int.test.ts runs that one.
 jest.mock('./assets', () => ({ bundledAssets: jest.requireActual('../../libs/gateway/docs').fileAssets }));
 
+import { pageHeaders } from '../../libs/http/headers';
 import { handler } from './handler';
 import { docsPath } from './respond';
 
@@ -30,6 +31,12 @@ const get = (path: string, o?: Parameters<typeof event>[1]) => handler(event(pat
 const srcs = (html: string) => [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
 
 describe('docs Lambda', () => {
+  it("answers with the security headers and the pages' Content-Security-Policy, as the embedded gateway does", async () => {
+    for (const path of ['/docs', '/docs/init.js', '/openapi.yaml']) expect((await get(path)).headers).toMatchObject(pageHeaders);
+    expect(pageHeaders['content-security-policy']).toMatch(/script-src 'self'/);
+    expect((await get('/docs', { method: 'POST' })).headers).toMatchObject({ 'x-frame-options': 'DENY' });
+  });
+
   it('serves the Swagger UI page with assets relative to the page, whichever the trailing slash', async () => {
     const bare = await get('/docs');
     expect(bare.statusCode).toBe(200);
