@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { errorTable } from '../libs/http/errors';
+import { errorBodyProblems } from '../test/support/error-body';
 import { routes as routeTable, type Route } from '../libs/http/routes';
 import { jsonClient } from './http';
 import { rawRequest, type RawRequest, type RawResponse } from './raw-http';
@@ -52,6 +53,8 @@ export const checkResponse = (req: FuzzCase, res: RawResponse): string | undefin
     if (!knownErrorCodes.has(body.error)) return `${res.status} with an unregistered error code "${body.error}"`;
     if (typeof body.message !== 'string' || body.message.length === 0) return `${res.status} ${body.error} without a message`;
     if (res.status === 429 && !/^\d+$/.test(res.headers['retry-after'] ?? '')) return `429 ${body.error} without Retry-After`;
+    const problems = errorBodyProblems(body);
+    if (problems.length) return `${res.status} ${body.error} breaks openapi.yaml's Error: ${problems.join('; ')}`;
   }
   if (res.status >= 200 && res.status < 300 && req.foreign) return `answered ${res.status} to another tenant's id (${req.request.target})`;
   return undefined;

@@ -1,4 +1,4 @@
-import { errorBodyProblems } from './error-body';
+import { errorBodyProblems } from '../../test/support/error-body';
 import { startTarget } from './target';
 import { checkedErrorBodies } from './validate-errors';
 

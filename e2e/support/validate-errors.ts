@@ -1,8 +1,8 @@
-import { expectErrorBody } from './error-body';
+import { expectErrorBody } from '../../test/support/error-body';
 
 /**
  * Jest setup of the e2e project: every error body the suite receives, whether through the generated client or a raw
- * fetch, and every item error of a batch, is checked against openapi.yaml's Error schema (./error-body.ts). A body
+ * fetch, and every item error of a batch, is checked against openapi.yaml's Error schema (test/support/error-body.ts). A body
  * that breaks it fails the request that got it, naming the request and the problems.
  */
 

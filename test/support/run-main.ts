@@ -17,7 +17,7 @@ export interface MainRun {
  * Runs `main.ts` with `env` (over a free port, a fresh admin token and the test's environment) until it exits by itself,
  * or, with `stopWhenListening`, until it prints its URL (then it is stopped with SIGTERM). Rejects after `timeoutMs`.
  */
-export const runMain = (env: Record<string, string>, { stopWhenListening = false, timeoutMs = 20_000 } = {}): Promise<MainRun> =>
+export const runMain = (env: Record<string, string>, { stopWhenListening = false, timeoutMs = 30_000 } = {}): Promise<MainRun> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'libs', 'runtime', 'main.ts')], {
       cwd: root,

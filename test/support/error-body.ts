@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * The shared assertion of the e2e suite: an error body is exactly what openapi.yaml's `Error` schema allows (required
- * fields, codes from ErrorCode, `details` an array of `{ path, issue }`, no undocumented field). A small validator of
- * the JSON Schema keywords the spec's schemas use; `validate-errors.ts` applies it to every error the suite sees.
+ * The shared assertion on error bodies: a body is exactly what openapi.yaml's `Error` schema allows (required fields,
+ * codes from ErrorCode, `details` an array of `{ path, issue }`, no undocumented field). A small validator of the JSON
+ * Schema keywords the spec's schemas use. `e2e/support/validate-errors.ts` applies it to every error the e2e suite
+ * sees, `chaos/fuzz.ts` to every error a fuzzed request gets. Tests only.
  */
 
 type Schema = { [keyword: string]: unknown };
