@@ -217,7 +217,7 @@ describeHere('plans and metering (real server)', () => {
         expect(over.error).toMatchObject({
           error: 'quota_exceeded',
           message: expect.stringContaining('maxKeys of 3'),
-          details: [{ path: 'maxKeys' }],
+          exceeded: { kind: 'maxKeys', maxKeys: 3, live: 3 },
         });
         await client.DELETE('/v1/keys/{keyId}', { params: { path: { keyId: made[0].data!.id } } });
         expect((await client.POST('/v1/keys', { body: { scope: 'control' } })).response.status).toBe(201);
@@ -230,7 +230,11 @@ describeHere('plans and metering (real server)', () => {
         for (let i = 0; i < 2; i++) expect((await client.POST('/v1/schedules', { body: schedule })).response.status).toBe(201);
         const over = await client.POST('/v1/schedules', { body: schedule });
         expect(over.response.status).toBe(429);
-        expect(over.error).toMatchObject({ error: 'quota_exceeded', message: expect.stringContaining('maxActiveSchedules of 2') });
+        expect(over.error).toMatchObject({
+          error: 'quota_exceeded',
+          message: expect.stringContaining('maxActiveSchedules of 2'),
+          exceeded: { kind: 'maxActiveSchedules', maxActiveSchedules: 2, active: 2 },
+        });
         expect((await client.POST('/v1/schedules', { body: { ...schedule, enabled: false } })).response.status).toBe(201);
       });
 

@@ -159,10 +159,16 @@ describe('PlanLimiter', () => {
       s.counts.liveKeys = 3;
       const err = await s.limiter.admitKey('ten_a').catch((e: unknown) => e as QuotaExceededError);
       expect(err).toBeInstanceOf(QuotaExceededError);
-      expect(err).toMatchObject({ message: expect.stringMatching(/maxKeys of 3 reached/), details: [{ path: 'maxKeys' }] });
+      expect(err).toMatchObject({
+        message: expect.stringMatching(/maxKeys of 3 reached/),
+        fields: { exceeded: { kind: 'maxKeys', maxKeys: 3, live: 3 } },
+      });
       await s.limiter.admitSchedule('ten_a');
       s.counts.activeSchedules = 1;
-      await expect(s.limiter.admitSchedule('ten_a')).rejects.toThrow(/maxActiveSchedules of 1 reached/);
+      await expect(s.limiter.admitSchedule('ten_a')).rejects.toMatchObject({
+        message: expect.stringMatching(/maxActiveSchedules of 1 reached/),
+        fields: { exceeded: { kind: 'maxActiveSchedules', maxActiveSchedules: 1, active: 1 } },
+      });
     });
 
     it('let anything through on a plan without those limits', async () => {

@@ -158,7 +158,7 @@ export class PlanLimiter {
     throw new QuotaExceededError(
       `maxKeys of ${limits.maxKeys} reached for the tenant's plan "${plan}" (${live} live keys); revoke one first`,
       60,
-      [{ path: 'maxKeys', issue: `at most ${limits.maxKeys} live keys on plan "${plan}"` }],
+      { kind: 'maxKeys', maxKeys: limits.maxKeys, live },
     );
   }
 
@@ -172,7 +172,7 @@ export class PlanLimiter {
       `maxActiveSchedules of ${limits.maxActiveSchedules} reached for the tenant's plan "${plan}" (${active} active); ` +
         'pause or delete one first',
       60,
-      [{ path: 'maxActiveSchedules', issue: `at most ${limits.maxActiveSchedules} active schedules on plan "${plan}"` }],
+      { kind: 'maxActiveSchedules', maxActiveSchedules: limits.maxActiveSchedules, active },
     );
   }
 

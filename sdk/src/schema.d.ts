@@ -626,11 +626,12 @@ export interface components {
         /**
          * @description `rate_limited` and `quota_exceeded` (429): which limit refused the request, with its figures as the plan states
          *     them. `throttle`: `rateLimit`, `burstLimit`; `quota`: `limit`, `period`, `resetsAt`; `maxPendingMessages`:
-         *     `maxPendingMessages`, `pending`; `invalidCredentials`: too many unknown keys or admin tokens from one address.
+         *     `maxPendingMessages`, `pending`; `maxKeys`: `maxKeys`, `live`; `maxActiveSchedules`: `maxActiveSchedules`,
+         *     `active`; `invalidCredentials`: too many unknown keys or admin tokens from one address.
          */
         ExceededLimit: {
             /** @enum {string} */
-            kind: "throttle" | "quota" | "maxPendingMessages" | "invalidCredentials";
+            kind: "throttle" | "quota" | "maxPendingMessages" | "maxKeys" | "maxActiveSchedules" | "invalidCredentials";
             /** @description Requests per second of the throttle. */
             rateLimit?: number;
             burstLimit?: number;
@@ -642,6 +643,12 @@ export interface components {
             maxPendingMessages?: number;
             /** @description Messages `scheduled` when the request came. */
             pending?: number;
+            maxKeys?: number;
+            /** @description The tenant's live (unrevoked) keys when the request came. */
+            live?: number;
+            maxActiveSchedules?: number;
+            /** @description The tenant's active schedules when the request came. */
+            active?: number;
         };
         /** @description `invalid_json`: where the body stops being JSON. */
         JsonPosition: {
