@@ -205,7 +205,7 @@ const templates = (f: FuzzFixture): Record<string, () => unknown> => {
   const app = () => ({
     name: 'fuzz',
     target: { type: 'http', url: f.targetUrl, headers: { 'x-h': 'v' }, timeoutMs: 1_000 },
-    retryPolicy: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
+    retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
     maxConcurrency: 4,
   });
   const schedule = () => ({

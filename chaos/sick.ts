@@ -49,7 +49,7 @@ export const makeSick = (receiver: Receiver): void => {
 export const appFor = (behaviour: Behaviour, receiverUrl: string) => ({
   name: `sick-${behaviour}`,
   target: { type: 'http', url: `${receiverUrl}${behaviours[behaviour]}`, timeoutMs: behaviour === 'hang' ? 300 : 3_000 },
-  retryPolicy: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+  retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
 });
 
 /** Per behaviour: how the messages ended, and every way the record disagrees with what the receiver saw. */

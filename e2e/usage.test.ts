@@ -43,7 +43,9 @@ describeHere('plans and metering (real server)', () => {
     afterAll(async () => target.close());
 
     it('counts exactly: 37 scheduled, 3 permanent failures, 2 successes on a retry', async () => {
-      const t = await newTenant(target, `${receiver.url}/metered`, { retryPolicy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
+      const t = await newTenant(target, `${receiver.url}/metered`, {
+        retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
+      });
       const reader = await t.control.POST('/v1/keys', { body: { scope: 'control', name: 'reader' } });
       const seen = new Map<string, number>();
       receiver.respond('/metered', (r) => {

@@ -35,7 +35,7 @@ const main = async (): Promise<void> => {
     notification: await p.apps.create({
       name: 'notifications',
       target: { type: 'http', url: notifyUrl },
-      retryPolicy: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 5_000 },
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 5_000 },
     }),
   };
 

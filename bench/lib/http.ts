@@ -71,7 +71,7 @@ export const createApp = async (api: Api, key: string, targetUrl: string, extra:
       name: 'bench',
       target: { type: 'http', url: targetUrl, timeoutMs: 10_000 },
       maxConcurrency: 1_000,
-      retryPolicy: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 },
+      retryPolicy: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 1_000 },
       ...extra,
     },
   });

@@ -92,7 +92,7 @@ export const newTenant = async (target: Target, targetUrl: string, app: Record<s
     body: {
       name: 'e2e',
       target: { type: 'http', url: targetUrl },
-      retryPolicy: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
       ...app,
     } as never,
   });

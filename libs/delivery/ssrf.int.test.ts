@@ -53,7 +53,7 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
       { timeoutMs: 10_000, failure: () => `message ${id} still ${seen}` },
     );
   };
-  const retryOnce = { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 };
+  const retryOnce = { maxAttempts: 1, baseDelayMs: 1_000, maxDelayMs: 1_000 };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'punctual-ssrf-'));

@@ -1,12 +1,12 @@
 import { aMessage } from '../../test/support/fixtures';
 import { ManualClock } from '../domain/clock';
 import type { RetryPolicy } from '../domain/retry';
-import { attemptResult } from './lifecycle';
+import { attemptResult, retryDeadline, slowRetry } from './lifecycle';
 
 type Outcome = Parameters<typeof attemptResult>[2];
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
-const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000 };
+const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, maxAgeMs: 86_400_000 };
 const retry = (over: Partial<Extract<Outcome, { kind: 'retry' }>> = {}): Outcome => ({
   kind: 'retry',
   statusCode: 503,
@@ -47,27 +47,30 @@ describe('attemptResult', () => {
   });
 
   describe('retry', () => {
-    it('schedules the next attempt after a backoff drawn below the jitter ceiling of this attempt', () => {
+    it('schedules the next attempt after a backoff drawn in the upper half of the jitter ceiling of this attempt', () => {
+      const m = aMessage({ sendAt: T0, createdAt: T0 });
       // Attempt 1 of 3: the ceiling is the base delay.
-      expect(finish(aMessage(), retry(), () => 0.9999)).toMatchObject({ status: 'scheduled', dueAt: T0 + 40 + 999 });
-      // Attempt 2 of 3 (one made before): the ceiling doubles.
-      expect(finish(aMessage({ attemptCount: 1 }), retry(), () => 0.9999)).toMatchObject({ dueAt: clock.now() + 1_999 });
-      // Full jitter: as early as now.
-      expect(finish(aMessage(), retry(), () => 0)).toMatchObject({ status: 'scheduled', dueAt: clock.now() });
+      expect(finish(m, retry(), () => 0.9999)).toMatchObject({ status: 'scheduled', dueAt: T0 + 40 + 1_000 });
+      // Attempt 2 of 3 (one made before): the ceiling doubles, and the draw is never under half of it.
+      expect(finish({ ...m, attemptCount: 1 }, retry(), () => 0.9999)).toMatchObject({ dueAt: clock.now() + 2_000 });
+      expect(finish({ ...m, attemptCount: 1 }, retry(), () => 0)).toMatchObject({ dueAt: clock.now() + 1_000 });
+      // Never sooner than the 1 s floor.
+      expect(finish(m, retry(), () => 0)).toMatchObject({ status: 'scheduled', dueAt: clock.now() + 1_000 });
     });
 
     it('never waits longer than maxDelayMs on its own', () => {
-      const long: RetryPolicy = { maxAttempts: 50, baseDelayMs: 1_000, maxDelayMs: 10_000 };
-      const r = attemptResult(aMessage({ attemptCount: 20 }), long, retry(), T0, clock.now(), () => 0.9999);
-      expect(r).toMatchObject({ status: 'scheduled', dueAt: clock.now() + 9_999 });
+      const long: RetryPolicy = { maxAttempts: 50, baseDelayMs: 1_000, maxDelayMs: 10_000, maxAgeMs: 86_400_000 };
+      const r = attemptResult(aMessage({ attemptCount: 20, sendAt: T0, createdAt: T0 }), long, retry(), T0, clock.now(), () => 0.9999);
+      expect(r).toMatchObject({ status: 'scheduled', dueAt: clock.now() + 10_000 });
     });
 
     it('waits for a Retry-After longer than the backoff, even past maxDelayMs, and ignores a shorter one', () => {
-      expect(finish(aMessage(), retry({ statusCode: 429, retryAfterMs: 60_000 }))).toMatchObject({
+      const m = aMessage({ sendAt: T0, createdAt: T0 });
+      expect(finish(m, retry({ statusCode: 429, retryAfterMs: 60_000 }))).toMatchObject({
         status: 'scheduled',
         dueAt: clock.now() + 60_000,
       });
-      expect(finish(aMessage(), retry({ statusCode: 429, retryAfterMs: 10 }))).toMatchObject({ dueAt: clock.now() + 500 });
+      expect(finish(m, retry({ statusCode: 429, retryAfterMs: 10 }))).toMatchObject({ dueAt: clock.now() + 1_000 });
     });
 
     it('records the attempt as a retry and keeps why it failed', () => {
@@ -91,7 +94,7 @@ describe('attemptResult', () => {
 
     it('counts the budget from the last redrive, not from creation', () => {
       // Five attempts in all, but only one since the redrive: two more are allowed.
-      const redriven = aMessage({ attemptCount: 5, attemptBase: 4 });
+      const redriven = aMessage({ attemptCount: 5, attemptBase: 4, sendAt: T0, createdAt: T0 });
       expect(finish(redriven)).toMatchObject({ status: 'scheduled', attempt: { attempt: 6 } });
     });
   });
@@ -101,6 +104,47 @@ describe('attemptResult', () => {
       const r = finish(aMessage({ attemptCount: 2 }));
       expect(r).toMatchObject({ status: 'failed', lastError: 'HTTP 503 (gave up after 3 attempts)', attempt: { attempt: 3 } });
       expect(r.dueAt).toBeUndefined();
+    });
+
+    it('records the last attempt as exhausted, not as a retry', () => {
+      expect(finish(aMessage({ attemptCount: 2 })).attempt.outcome).toBe('exhausted');
+      expect(finish(aMessage({ attemptCount: 1 })).attempt.outcome).toBe('retry');
+    });
+
+    it('brings a retry that would fall past the retry window forward to its end, then stops', () => {
+      const day: RetryPolicy = { maxAttempts: 50, baseDelayMs: 1_000, maxDelayMs: 7_200_000, maxAgeMs: 86_400_000 };
+      const m = aMessage({ sendAt: T0, createdAt: T0 - 1_000, attemptCount: 20 });
+      const deadline = retryDeadline(m, day);
+      expect(deadline).toBe(T0 + 86_400_000);
+      clock.set(deadline - 60_000);
+      expect(attemptResult(m, day, retry(), clock.now(), clock.now(), () => 0.9999)).toMatchObject({
+        status: 'scheduled',
+        dueAt: deadline,
+        attempt: { outcome: 'retry' },
+      });
+      clock.set(deadline);
+      expect(attemptResult({ ...m, attemptCount: 21 }, day, retry(), clock.now(), clock.now())).toMatchObject({
+        status: 'failed',
+        lastError: 'HTTP 503 (gave up after 22 attempts over 24 h, its retry window)',
+        attempt: { outcome: 'exhausted' },
+      });
+    });
+
+    it('counts the window from creation when the message was created after its sendAt', () => {
+      const late = aMessage({ sendAt: T0 - 3 * 86_400_000, createdAt: T0 });
+      expect(retryDeadline(late, policy)).toBe(T0 + 86_400_000);
+      expect(finish(late)).toMatchObject({ status: 'scheduled' });
+    });
+
+    it('stops at the lifetime cap of 100 attempts, whatever budget a redrive gave', () => {
+      const many: RetryPolicy = { ...policy, maxAttempts: 50 };
+      const m = aMessage({ attemptCount: 99, attemptBase: 90 });
+      expect(attemptResult(m, many, retry(), T0, clock.now())).toMatchObject({
+        status: 'failed',
+        lastError: 'HTTP 503 (gave up after 100 attempts, the most one message may make)',
+        attempt: { attempt: 100, outcome: 'exhausted' },
+      });
+      expect(attemptResult({ ...m, attemptCount: 98 }, many, retry(), T0, clock.now())).toMatchObject({ status: 'scheduled' });
     });
 
     it('fails at once with a one-attempt policy, and a Retry-After changes nothing', () => {
@@ -133,6 +177,27 @@ describe('attemptResult', () => {
       const r = finish(aMessage(), { kind: 'permanent', error: 'target refused: private address', durationMs: 0 });
       expect(r).toMatchObject({ status: 'failed', lastError: 'target refused: private address' });
       expect(r.attempt).not.toHaveProperty('statusCode');
+    });
+  });
+
+  describe('slowRetry', () => {
+    const m = aMessage({ sendAt: T0, createdAt: T0 });
+    const scheduled = (dueAt: number) => ({ ...finish(m), dueAt });
+
+    it('pushes a retry to at least the given delay from now', () => {
+      expect(slowRetry(scheduled(T0 + 2_000), m, policy, 60_000, T0)).toMatchObject({ status: 'scheduled', dueAt: T0 + 60_000 });
+    });
+
+    it('leaves a later retry, and any ending result, as it is', () => {
+      const later = scheduled(T0 + 120_000);
+      expect(slowRetry(later, m, policy, 60_000, T0)).toBe(later);
+      const failed = finish(aMessage({ attemptCount: 2 }));
+      expect(slowRetry(failed, m, policy, 60_000, T0)).toBe(failed);
+    });
+
+    it('never pushes a retry past the retry window', () => {
+      const deadline = retryDeadline(m, policy);
+      expect(slowRetry(scheduled(deadline - 5_000), m, policy, 60_000, deadline - 10_000)).toMatchObject({ dueAt: deadline });
     });
   });
 });

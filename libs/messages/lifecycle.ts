@@ -1,12 +1,28 @@
 import type { DeliveryOutcome } from './outcome';
-import { retryDelayMs, type RetryPolicy } from '../domain/retry';
+import { maxLifetimeAttempts, retryDelayMs, retryFloorMs, type RetryPolicy } from '../domain/retry';
 import type { Message } from './model';
 import type { AttemptResult } from './port';
 
+/** When retries of `m` under `policy` stop: `maxAgeMs` after it was due (its sendAt, or its creation when later). */
+export const retryDeadline = (m: Pick<Message, 'sendAt' | 'createdAt'>, policy: RetryPolicy): number =>
+  Math.max(m.sendAt, m.createdAt) + policy.maxAgeMs;
+
+/** A human span for error texts: `90 s`, `15 min`, `24 h`, `2.5 d`. */
+const span = (ms: number): string => {
+  const fmt = (n: number) => String(Math.round(n * 10) / 10);
+  if (ms < 120_000) return `${fmt(ms / 1000)} s`;
+  if (ms < 7_200_000) return `${fmt(ms / 60_000)} min`;
+  if (ms <= 172_800_000) return `${fmt(ms / 3_600_000)} h`;
+  return `${fmt(ms / 86_400_000)} d`;
+};
+
 /**
- * What one delivery attempt leads to: success → `delivered`; a retryable failure with budget
- * left → `scheduled` again after backoff (or `Retry-After`); otherwise → `failed`.
- * The budget counts attempts since creation or the last redrive. Pure, shared by both runtimes.
+ * What one delivery attempt leads to: success → `delivered`; a retryable failure with budget left →
+ * `scheduled` again after backoff (or `Retry-After`); otherwise → `failed`. The budget is `maxAttempts`
+ * since creation or the last redrive, no retry past the policy's deadline (`retryDeadline`; a later one
+ * is brought forward to it), and `maxLifetimeAttempts` over the message's life. A retryable failure
+ * that ends the message is recorded as `exhausted`, a permanent one as `permanent_failure`. Pure,
+ * shared by both runtimes.
  */
 export const attemptResult = (
   m: Message,
@@ -24,21 +40,33 @@ export const attemptResult = (
     attempt,
     startedAt,
     durationMs: Math.round(outcome.durationMs),
-    outcome: outcome.kind === 'success' ? 'success' : outcome.kind === 'retry' ? 'retry' : 'permanent_failure',
     ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}),
     ...(outcome.kind !== 'success' && outcome.error !== undefined ? { error: outcome.error } : {}),
     ...(outcome.responseBody !== undefined ? { responseBody: outcome.responseBody } : {}),
   } as const;
-  if (outcome.kind === 'success') return { attempt: record, status: 'delivered' };
+  if (outcome.kind === 'success') return { attempt: { ...record, outcome: 'success' }, status: 'delivered' };
   const reason = outcome.error ?? (outcome.statusCode !== undefined ? `HTTP ${outcome.statusCode}` : 'delivery failed');
-  if (outcome.kind === 'retry' && used < policy.maxAttempts) {
-    return {
-      attempt: record,
-      status: 'scheduled',
-      dueAt: now + retryDelayMs(policy, used, outcome.retryAfterMs, random),
-      lastError: reason,
-    };
-  }
-  const lastError = outcome.kind === 'retry' ? `${reason} (gave up after ${used} attempt${used === 1 ? '' : 's'})` : reason;
-  return { attempt: record, status: 'failed', lastError };
+  if (outcome.kind === 'permanent') return { attempt: { ...record, outcome: 'permanent_failure' }, status: 'failed', lastError: reason };
+  const deadline = retryDeadline(m, policy);
+  const plural = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`;
+  let why: string | undefined;
+  if (used >= policy.maxAttempts) why = `gave up after ${plural(used)}`;
+  else if (attempt >= maxLifetimeAttempts) why = `gave up after ${plural(attempt)}, the most one message may make`;
+  else if (deadline - now < retryFloorMs) why = `gave up after ${plural(used)} over ${span(policy.maxAgeMs)}, its retry window`;
+  if (why) return { attempt: { ...record, outcome: 'exhausted' }, status: 'failed', lastError: `${reason} (${why})` };
+  return {
+    attempt: { ...record, outcome: 'retry' },
+    status: 'scheduled',
+    dueAt: Math.min(deadline, now + retryDelayMs(policy, used, outcome.retryAfterMs, random)),
+    lastError: reason,
+  };
+};
+
+/**
+ * A retry pushed to at least `minDelayMs` from now (an app whose circuit breaker is open), still no later
+ * than the policy's deadline; any other result unchanged.
+ */
+export const slowRetry = (r: AttemptResult, m: Message, policy: RetryPolicy, minDelayMs: number, now: number): AttemptResult => {
+  if (r.status !== 'scheduled' || r.dueAt === undefined || r.dueAt >= now + minDelayMs) return r;
+  return { ...r, dueAt: Math.max(r.dueAt, Math.min(now + minDelayMs, retryDeadline(m, policy))) };
 };

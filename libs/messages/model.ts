@@ -40,10 +40,16 @@ export interface Message {
   updatedAt: number;
 }
 
+/**
+ * How an attempt ended: `success`; `retry` (failed, another attempt follows); `permanent_failure` (failed
+ * in a way retrying cannot help, the message failed); `exhausted` (failed in a retryable way, but the
+ * retry budget, window or lifetime cap was used up: the message failed).
+ */
 export const AttemptOutcome = {
   success: 'success',
   retry: 'retry',
   permanentFailure: 'permanent_failure',
+  exhausted: 'exhausted',
 } as const;
 export type AttemptOutcome = (typeof AttemptOutcome)[keyof typeof AttemptOutcome];
 
@@ -58,7 +64,7 @@ export interface Attempt {
   outcome: AttemptOutcome;
   statusCode?: number;
   error?: string;
-  /** First 64 KiB of the response body, as text. */
+  /** The start of the response body, as text: its first `PUNCTUAL_RESPONSE_EXCERPT_BYTES` (4 KiB by default). */
   responseBody?: string;
 }
 

@@ -62,7 +62,7 @@ describe('secrets and credentials (real server)', () => {
     const control = recording({ 'x-api-key': secrets.controlKey });
     secrets.appHeader = `hdr-${randomBytes(12).toString('hex')}`;
     secrets.messageHeader = `msg-${randomBytes(12).toString('hex')}`;
-    const retryPolicy = { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 40 };
+    const retryPolicy = { maxAttempts: 2, baseDelayMs: 1_000, maxDelayMs: 1_000 };
     const apps: Record<string, string> = {};
     for (const [name, path, timeoutMs] of [
       ['ok', '/ok', 2_000],

@@ -727,21 +727,28 @@ export interface components {
          *     altogether uses the app's policy.
          */
         RetryPolicyInput: {
-            /** @description Total attempts including the first. Default `8`. */
+            /** @description Total attempts including the first. Default `36`. */
             maxAttempts?: number;
-            /** @description Backoff base, the cap of the first retry's delay, doubled per further attempt. Default `1000`. */
+            /** @description Backoff base, the ceiling of the first retry's delay, doubled per further attempt. Default `1000`. */
             baseDelayMs?: number;
-            /** @description Upper bound of any single delay. Default `3600000` (one hour). */
+            /** @description Ceiling of any single delay. Default `7200000` (two hours). */
             maxDelayMs?: number;
+            /**
+             * @description How long retries go on, from when the message was due (its `sendAt`, or its creation when that is
+             *     later; a redrive sets a new `sendAt`). Default `86400000` (24 hours).
+             */
+            maxAgeMs?: number;
         };
         /** @description How a message is retried (see Retries in the API description). */
         RetryPolicy: {
             /** @description Total attempts including the first. */
             maxAttempts: number;
-            /** @description Backoff base, the cap of the first retry's delay, doubled per further attempt. */
+            /** @description Backoff base, the ceiling of the first retry's delay, doubled per further attempt. */
             baseDelayMs: number;
-            /** @description Upper bound of any single delay. */
+            /** @description Ceiling of any single delay. */
             maxDelayMs: number;
+            /** @description How long retries go on, from when the message was due. */
+            maxAgeMs: number;
         };
         TenantCreate: {
             /** @example Acme Corp */
@@ -1021,10 +1028,12 @@ export interface components {
             sendAt?: components["schemas"]["Timestamp"];
         };
         /**
-         * @description `success` (2xx), `retry` (retryable failure), `permanent_failure`.
+         * @description `success` (2xx); `retry` (a retryable failure, another attempt follows); `permanent_failure` (a failure
+         *     retrying cannot mend: the message failed); `exhausted` (a retryable failure with no retry left: the
+         *     attempts, the retry window or the lifetime cap of 100 attempts was used up, the message failed)."
          * @enum {string}
          */
-        AttemptOutcome: "success" | "retry" | "permanent_failure";
+        AttemptOutcome: "success" | "retry" | "permanent_failure" | "exhausted";
         Attempt: {
             /** @description The attempt number, from 1. */
             attempt: number;

@@ -29,7 +29,7 @@ export const newTenant = async (server: LocalPunctual, app?: { url: string } & P
     created = await control.apps.create({
       name: 'sdk',
       target: { type: 'http', url },
-      retryPolicy: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
       ...rest,
     });
   }

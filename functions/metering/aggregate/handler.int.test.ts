@@ -19,7 +19,7 @@ import { makeAggregateHandler } from './handler';
 const T0 = Date.UTC(2026, 10, 23, 9);
 const day = '2026-11-23';
 const tenantId = 'ten_metered';
-const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
+const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, maxAgeMs: 86_400_000 };
 
 const db = useDynamoStores({ shards: 3 });
 
@@ -132,7 +132,7 @@ describe('metering aggregator on the DynamoDB store', () => {
           now + 5,
         ),
       );
-      now += 1_000;
+      now += 2_000; // past any retry's delay (the 1 s floor)
     }
     expect(await db.stores.messages.due(0, now + 3_600_000, 1)).toEqual([]);
     expect(records.filter((r) => r.dynamodb?.NewImage?.SK?.S?.startsWith('ATT#'))).toHaveLength(39 + 3 + 1 + 1);
