@@ -1,4 +1,4 @@
-import { TargetRefusedError } from './errors';
+import { PortRefusedError, TargetRefusedError } from './errors';
 import { classifyError, classifyStatus, parseRetryAfter, retryAfterBounds } from './outcome';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -94,13 +94,21 @@ describe('outcome', () => {
       const aggregate = new AggregateError([errno('ECONNREFUSED')], '');
       expect(classifyError(aggregate, 1)).toMatchObject({ kind: 'retry', error: expect.stringContaining('ECONNREFUSED') });
       const wrapped = new TypeError('fetch failed', { cause: new TargetRefusedError('rebind.test') });
-      expect(classifyError(wrapped, 1)).toMatchObject({ kind: 'permanent', error: expect.stringContaining('rebind.test') });
+      expect(classifyError(wrapped, 1)).toMatchObject({ kind: 'retry', error: expect.stringContaining('rebind.test') });
     });
 
-    it('makes a refused target permanent with its message', () => {
+    it('retries a refused target with its message alone, as a name that does not resolve (hosting: one fate for both)', () => {
       expect(classifyError(new TargetRefusedError('10.0.0.1'), 1)).toEqual({
+        kind: 'retry',
+        error: 'target host 10.0.0.1 cannot be reached: it does not resolve to a public address',
+        durationMs: 1,
+      });
+    });
+
+    it('makes a port the egress rules refuse permanent, with its message', () => {
+      expect(classifyError(new PortRefusedError(22, [80, 443]), 1)).toEqual({
         kind: 'permanent',
-        error: 'target host 10.0.0.1 is, or resolves to, a private or reserved address; refused',
+        error: 'target port 22 is not allowed; allowed ports: 80, 443',
         durationMs: 1,
       });
     });

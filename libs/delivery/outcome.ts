@@ -11,7 +11,7 @@ const retryableStatuses: ReadonlySet<number> = new Set([408, 425, 429]);
 
 // Failures of our own request, identical on every attempt, so retrying cannot help.
 const permanentErrorCodes: ReadonlySet<string> = new Set([
-  'ESSRF',
+  'EPORT',
   'UND_ERR_INVALID_ARG',
   'UND_ERR_NOT_SUPPORTED',
   'ERR_INVALID_URL',
@@ -71,14 +71,19 @@ const findCode = (err: unknown, depth = 0): { code?: string; message: string } =
   return { message: err.message };
 };
 
-/** The outcome of a request that failed without a usable response: refused or malformed is permanent, the rest retries. */
+/**
+ * The outcome of a request that failed without a usable response: malformed or refused by the egress
+ * rules is permanent, the rest retries — a host refused by the SSRF guard too, exactly as one that does
+ * not resolve (the same outcome and text), so its fate tells a tenant nothing about our network.
+ */
 export const classifyError = (err: unknown, durationMs: number, statusCode?: number): DeliveryOutcome => {
   // Unknown errors retry too: delivery is at-least-once, and the retry policy bounds the cost.
   const { code, message } = findCode(err);
   const status = statusCode === undefined ? {} : { statusCode };
+  // The guard's and the egress rules' messages are written to be shown to tenants; argument errors are client internals.
+  if (code === 'ESSRF') return { kind: 'retry', error: message, durationMs, ...status };
   if (code !== undefined && permanentErrorCodes.has(code)) {
-    // Argument errors are client internals; the SSRF message is written to be shown to tenants.
-    const error = code === 'ESSRF' ? message : `request rejected before sending (${code})`;
+    const error = code === 'EPORT' ? message : `request rejected before sending (${code})`;
     return { kind: 'permanent', error, durationMs, ...status };
   }
   const text = message && code && !message.includes(code) ? `${code}: ${message}` : message || code || 'network error';

@@ -32,6 +32,8 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
       PUNCTUAL_DATA_DIR: dataDir,
       PUNCTUAL_ADMIN_TOKEN: adminToken,
       PUNCTUAL_ALLOW_PRIVATE_TARGETS: String(allowPrivate),
+      // The receiver listens on a random port: allow any, so that the address is what the guard refuses (ports: below).
+      PUNCTUAL_EGRESS_PORTS: '*',
     });
     runtime = await startLocal(config, { logger: createLogger('silent') });
     return runtime;
@@ -147,9 +149,12 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
       answers.set(host, addresses); // the name turns private after the app was accepted
       const m = await c.post('/v1/messages', { appId: app.id, payload: { host } });
       const done = await settle(c, m.id);
-      expect(done).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/private or reserved address; refused/) });
+      expect(done).toMatchObject({
+        status: 'failed',
+        lastError: expect.stringMatching(/cannot be reached: it does not resolve to a public address/),
+      });
       const [attempt] = (await c.get(`/v1/messages/${m.id}/attempts`)).items;
-      expect(attempt).toMatchObject({ outcome: 'permanent_failure' });
+      expect(attempt).toMatchObject({ outcome: 'exhausted' }); // retried like a name that does not resolve, within its one attempt
       expect(attempt.error).not.toMatch(/127\.0\.0\.1|169\.254|192\.168|fd00/); // the resolved address is not revealed
       expect(lookedUp).toContain(host);
     }
@@ -168,9 +173,57 @@ describe('SSRF guard over HTTP (PUNCTUAL_ALLOW_PRIVATE_TARGETS=false)', () => {
     const m = await strict.post('/v1/messages', { appId: app.id, payload: {} });
     expect(await settle(strict, m.id)).toMatchObject({
       status: 'failed',
-      lastError: expect.stringMatching(/private or reserved address; refused/),
+      lastError: expect.stringMatching(/cannot be reached: it does not resolve to a public address/),
     });
     expect(receiver.on('/legacy')).toHaveLength(0);
+  });
+
+  it('fails an internal name and a name that does not exist alike: same text, same attempts, nothing else to tell them apart', async () => {
+    const rt = await start(false);
+    const c = await tenant(rt);
+    const port = new URL(receiver.url).port;
+    answers.set('internal.test', [{ address: '10.20.30.40', family: 4 }]);
+    const fates = [];
+    for (const host of ['internal.test', 'missing.test']) {
+      const app = await c.post('/v1/apps', {
+        name: host,
+        target: { type: 'http', url: `http://${host}:${port}/x` },
+        retryPolicy: retryOnce,
+      });
+      const m = await c.post('/v1/messages', { appId: app.id, payload: {} });
+      const done = await settle(c, m.id);
+      const attempts = (await c.get(`/v1/messages/${m.id}/attempts`)).items.map((a: Record<string, unknown>) => ({
+        ...a,
+        startedAt: undefined,
+        durationMs: undefined,
+      }));
+      fates.push(JSON.stringify({ status: done.status, lastError: done.lastError, attempts }).replaceAll(host, '<host>'));
+    }
+    expect(fates[0]).toBe(fates[1]);
+    expect(fates[0]).toContain('cannot be reached');
+  });
+
+  it('refuses a port outside the hosted ports (80, 443, 8080, 8443) at creation when private targets are refused', async () => {
+    const config = loadLocalConfig({
+      PORT: '0',
+      PUNCTUAL_DATA_DIR: dataDir,
+      PUNCTUAL_ADMIN_TOKEN: adminToken,
+      PUNCTUAL_ALLOW_PRIVATE_TARGETS: 'false',
+    });
+    await runtime?.close();
+    runtime = await startLocal(config, { logger: createLogger('silent') });
+    const c = await tenant(runtime);
+    for (const url of ['https://hooks.example.com:22/x', 'http://hooks.example.com:6379/x']) {
+      const res = await c.call('POST', '/v1/apps', { name: 'port', target: { type: 'http', url } });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        details: [
+          { path: 'target.url', issue: expect.stringMatching(/^target port \d+ is not allowed; allowed ports: 80, 443, 8080, 8443$/) },
+        ],
+      });
+    }
+    for (const url of ['https://hooks.example.com/x', 'http://hooks.example.com/x', 'https://hooks.example.com:8443/x'])
+      expect((await c.call('POST', '/v1/apps', { name: 'port', target: { type: 'http', url } })).status).toBe(201);
   });
 
   it('delivers the same rebinding name when private targets are allowed (control run)', async () => {

@@ -158,6 +158,20 @@ describe('ssrf', () => {
         expect(refusal(url)).toBeUndefined();
       },
     );
+
+    it.each([['http://example.com:22/'], ['https://example.com:6379/'], ['http://example.com:8081/']])(
+      'refuses %s: not one of the hosted ports (80, 443, 8080, 8443) when private targets are refused',
+      (url) => {
+        expect(refusal(url)?.issues[0]).toEqual({ path: 'target.url', issue: expect.stringMatching(/^target port \d+ is not allowed/) });
+      },
+    );
+
+    it('takes any port when private targets are allowed, and only the given ones when a list is set', () => {
+      expect(refusal('http://example.com:22/', true)).toBeUndefined();
+      const only9000 = (url: string) => () => assertTargetUrl(url, { allowPrivateTargets: true, allowedPorts: [9000] });
+      expect(only9000('http://example.com:9000/')).not.toThrow();
+      expect(only9000('https://example.com/')).toThrow('target port 443 is not allowed; allowed ports: 9000');
+    });
   });
 
   describe('guardedLookup', () => {
@@ -198,17 +212,27 @@ describe('ssrf', () => {
       expect(await lookUp(lookup, 'rebind.test')).toMatchObject({ err: null, address: '10.0.0.1', family: 4 });
     });
 
-    it('reports an unknown name as ENOTFOUND', async () => {
-      const { err } = await lookUp(guardedLookup({ allowPrivateTargets: false, resolve }), 'nowhere.test');
+    it('refuses an unknown name exactly as a private one when private targets are refused, so neither can be told apart', async () => {
+      const lookup = guardedLookup({ allowPrivateTargets: false, resolve });
+      const missing = (await lookUp(lookup, 'nowhere.test')).err;
+      const internal = (await lookUp(lookup, 'rebind.test')).err;
+      expect(missing?.code).toBe('ESSRF');
+      expect(missing?.message).toBe(internal?.message.replace('rebind.test', 'nowhere.test'));
+    });
+
+    it('reports an unknown name as ENOTFOUND when private targets are allowed (development)', async () => {
+      const { err } = await lookUp(guardedLookup({ allowPrivateTargets: true, resolve }), 'nowhere.test');
       expect(err?.code).toBe('ENOTFOUND');
     });
 
-    it('passes resolver failures through', async () => {
+    it('refuses on any resolver failure when private targets are refused, and passes it through otherwise', async () => {
       const failing: Resolver = async () => {
         throw Object.assign(new Error('queryA ETIMEOUT slow.test'), { code: 'ETIMEOUT' });
       };
-      const { err } = await lookUp(guardedLookup({ allowPrivateTargets: false, resolve: failing }), 'slow.test');
-      expect(err?.code).toBe('ETIMEOUT');
+      const hosted = (await lookUp(guardedLookup({ allowPrivateTargets: false, resolve: failing }), 'slow.test')).err;
+      expect(hosted).toMatchObject({ code: 'ESSRF', message: expect.not.stringContaining('ETIMEOUT') });
+      const open = (await lookUp(guardedLookup({ allowPrivateTargets: true, resolve: failing }), 'slow.test')).err;
+      expect(open?.code).toBe('ETIMEOUT');
     });
   });
 });

@@ -2,7 +2,7 @@ import { promises as dns, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, isIPv6, type LookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
 import { ValidationError } from '../domain/errors';
-import { TargetRefusedError } from './errors';
+import { PortRefusedError, portRefused, TargetRefusedError } from './errors';
 
 /** Resolves a host name to every address it currently has; injectable so tests need no real DNS. */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -117,11 +117,31 @@ export const normalizeHost = (host: string): string => {
 // RFC 6761: these names always mean this machine, whatever DNS says.
 const isLocalName = (host: string): boolean => host === 'localhost' || host.endsWith('.localhost');
 
+/** The egress rules of a deployment: where webhooks may go. */
+export interface EgressRules {
+  /** Whether targets may be loopback, private, link-local or metadata addresses (development). */
+  allowPrivateTargets: boolean;
+  /** The only ports targets may use, or `'any'`. @default `hostedPorts` when private targets are refused, `'any'` otherwise */
+  allowedPorts?: readonly number[] | 'any';
+}
+
+/** @default ports a hosted deployment (private targets refused) lets webhooks use */
+export const hostedPorts: readonly number[] = [80, 443, 8080, 8443];
+
+/** The ports `rules` allow (undefined: any): the given list, or by default `hostedPorts` when private targets are refused. */
+export const allowedPortsOf = (rules: EgressRules): readonly number[] | undefined => {
+  const ports = rules.allowedPorts ?? (rules.allowPrivateTargets ? 'any' : hostedPorts);
+  return ports === 'any' ? undefined : ports;
+};
+
+/** The port a URL connects to, its scheme's default when it names none. */
+const portOf = (url: URL): number => (url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
+
 /** The error of a target URL the guard refuses. */
 const invalidUrl = (issue: string): ValidationError => new ValidationError(issue, [{ path: 'target.url', issue }]);
 
-/** Create-time check of a target URL: http(s), no credentials, no literal private address unless allowed. */
-export const assertTargetUrl = (url: string, opts: { allowPrivateTargets: boolean }): void => {
+/** Create-time check of a target URL: http(s), no credentials, an allowed port, no literal private address unless allowed. */
+export const assertTargetUrl = (url: string, opts: EgressRules): void => {
   // Names are not resolved here: what they resolve to can change, so they are checked at connect time.
   let parsed: URL | undefined;
   try {
@@ -133,6 +153,8 @@ export const assertTargetUrl = (url: string, opts: { allowPrivateTargets: boolea
     throw invalidUrl('target.url must be an http(s) URL');
   }
   if (parsed.username || parsed.password) throw invalidUrl('target.url must not contain credentials');
+  const ports = allowedPortsOf(opts);
+  if (ports && !ports.includes(portOf(parsed))) throw invalidUrl(portRefused(portOf(parsed), ports));
   if (opts.allowPrivateTargets) return;
   const host = normalizeHost(parsed.hostname);
   if (isIP(host) ? isPrivateAddress(host) : isLocalName(host)) {
@@ -140,11 +162,19 @@ export const assertTargetUrl = (url: string, opts: { allowPrivateTargets: boolea
   }
 };
 
-/** A `net.connect` lookup that refuses a name when any of its addresses is private (unless allowed). */
+/**
+ * A `net.connect` lookup that refuses a name when any of its addresses is private (unless allowed). When
+ * private targets are refused, a name that does not resolve is refused with the same error, so a tenant
+ * cannot tell an internal name (refused) from a missing one (not found).
+ */
 export const guardedLookup = (opts: { allowPrivateTargets: boolean; resolve?: Resolver }): LookupFunction => {
   // The socket connects to an address checked here, so a name that turns private after creation
   // (DNS rebinding) is caught; one private address among public ones is enough to refuse.
   const resolve = opts.resolve ?? systemResolver;
+  const notFound = (hostname: string): NodeJS.ErrnoException =>
+    opts.allowPrivateTargets
+      ? Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname })
+      : new TargetRefusedError(hostname);
   return (hostname, options, callback) => {
     Promise.resolve(hostname)
       .then(resolve)
@@ -155,23 +185,27 @@ export const guardedLookup = (opts: { allowPrivateTargets: boolean; resolve?: Re
           }
           const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
           const addresses = family ? found.filter((a) => a.family === family) : found;
-          if (addresses.length === 0) {
-            const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
-            return callback(err, '', 0);
-          }
+          if (addresses.length === 0) return callback(notFound(hostname), '', 0);
           if (options.all) return callback(null, addresses);
           return callback(null, addresses[0].address, addresses[0].family);
         },
-        (err: NodeJS.ErrnoException) => callback(err, '', 0),
+        // Any resolver failure (not found, no data, server failure, timeout) looks alike to the tenant when hosting.
+        (err: NodeJS.ErrnoException) => callback(opts.allowPrivateTargets ? err : new TargetRefusedError(hostname), '', 0),
       );
   };
 };
 
-/** An undici connector applying the SSRF guard to literal IP hosts and, through `guardedLookup`, to names. */
-export const guardedConnector = (opts: { allowPrivateTargets: boolean; resolve?: Resolver }): buildConnector.connector => {
+/** An undici connector applying the egress rules: the port, and the SSRF guard to literal IP hosts and, through `guardedLookup`, to names. */
+export const guardedConnector = (opts: EgressRules & { resolve?: Resolver }): buildConnector.connector => {
   // Node skips `lookup` for literal IPs, so those are checked here, before connecting.
   const connect = buildConnector({ lookup: guardedLookup(opts) });
+  const ports = allowedPortsOf(opts);
   return (options, callback) => {
+    const port = options.port ? Number(options.port) : options.protocol === 'https:' ? 443 : 80;
+    if (ports && !ports.includes(port)) {
+      process.nextTick(callback, new PortRefusedError(port, ports), null);
+      return;
+    }
     const host = normalizeHost(options.hostname);
     if (!opts.allowPrivateTargets && isIP(host) && isPrivateAddress(host)) {
       // Asynchronous like a real connect failure, so undici's bookkeeping sees the usual order.

@@ -128,20 +128,45 @@ describe('WebhookClient', () => {
       expect(got.headers['webhook-signature']).toBe(new Webhook(secret).sign('msg_2a1b3c', new Date(at), got.body));
     });
 
-    it('adds app then message headers without letting them override protected ones', async () => {
-      const target = {
-        type: 'http' as const,
-        url: `${base}/custom`,
-        headers: { 'X-App': 'app', 'X-Both': 'app', 'Webhook-Id': 'forged', 'Content-Type': 'text/evil', Host: 'evil.test' },
-      };
-      const headers = { 'x-msg': 'msg', 'x-both': 'msg', 'PUNCTUAL-ATTEMPT': '99', 'content-length': '1' };
+    it('adds app then message headers, the message winning for a name given by both, whatever its case', async () => {
+      const target = { type: 'http' as const, url: `${base}/custom`, headers: { 'X-App': 'app', 'X-Both': 'app' } };
+      const headers = { 'x-msg': 'msg', 'x-both': 'msg', 'x-spaced': ' a\tb ~!' };
       const outcome = await client.deliver(deliveryTo('/custom', { target, headers }));
       expect(outcome.kind).toBe('success');
       const got = receivedAt('/custom')[0].headers;
       expect(got).toMatchObject({ 'x-app': 'app', 'x-msg': 'msg', 'x-both': 'msg', 'webhook-id': 'msg_2a1b3c', 'punctual-attempt': '1' });
+      expect(got['x-spaced']).toBe('a\tb ~!'); // HTTP drops a value's outer whitespace, as for any header
       expect(got['content-type']).toBe('application/json');
       expect(got.host).toBe(new URL(base).host);
       expect(got['content-length']).toBe('17');
+    });
+
+    it('refuses to send a stored header the creation rule refuses (protected, hop-by-hop or not sendable), sending nothing', async () => {
+      const refused: Record<string, string>[] = [
+        { 'Webhook-Id': 'forged' },
+        { 'Content-Type': 'text/evil' },
+        { Host: 'evil.test' },
+        { 'PUNCTUAL-ATTEMPT': '99' },
+        { 'content-length': '1' },
+        { connection: 'close' },
+        { 'keep-alive': 'timeout=5' },
+        { upgrade: 'websocket' },
+        { te: 'trailers' },
+        { 'x-ctl': 'a\u0001b' },
+        { 'x-del': 'a\u007fb' },
+        { 'x-euro': '5 €' },
+        { 'x-bad name': 'value-7' },
+      ];
+      for (const headers of refused) {
+        const [name] = Object.keys(headers);
+        const inTarget = await client.deliver(deliveryTo('/refused', { target: { type: 'http', url: `${base}/refused`, headers } }));
+        const inMessage = await client.deliver(deliveryTo('/refused', { headers }));
+        for (const outcome of [inTarget, inMessage]) {
+          expect({ name, kind: outcome.kind }).toEqual({ name, kind: 'permanent' });
+          expect(errorOf(outcome)).not.toContain(headers[name]);
+        }
+      }
+      expect(receivedAt('/refused')).toHaveLength(0);
     });
 
     it('sends a JSON string payload as raw text', async () => {
@@ -205,10 +230,12 @@ describe('WebhookClient', () => {
       expect(await client.deliver(deliveryTo('/reset-before-headers'))).toMatchObject({ kind: 'retry' });
     });
 
-    it('keeps exactly the first 65536 bytes of a 1 MiB response', async () => {
+    it('keeps exactly the first 4096 bytes of a 1 MiB response by default, and 65536 when told to', async () => {
       const outcome = await client.deliver(deliveryTo('/big'));
       expect(outcome.kind).toBe('success');
-      expect(Buffer.byteLength(outcome.responseBody ?? '')).toBe(65_536);
+      expect(Buffer.byteLength(outcome.responseBody ?? '')).toBe(4_096);
+      const wide = await clientWith({ allowPrivateTargets: true, maxResponseBytes: 65_536 }).deliver(deliveryTo('/big'));
+      expect(Buffer.byteLength(wide.responseBody ?? '')).toBe(65_536);
     });
 
     it('stops reading a response that never ends', async () => {
@@ -230,7 +257,10 @@ describe('WebhookClient', () => {
       const badSecret = await client.deliver(deliveryTo('/never', { secrets: ['whsec_%%%not-base64%%%'] }));
       expect(badSecret).toMatchObject({ kind: 'permanent', error: 'a signing secret is invalid' });
       const badHeader = await client.deliver(deliveryTo('/never', { headers: { 'x-token': 'tok3n\r\nx-evil: 1' } }));
-      expect(badHeader).toMatchObject({ kind: 'permanent', error: 'custom header x-token has an invalid value' });
+      expect(badHeader).toMatchObject({
+        kind: 'permanent',
+        error: 'custom header x-token: header values may hold only visible ASCII characters, spaces and tabs',
+      });
       expect(await client.deliver(deliveryTo('/never', { secrets: [] }))).toMatchObject({ kind: 'permanent' });
       expect(receivedAt('/never')).toHaveLength(0);
     });
@@ -250,23 +280,26 @@ describe('WebhookClient', () => {
         return [{ address, family: address.includes(':') ? 6 : 4 }];
       };
 
+    /** The receiver's port is a random one: allow it, so that the address is what the guard refuses. */
+    const receiverPort = () => [Number(new URL(base).port)];
+
     it('refuses a loopback target literal when private targets are not allowed, sending nothing', async () => {
-      const guarded = clientWith({ allowPrivateTargets: false });
+      const guarded = clientWith({ allowPrivateTargets: false, allowedPorts: receiverPort() });
       const outcome = await guarded.deliver(deliveryTo('/ssrf-literal'));
-      expect(outcome.kind).toBe('permanent');
-      expect(errorOf(outcome)).toMatch(/127\.0\.0\.1 .*private.*refused/);
+      expect(outcome.kind).toBe('retry');
+      expect(errorOf(outcome)).toBe('target host 127.0.0.1 cannot be reached: it does not resolve to a public address');
       const mapped = `http://[::ffff:127.0.0.1]:${new URL(base).port}/ssrf-literal`;
       expect(await guarded.deliver(deliveryTo('/ssrf-literal', { target: { type: 'http', url: mapped } }))).toMatchObject({
-        kind: 'permanent',
+        kind: 'retry',
       });
       expect(receivedAt('/ssrf-literal')).toHaveLength(0);
     });
 
     it('refuses localhost through the system resolver', async () => {
-      const guarded = clientWith({ allowPrivateTargets: false });
+      const guarded = clientWith({ allowPrivateTargets: false, allowedPorts: receiverPort() });
       const url = `http://localhost:${new URL(base).port}/ssrf-localhost`;
       const outcome = await guarded.deliver(deliveryTo('/ssrf-localhost', { target: { type: 'http', url } }));
-      expect(outcome).toMatchObject({ kind: 'permanent', error: expect.stringContaining('localhost') });
+      expect(outcome).toMatchObject({ kind: 'retry', error: expect.stringContaining('localhost') });
       expect(receivedAt('/ssrf-localhost')).toHaveLength(0);
     });
 
@@ -275,8 +308,8 @@ describe('WebhookClient', () => {
       const target = { type: 'http' as const, url: 'http://rebind.test:8080/hook', timeoutMs: 1000 };
       const outcome = await guarded.deliver(deliveryTo('/', { target }));
       expect(outcome).toEqual({
-        kind: 'permanent',
-        error: 'target host rebind.test is, or resolves to, a private or reserved address; refused',
+        kind: 'retry',
+        error: 'target host rebind.test cannot be reached: it does not resolve to a public address',
         durationMs: expect.any(Number),
       });
     });
@@ -288,9 +321,31 @@ describe('WebhookClient', () => {
       expect(receivedAt('/via-name')[0].headers.host).toBe(`receiver.test:${new URL(base).port}`);
     });
 
-    it('retries a name the resolver cannot find', async () => {
-      const guarded = clientWith({ allowPrivateTargets: false, lookup: resolver({}) });
-      const outcome = await guarded.deliver(deliveryTo('/', { target: { type: 'http', url: 'https://gone.test/hook' } }));
+    it('retries a name the resolver cannot find, saying exactly what it says of a private one', async () => {
+      const guarded = clientWith({ allowPrivateTargets: false, lookup: resolver({ 'internal.test': '10.1.2.3' }) });
+      const missing = await guarded.deliver(deliveryTo('/', { target: { type: 'http', url: 'https://gone.test/hook' } }));
+      const internal = await guarded.deliver(deliveryTo('/', { target: { type: 'http', url: 'https://internal.test/hook' } }));
+      expect(missing).toMatchObject({
+        kind: 'retry',
+        error: 'target host gone.test cannot be reached: it does not resolve to a public address',
+      });
+      expect({ ...internal, durationMs: 0 }).toEqual({
+        ...missing,
+        durationMs: 0,
+        error: errorOf(missing)!.replace('gone.test', 'internal.test'),
+      });
+    });
+
+    it('refuses a port the egress rules do not allow, at connect time, sending nothing', async () => {
+      const guarded = clientWith({ allowPrivateTargets: true, allowedPorts: [443] });
+      const outcome = await guarded.deliver(deliveryTo('/port'));
+      expect(outcome).toMatchObject({ kind: 'permanent', error: `target port ${new URL(base).port} is not allowed; allowed ports: 443` });
+      expect(receivedAt('/port')).toHaveLength(0);
+    });
+
+    it('retries a name the resolver cannot find with its own error when private targets are allowed', async () => {
+      const open = clientWith({ allowPrivateTargets: true, lookup: resolver({}) });
+      const outcome = await open.deliver(deliveryTo('/', { target: { type: 'http', url: 'https://gone.test/hook' } }));
       expect(outcome).toMatchObject({ kind: 'retry', error: expect.stringContaining('ENOTFOUND') });
     });
   });

@@ -7,6 +7,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { defaultTimeoutMs, type HttpTarget } from '../apps/model';
 import { iso } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
+import { headerIssue } from '../domain/headers';
 import type { DeliveryOutcome } from '../messages/outcome';
 import { classifyError, classifyStatus, parseRetryAfter } from './outcome';
 import { assertTargetUrl, guardedConnector, type Resolver } from './ssrf';
@@ -35,6 +36,8 @@ export interface WebhookRequest {
 export interface WebhookClientOptions {
   /** Whether targets may be loopback/private/link-local addresses (development only). */
   allowPrivateTargets: boolean;
+  /** The only ports targets may use, or `'any'`. @default `hostedPorts` when private targets are refused, `'any'` otherwise */
+  allowedPorts?: readonly number[] | 'any';
   /**
    * Keep-alive connections per origin; `null` for no cap. The engine's dispatcher already bounds
    * deliveries per app and in total, and a cap here would be shared by every app on one origin:
@@ -43,7 +46,7 @@ export interface WebhookClientOptions {
    * @default null
    */
   connectionsPerOrigin?: number | null;
-  /** @default 65536 bytes of response body kept as the attempt's excerpt; the rest is discarded */
+  /** @default 4096 bytes of response body kept as the attempt's excerpt; the rest is not read */
   maxResponseBytes?: number;
   /** @default 'punctual-webhooks/1' */
   userAgent?: string;
@@ -53,9 +56,14 @@ export interface WebhookClientOptions {
   now?: () => number;
 }
 
+/** @default bytes of a response kept as its attempt's excerpt (`PUNCTUAL_RESPONSE_EXCERPT_BYTES`) */
+export const defaultResponseExcerptBytes = 4_096;
+/** The largest excerpt an operator may choose. */
+export const maxResponseExcerptBytes = 65_536;
+
 const defaults = {
   connectionsPerOrigin: null as number | null,
-  maxResponseBytes: 65_536,
+  maxResponseBytes: defaultResponseExcerptBytes,
   userAgent: 'punctual-webhooks/1',
   now: (): number => Date.now(),
 };
@@ -63,12 +71,7 @@ const defaults = {
 /** @default signing keys (and checked target URLs) kept prepared; the least recently used go first */
 const signerCacheSize = 1_024;
 
-// Names a tenant's headers may not set: ours, the framing of the body, and hop-by-hop headers
-// that undici rejects or that would change how the connection behaves.
-const reservedHeader =
-  /^(?:webhook-.*|punctual-.*|content-type|content-length|host|connection|keep-alive|transfer-encoding|upgrade|expect|te|trailer)$/;
-const httpToken = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-const invalidHeaderValue = /[\r\n\0]/;
+const httpToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 
 type Prepared = { url: string; origin: string; path: string; headers: Record<string, string>; body: Buffer } | { error: string };
 
@@ -93,7 +96,11 @@ export class WebhookClient {
     this.settings = { ...defaults, ...(given as WebhookClientOptions) };
     this.agent = new Agent({
       connections: this.settings.connectionsPerOrigin,
-      connect: guardedConnector({ allowPrivateTargets: this.settings.allowPrivateTargets, resolve: this.settings.lookup }),
+      connect: guardedConnector({
+        allowPrivateTargets: this.settings.allowPrivateTargets,
+        ...(this.settings.allowedPorts ? { allowedPorts: this.settings.allowedPorts } : {}),
+        resolve: this.settings.lookup,
+      }),
     });
   }
 
@@ -143,14 +150,11 @@ export class WebhookClient {
     const headers: Record<string, string> = { 'user-agent': this.settings.userAgent };
     for (const custom of [req.target.headers, req.headers]) {
       for (const [name, value] of Object.entries(custom ?? {})) {
-        const key = name.toLowerCase();
-        if (!httpToken.test(key)) return { error: 'a custom header has an invalid name' };
-        if (reservedHeader.test(key)) continue;
-        // Values are tenant secrets: name the header, never quote it.
-        if (typeof value !== 'string' || invalidHeaderValue.test(value)) {
-          return { error: `custom header ${key} has an invalid value` };
-        }
-        headers[key] = value;
+        // The rule the API applied at creation, applied again to what was stored (perhaps under an older rule).
+        // Values are tenant secrets: name the header, never quote it; a bad name is not repeated either.
+        const issue = headerIssue(name, value);
+        if (issue) return { error: httpToken.test(name) ? `custom header ${name.toLowerCase()}: ${issue}` : `a custom header: ${issue}` };
+        headers[name.toLowerCase()] = value as string;
       }
     }
 

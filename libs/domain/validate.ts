@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { closest } from './closest';
 import { ValidationError, type FieldIssue } from './errors';
+import { headerIssue, maxCustomHeaders } from './headers';
 
 /** Where a parsed value came from: it names the root of its issues (`(body)`, `(query)`) and words unknown keys. */
 export type InputSource = 'body' | 'query';
@@ -66,22 +67,17 @@ export const parseInput = <S extends z.ZodType>(schema: S, value: unknown, prefi
 export const rfc3339 = () =>
   z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time with a timezone, e.g. 2027-01-31T09:00:00Z' });
 
-const headerName = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$/;
-// CR, LF and NUL would split or cut the header line.
-const headerValue = /^[^\r\n\0]{0,8192}$/;
-/** Header names that are ours (or the transport's) and cannot be set by a client. */
-export const reservedHeader = /^(webhook-|punctual-|content-type$|content-length$|host$|connection$|transfer-encoding$)/i;
-
-/** Custom request headers: at most 50, token names, no line breaks, not our reserved names. */
+/** Custom request headers: at most 50, each name once (whatever its case), each header by the one rule of `./headers`. */
 export const headersSchema = z
   .record(z.string(), z.string())
-  .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers')
+  .refine((h) => Object.keys(h).length <= maxCustomHeaders, `at most ${maxCustomHeaders} headers`)
   .superRefine((h, ctx) => {
+    const seen = new Set<string>();
     for (const [name, value] of Object.entries(h)) {
-      if (!headerName.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid header name' });
-      else if (reservedHeader.test(name))
-        ctx.addIssue({ code: 'custom', path: [name], message: 'this header is set by punctual and cannot be overridden' });
-      else if (!headerValue.test(value))
-        ctx.addIssue({ code: 'custom', path: [name], message: 'header values must be at most 8 KiB without line breaks' });
+      const issue = headerIssue(name, value);
+      if (issue) ctx.addIssue({ code: 'custom', path: [name], message: issue });
+      else if (seen.has(name.toLowerCase()))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'header names are case-insensitive: this one is given twice' });
+      seen.add(name.toLowerCase());
     }
   });

@@ -71,3 +71,34 @@ describe('configWarnings', () => {
     expect(() => loadLocalConfig({ PUNCTUAL_PLANS_FILE: '/nonexistent/plans.json' })).toThrow(ConfigError);
   });
 });
+
+describe('loadLocalConfig: delivery safety settings', () => {
+  it('keeps 4 KiB of each response by default, up to 64 KiB when asked', () => {
+    expect(loadLocalConfig({}).responseExcerptBytes).toBe(4_096);
+    expect(loadLocalConfig({ PUNCTUAL_RESPONSE_EXCERPT_BYTES: '65536' }).responseExcerptBytes).toBe(65_536);
+    expect(() => loadLocalConfig({ PUNCTUAL_RESPONSE_EXCERPT_BYTES: '65537' })).toThrow(ConfigError);
+  });
+
+  it('allows any port when private targets are allowed, and the hosted ports when they are refused', () => {
+    expect(loadLocalConfig({}).egressPorts).toBe('any');
+    expect(loadLocalConfig({ PUNCTUAL_ALLOW_PRIVATE_TARGETS: 'false' }).egressPorts).toEqual([80, 443, 8080, 8443]);
+    expect(loadLocalConfig({ PUNCTUAL_ALLOW_PRIVATE_TARGETS: 'false', PUNCTUAL_EGRESS_PORTS: '*' }).egressPorts).toBe('any');
+    expect(loadLocalConfig({ PUNCTUAL_EGRESS_PORTS: '443, 9443' }).egressPorts).toEqual([443, 9443]);
+  });
+
+  it.each(['0', '65536', '80,,443', 'http'])('refuses PUNCTUAL_EGRESS_PORTS=%s', (raw) => {
+    expect(() => loadLocalConfig({ PUNCTUAL_EGRESS_PORTS: raw })).toThrow(ConfigError);
+  });
+
+  it('has no operator cap on a tenant’s attempts per minute unless set', () => {
+    expect(loadLocalConfig({}).tenantAttemptsPerMinute).toBeUndefined();
+    expect(loadLocalConfig({ PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE: '600' }).tenantAttemptsPerMinute).toBe(600);
+    expect(() => loadLocalConfig({ PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE: '0' })).toThrow(ConfigError);
+  });
+
+  it('disables an app after 3 days of failures by default; 0 never does', () => {
+    expect(loadLocalConfig({}).appDisableAfterDays).toBe(3);
+    expect(loadLocalConfig({ PUNCTUAL_APP_DISABLE_AFTER_DAYS: '0' }).appDisableAfterDays).toBe(0);
+    expect(() => loadLocalConfig({ PUNCTUAL_APP_DISABLE_AFTER_DAYS: '-1' })).toThrow(ConfigError);
+  });
+});

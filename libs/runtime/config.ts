@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { closest } from '../domain/closest';
+import { hostedPorts } from '../delivery/ssrf';
+import { defaultResponseExcerptBytes, maxResponseExcerptBytes } from '../delivery/webhook';
 import type { LogLevel } from '../observability/logger';
 import { levels } from '../observability/logger';
 import { loadPlans } from '../plans/catalogue';
@@ -26,6 +28,17 @@ export interface LocalConfig {
   maxInFlight: number;
   /** @default 10000 (`PUNCTUAL_DRAIN_TIMEOUT_MS`) how long shutdown waits for in-flight deliveries. */
   drainTimeoutMs: number;
+  /** @default 4096 (`PUNCTUAL_RESPONSE_EXCERPT_BYTES`) bytes of each response kept with its attempt (at most 65536). */
+  responseExcerptBytes: number;
+  /**
+   * The only ports webhooks may use, or `'any'` (`PUNCTUAL_EGRESS_PORTS`: a comma-separated list, or `*`).
+   * @default 80, 443, 8080 and 8443 when private targets are refused, `'any'` otherwise
+   */
+  egressPorts: readonly number[] | 'any';
+  /** Most delivery attempts one tenant may start per minute, whatever its plan (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`); unset: its plan's. */
+  tenantAttemptsPerMinute?: number;
+  /** @default 3 (`PUNCTUAL_APP_DISABLE_AFTER_DAYS`) days of failed deliveries, none succeeding, after which an app is disabled; 0: never. */
+  appDisableAfterDays: number;
 }
 
 /** A setting that cannot be used; the message says which and why. */
@@ -52,6 +65,17 @@ const bool = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
 /** Shortest operator-chosen admin token: it guards tenant creation and administration, so no guessable word. */
 export const minAdminTokenLength = 32;
 
+/** `PUNCTUAL_EGRESS_PORTS`: `*` for any port, or a list of ports; unset, the default for the private-targets setting. */
+const ports = (env: NodeJS.ProcessEnv, allowPrivateTargets: boolean): readonly number[] | 'any' => {
+  const raw = env.PUNCTUAL_EGRESS_PORTS?.trim();
+  if (raw === undefined || raw === '') return allowPrivateTargets ? 'any' : hostedPorts;
+  if (raw === '*') return 'any';
+  const list = raw.split(',').map((p) => Number(p.trim()));
+  if (list.some((p) => !Number.isInteger(p) || p < 1 || p > 65_535))
+    throw new ConfigError(`PUNCTUAL_EGRESS_PORTS must be * or a comma-separated list of ports (1 to 65535); got "${raw}"`);
+  return list;
+};
+
 /** Reads and validates the embedded runtime's configuration. */
 export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConfig => {
   const logLevel = (env.PUNCTUAL_LOG_LEVEL ?? 'info').toLowerCase();
@@ -75,17 +99,23 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
       throw new ConfigError((err as Error).message);
     }
   }
+  const allowPrivateTargets = bool(env, 'PUNCTUAL_ALLOW_PRIVATE_TARGETS', true);
+  const tenantAttemptsPerMinute = int(env, 'PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE', 0, 1, 100_000_000);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.PUNCTUAL_HOST || '127.0.0.1',
     dataDir: resolve(env.PUNCTUAL_DATA_DIR || './.punctual'),
     ...(adminToken ? { adminToken } : {}),
     logLevel: logLevel as LogLevel,
-    allowPrivateTargets: bool(env, 'PUNCTUAL_ALLOW_PRIVATE_TARGETS', true),
+    allowPrivateTargets,
     synchronous,
     ...(plansFile ? { plansFile } : {}),
     maxInFlight: int(env, 'PUNCTUAL_MAX_IN_FLIGHT', 512, 1, 10_000),
     drainTimeoutMs: int(env, 'PUNCTUAL_DRAIN_TIMEOUT_MS', 10_000, 0, 600_000),
+    responseExcerptBytes: int(env, 'PUNCTUAL_RESPONSE_EXCERPT_BYTES', defaultResponseExcerptBytes, 0, maxResponseExcerptBytes),
+    egressPorts: ports(env, allowPrivateTargets),
+    ...(tenantAttemptsPerMinute ? { tenantAttemptsPerMinute } : {}),
+    appDisableAfterDays: int(env, 'PUNCTUAL_APP_DISABLE_AFTER_DAYS', 3, 0, 3_650),
   };
 };
 

@@ -64,7 +64,11 @@ const startLocked = async (
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const meter = new Meter(stores.usage, logger);
-  const webhook = new WebhookClient({ allowPrivateTargets: config.allowPrivateTargets });
+  const webhook = new WebhookClient({
+    allowPrivateTargets: config.allowPrivateTargets,
+    allowedPorts: config.egressPorts,
+    maxResponseBytes: config.responseExcerptBytes,
+  });
   const engine = new TimerEngine(
     {
       messages: stores.messages,
@@ -96,6 +100,7 @@ const startLocked = async (
     engine,
     operator: admin.auth,
     allowPrivateTargets: config.allowPrivateTargets,
+    egressPorts: config.egressPorts,
     onMessagesCreated: (created) => {
       for (const m of created)
         if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });

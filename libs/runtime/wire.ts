@@ -30,6 +30,8 @@ export interface WireDeps {
   operator: OperatorAuth;
   /** Whether webhook targets may be private, loopback or link-local addresses. */
   allowPrivateTargets: boolean;
+  /** The only ports webhook targets may use, or `'any'`. @default by `allowPrivateTargets` (libs/delivery/ssrf.ts) */
+  egressPorts?: readonly number[] | 'any';
   /** Which of our keys a gateway key id names (AWS: API Gateway's ids). @default the gateway names keys by our id */
   gatewayKeys?: Pick<GatewayKeyMap, 'keyIdOf'>;
   onKeyIssued?: (key: ApiKey, value: string) => Promise<void>;
@@ -119,7 +121,8 @@ export const buildServices = (d: WireDeps): Wired => {
       apps: stores.apps,
       messages: stores.messages,
       clock,
-      checkTargetUrl: (url) => assertTargetUrl(url, { allowPrivateTargets: d.allowPrivateTargets }),
+      checkTargetUrl: (url) =>
+        assertTargetUrl(url, { allowPrivateTargets: d.allowPrivateTargets, ...(d.egressPorts ? { allowedPorts: d.egressPorts } : {}) }),
       onDeleted: async (tenantId, appId) => {
         await schedules.onAppDeleted(tenantId, appId);
         await keys.onAppDeleted(tenantId, appId);
