@@ -14,6 +14,9 @@ export const toAppDto = (app: App) => ({
   },
   retryPolicy: app.retryPolicy,
   maxConcurrency: app.maxConcurrency,
+  status: app.status ?? 'active',
+  ...(app.disabledAt !== undefined ? { disabledAt: iso(app.disabledAt) } : {}),
+  ...(app.disabledReason !== undefined ? { disabledReason: app.disabledReason } : {}),
   createdAt: iso(app.createdAt),
   updatedAt: iso(app.updatedAt),
 });

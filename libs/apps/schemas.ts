@@ -21,6 +21,11 @@ export const appCreateSchema = z.strictObject(appFields);
 export type AppCreateInput = z.output<typeof appCreateSchema>;
 
 export const appUpdateSchema = z
-  .strictObject({ ...appFields, name: appFields.name.optional(), target: targetSchema.optional() })
+  .strictObject({
+    ...appFields,
+    name: appFields.name.optional(),
+    target: targetSchema.optional(),
+    status: z.enum(['active', 'disabled']).optional(),
+  })
   .refine((u) => Object.keys(u).length > 0, 'give at least one field to change');
 export type AppUpdateInput = z.output<typeof appUpdateSchema>;

@@ -1,9 +1,10 @@
 import { aMessage, controlKey, dataKey } from '../../test/support/fixtures';
-import { ManualClock } from '../domain/clock';
+import { iso, ManualClock } from '../domain/clock';
 import { ForbiddenScopeError, ValidationError } from '../domain/errors';
 import { defaultRetryPolicy } from '../domain/retry';
 import type { Principal } from '../keys/model';
 import { createSqliteStores, type SqliteStores } from '../store/sqlite';
+import { toAppDto } from './dto';
 import { AppNotFoundError } from './errors';
 import { defaultMaxConcurrency, liveSecrets, secretOverlapMs } from './model';
 import { AppService } from './service';
@@ -99,6 +100,30 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       await expect(service.update(dataKey(p, app.id), app.id, { name: 'x' })).rejects.toThrow(ForbiddenScopeError);
       await expect(service.update(controlKey(), app.id, { name: 'x' })).rejects.toThrow(AppNotFoundError);
       expect((await service.get(p, app.id)).name).toBe('a');
+    });
+  });
+
+  describe('status', () => {
+    it('disables an app on request, saying so, and enables it again, clearing the reason', async () => {
+      const app = await service.create(p, { name: 'a', target });
+      clock.advance(1_000);
+      const off = await service.update(p, app.id, { status: 'disabled' });
+      expect(off).toMatchObject({ status: 'disabled', disabledAt: T0 + 1_000, disabledReason: 'disabled by the tenant' });
+      expect(toAppDto(off)).toMatchObject({ status: 'disabled', disabledAt: iso(T0 + 1_000), disabledReason: 'disabled by the tenant' });
+      clock.advance(1_000);
+      expect(await service.update(p, app.id, { status: 'disabled' })).toMatchObject({ disabledAt: T0 + 1_000 });
+      const on = await service.update(p, app.id, { status: 'active' });
+      expect(on).not.toHaveProperty('status');
+      expect(on).not.toHaveProperty('disabledAt');
+      expect(on).not.toHaveProperty('disabledReason');
+      expect(toAppDto(on).status).toBe('active');
+      expect(await stores.apps.get(p.tenantId, app.id)).toEqual(on);
+    });
+
+    it('keeps a disabled app disabled through other changes', async () => {
+      const app = await service.create(p, { name: 'a', target });
+      await service.update(p, app.id, { status: 'disabled' });
+      expect(await service.update(p, app.id, { name: 'b' })).toMatchObject({ name: 'b', status: 'disabled' });
     });
   });
 

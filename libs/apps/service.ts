@@ -63,13 +63,22 @@ export class AppService {
     requireControl(p);
     const app = await this.get(p, appId);
     if (input.target) this.deps.checkTargetUrl(input.target.url);
+    const now = this.deps.clock.now();
+    const { status, ...fields } = input;
     const updated: App = {
       ...app,
-      ...input,
+      ...fields,
       retryPolicy: mergeRetryPolicy(app.retryPolicy, input.retryPolicy),
       maxConcurrency: input.maxConcurrency ?? app.maxConcurrency,
-      updatedAt: this.deps.clock.now(),
+      updatedAt: now,
     } as App;
+    if (status === 'active') {
+      delete updated.status;
+      delete updated.disabledAt;
+      delete updated.disabledReason;
+    } else if (status === 'disabled' && app.status !== 'disabled') {
+      Object.assign(updated, { status, disabledAt: now, disabledReason: 'disabled by the tenant' });
+    }
     await this.deps.apps.update(updated);
     return updated;
   }

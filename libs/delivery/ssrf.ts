@@ -195,7 +195,10 @@ export const guardedLookup = (opts: { allowPrivateTargets: boolean; resolve?: Re
   };
 };
 
-/** An undici connector applying the egress rules: the port, and the SSRF guard to literal IP hosts and, through `guardedLookup`, to names. */
+/**
+ * An undici connector applying the egress rules: the port, and the SSRF guard to literal IP hosts and,
+ * through `guardedLookup`, to names.
+ */
 export const guardedConnector = (opts: EgressRules & { resolve?: Resolver }): buildConnector.connector => {
   // Node skips `lookup` for literal IPs, so those are checked here, before connecting.
   const connect = buildConnector({ lookup: guardedLookup(opts) });

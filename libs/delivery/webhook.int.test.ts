@@ -204,7 +204,7 @@ describe('WebhookClient', () => {
 
     it('gives up on a receiver that hangs past the timeout and retries', async () => {
       const outcome = await client.deliver(deliveryTo('/hang', { target: { type: 'http', url: `${base}/hang`, timeoutMs: 200 } }));
-      expect(outcome).toMatchObject({ kind: 'retry', error: 'timeout after 200ms' });
+      expect(outcome).toMatchObject({ kind: 'retry', error: 'timeout after 200ms', timedOut: true });
       expect(outcome.durationMs).toBeGreaterThanOrEqual(150);
     });
 

@@ -322,7 +322,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       return;
     }
     const status = statusCode === undefined ? {} : { statusCode };
-    if (this.timedOut) this.finish({ kind: 'retry', error: `timeout after ${this.timeoutMs}ms`, durationMs: this.elapsed(), ...status });
+    if (this.timedOut)
+      this.finish({ kind: 'retry', error: `timeout after ${this.timeoutMs}ms`, durationMs: this.elapsed(), timedOut: true, ...status });
     else if (this.signal?.aborted) this.finish({ kind: 'retry', error: 'attempt aborted', durationMs: this.elapsed(), ...status });
     else this.finish(classifyError(err, this.elapsed(), statusCode));
   }

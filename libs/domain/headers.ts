@@ -26,8 +26,10 @@ const fieldValue = /^[\t\x20-\x7e]*$/;
  * body's framing (`content-type`, `content-length`), the host, and the hop-by-hop headers (RFC 9110
  * §7.6.1), which describe one connection rather than the request and which the client refuses or drops.
  */
-const reserved =
-  /^(?:webhook-.*|punctual-.*|content-type|content-length|host|connection|keep-alive|proxy-connection|transfer-encoding|upgrade|expect|te|trailer)$/;
+const reserved = new RegExp(
+  '^(?:webhook-.*|punctual-.*|content-type|content-length|host|' +
+    'connection|keep-alive|proxy-connection|transfer-encoding|upgrade|expect|te|trailer)$',
+);
 
 /** Why the header `name: value` cannot be sent, or undefined when it can. Never quotes the value (values are tenant secrets). */
 export const headerIssue = (name: string, value: unknown): string | undefined => {

@@ -33,7 +33,10 @@ export const retryFloorMs = 1_000;
  */
 export const maxLifetimeAttempts = 100;
 
-/** A complete policy: the fields `override` sets taken from it, the rest from `base`, then the defaults (for policies stored before a field existed). */
+/**
+ * A complete policy: the fields `override` sets taken from it, the rest from `base`, then the defaults
+ * (for policies stored before a field existed).
+ */
 export const mergeRetryPolicy = (base: Partial<RetryPolicy>, override?: Partial<RetryPolicy>): RetryPolicy => {
   const merged = { ...defaultRetryPolicy, ...base, ...override };
   return { ...merged, maxDelayMs: Math.max(merged.maxDelayMs, merged.baseDelayMs) };

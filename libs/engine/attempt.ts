@@ -1,12 +1,13 @@
 import type { App } from '../apps/model';
-import { liveSecrets } from '../apps/model';
+import { disabledAppError, liveSecrets } from '../apps/model';
 import type { DeliveryOutcome } from '../messages/outcome';
 import type { WebhookRequest } from '../delivery/webhook';
 import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
-import { attemptResult } from '../messages/lifecycle';
+import { attemptResult, slowRetry } from '../messages/lifecycle';
 import type { Message } from '../messages/model';
 import type { AttemptResult } from '../messages/port';
 import type { Logger } from '../observability/logger';
+import type { CircuitBreaker } from './breaker';
 
 /** Delivers one webhook request; both runtimes pass `libs/delivery`'s client. */
 export type Deliver = (req: WebhookRequest) => Promise<DeliveryOutcome>;
@@ -23,24 +24,42 @@ export const webhookRequest = (m: Message, app: App, now: number): WebhookReques
   secrets: liveSecrets(app, now),
 });
 
+/** What an attempt may also use. */
+export interface AttemptOptions {
+  /** Records the outcome per app, and makes the retries of an app whose breaker is open wait longer. */
+  breaker?: CircuitBreaker;
+}
+
 /**
  * One delivery attempt of a claimed message, shared by the embedded engine and the AWS deliver
- * function: deliver (a deleted app is a permanent failure; a thrown error is retryable), then the
- * attempt record and the state it leads to under the app's and message's retry policy. Never throws.
+ * function: deliver (a deleted or disabled app is a permanent failure, with no request; a thrown error
+ * is retryable), then the attempt record and the state it leads to under the app's and message's retry
+ * policy, and the app's circuit breaker. Never throws.
  */
-export const runAttempt = async (m: Message, app: App | undefined, deliver: Deliver, now: () => number): Promise<AttemptResult> => {
+export const runAttempt = async (
+  m: Message,
+  app: App | undefined,
+  deliver: Deliver,
+  now: () => number,
+  options: AttemptOptions = {},
+): Promise<AttemptResult> => {
   const startedAt = now();
   let outcome: DeliveryOutcome;
   if (!app) outcome = { kind: 'permanent', error: 'the app was deleted', durationMs: 0 };
+  else if (app.status === 'disabled') outcome = { kind: 'permanent', error: disabledAppError(app), durationMs: 0 };
   else {
     try {
       outcome = await deliver(webhookRequest(m, app, startedAt));
     } catch (err) {
       outcome = { kind: 'retry', error: `delivery error: ${(err as Error).message}`, durationMs: now() - startedAt };
     }
+    options.breaker?.record(app, outcome, now());
   }
   const policy = mergeRetryPolicy(app?.retryPolicy ?? defaultRetryPolicy, m.retryPolicy);
-  return attemptResult(m, policy, outcome, startedAt, now());
+  const ended = now();
+  const result = attemptResult(m, policy, outcome, startedAt, ended);
+  const slower = app && options.breaker ? options.breaker.retryDelayMs(app.id, ended) : 0;
+  return slower > 0 ? slowRetry(result, m, policy, slower, ended) : result;
 };
 
 /** The log line of a recorded attempt (no payload, no headers, no secrets). */

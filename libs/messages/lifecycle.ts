@@ -1,3 +1,4 @@
+import { spanText } from '../domain/clock';
 import type { DeliveryOutcome } from './outcome';
 import { maxLifetimeAttempts, retryDelayMs, retryFloorMs, type RetryPolicy } from '../domain/retry';
 import type { Message } from './model';
@@ -6,15 +7,6 @@ import type { AttemptResult } from './port';
 /** When retries of `m` under `policy` stop: `maxAgeMs` after it was due (its sendAt, or its creation when later). */
 export const retryDeadline = (m: Pick<Message, 'sendAt' | 'createdAt'>, policy: RetryPolicy): number =>
   Math.max(m.sendAt, m.createdAt) + policy.maxAgeMs;
-
-/** A human span for error texts: `90 s`, `15 min`, `24 h`, `2.5 d`. */
-const span = (ms: number): string => {
-  const fmt = (n: number) => String(Math.round(n * 10) / 10);
-  if (ms < 120_000) return `${fmt(ms / 1000)} s`;
-  if (ms < 7_200_000) return `${fmt(ms / 60_000)} min`;
-  if (ms <= 172_800_000) return `${fmt(ms / 3_600_000)} h`;
-  return `${fmt(ms / 86_400_000)} d`;
-};
 
 /**
  * What one delivery attempt leads to: success → `delivered`; a retryable failure with budget left →
@@ -52,7 +44,7 @@ export const attemptResult = (
   let why: string | undefined;
   if (used >= policy.maxAttempts) why = `gave up after ${plural(used)}`;
   else if (attempt >= maxLifetimeAttempts) why = `gave up after ${plural(attempt)}, the most one message may make`;
-  else if (deadline - now < retryFloorMs) why = `gave up after ${plural(used)} over ${span(policy.maxAgeMs)}, its retry window`;
+  else if (deadline - now < retryFloorMs) why = `gave up after ${plural(used)} over ${spanText(policy.maxAgeMs)}, its retry window`;
   if (why) return { attempt: { ...record, outcome: 'exhausted' }, status: 'failed', lastError: `${reason} (${why})` };
   return {
     attempt: { ...record, outcome: 'retry' },

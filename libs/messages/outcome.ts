@@ -5,5 +5,14 @@
  */
 export type DeliveryOutcome =
   | { kind: 'success'; statusCode: number; durationMs: number; responseBody?: string }
-  | { kind: 'retry'; statusCode?: number; error?: string; retryAfterMs?: number; durationMs: number; responseBody?: string }
+  | {
+      kind: 'retry';
+      statusCode?: number;
+      error?: string;
+      retryAfterMs?: number;
+      durationMs: number;
+      responseBody?: string;
+      /** The attempt ran out of time without an answer (the engine's circuit breaker counts these). */
+      timedOut?: boolean;
+    }
   | { kind: 'permanent'; statusCode?: number; error?: string; durationMs: number; responseBody?: string };

@@ -51,7 +51,7 @@ export const defaultPlans: PlanCatalogue = {
     maxPendingMessages: 1_000,
     maxKeys: 5,
     maxActiveSchedules: 10,
-    deliveryShare: 0.05,
+    deliveryShare: 0.25,
     attemptsPerMinute: 600,
     retentionDays: 7,
   },
@@ -61,7 +61,7 @@ export const defaultPlans: PlanCatalogue = {
     maxPendingMessages: 10_000,
     maxKeys: 10,
     maxActiveSchedules: 50,
-    deliveryShare: 0.1,
+    deliveryShare: 0.25,
     attemptsPerMinute: 3_000,
     retentionDays: 7,
   },
@@ -71,12 +71,15 @@ export const defaultPlans: PlanCatalogue = {
     maxPendingMessages: 1_000_000,
     maxKeys: 100,
     maxActiveSchedules: 10_000,
-    deliveryShare: 0.25,
+    deliveryShare: 0.5,
     attemptsPerMinute: 60_000,
     retentionDays: 30,
   },
   unlimited: {},
 };
+
+/** @default days a finished message and its attempts are kept when its tenant's plan names none */
+export const defaultRetentionDays = 30;
 
 /** @default plan of a new tenant */
 export const defaultPlanName = 'free';

@@ -35,9 +35,9 @@ export interface LocalConfig {
    * @default 80, 443, 8080 and 8443 when private targets are refused, `'any'` otherwise
    */
   egressPorts: readonly number[] | 'any';
-  /** Most delivery attempts one tenant may start per minute, whatever its plan (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`); unset: its plan's. */
+  /** Most attempts one tenant may start per minute, whatever its plan (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`); unset: none. */
   tenantAttemptsPerMinute?: number;
-  /** @default 3 (`PUNCTUAL_APP_DISABLE_AFTER_DAYS`) days of failed deliveries, none succeeding, after which an app is disabled; 0: never. */
+  /** @default 3 (`PUNCTUAL_APP_DISABLE_AFTER_DAYS`) days of failed deliveries, none succeeding, that disable an app; 0: never. */
   appDisableAfterDays: number;
 }
 

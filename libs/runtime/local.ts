@@ -69,10 +69,13 @@ const startLocked = async (
     allowedPorts: config.egressPorts,
     maxResponseBytes: config.responseExcerptBytes,
   });
+  const plans = loadPlans(config.plansFile);
   const engine = new TimerEngine(
     {
       messages: stores.messages,
       apps: stores.apps,
+      tenants: stores.tenants,
+      plans,
       deliver: (req) => webhook.deliver(req),
       clock,
       logger,
@@ -89,12 +92,18 @@ const startLocked = async (
         meter.record({ type: 'attempt_finished', tenantId: m.tenantId, keyId: m.keyId, at: clock.now(), ...(final ? { final } : {}) });
       },
     },
-    { maxInFlight: config.maxInFlight, drainTimeoutMs: config.drainTimeoutMs, ...overrides.engine },
+    {
+      maxInFlight: config.maxInFlight,
+      drainTimeoutMs: config.drainTimeoutMs,
+      ...(config.tenantAttemptsPerMinute ? { tenantAttemptsPerMinute: config.tenantAttemptsPerMinute } : {}),
+      breaker: { disableAfterMs: config.appDisableAfterDays * 86_400_000 },
+      ...overrides.engine,
+    },
   );
   let materializer: Materializer | undefined;
   const wired = buildServices({
     stores,
-    plans: loadPlans(config.plansFile),
+    plans,
     clock,
     logger,
     engine,

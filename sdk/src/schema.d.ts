@@ -681,9 +681,12 @@ export interface components {
         /** @description Opaque; pass as `cursor` to get the next page. Absent on the last page. */
         Cursor: string;
         /**
-         * @description Extra HTTP request headers sent with each delivery, name → value: at most 50, names are HTTP tokens,
-         *     values at most 8 KiB without line breaks. Names that punctual sets itself (`webhook-*`, `punctual-*`,
-         *     `content-type`, `content-length`, `host`, `connection`, `transfer-encoding`) are refused.
+         * @description Extra HTTP request headers sent with each delivery, name → value: at most 50, names are HTTP tokens
+         *     (each at most once, whatever its case), values at most 8,192 visible ASCII characters, spaces and tabs
+         *     (no control characters, no characters beyond ASCII). Names that punctual sets itself (`webhook-*`,
+         *     `punctual-*`, `content-type`, `content-length`, `host`) and hop-by-hop names (`connection`,
+         *     `keep-alive`, `proxy-connection`, `transfer-encoding`, `upgrade`, `expect`, `te`, `trailer`) are
+         *     refused. The same rule is applied again when a delivery is sent: what was accepted is sent as given.
          * @example {
          *       "x-tenant-ref": "acme-42"
          *     }
@@ -865,15 +868,32 @@ export interface components {
             retryPolicy?: components["schemas"]["RetryPolicyInput"];
             /** @description Most deliveries in flight at once to this app. */
             maxConcurrency?: number;
+            status?: components["schemas"]["AppStatus"];
         };
+        /**
+         * @description `disabled`: the app's deliveries fail at once, without a request (their last error says so), until it is
+         *     set `active` again; its failed messages can then be redriven. The tenant may set it either way; punctual
+         *     disables an app whose delivery attempts have all failed for days (3 by default, an operator setting),
+         *     saying so in `disabledReason` and in its logs.
+         * @enum {string}
+         */
+        AppStatus: "active" | "disabled";
         App: {
             id: components["schemas"]["AppId"];
             name: string;
             description?: string;
             target: components["schemas"]["HttpTarget"];
             retryPolicy: components["schemas"]["RetryPolicy"];
-            /** @description Most deliveries in flight at once to this app. */
+            /**
+             * @description Most deliveries in flight at once to this app, within its tenant's share of the service's delivery
+             *     slots; one at a time while the app's receiver keeps timing out (its circuit breaker is open).
+             */
             maxConcurrency: number;
+            status: components["schemas"]["AppStatus"];
+            /** @description When the app was disabled (only while it is). */
+            disabledAt?: components["schemas"]["Timestamp"];
+            /** @description Why the app was disabled, for humans (only while it is). */
+            disabledReason?: string;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -1044,7 +1064,10 @@ export interface components {
             statusCode?: number;
             /** @description Why the attempt failed (timeout, network error, status), for humans. */
             error?: string;
-            /** @description The first 64 KiB of the response body, as text. */
+            /**
+             * @description The start of the response body, as text: its first 4 KiB by default (the operator may keep up to
+             *     64 KiB).
+             */
             responseBody?: string;
         };
         AttemptList: {

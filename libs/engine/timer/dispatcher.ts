@@ -1,24 +1,46 @@
 /** Limits of the dispatcher. */
 export interface DispatcherOptions {
-  /** Deliveries in flight at once across all apps. @default 512 */
+  /** Deliveries in flight at once across all tenants. @default 512 */
   maxInFlight: number;
 }
 
-/** What the dispatcher runs: anything that names its app. */
+/** What the dispatcher runs: anything that names its tenant and app. */
 export interface Dispatchable {
+  tenantId: string;
   appId: string;
 }
 
+/** The limits the dispatcher reads from the next item of a tenant or app (items carry their plan's and app's settings). */
+export interface DispatchLimits<T> {
+  /** Most deliveries in flight at once for the item's app (its `maxConcurrency`, fewer while its breaker is open). */
+  app(next: T): number;
+  /** Most deliveries in flight at once for the item's tenant (its plan's share of `maxInFlight`). */
+  tenant(next: T): number;
+}
+
+/** A tenant with work queued or in flight. */
+interface TenantState {
+  inFlight: number;
+  /** Its apps with work queued or in flight. */
+  active: Set<string>;
+  /** Its apps with work queued, in service order. */
+  ready: string[];
+}
+
 /**
- * Runs deliveries with a global bound and a per-app bound, serving apps round-robin so a
- * slow or saturated app cannot starve the others. When the apps with work could together fill
- * every global slot, each is held to an equal share of them: otherwise apps whose receivers hang
- * keep every slot they take until their timeout, and the others wait that long for each one.
+ * Runs deliveries with a global bound, a per-tenant bound and a per-app bound, fair per tenant, then per
+ * app: tenants with work are served round-robin, and within a tenant its apps. Slots are shared equally:
+ * a tenant holds at most `maxInFlight / tenants with work` (and its plan's share), an app at most its
+ * tenant's share divided among the tenant's apps with work (and its own limit). A slot freed by an
+ * attempt that ends goes to whoever is next. So a tenant whose receivers hang — each attempt holding its
+ * slot until the timeout — keeps at most its share, however many apps or messages it has, and the other
+ * tenants always find slots.
  */
 export class Dispatcher<T extends Dispatchable> {
   private readonly queues = new Map<string, T[]>();
   private readonly inFlightByApp = new Map<string, number>();
-  /** Apps with queued work, in service order. */
+  private readonly tenants = new Map<string, TenantState>();
+  /** Tenants with queued work, in service order. */
   private readonly ready: string[] = [];
   private inFlight = 0;
   private queued = 0;
@@ -26,8 +48,7 @@ export class Dispatcher<T extends Dispatchable> {
 
   constructor(
     private readonly options: DispatcherOptions,
-    /** Per-app concurrency limit, read from the app's next item (which carries its app's settings). */
-    private readonly appLimit: (next: T) => number,
+    private readonly limits: DispatchLimits<T>,
     /** Delivers one item; must not throw. */
     private readonly run: (item: T) => Promise<void>,
     /** Called whenever a slot frees up, with the app that freed it. */
@@ -44,19 +65,17 @@ export class Dispatcher<T extends Dispatchable> {
     return this.queues.size;
   }
 
+  /** Deliveries in flight for one tenant. */
+  inFlightFor(tenantId: string): number {
+    return this.tenants.get(tenantId)?.inFlight ?? 0;
+  }
+
   /** Takes the queued (not started) messages beyond the first `keep` (at least 1) off each app's queue; returns them. */
   trim(keep: number): T[] {
     const out: T[] = [];
     for (const q of this.queues.values()) if (q.length > Math.max(1, keep)) out.push(...q.splice(Math.max(1, keep)));
     this.queued -= out.length;
     return out;
-  }
-
-  /** An equal share of the global slots among the apps with work queued or in flight. */
-  private fairShare(): number {
-    let active = this.inFlightByApp.size;
-    for (const appId of this.queues.keys()) if (!this.inFlightByApp.has(appId)) active++;
-    return Math.max(1, Math.floor(this.options.maxInFlight / Math.max(1, active)));
   }
 
   /** Messages queued or in flight. */
@@ -70,7 +89,12 @@ export class Dispatcher<T extends Dispatchable> {
       q = [];
       this.queues.set(m.appId, q);
     }
-    if (q.length === 0) this.ready.push(m.appId);
+    if (q.length === 0) {
+      const t = this.tenant(m.tenantId);
+      if (t.ready.length === 0) this.ready.push(m.tenantId);
+      t.ready.push(m.appId);
+      t.active.add(m.appId);
+    }
     q.push(m);
     this.queued++;
   }
@@ -78,24 +102,12 @@ export class Dispatcher<T extends Dispatchable> {
   /** Starts as many deliveries as the bounds allow. */
   pump(): void {
     let scanned = 0;
-    const share = this.fairShare();
     while (this.inFlight < this.options.maxInFlight && this.ready.length > 0 && scanned < this.ready.length) {
-      const appId = this.ready.shift()!;
-      const q = this.queues.get(appId)!;
-      const busy = this.inFlightByApp.get(appId) ?? 0;
-      if (busy >= Math.min(this.appLimit(q[0]), share)) {
-        this.ready.push(appId);
-        scanned++;
-        continue;
-      }
-      scanned = 0;
-      const m = q.shift()!;
-      this.queued--;
-      if (q.length > 0) this.ready.push(appId);
-      else this.queues.delete(appId);
-      this.inFlight++;
-      this.inFlightByApp.set(appId, busy + 1);
-      void this.run(m).finally(() => this.done(appId));
+      const tenantId = this.ready.shift()!;
+      const t = this.tenants.get(tenantId)!;
+      if (this.startOne(t)) scanned = 0;
+      else scanned++;
+      if (t.ready.length > 0) this.ready.push(tenantId);
     }
   }
 
@@ -111,14 +123,65 @@ export class Dispatcher<T extends Dispatchable> {
     this.queues.clear();
     this.ready.length = 0;
     this.queued = 0;
+    for (const [tenantId, t] of this.tenants) {
+      t.ready.length = 0;
+      for (const appId of t.active) if (!this.inFlightByApp.has(appId)) t.active.delete(appId);
+      if (t.active.size === 0) this.tenants.delete(tenantId);
+    }
     return out;
   }
 
-  private done(appId: string): void {
+  /** Starts one delivery of the tenant's next app that has room, within the tenant's share; returns whether it did. */
+  private startOne(t: TenantState): boolean {
+    const head = this.queues.get(t.ready[0])![0];
+    const tenantShare = Math.max(
+      1,
+      Math.min(this.limits.tenant(head), Math.floor(this.options.maxInFlight / Math.max(1, this.tenants.size))),
+    );
+    if (t.inFlight >= tenantShare) return false;
+    // Rounded up: the tenant's share bounds the sum, and round-robin spreads the remainder.
+    const appShare = Math.max(1, Math.ceil(tenantShare / Math.max(1, t.active.size)));
+    for (let scanned = 0; scanned < t.ready.length; scanned++) {
+      const appId = t.ready.shift()!;
+      const q = this.queues.get(appId)!;
+      const busy = this.inFlightByApp.get(appId) ?? 0;
+      if (busy >= Math.min(this.limits.app(q[0]), appShare)) {
+        t.ready.push(appId);
+        continue;
+      }
+      const m = q.shift()!;
+      this.queued--;
+      if (q.length > 0) t.ready.push(appId);
+      else this.queues.delete(appId);
+      this.inFlight++;
+      t.inFlight++;
+      this.inFlightByApp.set(appId, busy + 1);
+      void this.run(m).finally(() => this.done(m.tenantId, appId));
+      return true;
+    }
+    return false;
+  }
+
+  private tenant(tenantId: string): TenantState {
+    let t = this.tenants.get(tenantId);
+    if (!t) {
+      t = { inFlight: 0, active: new Set(), ready: [] };
+      this.tenants.set(tenantId, t);
+    }
+    return t;
+  }
+
+  private done(tenantId: string, appId: string): void {
     this.inFlight--;
     const n = (this.inFlightByApp.get(appId) ?? 1) - 1;
     if (n === 0) this.inFlightByApp.delete(appId);
     else this.inFlightByApp.set(appId, n);
+    const t = this.tenants.get(tenantId);
+    if (t) {
+      t.inFlight--;
+      if (n === 0 && !this.queues.has(appId)) t.active.delete(appId);
+      if (t.active.size === 0) this.tenants.delete(tenantId);
+    }
     if (this.inFlight === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -4,14 +4,20 @@ import type { Clock } from '../../domain/clock';
 import type { Message } from '../../messages/model';
 import type { AttemptResult, MessageStore } from '../../messages/port';
 import type { Logger } from '../../observability/logger';
+import type { PlanCatalogue } from '../../plans/catalogue';
+import type { TenantStore } from '../../tenancy/port';
 import { AppCache } from '../apps';
 import { runAttempt, type Deliver } from '../attempt';
+import { CircuitBreaker, type CircuitBreakerOptions } from '../breaker';
+import { disableFailingApp } from '../disable';
+import { TenantPlanCache } from '../plans';
 import type { Engine, Hold, Vet } from '../port';
+import { attemptsPerMinuteOf, MinuteBudgets, nextMinuteAt } from '../rate';
 import { skipIfVetoed, type SkipDeps } from '../skip';
 import { Alarm } from './alarm';
 import { Dispatcher } from './dispatcher';
 import { OutcomeWriter } from './outcomes';
-import { DueWindow, type AppEntry, type WindowEntry } from './window';
+import { DueWindow, type Admission, type AppEntry, type WindowEntry } from './window';
 
 /** Options of the embedded engine. */
 export interface TimerEngineOptions {
@@ -21,7 +27,10 @@ export interface TimerEngineOptions {
   refillIntervalMs: number;
   /** Most entries held in the window. @default 200_000 */
   windowMax: number;
-  /** Deliveries in flight at once. @default 512 */
+  /**
+   * Deliveries in flight at once, shared fairly per tenant then per app; a tenant holds at most its plan's
+   * `deliveryShare` of them. @default 512
+   */
   maxInFlight: number;
   /** Claimed messages waiting for a delivery slot, at most (backpressure on claiming). @default 5_000 */
   maxQueued: number;
@@ -41,6 +50,10 @@ export interface TimerEngineOptions {
   firstClaimMax: number;
   /** Most messages claimed in one transaction otherwise (the rest follow when the alarm next goes off). @default 2_048 */
   claimMax: number;
+  /** Most attempts one tenant may start per minute, whatever its plan (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`); unset: its plan's. */
+  tenantAttemptsPerMinute?: number;
+  /** The per-app circuit breaker (libs/engine/breaker.ts). */
+  breaker: Partial<CircuitBreakerOptions>;
 }
 
 export const timerEngineDefaults: TimerEngineOptions = {
@@ -53,6 +66,7 @@ export const timerEngineDefaults: TimerEngineOptions = {
   drainTimeoutMs: 10_000,
   firstClaimMax: 256,
   claimMax: 2_048,
+  breaker: {},
 };
 
 export interface TimerEngineDeps {
@@ -67,23 +81,31 @@ export interface TimerEngineDeps {
   vet?: Vet;
   /** Whether a claimed message must wait unattempted (its tenant is suspended); it is then held until released. */
   hold?: Hold;
+  /** Tenants and the plan catalogue: each tenant's delivery share and attempt budget. Without them, no tenant is limited. */
+  tenants?: Pick<TenantStore, 'get'>;
+  plans?: PlanCatalogue;
 }
 
-/** A claimed message on its way to delivery, with its app as read at the claim (undefined: deleted). */
+/** A claimed message on its way to delivery, with its app as read at the claim (undefined: deleted) and its tenant's slots. */
 interface Claimed {
+  tenantId: string;
   appId: string;
   message: Message;
   app: App | undefined;
+  /** Most deliveries its tenant may have in flight (its plan's share of `maxInFlight`). */
+  tenantSlots: number;
 }
 
 /**
  * The embedded engine: no timer per message. It wires four parts: a due window (libs/engine/timer/window.ts,
  * refilled from the store's due index) with one alarm for its earliest entry; on the alarm, due entries
  * are claimed in one conditional write (so an abort that won stays aborted), vetted, and handed to a
- * fair dispatcher; an outcome writer records their attempts in group commits and puts retries back in
- * the window. An app whose claimed messages fill its share of the queue has its further due entries
- * parked (still `scheduled`, not claimed) until its queue drains, so a stuck receiver with a large
- * backlog cannot hold other apps' messages back.
+ * dispatcher fair per tenant, then per app; an outcome writer records their attempts in group commits and
+ * puts retries back in the window. An app whose claimed messages fill its share of the queue has its
+ * further due entries parked (still `scheduled`, not claimed) until its queue drains, so a stuck receiver
+ * with a large backlog cannot hold other apps' messages back. A tenant that has started its plan's
+ * `attemptsPerMinute` waits for the next minute, its due messages unclaimed. A circuit breaker per app
+ * slows apps whose receivers keep timing out and disables those failing for days.
  */
 export class TimerEngine implements Engine {
   private readonly o: TimerEngineOptions;
@@ -92,6 +114,9 @@ export class TimerEngine implements Engine {
   private readonly dispatcher: Dispatcher<Claimed>;
   private readonly outcomes: OutcomeWriter;
   private readonly apps: AppCache;
+  private readonly plans?: TenantPlanCache;
+  private readonly budgets = new MinuteBudgets();
+  private readonly breaker: CircuitBreaker;
   private readonly skip: SkipDeps;
   private refillTimer?: NodeJS.Timeout;
   private firing = false;
@@ -104,9 +129,16 @@ export class TimerEngine implements Engine {
     this.o = { ...timerEngineDefaults, ...options };
     this.window = new DueWindow(deps.messages, { horizonMs: this.o.horizonMs, windowMax: this.o.windowMax });
     this.alarm = new Alarm(deps.clock, () => void this.fire());
+    this.breaker = new CircuitBreaker(
+      this.o.breaker,
+      (app, since) => void disableFailingApp({ apps: deps.apps, clock: deps.clock, logger: deps.logger }, app, since),
+    );
     this.dispatcher = new Dispatcher<Claimed>(
       { maxInFlight: this.o.maxInFlight },
-      (next) => next.app?.maxConcurrency ?? 1,
+      {
+        app: (next) => this.breaker.slots(next.appId, next.app?.maxConcurrency ?? 1, deps.clock.now()),
+        tenant: (next) => next.tenantSlots,
+      },
       (c) => this.deliver(c),
       (appId) => this.onSlotFree(appId),
     );
@@ -118,6 +150,7 @@ export class TimerEngine implements Engine {
       retry: (refs) => this.enqueue(refs),
     });
     this.apps = new AppCache(deps.apps, deps.clock);
+    if (deps.tenants && deps.plans) this.plans = new TenantPlanCache(deps.tenants, deps.plans, deps.clock);
     this.skip = {
       messages: deps.messages,
       logger: deps.logger,
@@ -177,11 +210,13 @@ export class TimerEngine implements Engine {
       }
       const max = Math.min(this.budget(), this.dispatcher.load < this.o.maxInFlight ? this.o.firstClaimMax : this.o.claimMax);
       const batched = new Map<string, number>();
-      const due = this.window.take(now, max, (e) => {
+      const due = this.window.take(now, max, (e): Admission => {
+        if (this.budgets.isSpent(e.tenantId, now)) return { until: nextMinuteAt(now) };
+        if (e.appId === undefined) return 'take';
         const n = batched.get(e.appId) ?? 0;
-        if (this.full(e.appId, n)) return false;
+        if (this.full(e.appId, n)) return 'park';
         batched.set(e.appId, n + 1);
-        return true;
+        return 'take';
       });
       if (due.length) await this.claim(due, now);
       const next = this.window.nextDueAt;
@@ -195,22 +230,46 @@ export class TimerEngine implements Engine {
     }
   }
 
-  /** Claims due entries, skips vetoed messages, and queues the rest for delivery; a full app's go back unclaimed. */
+  /**
+   * Claims due entries, skips vetoed messages, and queues the rest for delivery; those of a tenant past its
+   * attempt budget wait for the next minute and a full app's are parked, both unclaimed.
+   */
   private async claim(due: WindowEntry[], now: number): Promise<void> {
     const claimed = await this.deps.messages.claim(due, now);
     const ready: Message[] = [];
     for (const m of claimed) if (!(await this.skipped(m, now))) ready.push(m);
     const apps = new Map<string, App | undefined>();
     for (const m of ready) if (!apps.has(m.appId)) apps.set(m.appId, await this.apps.get(m.tenantId, m.appId));
+    const tenants = new Map<string, { slots: number; attemptsPerMinute?: number }>();
+    for (const m of ready) if (!tenants.has(m.tenantId)) tenants.set(m.tenantId, await this.tenantLimits(m.tenantId));
     const dueAt = new Map(due.map((e) => [e.id, e.dueAt]));
     const over: Claimed[] = [];
+    const spent: Claimed[] = [];
     for (const m of ready) {
-      const c = { appId: m.appId, message: m, app: apps.get(m.appId) };
+      const t = tenants.get(m.tenantId)!;
+      const c = { tenantId: m.tenantId, appId: m.appId, message: m, app: apps.get(m.appId), tenantSlots: t.slots };
       if (this.full(m.appId)) over.push(c);
+      else if (!this.budgets.take(m.tenantId, t.attemptsPerMinute, now)) spent.push(c);
       else this.dispatcher.push(c);
     }
-    for (const c of await this.unclaim(over, dueAt, now)) this.dispatcher.push(c);
+    for (const c of await this.unclaim(over, dueAt, now, (r) => this.window.park(r))) this.dispatcher.push(c);
+    const later = nextMinuteAt(now);
+    for (const c of await this.unclaim(spent, dueAt, now, (r) => this.window.defer(r, later))) this.dispatcher.push(c);
+    if (spent.length) this.alarm.set(later - this.deps.clock.now());
     this.dispatcher.pump();
+  }
+
+  /** A tenant's delivery slots (its plan's share of `maxInFlight`) and attempts per minute (its plan's, or the operator's cap). */
+  private async tenantLimits(tenantId: string): Promise<{ slots: number; attemptsPerMinute?: number }> {
+    let plan: Awaited<ReturnType<TenantPlanCache['get']>> = {};
+    try {
+      if (this.plans) plan = await this.plans.get(tenantId);
+    } catch (err) {
+      this.deps.logger.error('could not read a tenant plan; delivering without its limits', { err, tenantId });
+    }
+    const slots = Math.max(1, Math.floor(this.o.maxInFlight * (plan.deliveryShare ?? 1)));
+    const attemptsPerMinute = attemptsPerMinuteOf(plan.attemptsPerMinute, this.o.tenantAttemptsPerMinute);
+    return attemptsPerMinute === undefined ? { slots } : { slots, attemptsPerMinute };
   }
 
   /** The skip step; an abort that fails leaves the message `delivering`, recovered (and vetted again) at the next start. */
@@ -222,10 +281,16 @@ export class TimerEngine implements Engine {
   }
 
   /**
-   * Hands claimed messages of full apps back to the store (`scheduled`, same dueAt) and parks
-   * them, so they cost no claim budget while they wait; returns those still claimed (all or none).
+   * Hands claimed messages back to the store (`scheduled`, same dueAt) and holds each in the window with
+   * `hold` (parked, or deferred), so they cost no claim budget while they wait; returns those still
+   * claimed (all or none).
    */
-  private async unclaim(claimed: Claimed[], dueAt: Map<string, number>, now: number): Promise<Claimed[]> {
+  private async unclaim(
+    claimed: Claimed[],
+    dueAt: Map<string, number>,
+    now: number,
+    hold: (r: AppEntry) => void = (r) => this.window.park(r),
+  ): Promise<Claimed[]> {
     if (!claimed.length) return [];
     const refs: AppEntry[] = claimed.map(({ message: m }) => ({
       id: m.id,
@@ -237,15 +302,16 @@ export class TimerEngine implements Engine {
       await this.deps.messages.unclaim(refs, now); // SQLite: one transaction, all or nothing
     } catch (err) {
       // Still claimed: deliver them in turn rather than leave them stranded.
-      this.deps.logger.error('could not unclaim messages of a saturated app; delivering them in turn', { err, count: refs.length });
+      this.deps.logger.error('could not unclaim messages that must wait; delivering them in turn', { err, count: refs.length });
       return claimed;
     }
-    for (const r of refs) this.window.park(r);
+    for (const r of refs) hold(r);
     return [];
   }
 
   private async deliver(c: Claimed): Promise<void> {
-    this.outcomes.add(c.message, await runAttempt(c.message, c.app, this.deps.deliver, () => this.deps.clock.now()));
+    const result = await runAttempt(c.message, c.app, this.deps.deliver, () => this.deps.clock.now(), { breaker: this.breaker });
+    this.outcomes.add(c.message, result);
   }
 
   /** A freed delivery slot may let a due backlog through: unpark the app's entries when its queue has drained, fire if anything is due. */

@@ -1,5 +1,5 @@
 import type { DueRef } from '../../messages/port';
-import { DueWindow, type WindowEntry } from './window';
+import { DueWindow, type Admission, type WindowEntry } from './window';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 const ref = (id: string, dueAt: number, appId?: string): WindowEntry => ({ id, tenantId: 'ten_1', dueAt, ...(appId ? { appId } : {}) });
@@ -23,7 +23,7 @@ const dueIndex = (refs: DueRef[]) => {
   return { store, queries, claim };
 };
 
-const admitAll = () => true;
+const admitAll = (): Admission => 'take';
 
 describe('DueWindow', () => {
   describe('refill', () => {
@@ -110,7 +110,7 @@ describe('DueWindow', () => {
       await w.refill(T0);
       w.add([ref('s1', T0, 'stuck'), ref('h1', T0 + 1, 'healthy'), ref('s2', T0 + 2, 'stuck'), ref('new', T0 + 3)]);
 
-      const taken = w.take(T0 + 10, 10, (e) => e.appId !== 'stuck');
+      const taken = w.take(T0 + 10, 10, (e) => (e.appId === 'stuck' ? 'park' : 'take'));
 
       expect(taken.map((e) => e.id)).toEqual(['h1', 'new']);
       expect([w.isParked('stuck'), w.isParked('healthy'), w.parkedApps]).toEqual([true, false, 1]);
@@ -121,6 +121,19 @@ describe('DueWindow', () => {
       w.unpark('stuck', 5);
       expect(w.parkedApps).toBe(0);
       expect(w.take(T0 + 10, 10, admitAll).map((e) => e.id)).toEqual(['s2']);
+    });
+
+    it('holds the entries `admit` defers until the time it names, then takes them', async () => {
+      const w = new DueWindow(dueIndex([]).store, { horizonMs: 30_000, windowMax: 10 });
+      await w.refill(T0);
+      w.add([ref('spent', T0, 'a'), ref('fine', T0 + 1, 'b'), ref('fresh', T0 + 2)]);
+
+      const taken = w.take(T0 + 10, 10, (e) => (e.id === 'fine' ? 'take' : { until: T0 + 60_000 }));
+
+      expect(taken.map((e) => e.id)).toEqual(['fine']);
+      expect(w.nextDueAt).toBe(T0 + 60_000);
+      expect(w.take(T0 + 59_999, 10, admitAll)).toEqual([]);
+      expect(w.take(T0 + 60_000, 10, admitAll).map((e) => e.id)).toEqual(['spent', 'fresh']);
     });
 
     it('counts parked entries as held: the window stays bounded', async () => {

@@ -9,6 +9,9 @@ export interface WindowEntry extends DueRef {
 /** An entry whose app is known (only those can be parked). */
 export type AppEntry = WindowEntry & { appId: string };
 
+/** What the engine does with a due entry: take it, park it (its app's queue is full), or hold it until a later time. */
+export type Admission = 'take' | 'park' | { until: number };
+
 /** Options of the due window. */
 export interface DueWindowOptions {
   /** How far ahead a refill reaches. @default 30_000 (the engine's `horizonMs`) */
@@ -91,24 +94,38 @@ export class DueWindow {
   }
 
   /**
-   * Takes entries due at `now`, earliest first, at most `max` of them. `admit` decides for each
-   * entry of a known app: false parks it instead (it is held, not taken).
+   * Takes entries due at `now`, earliest first, at most `max` of them. `admit` decides for each: take it,
+   * park it (only an entry of a known app; another is taken), or hold it until a later time (`defer`).
    */
-  take(now: number, max: number, admit: (e: AppEntry) => boolean): WindowEntry[] {
+  take(now: number, max: number, admit: (e: WindowEntry) => Admission): WindowEntry[] {
     const taken: WindowEntry[] = [];
     while (taken.length < max) {
       const top = this.heap.peek();
       if (!top || top.dueAt > now) break;
       this.heap.pop();
       if (this.held.get(top.id) !== top.dueAt) continue;
-      if (top.appId !== undefined && !admit(top as AppEntry)) {
+      const a = admit(top);
+      if (a === 'park' && top.appId !== undefined) {
         this.park(top as AppEntry);
+        continue;
+      }
+      if (typeof a === 'object') {
+        this.defer(top, a.until);
         continue;
       }
       this.held.delete(top.id);
       taken.push(top);
     }
     return taken;
+  }
+
+  /**
+   * Holds an entry (taken or not) until `until` rather than its due time: a tenant whose attempt budget
+   * is spent. The store keeps its due time; only this window waits.
+   */
+  defer(e: WindowEntry, until: number): void {
+    this.held.set(e.id, until);
+    this.heap.push({ ...e, dueAt: until });
   }
 
   /** Holds an entry aside (taken or not) until `unpark`: it counts as held, but is not due for taking. */
