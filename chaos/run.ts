@@ -10,12 +10,14 @@ import { createLogger } from '../libs/observability/logger';
 import { runCrashRounds } from './crash';
 import { fuzzRoutes, prepareFuzzFixture } from './fuzz';
 import { newTenantClient } from './http';
+import { startChild } from '../e2e/support/child';
 import { measureLateness } from './lateness';
+import { runNoisyNeighbour } from './noisy';
 import { runShutdown } from './shutdown';
 import { makeSick, runSickReceivers } from './sick';
 
 /**
- * `npm run chaos [-- crash shutdown sick fuzz]`: the long reliability runs, on loopback only.
+ * `npm run chaos [-- crash shutdown sick noisy fuzz]`: the long reliability runs, on loopback only.
  * Prints a table per scenario and one `CHAOS {json}` line; exits 1 when an invariant broke
  * (anything lost, a 5xx, a contract violation, a redelivery of an acknowledged message).
  * Sizes come from the environment: CHAOS_MESSAGES (20000), CHAOS_ROUNDS (5), CHAOS_FUZZ_RUNS (500 per route), CHAOS_SEED.
@@ -163,6 +165,44 @@ const sick = async () => {
   if (lateness.some((r) => r.arrived < r.healthy)) broken.push('lateness: a healthy message did not arrive');
 };
 
+const noisy = async () => {
+  say(
+    "\n## Noisy neighbour: tenant X's 100 apps never answer (maxConcurrency 1000, timeout 60 s, 600 messages); " +
+      "tenant Y's 600 messages to a receiver answering in 100 ms, once X's attempts hold their slots",
+  );
+  const receiver = await startReceiver();
+  const adminToken = token();
+  const server = await startChild({
+    PUNCTUAL_DATA_DIR: dir('noisy'),
+    PUNCTUAL_ADMIN_TOKEN: adminToken,
+    PUNCTUAL_LOG_LEVEL: 'error',
+    PUNCTUAL_DRAIN_TIMEOUT_MS: '500',
+  });
+  try {
+    const r = await runNoisyNeighbour({ baseUrl: server.url, adminToken, receiver });
+    table([
+      {
+        'X apps': r.noisyApps,
+        'X messages': r.noisyMessages,
+        'X attempts hanging': r.noisyHanging,
+        'Y arrived': `${r.arrived}/${r.healthyMessages}`,
+        'Y p50 ms': r.lateness.p50,
+        'Y p90 ms': r.lateness.p90,
+        'Y p99 ms': r.lateness.p99,
+        'Y max ms': r.lateness.max,
+      },
+    ]);
+    results.noisy = r;
+    if (r.arrived < r.healthyMessages || !(r.lateness.p99 <= 3_000))
+      broken.push(`noisy neighbour: the healthy tenant's p99 lateness was ${r.lateness.p99} ms (at most 3,000), or messages were missing`);
+  } finally {
+    await receiver.close(); // resets the hanging connections, so the stop below is quick
+    server.process.kill('SIGTERM');
+    const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]);
+    if (exit === 'timeout') server.process.kill('SIGKILL');
+  }
+};
+
 const fuzz = async () => {
   say(`\n## Hostile input: ${routes.length} routes × ${sizes.fuzzRuns} generated requests (seed ${sizes.seed}), raw sockets`);
   const receiver = await startReceiver();
@@ -208,7 +248,7 @@ const fuzz = async () => {
   }
 };
 
-const scenarios: Record<string, () => Promise<void>> = { crash, shutdown, sick, fuzz };
+const scenarios: Record<string, () => Promise<void>> = { crash, shutdown, sick, noisy, fuzz };
 
 const main = async () => {
   const chosen = process.argv.slice(2).filter((a) => a in scenarios);

@@ -9,10 +9,10 @@ interface Item {
 describe('Dispatcher', () => {
   const item = (appId: string, i: number, tenantId = 'ten_a'): Item => ({ id: `${appId}-${i}`, tenantId, appId });
   /** A dispatcher whose deliveries never finish (each keeps its slot), with what it started. */
-  const holding = (maxInFlight: number, limits: Partial<DispatchLimits<Item>> = {}) => {
+  const holding = (maxInFlight: number, limits: Partial<DispatchLimits<Item>> = {}, reserve = 0) => {
     const running: Item[] = [];
     const d = new Dispatcher<Item>(
-      { maxInFlight },
+      { maxInFlight, reserve },
       { app: () => 1_000, tenant: () => maxInFlight, ...limits },
       (m) => {
         running.push(m);
@@ -27,7 +27,7 @@ describe('Dispatcher', () => {
   const finishing = (maxInFlight: number) => {
     const running: { m: Item; finish: () => void }[] = [];
     const d = new Dispatcher<Item>(
-      { maxInFlight },
+      { maxInFlight, reserve: 0 },
       { app: () => 1_000, tenant: () => maxInFlight },
       (m) => new Promise<void>((finish) => running.push({ m, finish })),
       () => undefined,
@@ -76,6 +76,16 @@ describe('Dispatcher', () => {
       d.pump();
       expect(count((m) => m.tenantId === 'ten_x')).toBe(25);
       expect(count((m) => m.tenantId === 'ten_y')).toBe(50); // an equal share of 100 between two tenants
+    });
+
+    it('keeps the reserve free for a tenant that arrives while another holds its share', () => {
+      const { d, count } = holding(100, {}, 20);
+      for (let a = 0; a < 10; a++) for (let i = 0; i < 20; i++) d.push(item(`x${a}`, i, 'ten_x'));
+      d.pump();
+      expect(count((m) => m.tenantId === 'ten_x')).toBe(80);
+      for (let i = 0; i < 100; i++) d.push(item('y', i, 'ten_y'));
+      d.pump();
+      expect(count((m) => m.tenantId === 'ten_y')).toBe(20); // the reserve, at once; more as the first tenant's attempts end
     });
 
     it('shares a tenant’s slots among its apps', () => {

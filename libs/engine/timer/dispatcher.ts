@@ -2,6 +2,12 @@
 export interface DispatcherOptions {
   /** Deliveries in flight at once across all tenants. @default 512 */
   maxInFlight: number;
+  /**
+   * Slots the tenants with work leave free between them for a tenant that has none yet: slots held by a
+   * receiver that hangs come back only at its timeout, and a tenant that arrives meanwhile must still find
+   * some. @default one eighth of `maxInFlight` (the engine's `newTenantReserve`)
+   */
+  reserve: number;
 }
 
 /** What the dispatcher runs: anything that names its tenant and app. */
@@ -30,11 +36,11 @@ interface TenantState {
 /**
  * Runs deliveries with a global bound, a per-tenant bound and a per-app bound, fair per tenant, then per
  * app: tenants with work are served round-robin, and within a tenant its apps. Slots are shared equally:
- * a tenant holds at most `maxInFlight / tenants with work` (and its plan's share), an app at most its
- * tenant's share divided among the tenant's apps with work (and its own limit). A slot freed by an
- * attempt that ends goes to whoever is next. So a tenant whose receivers hang — each attempt holding its
- * slot until the timeout — keeps at most its share, however many apps or messages it has, and the other
- * tenants always find slots.
+ * a tenant holds at most `(maxInFlight − reserve) / tenants with work` (and its plan's share), an app at
+ * most its tenant's share divided among the tenant's apps with work (and its own limit). A slot freed by
+ * an attempt that ends goes to whoever is next. So a tenant whose receivers hang — each attempt holding
+ * its slot until the timeout — keeps at most its share, however many apps or messages it has, and a
+ * tenant that arrives finds at least the reserve free.
  */
 export class Dispatcher<T extends Dispatchable> {
   private readonly queues = new Map<string, T[]>();
@@ -134,10 +140,8 @@ export class Dispatcher<T extends Dispatchable> {
   /** Starts one delivery of the tenant's next app that has room, within the tenant's share; returns whether it did. */
   private startOne(t: TenantState): boolean {
     const head = this.queues.get(t.ready[0])![0];
-    const tenantShare = Math.max(
-      1,
-      Math.min(this.limits.tenant(head), Math.floor(this.options.maxInFlight / Math.max(1, this.tenants.size))),
-    );
+    const shared = this.options.maxInFlight - this.options.reserve;
+    const tenantShare = Math.max(1, Math.min(this.limits.tenant(head), Math.floor(shared / Math.max(1, this.tenants.size))));
     if (t.inFlight >= tenantShare) return false;
     // Rounded up: the tenant's share bounds the sum, and round-robin spreads the remainder.
     const appShare = Math.max(1, Math.ceil(tenantShare / Math.max(1, t.active.size)));

@@ -50,6 +50,11 @@ export interface TimerEngineOptions {
   firstClaimMax: number;
   /** Most messages claimed in one transaction otherwise (the rest follow when the alarm next goes off). @default 2_048 */
   claimMax: number;
+  /**
+   * Delivery slots the tenants with work leave free for a tenant that has none yet (so one that arrives while
+   * others' receivers hang finds slots at once). @default one eighth of `maxInFlight`
+   */
+  newTenantReserve?: number;
   /** Most attempts one tenant may start per minute, whatever its plan (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`); unset: its plan's. */
   tenantAttemptsPerMinute?: number;
   /** The per-app circuit breaker (libs/engine/breaker.ts). */
@@ -134,7 +139,7 @@ export class TimerEngine implements Engine {
       (app, since) => void disableFailingApp({ apps: deps.apps, clock: deps.clock, logger: deps.logger }, app, since),
     );
     this.dispatcher = new Dispatcher<Claimed>(
-      { maxInFlight: this.o.maxInFlight },
+      { maxInFlight: this.o.maxInFlight, reserve: this.o.newTenantReserve ?? Math.floor(this.o.maxInFlight / 8) },
       {
         app: (next) => this.breaker.slots(next.appId, next.app?.maxConcurrency ?? 1, deps.clock.now()),
         tenant: (next) => next.tenantSlots,
