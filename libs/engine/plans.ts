@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../domain/clock';
-import type { Plan, PlanCatalogue } from '../plans/catalogue';
+import { defaultRetentionDays, type Plan, type PlanCatalogue } from '../plans/catalogue';
 import type { TenantStore } from '../tenancy/port';
 
 /** Options of the engines' tenant plan cache. */
@@ -40,3 +40,6 @@ export class TenantPlanCache {
     return (await this.cache.fetch(tenantId))?.plan ?? {};
   }
 }
+
+/** How long a tenant on `plan` keeps its finished messages and their attempts. */
+export const retentionMsOf = (plan: Plan): number => (plan.retentionDays ?? defaultRetentionDays) * 86_400_000;

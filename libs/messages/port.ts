@@ -93,3 +93,30 @@ export interface MessageStore {
   /** Aborts every scheduled message of an app (app deletion); returns how many. */
   abortAllForApp(tenantId: string, appId: string, now: number): Promise<number>;
 }
+
+/** A finished message, as the retention sweep sees it. */
+export interface FinishedRef {
+  id: string;
+  tenantId: string;
+  /** When it reached `delivered`, `failed` or `aborted` (its last change). */
+  finishedAt: number;
+}
+
+/**
+ * Deleting what retention no longer keeps, a bounded batch at a time (the embedded store; DynamoDB items
+ * expire by their TTL attribute instead, set when a message finishes).
+ */
+export interface RetentionStore {
+  /**
+   * Examines up to `limit` messages after `cursor`, in storage order, and returns the finished ones among
+   * them with the cursor to go on from (undefined once the walk has wrapped round to the start).
+   */
+  finished(cursor: string | undefined, limit: number): Promise<{ refs: FinishedRef[]; cursor?: string }>;
+  /** Deletes each message that is still finished as `ref` says (not redriven since) and its attempts; returns how many. */
+  deleteFinished(refs: FinishedRef[]): Promise<number>;
+  /**
+   * Examines up to `limit` idempotency records after `cursor` and deletes those that expired at or before
+   * `now`; returns how many, with the cursor to go on from (undefined once wrapped).
+   */
+  deleteExpiredIdempotency(now: number, cursor: string | undefined, limit: number): Promise<{ deleted: number; cursor?: string }>;
+}

@@ -1,6 +1,8 @@
 import { ApiGatewayKeys, gatewayKeyTags } from '../apigateway/keys';
 import { ApiGatewayRequests, tenantGatewayKeys, withGatewayRequests } from '../apigateway/usage';
 import { UsagePlans } from '../apigateway/usage-plans';
+import { systemClock } from '../domain/clock';
+import { retentionMsOf, TenantPlanCache } from '../engine/plans';
 import { createDynamoStores, type DynamoStores } from '../store/dynamodb';
 import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
 import type { KeyStore } from '../keys/port';
@@ -26,7 +28,14 @@ const withoutTouches = (keys: KeyStore): KeyStore => Object.assign(Object.create
 
 /** The DynamoDB stores, and the API Gateway side of keys and usage over one usage-plan lookup. */
 export const createAwsStores = (config: AwsConfig, clients: Pick<AwsClients, 'documentClient' | 'apiGateway'>): AwsStores => {
-  const stores = createDynamoStores({ client: clients.documentClient, tableName: config.tableName });
+  // Finished messages expire after their tenant's plan's retention (TTL set when they are written).
+  const tenantPlans = (): TenantPlanCache => plansOfTenants;
+  const stores = createDynamoStores({
+    client: clients.documentClient,
+    tableName: config.tableName,
+    retentionMs: async (tenantId) => retentionMsOf(await tenantPlans().get(tenantId)),
+  });
+  const plansOfTenants = new TenantPlanCache(stores.tenants, config.plans, systemClock);
   const usagePlans = new UsagePlans({
     client: clients.apiGateway,
     usagePlanName: (plan) => `${config.usagePlanPrefix}${plan}${config.usagePlanSuffix}`,

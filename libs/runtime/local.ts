@@ -2,8 +2,10 @@ import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
 import { Materializer, type MaterializerOptions } from '../schedules/materializer';
 import { misfireVet } from '../schedules/misfire';
+import { retentionMsOf, TenantPlanCache } from '../engine/plans';
 import { TimerEngine, type TimerEngineOptions } from '../engine/timer/engine';
 import { type Gateway, startGateway } from '../gateway/server';
+import { RetentionSweeper, type RetentionSweeperOptions } from '../messages/retention';
 import { loadPlans } from '../plans/catalogue';
 import { createSqliteStores } from '../store/sqlite';
 import { databasePath } from '../store/sqlite/database';
@@ -35,6 +37,7 @@ export interface LocalOverrides {
   logger?: Logger;
   engine?: Partial<TimerEngineOptions>;
   materializer?: Partial<MaterializerOptions>;
+  retention?: Partial<RetentionSweeperOptions>;
 }
 
 /** The embedded composition root: SQLite store, timer engine, schedule materialiser, webhook client, local gateway. */
@@ -139,6 +142,12 @@ const startLocked = async (
     overrides.materializer,
   );
 
+  const tenantPlans = new TenantPlanCache(stores.tenants, plans, clock);
+  const retention = new RetentionSweeper(
+    { store: stores.retention, retentionMs: async (tenantId) => retentionMsOf(await tenantPlans.get(tenantId)), clock, logger },
+    overrides.retention,
+  );
+
   let gateway: Gateway | undefined;
   /** Stops what has started, in order; the lock goes last, once the database is closed. */
   const stop = async () => {
@@ -146,6 +155,7 @@ const startLocked = async (
     await materializer.close();
     await releaser.close();
     await engine.close();
+    await retention.close();
     await webhook.close();
     await meter.close();
     stores.close();
@@ -157,6 +167,7 @@ const startLocked = async (
     await engine.start();
     await releaser.start();
     meter.start();
+    retention.start();
     gateway = await startGateway(services, { port: config.port, host: config.host }, async (key) => {
       const headers = await limiter.admitRequest(key);
       meter.record({ type: 'request', tenantId: key.tenantId, keyId: key.id, at: clock.now() });

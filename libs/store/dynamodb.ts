@@ -23,8 +23,11 @@ export interface DynamoStoreOptions {
    * @default 16
    */
   concurrency?: number;
-  /** How long attempts are kept before the table's TTL deletes them; undefined keeps them (as SQLite does). */
-  attemptRetentionMs?: number;
+  /**
+   * How long a tenant's finished messages and their attempts are kept (its plan's `retentionDays`): set as
+   * the items' TTL when they are written. Undefined keeps them.
+   */
+  retentionMs?: (tenantId: string) => Promise<number>;
 }
 
 /** Every store port, over one DynamoDB table; the message store also serves the AWS engine's shard pages. */
@@ -34,7 +37,7 @@ const defaults = { shards: 8, concurrency: 16 } as const;
 
 /** Builds every store over the table. Nothing to close: the client belongs to the caller. */
 export const createDynamoStores = (options: DynamoStoreOptions): DynamoStores => {
-  const { client, tableName, attemptRetentionMs } = options;
+  const { client, tableName, retentionMs } = options;
   const shards = options.shards ?? defaults.shards;
   const concurrency = options.concurrency ?? defaults.concurrency;
   if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
@@ -43,7 +46,7 @@ export const createDynamoStores = (options: DynamoStoreOptions): DynamoStores =>
     tenants: new DynamoTenantStore(table),
     apps: new DynamoAppStore(table),
     keys: new DynamoKeyStore(table),
-    messages: new DynamoMessageStore(table, { shards, concurrency, attemptRetentionMs }),
+    messages: new DynamoMessageStore(table, { shards, concurrency, ...(retentionMs ? { retentionMs } : {}) }),
     schedules: new DynamoScheduleStore(table, { shards, concurrency }),
     usage: new DynamoUsageStore(table, concurrency),
   };

@@ -4,6 +4,7 @@ import { SqliteAppStore, SqliteKeyStore, SqliteTenantStore } from './sqlite/acco
 import { startCheckpointer } from './sqlite/checkpointer';
 import { openDatabase, type SqliteOptions } from './sqlite/database';
 import { SqliteMessageStore } from './sqlite/messages';
+import { SqliteRetentionStore } from './sqlite/retention';
 import { SqliteScheduleStore } from './sqlite/schedules';
 import { SqliteUsageStore } from './sqlite/usage';
 
@@ -11,6 +12,8 @@ import { SqliteUsageStore } from './sqlite/usage';
 export interface SqliteStores extends Stores {
   /** The underlying database, for runtime-level concerns (checkpoints, metadata). */
   db: Database.Database;
+  /** What the retention sweep deletes (libs/messages/retention.ts). */
+  retention: SqliteRetentionStore;
   close(): void;
 }
 
@@ -28,6 +31,7 @@ export const createSqliteStores = (options: SqliteOptions): SqliteStores => {
     messages,
     schedules: new SqliteScheduleStore(db),
     usage: new SqliteUsageStore(db),
+    retention: new SqliteRetentionStore(db),
     close: () => {
       if (!db.open) return;
       messages.flush();

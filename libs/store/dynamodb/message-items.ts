@@ -7,9 +7,18 @@ import type { Item } from './table';
 export interface MessageTableOptions {
   /** Partitions of the due index. */
   shards: number;
-  /** How long attempts are kept (set as their TTL); undefined keeps them, as the SQLite store does. */
-  attemptRetentionMs?: number;
+  /**
+   * How long a tenant's finished messages and their attempts are kept (its plan's `retentionDays`): set as
+   * their TTL when they are written, so DynamoDB deletes them (up to a few days late). Undefined keeps them.
+   */
+  retentionMs?: (tenantId: string) => Promise<number>;
 }
+
+/** Statuses a message finishes in (its TTL is set when it reaches one). */
+export const finishedStatuses: ReadonlySet<MessageStatus> = new Set(['delivered', 'failed', 'aborted']);
+
+/** The TTL attribute's value (epoch seconds) of an item to delete `keepMs` after `fromMs`. */
+export const ttlAt = (fromMs: number, keepMs: number): number => Math.ceil((fromMs + keepMs) / 1000);
 
 const messageFields = [
   'id',
@@ -75,11 +84,11 @@ export const messageItem = (m: Message, o: MessageTableOptions): Item => ({
 export const trackStatus = (b: UpdateBuilder, id: string, status: MessageStatus, o: MessageTableOptions): UpdateBuilder =>
   status === 'scheduled' ? b.set(Attr.dueShard, Shards.message(id, o.shards)).set(Attr.pending, id) : b.remove(Attr.dueShard, Attr.pending);
 
-/** The item of an attempt, in its message's partition. */
-export const attemptItem = (a: Attempt, o: MessageTableOptions): Item => ({
+/** The item of an attempt, in its message's partition, deleted `keepMs` after it started (when given). */
+export const attemptItem = (a: Attempt, keepMs?: number): Item => ({
   ...Keys.attempt(a.messageId, a.attempt),
   ...a,
-  ...(o.attemptRetentionMs !== undefined ? { [Attr.ttl]: Math.ceil((a.startedAt + o.attemptRetentionMs) / 1000) } : {}),
+  ...(keepMs !== undefined ? { [Attr.ttl]: ttlAt(a.startedAt, keepMs) } : {}),
 });
 
 const attemptFields = [

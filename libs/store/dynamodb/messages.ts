@@ -4,7 +4,7 @@ import type { Attempt, Message, MessageStatus } from '../../messages/model';
 import type { AttemptResult, CreateResult, DueRef, MessageChange, MessageFilter, MessageStore } from '../../messages/port';
 import { UpdateBuilder } from './expression';
 import { createMessage } from './idempotency';
-import { attemptItem, toAttempt, toMessage, trackStatus, type MessageTableOptions } from './message-items';
+import { attemptItem, finishedStatuses, toAttempt, toMessage, trackStatus, ttlAt, type MessageTableOptions } from './message-items';
 import { pageOf } from './paging';
 import { Attr, Collections, idOf, Index, Keys, Shards } from './schema';
 import { mapLimit, mapLimitKeyed, type Table } from './table';
@@ -89,7 +89,10 @@ export class DynamoMessageStore implements MessageStore {
     const b = new UpdateBuilder();
     for (const [field, value] of Object.entries(change)) if (changeFields.has(field as keyof MessageChange)) b.set(field, value);
     b.set('updatedAt', now);
-    if (change.status !== undefined) trackStatus(b, messageId, change.status, this.o);
+    if (change.status !== undefined) {
+      trackStatus(b, messageId, change.status, this.o);
+      await this.expireWith(b, tenantId, change.status, now);
+    }
     b.when((u) => `attribute_exists(PK) AND ${u.name('tenantId')} = ${u.value(tenantId)}`);
     b.when((u) => (from.length ? `${u.name('status')} IN (${from.map((s) => u.value(s)).join(', ')})` : 'attribute_not_exists(PK)'));
     const item = await this.table.update(Keys.message(messageId), b);
@@ -197,20 +200,32 @@ export class DynamoMessageStore implements MessageStore {
 
   async complete(results: AttemptResult[], now: number): Promise<void> {
     await mapLimit(results, this.o.concurrency, async (r) => {
+      const keep = await this.o.retentionMs?.(r.attempt.tenantId);
       // The attempt first: if the process stops before the message moves, recovery retries it and the
       // attempt item of the same number is simply overwritten.
-      await this.table.put(attemptItem(r.attempt, this.o));
+      await this.table.put(attemptItem(r.attempt, keep));
       const key = Keys.message(r.attempt.messageId);
-      if (await this.table.update(key, this.finish(r, now, true))) return;
+      if (await this.table.update(key, this.finish(r, now, true, keep))) return;
       // attemptCount only grows (SQLite's MAX): if a later attempt was already counted, finish without it.
       const current = await this.table.get(key);
-      if (current?.status === 'delivering') await this.table.update(key, this.finish(r, now, false));
+      if (current?.status === 'delivering') await this.table.update(key, this.finish(r, now, false, keep));
     });
   }
 
-  private finish(r: AttemptResult, now: number, count: boolean): UpdateBuilder {
+  /**
+   * Sets the TTL of a message moving to `status`: its tenant's retention from now once it is finished;
+   * none while it is scheduled again (a redrive), so it cannot expire before it is done.
+   */
+  private async expireWith(b: UpdateBuilder, tenantId: string, status: MessageStatus, now: number): Promise<void> {
+    if (!this.o.retentionMs) return;
+    if (finishedStatuses.has(status)) b.set(Attr.ttl, ttlAt(now, await this.o.retentionMs(tenantId)));
+    else b.remove(Attr.ttl);
+  }
+
+  private finish(r: AttemptResult, now: number, count: boolean, keepMs?: number): UpdateBuilder {
     const id = r.attempt.messageId;
     const b = new UpdateBuilder().set('status', r.status).set('lastError', r.lastError).set('updatedAt', now);
+    if (keepMs !== undefined && r.status !== 'scheduled') b.set(Attr.ttl, ttlAt(now, keepMs));
     b.set(Attr.dueAt, r.status === 'scheduled' ? (r.dueAt ?? now) : undefined);
     if (r.status === 'delivered') b.set('deliveredAt', now);
     if (r.status === 'failed') b.set('failedAt', now);
@@ -331,9 +346,11 @@ export class DynamoMessageStore implements MessageStore {
       ExpressionAttributeNames: { '#app': Attr.appId },
       ExpressionAttributeValues: { ':app': appId },
     });
+    const keep = await this.o.retentionMs?.(tenantId);
     const aborted = await mapLimit(pending, this.o.concurrency, async (e) => {
       const id = idOf(e.PK as string);
       const b = new UpdateBuilder().set('status', 'aborted').set('abortedAt', now).set('updatedAt', now).remove(Attr.dueAt);
+      if (keep !== undefined) b.set(Attr.ttl, ttlAt(now, keep));
       trackStatus(b, id, 'aborted', this.o).when(
         (u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)}`,
       );
