@@ -28,3 +28,15 @@ export class MessageAppDeletedError extends ConflictError {
     });
   }
 }
+
+/** A redrive of a message that has already made the most attempts a message may make in its life. */
+export class MessageAttemptsExhaustedError extends ConflictError {
+  constructor(
+    readonly messageId: string,
+    readonly attempts: number,
+  ) {
+    super(
+      `cannot redrive message ${messageId}: it has made ${attempts} attempts, the most one message may make; create a new message instead`,
+    );
+  }
+}

@@ -5,7 +5,7 @@ import { ManualClock } from '../domain/clock';
 import { ForbiddenScopeError, PayloadTooLargeError, QuotaExceededError, ValidationError } from '../domain/errors';
 import type { Principal } from '../keys/model';
 import { createSqliteStores, type SqliteStores } from '../store/sqlite';
-import { MessageNotFoundError, MessageStateConflictError } from './errors';
+import { MessageAttemptsExhaustedError, MessageNotFoundError, MessageStateConflictError } from './errors';
 import { idempotencyWindowMs, maxPayloadBytes, type Message } from './model';
 import type { DueRef } from './port';
 import { MessageService } from './service';
@@ -230,8 +230,34 @@ describe('MessageService (SQLite in memory, manual clock)', () => {
     it('refuses a message that is still scheduled, and leaves the engine alone', async () => {
       const { message } = await service.create(p, { appId: app.id, payload: 1 });
       enqueued = [];
+      admitted = [];
       await expect(service.redrive(p, message.id)).rejects.toThrow(MessageStateConflictError);
       expect(enqueued).toEqual([]);
+      expect(admitted).toEqual([]);
+    });
+
+    it('admits a redrive against the plan limits and counts it as scheduled, as a new message', async () => {
+      const failed = await failedAfter(2);
+      const m = await service.redrive(p, failed.id);
+      expect(admitted).toEqual([{ keyId: p.keyId, count: 1 }]);
+      expect(created).toEqual([[m]]);
+    });
+
+    it('refuses a redrive over the plan limits, leaving the message failed', async () => {
+      const failed = await failedAfter(2);
+      refuse = true;
+      await expect(service.redrive(p, failed.id)).rejects.toThrow(QuotaExceededError);
+      expect(await stores.messages.get(p.tenantId, failed.id)).toMatchObject({ status: 'failed' });
+      expect(enqueued).toEqual([]);
+    });
+
+    it('refuses a redrive of a message that has made 100 attempts, the most in its life', async () => {
+      const worn = await failedAfter(100);
+      await expect(service.redrive(p, worn.id)).rejects.toThrow(MessageAttemptsExhaustedError);
+      await expect(service.redrive(p, worn.id)).rejects.toThrow(/has made 100 attempts, the most one message may make/);
+      expect(await stores.messages.get(p.tenantId, worn.id)).toMatchObject({ status: 'failed' });
+      const younger = await failedAfter(99);
+      expect(await service.redrive(p, younger.id)).toMatchObject({ status: 'scheduled', attemptBase: 99 });
     });
   });
 

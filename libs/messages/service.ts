@@ -9,7 +9,8 @@ import { parseInput } from '../domain/validate';
 import type { Engine } from '../engine/port';
 import { requireAppAccess, resolveAppId } from '../keys/access';
 import type { Principal } from '../keys/model';
-import { MessageAppDeletedError, MessageNotFoundError } from './errors';
+import { maxLifetimeAttempts } from '../domain/retry';
+import { MessageAppDeletedError, MessageAttemptsExhaustedError, MessageNotFoundError, MessageStateConflictError } from './errors';
 import { maxPayloadBytes, type Attempt, type Message, type MessageStatus } from './model';
 import type { CreateResult, MessageStore } from './port';
 import { messageCreateSchema, type MessageCreateInput } from './schemas';
@@ -24,7 +25,7 @@ export interface MessageServiceDeps {
   clock: Clock;
   /** Admission control before messages are stored (plan limits); throws to refuse. */
   admit?: (p: Principal, count: number) => Promise<void>;
-  /** Observes newly stored messages (metering). */
+  /** Observes messages newly scheduled: stored, or redriven (metering counts them as scheduled). */
   onCreated?: (messages: Message[]) => void;
 }
 
@@ -128,13 +129,21 @@ export class MessageService {
     );
   }
 
-  /** `failed` or `aborted` → `scheduled` at `sendAt` (or now), with a fresh retry budget; 409 once its app is deleted. */
+  /**
+   * `failed` or `aborted` → `scheduled` at `sendAt` (or now), with a fresh retry budget within the lifetime
+   * cap of attempts. A redrive schedules a message again: it is admitted against the plan's limits and
+   * counted as scheduled, as a new message would be. 409 once its app is deleted.
+   */
   async redrive(p: Principal, id: string, sendAt?: string): Promise<Message> {
     const current = await this.get(p, id);
+    // Checked before admission so a refused redrive costs no quota; the transition below stays the guard against races.
+    if (current.status !== 'failed' && current.status !== 'aborted') throw new MessageStateConflictError(id, current.status, 'redrive');
+    if (current.attemptCount >= maxLifetimeAttempts) throw new MessageAttemptsExhaustedError(id, current.attemptCount);
     // Deleting an app aborts its pending messages for good: a redrive would only fail later, for want of a target.
     if (!(await this.deps.apps.exists(p.tenantId, current.appId))) throw new MessageAppDeletedError(id, current.status);
     const now = this.deps.clock.now();
     const at = sendAt === undefined ? now : this.sendAtMs(sendAt, now, 'sendAt');
+    await this.deps.admit?.(p, 1);
     const m = await this.deps.messages.transition(
       p.tenantId,
       id,
@@ -143,6 +152,7 @@ export class MessageService {
       now,
       'redrive',
     );
+    this.deps.onCreated?.([m]);
     await this.deps.engine.enqueue([{ id: m.id, tenantId: m.tenantId, dueAt: m.dueAt ?? at }]);
     return m;
   }
