@@ -37,7 +37,7 @@ describe('DynamoDB store: retention by TTL', () => {
     await db.stores.messages.complete([{ attempt, status, ...(status === 'scheduled' ? { dueAt: at } : {}) }], at + 5);
   };
 
-  it("sets a delivered or failed message's TTL to its tenant's retention after it finished, and its attempts' after they started", async () => {
+  it("sets a finished message's TTL to its tenant's retention after it finished, and its attempts' after they started", async () => {
     const a = aMessage();
     const b = aMessage({ tenantId: B });
     await db.stores.messages.create([a, b], T0);
