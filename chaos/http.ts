@@ -46,8 +46,13 @@ export const jsonClient = (baseUrl: string, auth: Record<string, string> = {}): 
   };
 };
 
-/** A fresh tenant on the unlimited plan, made with the operator's admin token: its control key and a client holding it. */
-export const newTenantClient = async (baseUrl: string, adminToken: string, name: string): Promise<{ key: string; client: JsonClient }> => {
-  const t = await jsonClient(baseUrl, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name, plan: 'unlimited' });
+/** A fresh tenant (on the unlimited plan unless told), made with the operator's admin token: its control key and a client holding it. */
+export const newTenantClient = async (
+  baseUrl: string,
+  adminToken: string,
+  name: string,
+  plan = 'unlimited',
+): Promise<{ key: string; client: JsonClient }> => {
+  const t = await jsonClient(baseUrl, { authorization: `Bearer ${adminToken}` }).post('/v1/tenants', { name, plan });
   return { key: t.controlKey.key, client: jsonClient(baseUrl, { 'x-api-key': t.controlKey.key }) };
 };
