@@ -4,6 +4,7 @@
  * `meteringAggregate` (the table's stream), and the sign-up route's Cognito `authorizer`, each with its own
  * least-privilege role (infra/iam.ts).
  */
+import { deliverBatchSize, deliverReservedConcurrency } from '../libs/engine/eventbridge/limits';
 import { functionRole, type Needs } from './iam';
 import { Logical, roleLogicalId, service } from './names';
 
@@ -39,11 +40,14 @@ export const engineFunctions = (stage: string) => {
       fn: {
         handler: 'functions/engine/deliver/handler.handler',
         timeout: deliverTimeoutSeconds,
+        // Hanging targets hold at most these invocations, never the concurrency the API functions share;
+        // the engine derives its per-tenant delivery slots from the same numbers (libs/engine/eventbridge/limits.ts).
+        reservedConcurrency: deliverReservedConcurrency,
         events: [
           {
             sqs: {
               arn: { 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] },
-              batchSize: 10,
+              batchSize: deliverBatchSize,
               // No batching window: a deliver record that becomes visible at its second is delivered in that second.
               maximumBatchingWindow: 0,
               functionResponseType: 'ReportBatchItemFailures',

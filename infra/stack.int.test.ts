@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageStack, repoRoot } from '../test/support/aws-stack';
 import { routes } from '../libs/http/routes';
+import { deliverBatchSize, deliverReservedConcurrency } from '../libs/engine/eventbridge/limits';
 import { defaultPlans } from '../libs/plans/catalogue';
 import { Logical, functionName, policyLogicalId, roleLogicalId } from './names';
 
@@ -110,6 +111,11 @@ describe('serverless stack', () => {
       expect(m.BatchSize).toBe(10);
       const timeout = resources.EngineDeliverLambdaFunction.Properties.Timeout;
       expect(resources[Logical.deliveryQueue].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    });
+
+    it('reserves the deliver function the concurrency its per-tenant slots are derived from', () => {
+      expect(resources.EngineDeliverLambdaFunction.Properties.ReservedConcurrentExecutions).toBe(deliverReservedConcurrency);
+      expect(mapping('EngineDeliver')!.BatchSize).toBe(deliverBatchSize);
     });
 
     it('sweeps every minute, and aggregates usage from the table stream', () => {

@@ -324,8 +324,11 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     const status = statusCode === undefined ? {} : { statusCode };
     if (this.timedOut)
       this.finish({ kind: 'retry', error: `timeout after ${this.timeoutMs}ms`, durationMs: this.elapsed(), timedOut: true, ...status });
-    else if (this.signal?.aborted) this.finish({ kind: 'retry', error: 'attempt aborted', durationMs: this.elapsed(), ...status });
-    else this.finish(classifyError(err, this.elapsed(), statusCode));
+    else if (this.signal?.aborted) {
+      // A reason the caller gave (an Error) is its explanation for the tenant.
+      const why = this.signal.reason instanceof Error ? this.signal.reason.message : 'attempt aborted';
+      this.finish({ kind: 'retry', error: why, durationMs: this.elapsed(), ...status });
+    } else this.finish(classifyError(err, this.elapsed(), statusCode));
   }
 
   /** The outcome of the response that came back (its body complete, cut at the excerpt, or broken off after a non-2xx status). */

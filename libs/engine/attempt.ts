@@ -9,8 +9,8 @@ import type { AttemptResult } from '../messages/port';
 import type { Logger } from '../observability/logger';
 import type { CircuitBreaker } from './breaker';
 
-/** Delivers one webhook request; both runtimes pass `libs/delivery`'s client. */
-export type Deliver = (req: WebhookRequest) => Promise<DeliveryOutcome>;
+/** Delivers one webhook request, stopping early when `signal` aborts; both runtimes pass `libs/delivery`'s client. */
+export type Deliver = (req: WebhookRequest, signal?: AbortSignal) => Promise<DeliveryOutcome>;
 
 /** The webhook request of a claimed message's next attempt. */
 export const webhookRequest = (m: Message, app: App, now: number): WebhookRequest => ({
@@ -28,6 +28,10 @@ export const webhookRequest = (m: Message, app: App, now: number): WebhookReques
 export interface AttemptOptions {
   /** Records the outcome per app, and makes the retries of an app whose breaker is open wait longer. */
   breaker?: CircuitBreaker;
+  /** Stops the request early (its outcome is then a retry). */
+  signal?: AbortSignal;
+  /** The shortest delay before a retry, asked once the attempt has ended (0: the policy's own). */
+  minRetryDelayMs?: () => number;
 }
 
 /**
@@ -49,7 +53,7 @@ export const runAttempt = async (
   else if (app.status === 'disabled') outcome = { kind: 'permanent', error: disabledAppError(app), durationMs: 0 };
   else {
     try {
-      outcome = await deliver(webhookRequest(m, app, startedAt));
+      outcome = await deliver(webhookRequest(m, app, startedAt), options.signal);
     } catch (err) {
       outcome = { kind: 'retry', error: `delivery error: ${(err as Error).message}`, durationMs: now() - startedAt };
     }
@@ -58,7 +62,7 @@ export const runAttempt = async (
   const policy = mergeRetryPolicy(app?.retryPolicy ?? defaultRetryPolicy, m.retryPolicy);
   const ended = now();
   const result = attemptResult(m, policy, outcome, startedAt, ended);
-  const slower = app && options.breaker ? options.breaker.retryDelayMs(app.id, ended) : 0;
+  const slower = Math.max(app && options.breaker ? options.breaker.retryDelayMs(app.id, ended) : 0, options.minRetryDelayMs?.() ?? 0);
   return slower > 0 ? slowRetry(result, m, policy, slower, ended) : result;
 };
 

@@ -34,6 +34,10 @@ export interface AwsConfig {
   plans: PlanCatalogue;
   /** @default 'info' (`PUNCTUAL_LOG_LEVEL`) */
   logLevel: LogLevel;
+  /** Most delivery attempts one tenant may start per minute, whatever its plan (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`); unset: none. */
+  tenantAttemptsPerMinute?: number;
+  /** @default 3 (`PUNCTUAL_APP_DISABLE_AFTER_DAYS`) days of failed deliveries, none succeeding, that disable an app; 0: never. */
+  appDisableAfterDays: number;
   /**
    * The function has read permissions only (`PUNCTUAL_READ_ONLY=true`, set on GET functions): it writes nothing,
    * not even its key's `lastUsedAt`, which on AWS is then touched by calls that change something. @default false
@@ -52,6 +56,15 @@ const required = (env: NodeJS.ProcessEnv, name: string): string => {
   return v;
 };
 
+/** An optional whole number of at least `min`; `fallback` when unset. */
+const count = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`${name} must be a whole number of at least ${min}; got "${raw}"`);
+  return n;
+};
+
 /** Reads and validates the AWS runtime's configuration. */
 export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig => {
   const logLevel = (env.PUNCTUAL_LOG_LEVEL ?? 'info').toLowerCase();
@@ -66,6 +79,7 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
     }
   }
   const endpoint = env.PUNCTUAL_AWS_ENDPOINT || undefined;
+  const tenantAttemptsPerMinute = count(env, 'PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE', 0, 1);
   if (endpoint !== undefined && !URL.canParse(endpoint))
     throw new ConfigError(`PUNCTUAL_AWS_ENDPOINT must be a URL such as http://127.0.0.1:5000; got "${endpoint}"`);
   return {
@@ -83,6 +97,8 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
     plans,
     logLevel: logLevel as LogLevel,
     readOnly: env.PUNCTUAL_READ_ONLY === 'true',
+    ...(tenantAttemptsPerMinute ? { tenantAttemptsPerMinute } : {}),
+    appDisableAfterDays: count(env, 'PUNCTUAL_APP_DISABLE_AFTER_DAYS', 3, 0),
     ...(endpoint !== undefined ? { endpoint } : {}),
   };
 };

@@ -11,6 +11,7 @@ import { misfireVet } from '../schedules/misfire';
 import type { DynamoStores } from '../store/dynamodb';
 import type { AwsClients } from './aws-clients';
 import type { AwsConfig } from './aws-config';
+import type { PlanCatalogue } from '../plans/catalogue';
 
 /**
  * How far ahead schedule occurrences become messages on AWS: past the sweep function's one-minute
@@ -42,6 +43,10 @@ export interface AwsEngineDeps {
   metrics: DeliveryMetrics;
   /** Webhook targets may be private addresses (tests only: a deployed stage refuses them). */
   allowPrivateTargets: boolean;
+  /** The plan catalogue: each tenant's delivery share and attempts per minute (counted in the table). */
+  plans?: PlanCatalogue;
+  /** The operator's delivery limits (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`, `PUNCTUAL_APP_DISABLE_AFTER_DAYS`). */
+  limits?: Pick<AwsConfig, 'tenantAttemptsPerMinute' | 'appDisableAfterDays'>;
   /** Replaces the webhook client (the engine then owns none). */
   deliver?: Deliver;
   worker?: Partial<AwsEngineWorkerOptions>;
@@ -64,7 +69,7 @@ export interface AwsEngine {
 /** The worker and the materialiser, delivering through one webhook pool per container. */
 export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
   const webhook = d.deliver ? undefined : new WebhookClient({ allowPrivateTargets: d.allowPrivateTargets });
-  const deliver: Deliver = d.deliver ?? ((req) => webhook!.deliver(req));
+  const deliver: Deliver = d.deliver ?? ((req, signal) => webhook!.deliver(req, signal));
   const { stores, clock, logger } = d;
   const materializer = new Materializer(
     {
@@ -89,8 +94,15 @@ export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
       vet: misfireVet(stores.schedules),
       ...(d.hold ? { hold: d.hold } : {}),
       metrics: d.metrics,
+      tenants: stores.tenants,
+      counters: stores.counters,
+      ...(d.plans ? { plans: d.plans } : {}),
     },
-    d.worker,
+    {
+      ...(d.limits?.tenantAttemptsPerMinute ? { tenantAttemptsPerMinute: d.limits.tenantAttemptsPerMinute } : {}),
+      ...(d.limits ? { breaker: { disableAfterMs: d.limits.appDisableAfterDays * 86_400_000 } } : {}),
+      ...d.worker,
+    },
   );
   return {
     worker,

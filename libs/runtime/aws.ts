@@ -101,6 +101,8 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     allowPrivateTargets,
     hold: (m) => directory.isSuspended(m.tenantId),
     admitRuns: (runs) => limiter.admitRuns(runs),
+    plans: config.plans,
+    limits: config,
     ...(overrides.deliver ? { deliver: overrides.deliver } : {}),
     ...(overrides.worker ? { worker: overrides.worker } : {}),
   });

@@ -1,6 +1,7 @@
 import type { Stores } from './port';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAppStore, DynamoKeyStore, DynamoTenantStore } from './dynamodb/accounts';
+import { DynamoTenantCounters } from './dynamodb/counters';
 import { DynamoMessageStore } from './dynamodb/messages';
 import { DynamoScheduleStore } from './dynamodb/schedules';
 import { Table } from './dynamodb/table';
@@ -30,8 +31,11 @@ export interface DynamoStoreOptions {
   retentionMs?: (tenantId: string) => Promise<number>;
 }
 
-/** Every store port, over one DynamoDB table; the message store also serves the AWS engine's shard pages. */
-export type DynamoStores = Stores & { messages: DynamoMessageStore };
+/**
+ * Every store port, over one DynamoDB table; the message store also serves the AWS engine's shard pages,
+ * and `counters` its per-tenant caps.
+ */
+export type DynamoStores = Stores & { messages: DynamoMessageStore; counters: DynamoTenantCounters };
 
 const defaults = { shards: 8, concurrency: 16 } as const;
 
@@ -49,5 +53,6 @@ export const createDynamoStores = (options: DynamoStoreOptions): DynamoStores =>
     messages: new DynamoMessageStore(table, { shards, concurrency, ...(retentionMs ? { retentionMs } : {}) }),
     schedules: new DynamoScheduleStore(table, { shards, concurrency }),
     usage: new DynamoUsageStore(table, concurrency),
+    counters: new DynamoTenantCounters(table),
   };
 };

@@ -2,7 +2,7 @@ import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock } from '../../domain/clock';
 import type { DueRef } from '../../messages/port';
-import { atExpression, bucketOf, scheduleName, sqsDelaySeconds } from './buckets';
+import { atExpression, bucketOf, maxSqsDelaySeconds, scheduleName, sqsDelaySeconds } from './buckets';
 import type { Engine } from '../port';
 
 /** Options of the AWS engine. */
@@ -110,6 +110,12 @@ export class EventBridgeEngine implements Engine {
   async send(refs: DueRef[]): Promise<void> {
     const now = this.o.clock.now();
     await this.sendDelayed(refs.map((ref) => ({ ref, delay: sqsDelaySeconds(ref.dueAt, now) ?? 900 })));
+  }
+
+  /** Sends messages to the delivery queue to come back in `delaySeconds` (at most 15 minutes), whenever they are due. */
+  async sendIn(refs: DueRef[], delaySeconds: number): Promise<void> {
+    const delay = Math.min(maxSqsDelaySeconds, Math.max(0, Math.ceil(delaySeconds)));
+    await this.sendDelayed(refs.map((ref) => ({ ref, delay })));
   }
 
   /** Queues the first page job of each shard of a bucket (the wake-up's own work is only this). */

@@ -9,7 +9,16 @@ import { bucketMs } from './buckets';
 import type { DeliveryQueueMessage, PageJob } from './engine';
 import type { DeliveryMetrics } from '../metrics';
 import { noMetrics } from '../metrics';
+import { CircuitBreaker, type CircuitBreakerOptions } from '../breaker';
+import type { SlotLease, TenantCounters } from '../counters';
+import { disableFailingApp } from '../disable';
+import { TenantPlanCache } from '../plans';
 import type { Engine, Hold, Vet } from '../port';
+import { attemptsPerMinuteOf, nextMinuteAt } from '../rate';
+import type { Plan, PlanCatalogue } from '../../plans/catalogue';
+import type { TenantStore } from '../../tenancy/port';
+import { AttemptBudget } from './budget';
+import { awsMaxInFlight } from './limits';
 import { skipIfVetoed, type SkipDeps } from '../skip';
 
 /** The due index, a shard page at a time (the DynamoDB message store). */
@@ -23,6 +32,8 @@ export interface ShardedDueIndex {
 export interface DeliveryQueue extends Engine {
   /** Sends messages to the delivery queue, each delayed until due. */
   send(refs: DueRef[]): Promise<void>;
+  /** Sends messages to the delivery queue to come back in `delaySeconds` (a tenant over its caps waits). */
+  sendIn(refs: DueRef[], delaySeconds: number): Promise<void>;
   /** Queues the first page job of each shard of a bucket. */
   queuePages(bucket: number, shards: number): Promise<void>;
   /** Queues the next page job of a shard. */
@@ -42,6 +53,22 @@ export interface AwsEngineWorkerOptions {
   sweepAfterMs: number;
   /** Most overdue messages one sweep re-sends. @default 2_000 */
   sweepMax: number;
+  /**
+   * Deliveries in flight at once across the deliver function's invocations, of which a tenant holds at most
+   * its plan's `deliveryShare` (counted in the table). @default `awsMaxInFlight` (reserved concurrency × batch size)
+   */
+  maxInFlight: number;
+  /** How long an attempt runs before it must hold one of its tenant's delivery slots (quicker ones never count). @default 2_000 */
+  slotAfterMs: number;
+  /**
+   * Shortest wait before an attempt stopped for want of a slot is retried; a message over its tenant's budget
+   * waits for the next minute plus up to this. @default 5_000
+   */
+  slotWaitMs: number;
+  /** Most attempts one tenant may start per minute, whatever its plan (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`); unset: none. */
+  tenantAttemptsPerMinute?: number;
+  /** The per-app circuit breaker, per warm container (libs/engine/breaker.ts). */
+  breaker: Partial<CircuitBreakerOptions>;
 }
 
 export const awsEngineWorkerDefaults: AwsEngineWorkerOptions = {
@@ -49,6 +76,10 @@ export const awsEngineWorkerDefaults: AwsEngineWorkerOptions = {
   leaseMs: 120_000,
   sweepAfterMs: 60_000,
   sweepMax: 2_000,
+  maxInFlight: awsMaxInFlight,
+  slotAfterMs: 2_000,
+  slotWaitMs: 5_000,
+  breaker: {},
 };
 
 export interface AwsEngineWorkerDeps {
@@ -66,6 +97,13 @@ export interface AwsEngineWorkerDeps {
   hold?: Hold;
   /** Observes every recorded attempt. */
   onAttempt?: (m: Message, r: AttemptResult) => void;
+  /**
+   * Tenants, the plan catalogue and the table's counters: each tenant's delivery slots and attempts per
+   * minute. Without them, no tenant is limited.
+   */
+  tenants?: Pick<TenantStore, 'get'>;
+  plans?: PlanCatalogue;
+  counters?: TenantCounters;
 }
 
 /** Another invocation holds the message's claim and its lease has not run out. */
@@ -79,9 +117,10 @@ export class DeliveryInFlightError extends Error {
 /**
  * What handling one delivery-queue record did (tests and logs): an attempt's outcome; `skipped` (vetoed,
  * aborted); `obsolete` (nothing to claim: gone, finished, aborted, or due later under another record);
- * `early` (sent again for its due time); `paged` (a page job done).
+ * `early` (sent again for its due time); `deferred` (its tenant had spent its attempts for the minute:
+ * unclaimed and sent again for the next); `paged` (a page job done).
  */
-export type DeliveryQueueResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'obsolete' | 'early' | 'paged';
+export type DeliveryQueueResult = 'delivered' | 'retry' | 'failed' | 'skipped' | 'obsolete' | 'early' | 'deferred' | 'paged';
 
 /**
  * The work of the AWS engine's functions, on the same attempt code as the embedded engine (verbs:
@@ -98,6 +137,9 @@ export type DeliveryQueueResult = 'delivered' | 'retry' | 'failed' | 'skipped' |
 export class AwsEngineWorker {
   private readonly o: AwsEngineWorkerOptions;
   private readonly apps: AppCache;
+  private readonly plans?: TenantPlanCache;
+  private readonly budget?: AttemptBudget;
+  private readonly breaker: CircuitBreaker;
   private readonly skip: SkipDeps;
 
   constructor(
@@ -106,6 +148,12 @@ export class AwsEngineWorker {
   ) {
     this.o = { ...awsEngineWorkerDefaults, ...options };
     this.apps = new AppCache(deps.apps, deps.clock);
+    if (deps.tenants && deps.plans) this.plans = new TenantPlanCache(deps.tenants, deps.plans, deps.clock);
+    if (deps.counters) this.budget = new AttemptBudget(deps.counters);
+    this.breaker = new CircuitBreaker(
+      this.o.breaker,
+      (app, since) => void disableFailingApp({ apps: deps.apps, clock: deps.clock, logger: deps.logger }, app, since),
+    );
     this.skip = {
       messages: deps.messages,
       logger: deps.logger,
@@ -166,7 +214,8 @@ export class AwsEngineWorker {
       m = taken;
     }
     if (await skipIfVetoed(this.skip, m, now)) return 'skipped';
-    const r = await runAttempt(m, await this.apps.get(m.tenantId, m.appId), this.deps.deliver, () => clock.now());
+    if (!(await this.admit(m, ref.dueAt, now))) return 'deferred';
+    const r = await this.attempt(m, now);
     await messages.complete([r], clock.now());
     logAttempt(this.deps.logger, m, r);
     this.deps.onAttempt?.(m, r);
@@ -179,5 +228,84 @@ export class AwsEngineWorker {
     // The store holds the retry; if this send fails the record is retried, and the sweep is the backstop.
     if (r.status === 'scheduled') await this.deps.queue.enqueue([{ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt! }]);
     return outcome;
+  }
+
+  /**
+   * Admits a claimed message's attempt under its tenant's attempts per minute (leased in blocks from the
+   * table, `AttemptBudget`). When they are spent, the message goes back to `scheduled` (same due time) and to
+   * the queue for the next minute; returns false then.
+   */
+  private async admit(m: Message, dueAt: number, now: number): Promise<boolean> {
+    if (!this.budget) return true;
+    const limit = attemptsPerMinuteOf((await this.planOf(m.tenantId)).attemptsPerMinute, this.o.tenantAttemptsPerMinute);
+    if (limit === undefined || (await this.budget.take(m.tenantId, limit, now))) return true;
+    // Spread over the first seconds of the next minute, not all at its first instant.
+    await this.putBack(m, dueAt, now, nextMinuteAt(now) - now + Math.random() * this.o.slotWaitMs);
+    return false;
+  }
+
+  /**
+   * One attempt under its tenant's share of the delivery slots, counted in the table across invocations,
+   * but only for an attempt that lasts: a receiver answering within `slotAfterMs` never costs a counter
+   * write, and one that hangs takes a slot then, or — its tenant holding all its slots — is stopped, its
+   * retry waiting `slotWaitMs` at least. So a tenant whose receivers hang holds at most its share of the
+   * deliver function's reserved concurrency past the first seconds.
+   */
+  private async attempt(m: Message, now: number): Promise<AttemptResult> {
+    const { clock } = this.deps;
+    const app = await this.apps.get(m.tenantId, m.appId);
+    const counters = this.deps.counters;
+    if (!counters) return runAttempt(m, app, this.deps.deliver, () => clock.now(), { breaker: this.breaker });
+    const controller = new AbortController();
+    let refused = false;
+    let taking: Promise<SlotLease | undefined> | undefined;
+    const timer = setTimeout(() => {
+      taking = this.planOf(m.tenantId)
+        .then((plan) => counters.acquireSlot(m.tenantId, Math.max(1, Math.floor(this.o.maxInFlight * (plan.deliveryShare ?? 1))), now))
+        .then((lease) => {
+          if (!lease) {
+            refused = true;
+            controller.abort(new Error('attempt stopped: its tenant holds all its delivery slots (receivers that do not answer)'));
+          }
+          return lease;
+        })
+        .catch((err: unknown) => {
+          this.deps.logger.warn('could not count a delivery slot; the attempt goes on', { err, tenantId: m.tenantId });
+          return undefined;
+        });
+    }, this.o.slotAfterMs);
+    try {
+      return await runAttempt(m, app, this.deps.deliver, () => clock.now(), {
+        breaker: this.breaker,
+        signal: controller.signal,
+        minRetryDelayMs: () => (refused ? this.o.slotWaitMs : 0),
+      });
+    } finally {
+      clearTimeout(timer);
+      const lease = await taking;
+      if (lease) await this.release(lease);
+    }
+  }
+
+  /** The tenant's plan ({} without a catalogue). */
+  private async planOf(tenantId: string): Promise<Plan> {
+    return this.plans ? this.plans.get(tenantId) : {};
+  }
+
+  /** Unclaims a message that must wait and sends it to the queue again in `waitMs`. */
+  private async putBack(m: Message, dueAt: number, now: number, waitMs: number): Promise<void> {
+    const ref = { id: m.id, tenantId: m.tenantId, dueAt };
+    await this.deps.messages.unclaim([ref], now);
+    // If this send fails the record is retried (it finds the message scheduled and due), and the sweep is the backstop.
+    await this.deps.queue.sendIn([ref], waitMs / 1000);
+  }
+
+  /** Gives a slot back; a failure is logged (the slot is forgotten with its counter's generation). */
+  private async release(lease: SlotLease): Promise<void> {
+    try {
+      await this.deps.counters?.releaseSlot(lease);
+    } catch (err) {
+      this.deps.logger.warn('could not give a delivery slot back; it is freed when its counter ends', { err, tenantId: lease.tenantId });
+    }
   }
 }

@@ -52,6 +52,10 @@ export const Keys = {
   attempt: (messageId: string, attempt: number) => ({ PK: `MSG#${messageId}`, SK: `ATT#${String(attempt).padStart(6, '0')}` }),
   idempotency: (appId: string, key: string) => ({ PK: `IDEM#${appId}#${key}`, SK: 'IDEM' }),
   usage: (keyId: string, date: string) => ({ PK: `USE#${keyId}`, SK: date }),
+  /** AWS engine: a tenant's delivery slots in use during one generation (libs/store/dynamodb/counters.ts). */
+  slotCounter: (tenantId: string, generation: number) => ({ PK: `CNT#${tenantId}`, SK: `SLOT#${generation}` }),
+  /** AWS engine: a tenant's attempts started in one UTC minute. */
+  attemptCounter: (tenantId: string, minute: number) => ({ PK: `CNT#${tenantId}`, SK: `ATT#${minute}` }),
   /** AWS: which of our keys an API Gateway key id belongs to (write-once). */
   gatewayKey: (gatewayKeyId: string) => ({ PK: `GWKEY#${gatewayKeyId}`, SK: 'GWKEY' }),
   /** AWS: the API Gateway key id of one of our keys, beside the key in its partition (write-once). */
