@@ -1,12 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { aMessage, controlKey, dataKey } from '../../test/support/fixtures';
 import { iso, ManualClock } from '../domain/clock';
 import { ForbiddenScopeError, ValidationError } from '../domain/errors';
 import { defaultRetryPolicy } from '../domain/retry';
 import type { Principal } from '../keys/model';
+import { AesSecretBox } from '../secrets/aes';
+import { isSealed } from '../secrets/port';
 import { createSqliteStores, type SqliteStores } from '../store/sqlite';
 import { toAppDto } from './dto';
-import { AppNotFoundError } from './errors';
-import { defaultMaxConcurrency, liveSecrets, secretOverlapMs } from './model';
+import { AppNotFoundError, TargetUnavailableError } from './errors';
+import { defaultMaxConcurrency, liveSecrets, secretOverlapMs, type App, type Target } from './model';
+import { openApp } from './secrets';
 import { AppService } from './service';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -17,8 +21,11 @@ describe('AppService (SQLite in memory, manual clock)', () => {
   let clock: ManualClock;
   let stores: SqliteStores;
   let service: AppService;
-  /** URLs the SSRF policy was asked about; `blocked` ones are refused. */
+  /** Targets the policy was asked about; `blocked` URLs are refused, and email is unavailable. */
   let checked: string[];
+  const box = new AesSecretBox(randomBytes(32));
+  /** The app as the engines read it: secrets opened. */
+  const opened = async (app: App | undefined) => app && openApp(box, app);
   const blocked = 'http://169.254.169.254/latest';
   /** Apps whose deletion was announced (to stop their schedules). */
   let deleted: { tenantId: string; appId: string }[];
@@ -33,10 +40,13 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       apps: stores.apps,
       messages: stores.messages,
       clock,
-      checkTargetUrl: (url) => {
-        checked.push(url);
-        if (url === blocked) throw new ValidationError('target.url: private address', [{ path: 'target.url', issue: 'private' }]);
+      checkTarget: (t: Target) => {
+        if (t.type === 'email') throw new TargetUnavailableError('email', 'email needs PUNCTUAL_SMTP_URL, which is not set here');
+        if (t.type !== 'http') return;
+        checked.push(t.url);
+        if (t.url === blocked) throw new ValidationError('target.url: private address', [{ path: 'target.url', issue: 'private' }]);
       },
+      secrets: box,
       onDeleted: async (tenantId, appId) => void deleted.push({ tenantId, appId }),
     });
     p = controlKey();
@@ -58,7 +68,7 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       expect(app.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
       expect(Buffer.from(app.signingSecret.slice('whsec_'.length), 'base64')).toHaveLength(32);
       expect(app.previousSecret).toBeUndefined();
-      expect(await stores.apps.get(p.tenantId, app.id)).toEqual(app);
+      expect(await opened(await stores.apps.get(p.tenantId, app.id))).toEqual(app);
       const second = await service.create(p, { name: 'orders', target });
       expect(second.signingSecret).not.toBe(app.signingSecret);
     });
@@ -75,6 +85,30 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       await expect(service.create(dataKey(p, 'app_x'), { name: 'a', target })).rejects.toThrow(ForbiddenScopeError);
       expect((await stores.apps.list(p.tenantId, { limit: 10 })).items).toEqual([]);
     });
+
+    it('stores the signing secret and header values sealed, bound to the app; reads return them sealed', async () => {
+      const withHeaders = { ...target, headers: { authorization: 'Bearer s3cret', 'x-b': 'two' } };
+      const app = await service.create(p, { name: 'h', target: withHeaders });
+      expect(app.target).toEqual(withHeaders);
+      const stored = (await stores.apps.get(p.tenantId, app.id))!;
+      expect(isSealed(stored.signingSecret)).toBe(true);
+      expect(stored.target).toMatchObject({
+        headers: { authorization: expect.stringMatching(/^enc:/), 'x-b': expect.stringMatching(/^enc:/) },
+      });
+      expect(JSON.stringify(stored)).not.toContain('s3cret');
+      expect(JSON.stringify(stored)).not.toContain(app.signingSecret);
+      expect(await service.get(p, app.id)).toEqual(stored);
+      expect((await service.list(p, { limit: 10 })).items.find((a) => a.id === app.id)).toEqual(stored);
+      // Another app's sealed value does not open as this one's.
+      const other = (await stores.apps.get(p.tenantId, (await service.create(p, { name: 'o', target })).id))!;
+      await expect(openApp(box, { ...other, signingSecret: stored.signingSecret })).rejects.toThrow(/does not open/);
+    });
+
+    it('refuses a target this runtime cannot send (400 target_unavailable), storing nothing', async () => {
+      const email = { type: 'email' as const, to: ['ops@example.com'], subject: 'hi' };
+      await expect(service.create(p, { name: 'e', target: email })).rejects.toThrow(TargetUnavailableError);
+      expect((await stores.apps.list(p.tenantId, { limit: 10 })).items).toEqual([]);
+    });
   });
 
   describe('update', () => {
@@ -82,7 +116,7 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       const app = await service.create(p, { name: 'a', target, retryPolicy: { maxAttempts: 4 } });
       clock.advance(5_000);
       const updated = await service.update(p, app.id, { name: 'b', retryPolicy: { baseDelayMs: 50 } });
-      expect(updated).toMatchObject({
+      expect(await opened(updated)).toMatchObject({
         name: 'b',
         target,
         retryPolicy: { ...defaultRetryPolicy, maxAttempts: 4, baseDelayMs: 50 },
@@ -91,6 +125,19 @@ describe('AppService (SQLite in memory, manual clock)', () => {
         updatedAt: T0 + 5_000,
       });
       expect(await stores.apps.get(p.tenantId, app.id)).toEqual(updated);
+    });
+
+    it('seals the header values of a new target, and keeps the sealed secret as it was', async () => {
+      const app = await service.create(p, { name: 'a', target });
+      const before = (await stores.apps.get(p.tenantId, app.id))!;
+      const updated = await service.update(p, app.id, { target: { ...target, method: 'PUT', headers: { 'x-token': 'new-s3cret' } } });
+      expect(updated.signingSecret).toBe(before.signingSecret);
+      expect(updated.target).toMatchObject({ method: 'PUT', headers: { 'x-token': expect.stringMatching(/^enc:/) } });
+      expect((await opened(await stores.apps.get(p.tenantId, app.id)))!.target).toEqual({
+        ...target,
+        method: 'PUT',
+        headers: { 'x-token': 'new-s3cret' },
+      });
     });
 
     it('checks a new target URL, and refuses a data key and another tenant', async () => {
@@ -133,14 +180,14 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       clock.advance(HOUR);
       const rotated = await service.rotateSecret(p, app.id);
       expect(rotated.signingSecret).not.toBe(app.signingSecret);
-      expect(rotated).toMatchObject({
+      expect(await opened(rotated)).toMatchObject({
         previousSecret: app.signingSecret,
         previousSecretExpiresAt: T0 + HOUR + secretOverlapMs,
         updatedAt: T0 + HOUR,
       });
       expect(secretOverlapMs).toBe(24 * HOUR);
-      const stored = (await stores.apps.get(p.tenantId, app.id))!;
-      expect(stored).toEqual(rotated);
+      const stored = (await opened(await stores.apps.get(p.tenantId, app.id)))!;
+      expect(stored).toEqual(await opened(rotated));
       expect(liveSecrets(stored, T0 + HOUR)).toEqual([rotated.signingSecret, app.signingSecret]);
       expect(liveSecrets(stored, T0 + HOUR + secretOverlapMs - 1)).toEqual([rotated.signingSecret, app.signingSecret]);
       expect(liveSecrets(stored, T0 + HOUR + secretOverlapMs)).toEqual([rotated.signingSecret]);
@@ -150,7 +197,7 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       const app = await service.create(p, { name: 'a', target });
       const first = await service.rotateSecret(p, app.id);
       clock.advance(HOUR);
-      const second = await service.rotateSecret(p, app.id);
+      const second = (await opened(await service.rotateSecret(p, app.id)))!;
       expect(second).toMatchObject({ previousSecret: first.signingSecret, previousSecretExpiresAt: T0 + HOUR + secretOverlapMs });
       expect(liveSecrets(second, clock.now())).toEqual([second.signingSecret, first.signingSecret]);
       expect(liveSecrets(second, clock.now())).not.toContain(app.signingSecret);
@@ -160,7 +207,7 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       const app = await service.create(p, { name: 'a', target });
       await expect(service.rotateSecret(dataKey(p, app.id), app.id)).rejects.toThrow(ForbiddenScopeError);
       await expect(service.rotateSecret(controlKey(), app.id)).rejects.toThrow(AppNotFoundError);
-      expect((await service.get(p, app.id)).signingSecret).toBe(app.signingSecret);
+      expect((await opened(await service.get(p, app.id)))!.signingSecret).toBe(app.signingSecret);
     });
   });
 
@@ -181,7 +228,7 @@ describe('AppService (SQLite in memory, manual clock)', () => {
       expect((await stores.messages.get(p.tenantId, elsewhere.id))?.status).toBe('scheduled');
       expect(deleted).toEqual([{ tenantId: p.tenantId, appId: app.id }]);
       await expect(service.get(p, app.id)).rejects.toThrow(AppNotFoundError);
-      expect(await service.get(p, sibling.id)).toEqual(sibling);
+      expect(await opened(await service.get(p, sibling.id))).toEqual(sibling);
     });
 
     it("leaves delivered messages as they are, and refuses a data key and another tenant's id", async () => {

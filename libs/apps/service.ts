@@ -6,17 +6,24 @@ import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
 import { requireControl } from '../keys/access';
 import type { Principal } from '../keys/model';
 import type { MessageStore } from '../messages/port';
+import type { SecretBox } from '../secrets/port';
 import { AppNotFoundError } from './errors';
-import { defaultMaxConcurrency, secretOverlapMs, type App } from './model';
+import { defaultMaxConcurrency, secretOverlapMs, type App, type Target } from './model';
 import type { AppStore } from './port';
 import type { AppCreateInput, AppUpdateInput } from './schemas';
+import { sealApp, sealSecret, sealTarget } from './secrets';
 
 export interface AppServiceDeps {
   apps: AppStore;
   messages: MessageStore;
   clock: Clock;
-  /** Refuses a target URL (throws a ValidationError) per the SSRF policy. */
-  checkTargetUrl: (url: string) => void;
+  /**
+   * Refuses a target this runtime will not send to: a ValidationError (e.g. the SSRF policy refuses its URL)
+   * or a TargetUnavailableError (a setting it needs is missing, or the operator does not allow it).
+   */
+  checkTarget: (target: Target) => void;
+  /** Seals the app's secrets before they are stored (libs/apps/secrets.ts). */
+  secrets: SecretBox;
   /** Called when an app is deleted, to stop its schedules. */
   onDeleted?: (tenantId: string, appId: string) => Promise<void>;
 }
@@ -24,12 +31,17 @@ export interface AppServiceDeps {
 /** A new `whsec_` signing secret (Standard Webhooks: base64 of 32 random bytes). */
 export const newSigningSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
+/**
+ * Apps: their targets and secrets. Secrets are sealed before they are stored; what this service reads
+ * and returns is sealed too, except the signing secret it has just made (create, rotate), shown once.
+ */
 export class AppService {
   constructor(private readonly deps: AppServiceDeps) {}
 
+  /** A new app; the answer carries its signing secret and header values in clear (the store has them sealed). */
   async create(p: Principal, input: AppCreateInput): Promise<App> {
     requireControl(p);
-    this.deps.checkTargetUrl(input.target.url);
+    this.deps.checkTarget(input.target);
     const now = this.deps.clock.now();
     const app: App = {
       id: newId('app', { tenantId: p.tenantId }),
@@ -43,7 +55,7 @@ export class AppService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.deps.apps.create(app);
+    await this.deps.apps.create(await sealApp(this.deps.secrets, app));
     return app;
   }
 
@@ -52,7 +64,7 @@ export class AppService {
     return this.deps.apps.list(p.tenantId, page);
   }
 
-  /** The tenant's app or AppNotFoundError (also for another tenant's id). */
+  /** The tenant's app (secrets sealed) or AppNotFoundError (also for another tenant's id). */
   async get(p: Principal, appId: string): Promise<App> {
     const app = await this.deps.apps.get(p.tenantId, appId);
     if (!app) throw new AppNotFoundError(appId);
@@ -62,12 +74,14 @@ export class AppService {
   async update(p: Principal, appId: string, input: AppUpdateInput): Promise<App> {
     requireControl(p);
     const app = await this.get(p, appId);
-    if (input.target) this.deps.checkTargetUrl(input.target.url);
+    if (input.target) this.deps.checkTarget(input.target);
     const now = this.deps.clock.now();
     const { status, ...fields } = input;
     const updated: App = {
       ...app,
       ...fields,
+      // A given target replaces the whole target, its header values sealed; the rest of the app's secrets are sealed already.
+      target: input.target ? await sealTarget(this.deps.secrets, app, input.target) : app.target,
       retryPolicy: mergeRetryPolicy(app.retryPolicy, input.retryPolicy),
       maxConcurrency: input.maxConcurrency ?? app.maxConcurrency,
       updatedAt: now,
@@ -93,19 +107,23 @@ export class AppService {
     return { abortedMessages };
   }
 
-  /** New signing secret; the previous one keeps signing alongside for 24 h. */
+  /**
+   * New signing secret; the previous one keeps signing alongside for 24 h. The answer carries the new
+   * secret in clear (shown once); the previous one stays sealed.
+   */
   async rotateSecret(p: Principal, appId: string): Promise<App> {
     requireControl(p);
     const app = await this.get(p, appId);
     const now = this.deps.clock.now();
+    const secret = newSigningSecret();
     const rotated: App = {
       ...app,
-      signingSecret: newSigningSecret(),
+      signingSecret: await sealSecret(this.deps.secrets, app, secret),
       previousSecret: app.signingSecret,
       previousSecretExpiresAt: now + secretOverlapMs,
       updatedAt: now,
     };
     await this.deps.apps.update(rotated);
-    return rotated;
+    return { ...rotated, signingSecret: secret };
   }
 }

@@ -6,6 +6,7 @@ import { loadPlans } from '../plans/catalogue';
 import { rotateAdminToken } from '../runtime/admin-token';
 import { ConfigError, type LocalConfig, loadLocalConfig } from '../runtime/config';
 import { prepareDataDir } from '../runtime/data-dir';
+import { openLocalSecrets } from '../runtime/local-secrets';
 import { buildServices } from '../runtime/wire';
 import { createSqliteStores } from '../store/sqlite';
 import { databasePath } from '../store/sqlite/database';
@@ -75,15 +76,22 @@ const main = async (): Promise<void> => {
 
   prepareDataDir(config.dataDir);
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
+  const logger = createLogger('silent');
+  // The server's key (its file or PUNCTUAL_SECRETS_KEY): what the CLI changes is sealed as the server seals it.
+  const secrets = await openLocalSecrets(config.dataDir, config.secretsKey, stores, logger).catch((err: unknown) => {
+    stores.close();
+    return fail((err as Error).message, 3);
+  });
   const { services } = buildServices({
     stores,
     plans: loadPlans(config.plansFile),
     clock: systemClock,
-    logger: createLogger('silent'),
+    logger,
     // Nothing here hands messages to an engine: a resumed tenant's held messages are released by the running server.
     engine: { enqueue: async () => undefined },
     operator: { identify: async () => undefined },
-    allowPrivateTargets: config.allowPrivateTargets,
+    targets: { allowPrivateTargets: config.allowPrivateTargets, egressPorts: config.egressPorts, email: { missing: 'PUNCTUAL_SMTP_URL' } },
+    secrets,
   });
   const ctx: CliContext = { services, stores, dataDir: config.dataDir, json: values.json === true, options: values };
   try {

@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { LRUCache } from 'lru-cache';
 import { Webhook } from 'standardwebhooks';
 import { Agent, type Dispatcher } from 'undici';
-import { defaultTimeoutMs, type HttpTarget } from '../apps/model';
+import { defaultHttpMethod, defaultTimeoutMs, type HttpTarget, type HttpTargetMethod } from '../apps/model';
 import { iso } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
 import { headerIssue } from '../domain/headers';
@@ -73,7 +73,12 @@ const signerCacheSize = 1_024;
 
 const httpToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 
-type Prepared = { url: string; origin: string; path: string; headers: Record<string, string>; body: Buffer } | { error: string };
+type Prepared =
+  | { url: string; origin: string; path: string; method: HttpTargetMethod; headers: Record<string, string>; body?: Buffer }
+  | { error: string };
+
+/** Methods whose requests carry no body: the signature then covers an empty one. */
+const bodyless: ReadonlySet<string> = new Set(['GET', 'DELETE']);
 
 /** A target URL split as undici's dispatcher wants it. */
 interface Target {
@@ -118,7 +123,7 @@ export class WebhookClient {
     return new Promise((resolve) => {
       const attempt = new AttemptHandler(resolve, started, req.target.timeoutMs ?? defaultTimeoutMs, prepared.url, this.settings, signal);
       this.agent.dispatch(
-        { origin: prepared.origin, path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body },
+        { origin: prepared.origin, path: prepared.path, method: prepared.method, headers: prepared.headers, body: prepared.body },
         attempt,
       );
     });
@@ -158,7 +163,8 @@ export class WebhookClient {
       }
     }
 
-    const { text, contentType } = bodyOf(req.payload);
+    const method = req.target.method ?? defaultHttpMethod;
+    const { text, contentType } = bodyless.has(method) ? { text: '', contentType: undefined } : bodyOf(req.payload);
     const body = Buffer.from(text, 'utf8');
     const timestamp = Math.floor(this.settings.now() / 1000);
     let signatures: string;
@@ -168,8 +174,8 @@ export class WebhookClient {
       return { error: 'a signing secret is invalid' };
     }
 
+    if (contentType) headers['content-type'] = contentType;
     Object.assign(headers, {
-      'content-type': contentType,
       'webhook-id': req.messageId,
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signatures,
@@ -177,7 +183,7 @@ export class WebhookClient {
       'punctual-scheduled-at': iso(req.scheduledAt),
     });
     if (req.scheduleId !== undefined) headers['punctual-schedule-id'] = req.scheduleId;
-    return { url: req.target.url, origin: target.origin, path: target.path, headers, body };
+    return { url: req.target.url, origin: target.origin, path: target.path, method, headers, ...(contentType ? { body } : {}) };
   }
 
   /** The HMAC key of a secret, prepared once: decoding the base64 secret on every attempt is waste. */

@@ -1,7 +1,7 @@
 import type { App } from '../apps/model';
 import { disabledAppError, liveSecrets } from '../apps/model';
 import type { DeliveryOutcome } from '../messages/outcome';
-import type { WebhookRequest } from '../delivery/webhook';
+import type { DeliveryRequest } from '../delivery/targets/request';
 import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
 import { attemptResult, slowRetry } from '../messages/lifecycle';
 import type { Message } from '../messages/model';
@@ -9,11 +9,15 @@ import type { AttemptResult } from '../messages/port';
 import type { Logger } from '../observability/logger';
 import type { CircuitBreaker } from './breaker';
 
-/** Delivers one webhook request, stopping early when `signal` aborts; both runtimes pass `libs/delivery`'s client. */
-export type Deliver = (req: WebhookRequest, signal?: AbortSignal) => Promise<DeliveryOutcome>;
+/**
+ * Delivers one request to its target, stopping early when `signal` aborts; both runtimes pass `libs/delivery/targets`'
+ * router (webhook, email, SQS, SNS, EventBridge).
+ */
+export type Deliver = (req: DeliveryRequest, signal?: AbortSignal) => Promise<DeliveryOutcome>;
 
-/** The webhook request of a claimed message's next attempt. */
-export const webhookRequest = (m: Message, app: App, now: number): WebhookRequest => ({
+/** The delivery request of a claimed message's next attempt. */
+export const deliveryRequest = (m: Message, app: App, now: number): DeliveryRequest => ({
+  tenantId: m.tenantId,
   messageId: m.id,
   attempt: m.attemptCount + 1,
   scheduledAt: m.sendAt,
@@ -53,7 +57,7 @@ export const runAttempt = async (
   else if (app.status === 'disabled') outcome = { kind: 'permanent', error: disabledAppError(app), durationMs: 0 };
   else {
     try {
-      outcome = await deliver(webhookRequest(m, app, startedAt), options.signal);
+      outcome = await deliver(deliveryRequest(m, app, startedAt), options.signal);
     } catch (err) {
       outcome = { kind: 'retry', error: `delivery error: ${(err as Error).message}`, durationMs: now() - startedAt };
     }

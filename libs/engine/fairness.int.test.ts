@@ -1,6 +1,6 @@
 import type { App } from '../apps/model';
 import type { DeliveryOutcome } from '../messages/outcome';
-import type { WebhookRequest } from '../delivery/webhook';
+import type { DeliveryRequest } from '../delivery/targets/request';
 import { systemClock } from '../domain/clock';
 import { newId } from '../domain/ids';
 import type { Message } from '../messages/model';
@@ -48,7 +48,7 @@ describe('TimerEngine fairness (SQLite in memory)', () => {
     let unstick: () => void = () => undefined;
     const stuckGate = new Promise<void>((r) => (unstick = r));
     const ok: DeliveryOutcome = { kind: 'success', statusCode: 200, durationMs: 1 };
-    const deliver = async (req: WebhookRequest): Promise<DeliveryOutcome> => {
+    const deliver = async (req: DeliveryRequest): Promise<DeliveryOutcome> => {
       calls.set(req.messageId, (calls.get(req.messageId) ?? 0) + 1);
       if (stuckIds.has(req.messageId)) await stuckGate;
       return ok;

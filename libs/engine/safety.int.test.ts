@@ -1,5 +1,5 @@
 import type { App } from '../apps/model';
-import type { WebhookRequest } from '../delivery/webhook';
+import type { DeliveryRequest } from '../delivery/targets/request';
 import { systemClock } from '../domain/clock';
 import type { DeliveryOutcome } from '../messages/outcome';
 import type { Message } from '../messages/model';
@@ -42,7 +42,7 @@ describe('TimerEngine delivery safety', () => {
       await new Promise((r) => setImmediate(r));
     }
   };
-  const start = async (deliver: (req: WebhookRequest) => Promise<DeliveryOutcome>, options: Partial<TimerEngineOptions> = {}) => {
+  const start = async (deliver: (req: DeliveryRequest) => Promise<DeliveryOutcome>, options: Partial<TimerEngineOptions> = {}) => {
     engine = new TimerEngine(
       {
         messages: stores.messages,

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { TargetUnavailableError } from '../apps/errors';
 import { jsonHeaders } from './headers';
 import {
   ConflictError,
@@ -31,6 +32,7 @@ type ErrorClass = abstract new (...args: never[]) => DomainError;
 export const errorTable: ReadonlyArray<readonly [ErrorClass, number, string]> = [
   [InvalidExpressionError, 400, 'invalid_expression'],
   [InvalidTimezoneError, 400, 'invalid_timezone'],
+  [TargetUnavailableError, 400, 'target_unavailable'],
   [ValidationError, 400, 'invalid_request'],
   [InvalidJsonError, 400, 'invalid_json'],
   [UnauthorizedError, 401, 'unauthorized'],

@@ -1,5 +1,6 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -11,6 +12,8 @@ export interface AwsClients {
   apiGateway: APIGatewayClient;
   sqs: SQSClient;
   scheduler: SchedulerClient;
+  /** Wraps and unwraps the data keys that seal apps' secrets (libs/secrets/kms.ts). */
+  kms: KMSClient;
   /** Destroys the clients built here (not those given). */
   close(): void;
 }
@@ -48,6 +51,7 @@ export const createAwsClients = (config: Pick<AwsConfig, 'endpoint'>, given: Par
     apiGateway: given.apiGateway ?? own(new APIGatewayClient({ ...settings, maxAttempts: clientRetry.apiGatewayMaxAttempts })),
     sqs: given.sqs ?? own(new SQSClient(settings)),
     scheduler: given.scheduler ?? own(new SchedulerClient(settings)),
+    kms: given.kms ?? own(new KMSClient(settings)),
     close: () => {
       for (const client of built) client.destroy();
     },

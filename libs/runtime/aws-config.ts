@@ -48,6 +48,17 @@ export interface AwsConfig {
    * @default unset: the SDK's own resolution (which also honours `AWS_ENDPOINT_URL`)
    */
   endpoint?: string;
+  /** The KMS key that wraps the data keys sealing apps' secrets (`PUNCTUAL_SECRETS_KMS_KEY_ID`; serverless.ts sets it). */
+  secretsKmsKeyId?: string;
+  /** The SES sender of an `email` target that names none (`PUNCTUAL_EMAIL_FROM`, a verified SES identity). */
+  emailFrom?: string;
+  /**
+   * The deployment's own account, which targets may not name unless allowlisted: read from
+   * `PUNCTUAL_WAKE_FUNCTION_ARN`. Undefined when that is not an ARN: every AWS target is then refused.
+   */
+  accountId?: string;
+  /** Accounts targets may name even when they are the deployment's own (`PUNCTUAL_TARGET_ACCOUNT_ALLOWLIST`, comma-separated). */
+  targetAccountAllowlist: string[];
 }
 
 const required = (env: NodeJS.ProcessEnv, name: string): string => {
@@ -63,6 +74,21 @@ const count = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: numb
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`${name} must be a whole number of at least ${min}; got "${raw}"`);
   return n;
+};
+
+/** The account of an ARN (`arn:<partition>:<service>:<region>:<account>:…`), or undefined if it names none. */
+export const accountOfArn = (arn: string): string | undefined => /^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(arn)?.[1];
+
+const accountList = (env: NodeJS.ProcessEnv): string[] => {
+  const raw = env.PUNCTUAL_TARGET_ACCOUNT_ALLOWLIST ?? '';
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = ids.find((id) => !/^\d{12}$/.test(id));
+  if (bad !== undefined)
+    throw new ConfigError(`PUNCTUAL_TARGET_ACCOUNT_ALLOWLIST must list 12-digit AWS account ids, comma-separated; got "${bad}"`);
+  return ids;
 };
 
 /** Reads and validates the AWS runtime's configuration. */
@@ -82,12 +108,14 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
   const tenantAttemptsPerMinute = count(env, 'PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE', 0, 1);
   if (endpoint !== undefined && !URL.canParse(endpoint))
     throw new ConfigError(`PUNCTUAL_AWS_ENDPOINT must be a URL such as http://127.0.0.1:5000; got "${endpoint}"`);
+  const wakeFunctionArn = required(env, 'PUNCTUAL_WAKE_FUNCTION_ARN');
+  const accountId = accountOfArn(wakeFunctionArn);
   return {
     stackName: required(env, 'PUNCTUAL_STACK'),
     tableName: required(env, 'PUNCTUAL_TABLE_NAME'),
     deliveryQueueUrl: required(env, 'PUNCTUAL_DELIVERY_QUEUE_URL'),
     deliveryDeadLetterArn: required(env, 'PUNCTUAL_DELIVERY_DLQ_ARN'),
-    wakeFunctionArn: required(env, 'PUNCTUAL_WAKE_FUNCTION_ARN'),
+    wakeFunctionArn,
     scheduleGroup: required(env, 'PUNCTUAL_SCHEDULE_GROUP'),
     schedulerRoleArn: required(env, 'PUNCTUAL_SCHEDULER_ROLE_ARN'),
     userPoolId: required(env, 'PUNCTUAL_USER_POOL_ID'),
@@ -100,5 +128,9 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
     ...(tenantAttemptsPerMinute ? { tenantAttemptsPerMinute } : {}),
     appDisableAfterDays: count(env, 'PUNCTUAL_APP_DISABLE_AFTER_DAYS', 3, 0),
     ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(env.PUNCTUAL_SECRETS_KMS_KEY_ID ? { secretsKmsKeyId: env.PUNCTUAL_SECRETS_KMS_KEY_ID } : {}),
+    ...(env.PUNCTUAL_EMAIL_FROM ? { emailFrom: env.PUNCTUAL_EMAIL_FROM } : {}),
+    ...(accountId ? { accountId } : {}),
+    targetAccountAllowlist: accountList(env),
   };
 };

@@ -5,6 +5,7 @@
  * all on a simulated clock, delivering to a real receiver on 127.0.0.1. It also counts the AWS
  * operations per delivered message (the README's cost table).
  */
+import { randomBytes } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { handler as wakeHandler } from '../../functions/engine/wake/handler';
@@ -19,9 +20,12 @@ import { loadAwsConfig } from './aws-config';
 import { ApiGatewayStandIn, OpCounter, SchedulerStandIn, SqsEventSource, SqsStandIn } from '../../test/support/aws-standins';
 import type { DeliveryMetrics } from '../engine/metrics';
 import type { Logger } from '../observability/logger';
+import { AesSecretBox } from '../secrets/aes';
 
 const wakeArn = 'arn:aws:lambda:us-east-1:000000000000:function:punctual-test-engineWake';
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
+/** Every container seals with one key, as KMS data keys would all open (the KMS box is tested on moto: libs/secrets/kms.aws.test.ts). */
+const secrets = new AesSecretBox(randomBytes(32));
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 // dynalite answers in milliseconds, and a world makes hundreds of calls.
@@ -87,6 +91,7 @@ const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: numb
       clock,
       logger: silent,
       metrics,
+      secrets,
       allowPrivateTargets: true,
       verifier: { verify: async (token) => (token === 'id-token' ? { sub: 'operator-sub' } : Promise.reject(new Error('invalid'))) },
     });

@@ -1,3 +1,9 @@
+import { openedApps } from '../apps/secrets';
+import { AwsTargetClients } from '../delivery/targets/aws-clients';
+import { EmailSender, scheduleNames } from '../delivery/targets/email';
+import type { TargetPolicyOptions } from '../delivery/targets/policy';
+import { routeDelivery } from '../delivery/targets/router';
+import { SesMailer } from '../delivery/targets/ses';
 import { WebhookClient } from '../delivery/webhook';
 import type { Clock } from '../domain/clock';
 import type { Deliver } from '../engine/attempt';
@@ -8,6 +14,7 @@ import type { DeliveryMetrics } from '../engine/metrics';
 import type { Logger } from '../observability/logger';
 import { Materializer, type MaterializerDeps } from '../schedules/materializer';
 import { misfireVet } from '../schedules/misfire';
+import type { SecretBox } from '../secrets/port';
 import type { DynamoStores } from '../store/dynamodb';
 import type { AwsClients } from './aws-clients';
 import type { AwsConfig } from './aws-config';
@@ -41,13 +48,17 @@ export interface AwsEngineDeps {
   clock: Clock;
   logger: Logger;
   metrics: DeliveryMetrics;
-  /** Webhook targets may be private addresses (tests only: a deployed stage refuses them). */
-  allowPrivateTargets: boolean;
+  /** What the senders may reach (private webhooks in tests only; never the deployment's own account). */
+  targets: TargetPolicyOptions;
+  /** Opens apps' secrets for deliveries. */
+  secrets: SecretBox;
+  /** Where the AWS targets' clients send (`PUNCTUAL_AWS_ENDPOINT`). */
+  endpoint?: string;
   /** The plan catalogue: each tenant's delivery share and attempts per minute (counted in the table). */
   plans?: PlanCatalogue;
   /** The operator's delivery limits (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`, `PUNCTUAL_APP_DISABLE_AFTER_DAYS`). */
   limits?: Pick<AwsConfig, 'tenantAttemptsPerMinute' | 'appDisableAfterDays'>;
-  /** Replaces the webhook client (the engine then owns none). */
+  /** Replaces every sender (the engine then owns none). */
   deliver?: Deliver;
   worker?: Partial<AwsEngineWorkerOptions>;
   /** Whether a claimed message must wait unattempted (its tenant is suspended). */
@@ -62,15 +73,24 @@ export interface AwsEngine {
   worker: AwsEngineWorker;
   /** Turns due schedule occurrences into messages (sweep function; API functions after a schedule change). */
   materializer: Materializer;
-  /** Stops the materialiser and closes the webhook pool. */
+  /** Stops the materialiser and closes the senders. */
   close(): Promise<void>;
 }
 
-/** The worker and the materialiser, delivering through one webhook pool per container. */
+/** The worker and the materialiser, delivering through one webhook pool and one set of target clients per container. */
 export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
-  const webhook = d.deliver ? undefined : new WebhookClient({ allowPrivateTargets: d.allowPrivateTargets });
-  const deliver: Deliver = d.deliver ?? ((req, signal) => webhook!.deliver(req, signal));
   const { stores, clock, logger } = d;
+  const webhook = d.deliver ? undefined : new WebhookClient({ allowPrivateTargets: d.targets.allowPrivateTargets });
+  const aws = d.deliver ? undefined : new AwsTargetClients({ ...(d.endpoint ? { endpoint: d.endpoint } : {}) });
+  const email =
+    aws &&
+    new EmailSender({
+      mailer: new SesMailer(aws),
+      ...('defaultFrom' in d.targets.email && d.targets.email.defaultFrom ? { defaultFrom: d.targets.email.defaultFrom } : {}),
+      scheduleName: scheduleNames(stores.schedules, clock),
+    });
+  const deliver: Deliver =
+    d.deliver ?? routeDelivery({ webhook: webhook!, ...(email ? { email } : {}), ...(aws ? { aws } : {}), policy: d.targets });
   const materializer = new Materializer(
     {
       schedules: stores.schedules,
@@ -86,7 +106,8 @@ export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
     {
       messages: stores.messages,
       due: stores.messages,
-      apps: stores.apps,
+      // Only deliveries need the plain secrets: the worker reads apps opened, the services keep them sealed.
+      apps: openedApps(stores.apps, d.secrets),
       queue: d.queue,
       deliver,
       clock,
@@ -110,6 +131,7 @@ export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
     close: async () => {
       await materializer.close();
       await webhook?.close();
+      aws?.close();
     },
   };
 };

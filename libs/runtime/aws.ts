@@ -1,9 +1,11 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../cognito/operator';
 import { systemClock, type Clock } from '../domain/clock';
+import type { TargetPolicyOptions } from '../delivery/targets/policy';
 import type { Deliver } from '../engine/attempt';
 import type { AwsEngineWorkerOptions } from '../engine/eventbridge/worker';
 import type { DeliveryMetrics } from '../engine/metrics';
@@ -11,6 +13,8 @@ import type { LambdaContainer } from '../lambda/container';
 import type { Logger } from '../observability/logger';
 import { createPowertoolsLogger, PowertoolsDeliveryMetrics } from '../observability/powertools';
 import type { Materializer } from '../schedules/materializer';
+import { KmsSecretBox } from '../secrets/kms';
+import type { SecretBox } from '../secrets/port';
 import { createAwsClients } from './aws-clients';
 import type { AwsConfig } from './aws-config';
 import { createAwsEngine, createAwsQueue } from './aws-engine';
@@ -30,11 +34,14 @@ export interface AwsOverrides {
   apiGateway?: APIGatewayClient;
   sqs?: SQSClient;
   scheduler?: SchedulerClient;
+  kms?: KMSClient;
+  /** Replaces the KMS secret box (tests without KMS: an AES box). */
+  secrets?: SecretBox;
   clock?: Clock;
   logger?: Logger;
   metrics?: DeliveryMetrics;
   verifier?: IdTokenVerifier;
-  /** Replaces the webhook client (the runtime then owns none). */
+  /** Replaces every target sender (the runtime then owns none). */
   deliver?: Deliver;
   /** Tests only: lets webhooks reach a receiver on 127.0.0.1 (a deployed stage always refuses private targets). */
   allowPrivateTargets?: boolean;
@@ -61,6 +68,15 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
   const { stores, usageCounters, gatewayKeyMap, gatewayKeys } = createAwsStores(config, clients);
   const queue = createAwsQueue(config, clients, clock);
   const verifier = overrides.verifier ?? cognitoIdTokenVerifier({ userPoolId: config.userPoolId, clientId: config.userPoolClientId });
+  // Envelope encryption: one KMS data key per container seals; deliveries unwrap each data key once.
+  const secrets = overrides.secrets ?? new KmsSecretBox({ client: clients.kms, keyId: config.secretsKmsKeyId });
+  const targets: TargetPolicyOptions = {
+    allowPrivateTargets,
+    // SES is always there; what may be missing is a sender.
+    email: { ...(config.emailFrom ? { defaultFrom: config.emailFrom } : {}) },
+    ...(config.endpoint ? { awsEndpoint: config.endpoint } : {}),
+    ownAccount: { accountId: config.accountId, allowlist: config.targetAccountAllowlist },
+  };
 
   let materializer: Materializer | undefined;
   const { services, limiter, directory } = buildServices({
@@ -70,7 +86,8 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     logger,
     engine: queue,
     operator: cognitoOperatorAuth(verifier),
-    allowPrivateTargets,
+    targets,
+    secrets,
     // API Gateway hands the handler its own key id; the key service resolves it to ours.
     gatewayKeys: gatewayKeyMap,
     onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
@@ -98,7 +115,9 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     clock,
     logger,
     metrics,
-    allowPrivateTargets,
+    targets,
+    secrets,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     hold: (m) => directory.isSuspended(m.tenantId),
     admitRuns: (runs) => limiter.admitRuns(runs),
     plans: config.plans,

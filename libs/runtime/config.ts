@@ -5,6 +5,7 @@ import { defaultResponseExcerptBytes, maxResponseExcerptBytes } from '../deliver
 import type { LogLevel } from '../observability/logger';
 import { levels } from '../observability/logger';
 import { loadPlans } from '../plans/catalogue';
+import { parseSecretsKey } from '../secrets/key-file';
 
 /** Configuration of the embedded runtime, read from the environment here and nowhere else. */
 export interface LocalConfig {
@@ -39,6 +40,20 @@ export interface LocalConfig {
   tenantAttemptsPerMinute?: number;
   /** @default 3 (`PUNCTUAL_APP_DISABLE_AFTER_DAYS`) days of failed deliveries, none succeeding, that disable an app; 0: never. */
   appDisableAfterDays: number;
+  /**
+   * The key that seals app secrets at rest, 32 bytes (`PUNCTUAL_SECRETS_KEY`, base64).
+   * @default the data directory's `secrets.key`, generated with mode 0600 on the first start
+   */
+  secretsKey?: Buffer;
+  /** The SMTP server of `email` targets (`PUNCTUAL_SMTP_URL`: `smtp://` or `smtps://user:pass@host:port`); unset: no email. */
+  smtpUrl?: string;
+  /** The sender of an `email` target that names none (`PUNCTUAL_EMAIL_FROM`). */
+  emailFrom?: string;
+  /**
+   * Where the clients of SQS, SNS and EventBridge targets send, e.g. an emulator (`PUNCTUAL_AWS_ENDPOINT`).
+   * @default unset: the SDK's own resolution (which also honours `AWS_ENDPOINT_URL`)
+   */
+  awsEndpoint?: string;
 }
 
 /** A setting that cannot be used; the message says which and why. */
@@ -76,6 +91,20 @@ const ports = (env: NodeJS.ProcessEnv, allowPrivateTargets: boolean): readonly n
   return list;
 };
 
+/** An SMTP URL, checked without ever quoting it: it may hold a password. */
+const smtpUrl = (env: NodeJS.ProcessEnv): string | undefined => {
+  const raw = env.PUNCTUAL_SMTP_URL;
+  if (raw === undefined || raw === '') return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname)
+    throw new ConfigError(
+      'PUNCTUAL_SMTP_URL must be smtp://host:port or smtps://user:pass@host:port (its value is not shown: it may hold a password)',
+    );
+  return raw;
+};
+
+const emailAddress = /^[^\s@<>"',;]+@[^\s@<>"',;]+\.[^\s@<>"',;]+$/;
+
 /** Reads and validates the embedded runtime's configuration. */
 export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConfig => {
   const logLevel = (env.PUNCTUAL_LOG_LEVEL ?? 'info').toLowerCase();
@@ -84,6 +113,16 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
   const synchronous = (env.PUNCTUAL_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL')
     throw new ConfigError(`PUNCTUAL_SQLITE_SYNCHRONOUS must be NORMAL or FULL; got "${synchronous}"`);
+  const secretsKey = env.PUNCTUAL_SECRETS_KEY ? parseSecretsKey(env.PUNCTUAL_SECRETS_KEY) : undefined;
+  if (env.PUNCTUAL_SECRETS_KEY && !secretsKey)
+    throw new ConfigError('PUNCTUAL_SECRETS_KEY must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`');
+  const emailFrom = env.PUNCTUAL_EMAIL_FROM || undefined;
+  if (emailFrom !== undefined && !emailAddress.test(emailFrom))
+    throw new ConfigError(`PUNCTUAL_EMAIL_FROM must be an email address such as punctual@example.com; got "${emailFrom}"`);
+  const awsEndpoint = env.PUNCTUAL_AWS_ENDPOINT || undefined;
+  if (awsEndpoint !== undefined && !URL.canParse(awsEndpoint))
+    throw new ConfigError(`PUNCTUAL_AWS_ENDPOINT must be a URL such as http://127.0.0.1:5000; got "${awsEndpoint}"`);
+  const smtp = smtpUrl(env);
   const adminToken = env.PUNCTUAL_ADMIN_TOKEN;
   if (adminToken !== undefined && adminToken !== '' && adminToken.length < minAdminTokenLength)
     throw new ConfigError(
@@ -116,6 +155,10 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
     egressPorts: ports(env, allowPrivateTargets),
     ...(tenantAttemptsPerMinute ? { tenantAttemptsPerMinute } : {}),
     appDisableAfterDays: int(env, 'PUNCTUAL_APP_DISABLE_AFTER_DAYS', 3, 0, 3_650),
+    ...(secretsKey ? { secretsKey } : {}),
+    ...(smtp ? { smtpUrl: smtp } : {}),
+    ...(emailFrom ? { emailFrom } : {}),
+    ...(awsEndpoint ? { awsEndpoint } : {}),
   };
 };
 

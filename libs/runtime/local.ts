@@ -1,3 +1,9 @@
+import { openedApps } from '../apps/secrets';
+import { AwsTargetClients } from '../delivery/targets/aws-clients';
+import { EmailSender, scheduleNames } from '../delivery/targets/email';
+import type { TargetPolicyOptions } from '../delivery/targets/policy';
+import { routeDelivery } from '../delivery/targets/router';
+import { SmtpMailer } from '../delivery/targets/smtp';
 import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
 import { Materializer, type MaterializerOptions } from '../schedules/materializer';
@@ -17,6 +23,7 @@ import { type DataDirLock, lockDataDir } from './data-lock';
 import { createLogger, type Logger } from '../observability/logger';
 import type { Services } from '../http/services';
 import { version } from './version';
+import { openLocalSecrets } from './local-secrets';
 import { buildServices } from './wire';
 import { HeldReleaser } from '../tenancy/release';
 
@@ -40,7 +47,10 @@ export interface LocalOverrides {
   retention?: Partial<RetentionSweeperOptions>;
 }
 
-/** The embedded composition root: SQLite store, timer engine, schedule materialiser, webhook client, local gateway. */
+/**
+ * The embedded composition root: SQLite store with secrets sealed by the data directory's key, timer
+ * engine, schedule materialiser, the targets' senders (webhook client, SMTP, AWS SDK), local gateway.
+ */
 export const startLocal = async (config: LocalConfig, overrides: LocalOverrides = {}): Promise<LocalRuntime> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config.logLevel);
@@ -65,6 +75,13 @@ const startLocked = async (
   lock: DataDirLock,
 ): Promise<LocalRuntime> => {
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
+  let secrets: Awaited<ReturnType<typeof openLocalSecrets>>;
+  try {
+    secrets = await openLocalSecrets(config.dataDir, config.secretsKey, stores, logger);
+  } catch (err) {
+    stores.close();
+    throw err;
+  }
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const meter = new Meter(stores.usage, logger);
   const webhook = new WebhookClient({
@@ -72,14 +89,30 @@ const startLocked = async (
     allowedPorts: config.egressPorts,
     maxResponseBytes: config.responseExcerptBytes,
   });
+  const mailer = config.smtpUrl ? new SmtpMailer({ url: config.smtpUrl }) : undefined;
+  const aws = new AwsTargetClients({ ...(config.awsEndpoint ? { endpoint: config.awsEndpoint } : {}) });
+  const targets: TargetPolicyOptions = {
+    allowPrivateTargets: config.allowPrivateTargets,
+    egressPorts: config.egressPorts,
+    email: mailer ? { ...(config.emailFrom ? { defaultFrom: config.emailFrom } : {}) } : { missing: 'PUNCTUAL_SMTP_URL' },
+    ...(config.awsEndpoint ? { awsEndpoint: config.awsEndpoint } : {}),
+  };
+  const email =
+    mailer &&
+    new EmailSender({
+      mailer,
+      ...(config.emailFrom ? { defaultFrom: config.emailFrom } : {}),
+      scheduleName: scheduleNames(stores.schedules, clock),
+    });
   const plans = loadPlans(config.plansFile);
   const engine = new TimerEngine(
     {
       messages: stores.messages,
-      apps: stores.apps,
+      // Only deliveries need the plain secrets: the engine reads apps opened, the services keep them sealed.
+      apps: openedApps(stores.apps, secrets),
       tenants: stores.tenants,
       plans,
-      deliver: (req) => webhook.deliver(req),
+      deliver: routeDelivery({ webhook, ...(email ? { email } : {}), aws, policy: targets }),
       clock,
       logger,
       vet: misfireVet(stores.schedules),
@@ -111,8 +144,8 @@ const startLocked = async (
     logger,
     engine,
     operator: admin.auth,
-    allowPrivateTargets: config.allowPrivateTargets,
-    egressPorts: config.egressPorts,
+    targets,
+    secrets,
     onMessagesCreated: (created) => {
       for (const m of created)
         if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });
@@ -157,6 +190,8 @@ const startLocked = async (
     await engine.close();
     await retention.close();
     await webhook.close();
+    await mailer?.close();
+    aws.close();
     await meter.close();
     stores.close();
     lock.release();

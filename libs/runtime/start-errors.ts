@@ -1,4 +1,5 @@
 import { DataDirLockedError } from './data-lock';
+import { SecretsKeyMismatchError, SecretsKeyMissingError } from '../secrets/errors';
 
 /**
  * Exit codes of `npm start` (`libs/runtime/main.ts`), documented in the README.
@@ -13,7 +14,7 @@ export const ExitCode = {
   config: 2,
   /**
    * The environment refuses: data directory unusable (not a directory, read-only, full, not a punctual database, in use by
-   * another server) or the port is taken.
+   * another server, its secrets key missing or another one) or the port is taken.
    */
   environment: 3,
 } as const;
@@ -34,6 +35,8 @@ export const explainStartError = (err: unknown, ctx: { dataDir: string; port: nu
   const dir = ctx.dataDir;
   const fix = 'set PUNCTUAL_DATA_DIR to a writable directory';
   if (err instanceof DataDirLockedError) return env(err.message);
+  // Their messages name the directory, the key's source and what to do.
+  if (err instanceof SecretsKeyMissingError || err instanceof SecretsKeyMismatchError) return env(err.message);
   if (e.syscall === 'listen' || code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL') {
     if (code === 'EADDRINUSE') return env(`port ${ctx.port} is already in use; set PORT to another port (0 picks a free one)`);
     if (code === 'EADDRNOTAVAIL') return env(`cannot listen on ${ctx.host}: no such address on this machine; set PUNCTUAL_HOST`);

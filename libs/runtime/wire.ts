@@ -1,6 +1,6 @@
 import type { ApiKey } from '../keys/model';
 import { AppService } from '../apps/service';
-import { assertTargetUrl } from '../delivery/ssrf';
+import { targetPolicy, type TargetPolicyOptions } from '../delivery/targets/policy';
 import type { Clock } from '../domain/clock';
 import type { Engine } from '../engine/port';
 import type { GatewayKeyMap } from '../keys/port';
@@ -18,6 +18,7 @@ import { PlanLimiter } from '../usage/limiter';
 import { UsageService } from '../usage/service';
 import type { Logger } from '../observability/logger';
 import type { Services } from '../http/services';
+import type { SecretBox } from '../secrets/port';
 import { version } from './version';
 
 /** What both runtimes hand the shared wiring; the differences between them are these fields. */
@@ -28,10 +29,10 @@ export interface WireDeps {
   logger: Logger;
   engine: Engine;
   operator: OperatorAuth;
-  /** Whether webhook targets may be private, loopback or link-local addresses. */
-  allowPrivateTargets: boolean;
-  /** The only ports webhook targets may use, or `'any'`. @default by `allowPrivateTargets` (libs/delivery/ssrf.ts) */
-  egressPorts?: readonly number[] | 'any';
+  /** What this runtime can send to, and what its operator allows (private webhooks, email, AWS accounts). */
+  targets: TargetPolicyOptions;
+  /** Seals apps' secrets before they are stored. */
+  secrets: SecretBox;
   /** Which of our keys a gateway key id names (AWS: API Gateway's ids). @default the gateway names keys by our id */
   gatewayKeys?: Pick<GatewayKeyMap, 'keyIdOf'>;
   onKeyIssued?: (key: ApiKey, value: string) => Promise<void>;
@@ -121,8 +122,8 @@ export const buildServices = (d: WireDeps): Wired => {
       apps: stores.apps,
       messages: stores.messages,
       clock,
-      checkTargetUrl: (url) =>
-        assertTargetUrl(url, { allowPrivateTargets: d.allowPrivateTargets, ...(d.egressPorts ? { allowedPorts: d.egressPorts } : {}) }),
+      checkTarget: targetPolicy(d.targets),
+      secrets: d.secrets,
       onDeleted: async (tenantId, appId) => {
         await schedules.onAppDeleted(tenantId, appId);
         await keys.onAppDeleted(tenantId, appId);

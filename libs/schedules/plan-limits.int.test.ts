@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { AesSecretBox } from '../secrets/aes';
 import { ManualClock } from '../domain/clock';
 import { QuotaExceededError } from '../domain/errors';
 import type { Principal } from '../keys/model';
@@ -35,7 +37,8 @@ describe('schedules under a plan (SQLite, fake clock)', () => {
       logger: createLogger('silent'),
       engine: { enqueue: async (refs) => void enqueued.push(...refs) },
       operator: { identify: async () => undefined },
-      allowPrivateTargets: true,
+      targets: { allowPrivateTargets: true, email: { missing: 'PUNCTUAL_SMTP_URL' } },
+      secrets: new AesSecretBox(randomBytes(32)),
     });
     services = wired.services;
     materializer = new Materializer({

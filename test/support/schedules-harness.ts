@@ -2,10 +2,12 @@
  * Test support only (never imported by production code): the schedule services, a SQLite file
  * store and the materialiser over a ManualClock, with an engine that just records what it is given.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppService } from '../../libs/apps/service';
+import { AesSecretBox } from '../../libs/secrets/aes';
 import type { ManualClock } from '../../libs/domain/clock';
 import { Materializer, type MaterializerOptions } from '../../libs/schedules/materializer';
 import type { Principal } from '../../libs/keys/model';
@@ -46,7 +48,8 @@ export const openHarness = (
     apps: stores.apps,
     messages: stores.messages,
     clock,
-    checkTargetUrl: () => undefined,
+    checkTarget: () => undefined,
+    secrets: new AesSecretBox(randomBytes(32)),
     onDeleted: (t, a) => schedules.onAppDeleted(t, a),
   });
   const logger = createLogger('silent');

@@ -1,4 +1,4 @@
-import type { WebhookRequest } from '../../delivery/webhook';
+import type { DeliveryRequest } from '../../delivery/targets/request';
 import { ManualClock } from '../../domain/clock';
 import type { DeliveryOutcome } from '../../messages/outcome';
 import type { DueRef } from '../../messages/port';
@@ -32,7 +32,7 @@ describe('AwsEngineWorker per-tenant caps (dynalite)', () => {
     sentIn = [];
   });
 
-  const worker = (deliver: (req: WebhookRequest, signal?: AbortSignal) => Promise<DeliveryOutcome>, options = {}) =>
+  const worker = (deliver: (req: DeliveryRequest, signal?: AbortSignal) => Promise<DeliveryOutcome>, options = {}) =>
     new AwsEngineWorker(
       {
         messages: db.stores.messages,
