@@ -109,7 +109,9 @@ export const scheduleNames = (
   const cache = new LRUCache<string, { name?: string }, { tenantId: string; scheduleId: string }>({
     max: o.max,
     ttl: o.ttlMs,
+    // Ages by the injected clock, read at every check (as the engines' app cache does).
     perf: clock,
+    ttlResolution: 0,
     fetchMethod: async (_key, _stale, { context }) => {
       const s = await schedules.get(context.tenantId, context.scheduleId);
       return s ? { name: s.name } : {};
