@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 /** One request the receiver got. */
 export interface Received {
   at: number;
+  /** The request method (POST unless the app's target says otherwise). */
+  method: string;
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
@@ -78,7 +80,7 @@ export const startReceiver = async (options: ReceiverOptions = {}): Promise<Rece
       }
       const path = full.slice(prefix.length) || '/';
       const body = Buffer.concat(chunks).toString('utf8');
-      const r: Received = { at: Date.now(), path, headers: req.headers, body, remotePort: req.socket.remotePort };
+      const r: Received = { at: Date.now(), method: req.method ?? '', path, headers: req.headers, body, remotePort: req.socket.remotePort };
       received.push(r);
       const n = (counts.get(path) ?? 0) + 1;
       counts.set(path, n);
