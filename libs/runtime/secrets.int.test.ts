@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonClient, type JsonClient } from '../../chaos/http';
@@ -20,6 +20,8 @@ describe('secrets and credentials (real server)', () => {
   /** Every response body except the four that show a secret once, by design. */
   const answers: string[] = [];
   const secrets: Record<string, string> = {};
+  /** The data directory's files as they were while the server ran (the WAL holds the recent writes then). */
+  let running: { file: string; bytes: Buffer }[] = [];
 
   /** A client that keeps every body it gets (success and error alike) for the grep. */
   const recording = (auth: Record<string, string>): JsonClient => {
@@ -141,6 +143,7 @@ describe('secrets and credentials (real server)', () => {
     await recording({ authorization: `Bearer ${adminToken}x` }).call('POST', '/v1/tenants', { name: 'nope' });
     await control.del(`/v1/keys/${dataKey.id}`);
     await data.call('GET', '/v1/messages');
+    running = readdirSync(dataDir).map((file) => ({ file, bytes: readFileSync(join(dataDir, file)) }));
     await runtime.close();
   }, 60_000);
 
@@ -180,6 +183,23 @@ describe('secrets and credentials (real server)', () => {
     const wal = files.includes('punctual.db-wal') ? readFileSync(join(dataDir, 'punctual.db-wal')) : Buffer.alloc(0);
     const keyHash = createHash('sha256').update(secrets.controlKey).digest('hex');
     expect(db.includes(keyHash) || wal.includes(keyHash)).toBe(true);
+  });
+
+  it('keeps signing secrets and app header values only sealed in the data directory: database and WAL, while running and after', () => {
+    expect(running.map((f) => f.file)).toEqual(expect.arrayContaining(['punctual.db', 'punctual.db-wal', 'secrets.key']));
+    expect(running.find((f) => f.file === 'punctual.db-wal')!.bytes.length).toBeGreaterThan(0);
+    const stopped = readdirSync(dataDir).map((file) => ({ file, bytes: readFileSync(join(dataDir, file)) }));
+    const sealedSecrets = Object.entries(secrets).filter(([name]) => name === 'appHeader' || name.startsWith('signing-'));
+    expect(sealedSecrets).toHaveLength(6);
+    for (const { file, bytes } of [...running, ...stopped]) {
+      for (const [name, value] of sealedSecrets) {
+        const forms = [value, value.replace(/^whsec_/, ''), Buffer.from(value, 'utf16le')];
+        for (const form of forms) expect({ file, name, found: bytes.includes(form) }).toEqual({ file, name, found: false });
+      }
+    }
+    // They are there, sealed: the apps' rows hold `enc:` values.
+    expect(running.some((f) => f.bytes.includes('"signingSecret":"enc:v1:'))).toBe(true);
+    expect(statSync(join(dataDir, 'secrets.key')).mode & 0o777).toBe(0o600);
   });
 
   it('never writes a key, token, signing secret or header value to the logs', () => {
