@@ -121,7 +121,7 @@ describe('authentication and tenant isolation (real server)', () => {
       expect(JSON.stringify(body)).not.toContain('sup3rs3cret');
       expect(JSON.stringify(body)).not.toContain(app.data!.signingSecret);
     }
-    expect(read.data!.target.headerNames).toEqual(['authorization']);
+    expect(read.data!.target).toMatchObject({ type: 'http', headerNames: ['authorization'], headers: { authorization: '***' } });
     const rotated = await A.control.POST('/v1/apps/{appId}/rotate-secret', { params: { path: { appId: app.data!.id } } });
     expect(rotated.data!.signingSecret).not.toBe(app.data!.signingSecret);
   });

@@ -116,9 +116,11 @@ export interface paths {
         put?: never;
         /**
          * Create an app
-         * @description Control key only. Creates a delivery target. The response is the only place, with `rotate-secret`,
-         *     where the app's `signingSecret` is shown. `target.headers` values are secrets: only their names are
-         *     returned afterwards.
+         * @description Control key only. Creates a delivery target: an HTTP webhook (`http`), an email (`email`), an SQS queue
+         *     (`sqs`), an SNS topic (`sns`) or an EventBridge event bus (`eventbridge`). The response is the only place,
+         *     with `rotate-secret`, where the app's `signingSecret` is shown. `target.headers` values are secrets,
+         *     encrypted at rest: reads show their names with `"***"`. A target this runtime cannot send is refused with
+         *     400 `target_unavailable` naming the missing setting.
          */
         post: operations["createApp"];
         delete?: never;
@@ -139,7 +141,7 @@ export interface paths {
         };
         /**
          * Get an app
-         * @description Control key only. The app without its signing secret; `target` shows header names only.
+         * @description Control key only. The app without its signing secret; `target.headers` shows names with `"***"` for the values.
          */
         get: operations["getApp"];
         put?: never;
@@ -378,7 +380,10 @@ export interface paths {
          * Redrive a failed or aborted message
          * @description A control key, or a data key bound to the message's app. Moves a `failed` or `aborted` message back to
          *     `scheduled`, now or at `sendAt`, with a fresh retry budget; the attempt history is kept and numbering
-         *     continues. Any other status answers 409 `conflict`. The body is optional.
+         *     continues. Any other status answers 409 `conflict`, and so does a message that has made 100 attempts,
+         *     the most one message may make in its life (create a new one). A redrive schedules the message again:
+         *     it counts against the plan's pending-message limit (429 `quota_exceeded` past it) and as a message
+         *     scheduled in usage, like a new message. The body is optional.
          */
         post: operations["redriveMessage"];
         delete?: never;
@@ -658,10 +663,13 @@ export interface components {
             column: number;
         };
         /**
-         * @description Stable, machine-readable error code. `method_not_allowed` (405, with an `Allow` header) answers a known path called with a method it does not support.
+         * @description Stable, machine-readable error code. `method_not_allowed` (405, with an `Allow` header) answers a known path called
+         *     with a method it does not support. `target_unavailable` (400) refuses an app whose target this runtime cannot send
+         *     (a setting it needs is missing, e.g. `PUNCTUAL_SMTP_URL` for `email`) or the operator does not allow (an AWS
+         *     resource of the deployment's own account); `details` names the field and the setting.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_expression" | "invalid_timezone" | "unauthorized" | "forbidden_scope" | "tenant_suspended" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "rate_limited" | "quota_exceeded" | "internal";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_expression" | "invalid_timezone" | "target_unavailable" | "unauthorized" | "forbidden_scope" | "tenant_suspended" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "rate_limited" | "quota_exceeded" | "internal";
         /** @description One problem with one field of a request. */
         FieldIssue: {
             /**
@@ -826,36 +834,147 @@ export interface components {
         };
         /** @description An HTTP(S) webhook that receives the app's deliveries. */
         HttpTargetInput: {
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "http";
             /**
              * Format: uri
-             * @description Where deliveries are POSTed. When the service is configured for hosting (always on AWS), targets
+             * @description Where deliveries are sent. When the service is configured for hosting (always on AWS), targets
              *     resolving to private, loopback, link-local or metadata addresses are refused at connect time.
              * @example https://example.com/webhooks/punctual
              */
             url: string;
-            /** @description Extra request headers. Values are secrets and are never returned; reads show `headerNames`. */
+            method?: components["schemas"]["HttpTargetMethod"];
+            /** @description Extra request headers. Values are secrets, encrypted at rest and never returned; reads show `"***"`. */
             headers?: components["schemas"]["Headers"];
             /** @description Per-attempt timeout. Default `10000`. */
             timeoutMs?: number;
         };
+        /**
+         * @description The request method. Default `POST`. `GET` and `DELETE` carry no body (and no `content-type`); their
+         *     signature covers an empty body.
+         * @enum {string}
+         */
+        HttpTargetMethod: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+        /**
+         * Format: email
+         * @description A plain address (no display name).
+         * @example finance@example.com
+         */
+        EmailAddress: string;
+        /**
+         * @description An email. Embedded runtime: sent by SMTP (`PUNCTUAL_SMTP_URL`, `PUNCTUAL_EMAIL_FROM`); AWS: SES v2. The
+         *     payload is the body: a string payload is the text; an object of only `subject`, `text` and `html`
+         *     (strings) sets those; any other payload is the text, as indented JSON.
+         */
+        EmailTargetInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "email";
+            /** @description Recipients; at most 50 in `to`, `cc` and `bcc` together. */
+            to: components["schemas"]["EmailAddress"][];
+            cc?: components["schemas"]["EmailAddress"][];
+            bcc?: components["schemas"]["EmailAddress"][];
+            /** @description The sender. Default the operator's `PUNCTUAL_EMAIL_FROM` (on AWS, a verified SES identity). */
+            from?: components["schemas"]["EmailAddress"];
+            /**
+             * @description One line. May hold the placeholders `{{schedule.name}}`, `{{message.id}}` and `{{message.sendAt}}`
+             *     (Mustache variables, nothing escaped; no sections or partials).
+             * @example {{schedule.name}} for {{message.sendAt}}
+             */
+            subject: string;
+        };
+        /**
+         * @description An SQS queue. The payload is the message body (a string payload as its raw text); the message id
+         *     (`punctual-message-id`), attempt (`punctual-attempt`), intended time (`punctual-scheduled-at`) and
+         *     schedule (`punctual-schedule-id`) are message attributes. On AWS, a queue of the deployment's own
+         *     account is refused unless the operator allows it.
+         */
+        SqsTargetInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sqs";
+            /** @example https://sqs.us-east-1.amazonaws.com/123456789012/birthdays */
+            queueUrl: string;
+            /** @description Required for a FIFO queue (`.fifo`), refused otherwise; the message id is the deduplication id. */
+            messageGroupId?: string;
+        };
+        /**
+         * @description An SNS topic (standard, not FIFO). The payload is the message; `messageAttributes` and punctual's own
+         *     (as for `sqs`) are message attributes, so subscription filter policies can route on them.
+         */
+        SnsTargetInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sns";
+            /** @example arn:aws:sns:us-east-1:123456789012:web_action */
+            topicArn: string;
+            /** @description String attributes added to every publish; names may not start with `AWS.`, `Amazon.` or `punctual-`. */
+            messageAttributes?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @description An EventBridge event bus. The payload is the event's detail: an object payload with a `punctual` field
+         *     added (`messageId`, `attempt`, `scheduledAt`, `scheduleId`), any other payload as `{payload, punctual}`.
+         */
+        EventBridgeTargetInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "eventbridge";
+            /** @example arn:aws:events:us-east-1:123456789012:event-bus/ai-jobs */
+            eventBusArn: string;
+            /**
+             * @description The event's source; not starting with `aws.`.
+             * @example acme.jobs
+             */
+            source: string;
+            /** @example job.due */
+            detailType: string;
+        };
+        /** @description Where the app's messages go, by `type`. */
+        TargetInput: components["schemas"]["HttpTargetInput"] | components["schemas"]["EmailTargetInput"] | components["schemas"]["SqsTargetInput"] | components["schemas"]["SnsTargetInput"] | components["schemas"]["EventBridgeTargetInput"];
         /** @description An app's webhook as read back (header values are never returned). */
         HttpTarget: {
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "http";
             /** Format: uri */
             url: string;
+            method: components["schemas"]["HttpTargetMethod"];
+            /**
+             * @description The extra request headers' names, each with `"***"` for its value.
+             * @example {
+             *       "authorization": "***"
+             *     }
+             */
+            headers?: {
+                [key: string]: "***";
+            };
             /** @description Names of the extra request headers set on the target. */
             headerNames?: string[];
             /** @description Per-attempt timeout. */
             timeoutMs: number;
         };
+        /** @description The app's target as read back, by `type` (the non-HTTP types read back as created). */
+        Target: components["schemas"]["HttpTarget"] | components["schemas"]["EmailTargetInput"] | components["schemas"]["SqsTargetInput"] | components["schemas"]["SnsTargetInput"] | components["schemas"]["EventBridgeTargetInput"];
         AppCreate: {
             /** @example orders-webhook */
             name: string;
             description?: string;
-            target: components["schemas"]["HttpTargetInput"];
+            target: components["schemas"]["TargetInput"];
             retryPolicy?: components["schemas"]["RetryPolicyInput"];
             /** @description Most deliveries in flight at once to this app. Default `64`. */
             maxConcurrency?: number;
@@ -864,7 +983,7 @@ export interface components {
         AppUpdate: {
             name?: string;
             description?: string;
-            target?: components["schemas"]["HttpTargetInput"];
+            target?: components["schemas"]["TargetInput"];
             retryPolicy?: components["schemas"]["RetryPolicyInput"];
             /** @description Most deliveries in flight at once to this app. */
             maxConcurrency?: number;
@@ -882,7 +1001,7 @@ export interface components {
             id: components["schemas"]["AppId"];
             name: string;
             description?: string;
-            target: components["schemas"]["HttpTarget"];
+            target: components["schemas"]["Target"];
             retryPolicy: components["schemas"]["RetryPolicy"];
             /**
              * @description Most deliveries in flight at once to this app, within its tenant's share of the service's delivery
@@ -1486,6 +1605,19 @@ export interface components {
             };
         };
         /**
+         * @description `invalid_request`: the body is invalid, with `details` naming the fields (an unknown `target.type` names
+         *     the known ones); `invalid_json`: the body is not parseable JSON; `target_unavailable`: this runtime cannot
+         *     send to the target (a setting it needs is missing) or the operator does not allow it.
+         */
+        BadRequestTarget: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description `invalid_request`: the body is invalid (see `details`); `invalid_json`: the body is not parseable
          *     JSON; `invalid_expression`: `expression` is not valid (which field, why); `invalid_timezone`:
          *     `timezone` is not a known IANA name.
@@ -1852,7 +1984,7 @@ export interface operations {
         };
         responses: {
             201: components["responses"]["AppCreated"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["BadRequestTarget"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenControlOnly"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1928,7 +2060,7 @@ export interface operations {
         };
         responses: {
             200: components["responses"]["App"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["BadRequestTarget"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["ForbiddenControlOnly"];
             404: components["responses"]["NotFound"];
