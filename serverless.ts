@@ -12,6 +12,7 @@ import { gatewayResponses } from './infra/gateway-responses';
 import { Logical, service, stackName } from './infra/names';
 import { queueResources } from './infra/queue';
 import { schedulerResources } from './infra/scheduler';
+import { secretsKeyResources } from './infra/secrets';
 import { tableResource } from './infra/table';
 import { methodThrottling } from './infra/throttling';
 import { usagePlans } from './infra/usage-plans';
@@ -23,7 +24,16 @@ const stage = '${sls:stage}';
 /** The same catalogue the Lambdas read (`PUNCTUAL_PLANS`), merged from `PUNCTUAL_PLANS_FILE` at package time. */
 const plans = loadPlans(process.env.PUNCTUAL_PLANS_FILE);
 const api = apiFunctions(stage, Object.keys(plans));
-const engine = engineFunctions(stage);
+/**
+ * Read at package time, like the plans: the sender of email targets that name none (a verified SES identity), and the
+ * accounts targets may name even when they are the deployment's own (they also shape the deliver function's IAM).
+ */
+const emailFrom = process.env.PUNCTUAL_EMAIL_FROM ?? '';
+const targetAccounts = (process.env.PUNCTUAL_TARGET_ACCOUNT_ALLOWLIST ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const engine = engineFunctions(stage, { targetAccounts });
 const docs = docsFunctions(stage);
 /**
  * The SNS topic the alarms notify, per stage: `PUNCTUAL_ALARM_TOPIC_ARN` when packaging or deploying it (optional;
@@ -66,6 +76,9 @@ const config: AWS = {
       PUNCTUAL_USAGE_PLAN_PREFIX: `${service}-`,
       PUNCTUAL_USAGE_PLAN_SUFFIX: `-${stage}`,
       PUNCTUAL_PLANS: JSON.stringify(plans),
+      PUNCTUAL_SECRETS_KMS_KEY_ID: { 'Fn::GetAtt': [Logical.secretsKey, 'Arn'] } as never,
+      PUNCTUAL_EMAIL_FROM: emailFrom,
+      PUNCTUAL_TARGET_ACCOUNT_ALLOWLIST: targetAccounts.join(','),
     },
   },
   package: { individually: true },
@@ -96,6 +109,7 @@ const config: AWS = {
       ...queueResources(stage),
       ...schedulerResources(stage),
       ...cognitoResources(stage),
+      ...secretsKeyResources(stage),
       ...api.roles,
       ...engine.roles,
       ...docs.roles,

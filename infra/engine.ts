@@ -28,15 +28,28 @@ export const meteringFilterPatterns = [
 
 const none: Needs = { table: 'none', enqueue: false, gatewayKeys: false };
 
-export const engineFunctions = (stage: string) => {
+/** What the operator allows the engine to reach, read at package time. */
+export interface EngineOptions {
+  /** Accounts targets may name even when they are the deployment's own (`PUNCTUAL_TARGET_ACCOUNT_ALLOWLIST`). @default none */
+  targetAccounts?: readonly string[];
+}
+
+export const engineFunctions = (stage: string, options: EngineOptions = {}) => {
   const defs: Record<string, { needs: Needs; fn: Record<string, unknown> }> = {
     [wakeFunction]: {
       needs: { ...none, table: 'read', sendToQueue: true },
       fn: { handler: 'functions/engine/wake/handler.handler', timeout: 60, memorySize: 256 },
     },
     engineDeliver: {
-      // Write: claim, record attempts; enqueue: retries (SQS delay, or a later bucket's schedule).
-      needs: { ...none, table: 'write', enqueue: true, consumeQueue: true },
+      // Write: claim, record attempts; enqueue: retries (SQS delay, or a later bucket's schedule); open apps' secrets; send to targets.
+      needs: {
+        ...none,
+        table: 'write',
+        enqueue: true,
+        consumeQueue: true,
+        secrets: 'open',
+        targets: { allowedAccounts: options.targetAccounts ?? [] },
+      },
       fn: {
         handler: 'functions/engine/deliver/handler.handler',
         timeout: deliverTimeoutSeconds,

@@ -12,6 +12,7 @@ export const needsOf = (route: Route): Needs => ({
   enqueue: route.enqueues === true,
   gatewayKeys: route.managesGatewayKeys === true,
   gatewayUsage: route.readsGatewayUsage === true,
+  ...(route.sealsSecrets ? { secrets: 'seal' as const } : {}),
 });
 
 /** The Lambda TOKEN authorizer of the operator routes; API Gateway caches its answer per token. */

@@ -22,6 +22,13 @@ export interface Needs {
   readStream?: boolean;
   /** Reads API Gateway usage of the tenant's keys (request counts of GET /v1/usage). */
   gatewayUsage?: boolean;
+  /** Apps' secrets: `seal` makes KMS data keys (routes that store a secret), `open` unwraps them (the deliver function). */
+  secrets?: 'seal' | 'open';
+  /**
+   * Sends to tenants' targets: their SQS queues, SNS topics and EventBridge buses in other accounts (and in the accounts
+   * of `targetAccounts`), and email through SES identities of this account.
+   */
+  targets?: { allowedAccounts: readonly string[] };
 }
 
 /** Reads only: a GET function writes nothing (its key's `lastUsedAt` touch is off there, `PUNCTUAL_READ_ONLY`). */
@@ -34,9 +41,47 @@ const queueArn = { 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] };
 const indexArns = tableDefinition.GlobalSecondaryIndexes.map((i) => sub(`\${${Logical.table}.Arn}/index/${i.IndexName}`));
 const apigw = (path: string) => sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}::${path}`);
 
+/** What every data key of the apps' secrets is bound to (libs/secrets/kms.ts): the key serves this purpose only. */
+const secretsContext = { StringEquals: { 'kms:EncryptionContext:purpose': 'punctual-app-secrets' } };
+const otherAccounts = { StringNotEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } };
+
+/**
+ * Tenants' targets: any queue, topic or bus of another account (the tenant's resource policy is the other half of
+ * the grant), never one of ours unless the operator allowlisted the account; email from this account's SES identities.
+ */
+const targetStatements = (allowedAccounts: readonly string[]) => {
+  const sends = [
+    ['sqs:SendMessage', 'sqs'],
+    ['sns:Publish', 'sns'],
+    ['events:PutEvents', 'events'],
+  ] as const;
+  return [
+    ...sends.map(([action, svc]) => ({
+      Effect: 'Allow' as const,
+      Action: [action],
+      Resource: [sub(`arn:\${AWS::Partition}:${svc}:*:*:*`)],
+      Condition: otherAccounts,
+    })),
+    ...(allowedAccounts.length
+      ? [
+          {
+            Effect: 'Allow' as const,
+            Action: sends.map(([action]) => action),
+            Resource: allowedAccounts.flatMap((account) => sends.map(([, svc]) => sub(`arn:\${AWS::Partition}:${svc}:*:${account}:*`))),
+          },
+        ]
+      : []),
+    {
+      Effect: 'Allow' as const,
+      Action: ['ses:SendEmail'],
+      Resource: [sub(`arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/*`)],
+    },
+  ];
+};
+
 /** The statements of a function's policy. */
 export const statements = (name: string, stage: string, needs: Needs) => {
-  const list: { Effect: 'Allow'; Action: string[]; Resource: unknown[] }[] = [
+  const list: { Effect: 'Allow'; Action: string[]; Resource: unknown[]; Condition?: unknown }[] = [
     {
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -75,6 +120,15 @@ export const statements = (name: string, stage: string, needs: Needs) => {
       { Effect: 'Allow', Action: ['iam:PassRole'], Resource: [{ 'Fn::GetAtt': [Logical.schedulerRole, 'Arn'] }] },
     );
   }
+  if (needs.secrets) {
+    list.push({
+      Effect: 'Allow',
+      Action: [needs.secrets === 'seal' ? 'kms:GenerateDataKey' : 'kms:Decrypt'],
+      Resource: [{ 'Fn::GetAtt': [Logical.secretsKey, 'Arn'] }],
+      Condition: secretsContext,
+    });
+  }
+  if (needs.targets) list.push(...targetStatements(needs.targets.allowedAccounts));
   return list;
 };
 

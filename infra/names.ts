@@ -16,6 +16,8 @@ export const Logical = {
   userPool: 'OperatorUserPool',
   userPoolClient: 'OperatorUserPoolClient',
   dashboard: 'OperationsDashboard',
+  secretsKey: 'AppSecretsKey',
+  secretsKeyAlias: 'AppSecretsKeyAlias',
 } as const;
 
 /** The stack's name, `<service>-<stage>` (osls's CloudFormation stack name, and `PUNCTUAL_STACK`). */

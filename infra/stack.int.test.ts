@@ -13,7 +13,7 @@ import { Logical, functionName, policyLogicalId, roleLogicalId } from './names';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON that each assertion navigates its own way
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 const root = repoRoot;
 let resources: Record<string, Resource>;
@@ -30,6 +30,8 @@ const grantsOf = (name: string): Statement[] => [
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]),
 ];
 const json = (x: unknown) => JSON.stringify(x);
+/** The condition of the statements that reach tenants' targets: never a resource of this account. */
+const otherAccountsOnly = { StringNotEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } };
 
 beforeAll(async () => {
   const stack = await packageStack();
@@ -151,8 +153,49 @@ describe('serverless stack', () => {
       );
       for (const name of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate']) {
         for (const st of policyStatements(resources[roleLogicalId(name)])) {
+          // Tenants' SQS targets are the one exception, and only in other accounts (asserted in 'targets and secrets').
+          if (name === 'engineDeliver' && json(st.Condition) === json(otherAccountsOnly)) continue;
           if (asArray(st.Action).some((a) => a.startsWith('sqs:')))
             expect(json(st.Resource)).toBe(json([{ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] }]));
+        }
+      }
+    });
+  });
+
+  describe('targets and secrets', () => {
+    const granting = (pattern: RegExp) =>
+      Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::IAM::Role' && policyStatements(r).some((s) => asArray(s.Action).some((a) => pattern.test(a))))
+        .map(([id]) => id)
+        .sort();
+
+    it("lets only the deliver function send to tenants' queues, topics and buses, and only in other accounts", () => {
+      expect(granting(/^(sns:Publish|events:PutEvents|ses:SendEmail)$/)).toEqual([roleLogicalId('engineDeliver')]);
+      const sends = policyStatements(resources[roleLogicalId('engineDeliver')]).filter((s) =>
+        asArray(s.Action).some((a) => ['sqs:SendMessage', 'sns:Publish', 'events:PutEvents'].includes(a)),
+      );
+      const toTargets = sends.filter((s) => json(s.Resource) !== json([{ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] }]));
+      expect(toTargets.map((s) => asArray(s.Action)[0]).sort()).toEqual(['events:PutEvents', 'sns:Publish', 'sqs:SendMessage']);
+      for (const s of toTargets) expect(s.Condition).toEqual(otherAccountsOnly);
+      const ses = policyStatements(resources[roleLogicalId('engineDeliver')]).find((s) => asArray(s.Action).includes('ses:SendEmail'))!;
+      expect(json(ses.Resource)).toContain(':identity/*');
+    });
+
+    it('keeps a rotating KMS key for the secrets: routes that store a secret seal, the deliver function opens, nothing else', () => {
+      expect(resources[Logical.secretsKey]).toMatchObject({
+        Type: 'AWS::KMS::Key',
+        DeletionPolicy: 'Retain',
+        Properties: { EnableKeyRotation: true },
+      });
+      const sealing = routes.filter((r) => r.sealsSecrets).map((r) => roleLogicalId(functionName(r.fn)));
+      expect(sealing.sort()).toEqual(['AppsCreateRole', 'AppsRotateSecretRole', 'AppsUpdateRole']);
+      expect(granting(/^kms:GenerateDataKey$/)).toEqual(sealing.sort());
+      expect(granting(/^kms:Decrypt$/)).toEqual([roleLogicalId('engineDeliver')]);
+      expect(granting(/^kms:/)).toEqual([...sealing, roleLogicalId('engineDeliver')].sort());
+      for (const id of granting(/^kms:/)) {
+        for (const s of policyStatements(resources[id]).filter((st) => asArray(st.Action).some((a) => a.startsWith('kms:')))) {
+          expect(s.Resource).toEqual([{ 'Fn::GetAtt': [Logical.secretsKey, 'Arn'] }]);
+          expect(s.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': 'punctual-app-secrets' } });
         }
       }
     });

@@ -41,6 +41,8 @@ export interface Route {
   managesGatewayKeys?: true;
   /** Reads the request counts of the tenant's keys from API Gateway's own metering (libs/apigateway/usage.ts). */
   readsGatewayUsage?: true;
+  /** Seals an app's secrets (a new signing secret, header values): on AWS, KMS data keys (`kms:GenerateDataKey`). */
+  sealsSecrets?: true;
 }
 
 const table = [
@@ -77,10 +79,26 @@ const table = [
     enqueues: true,
   },
 
-  { method: 'POST', path: '/v1/apps', fn: 'api/apps/create', access: Access.control, body: 'required', operationId: 'createApp' },
+  {
+    method: 'POST',
+    path: '/v1/apps',
+    fn: 'api/apps/create',
+    access: Access.control,
+    body: 'required',
+    operationId: 'createApp',
+    sealsSecrets: true,
+  },
   { method: 'GET', path: '/v1/apps', fn: 'api/apps/list', access: Access.control, body: 'none', operationId: 'listApps' },
   { method: 'GET', path: '/v1/apps/{appId}', fn: 'api/apps/get', access: Access.control, body: 'none', operationId: 'getApp' },
-  { method: 'PATCH', path: '/v1/apps/{appId}', fn: 'api/apps/update', access: Access.control, body: 'required', operationId: 'updateApp' },
+  {
+    method: 'PATCH',
+    path: '/v1/apps/{appId}',
+    fn: 'api/apps/update',
+    access: Access.control,
+    body: 'required',
+    operationId: 'updateApp',
+    sealsSecrets: true,
+  },
   {
     method: 'DELETE',
     path: '/v1/apps/{appId}',
@@ -88,7 +106,7 @@ const table = [
     access: Access.control,
     body: 'none',
     operationId: 'deleteApp',
-    // The app's data keys are revoked with it: on AWS their API Gateway keys are disabled.
+    // The app's data keys are revoked with it: on AWS their API Gateway keys are deleted.
     managesGatewayKeys: true,
   },
   {
@@ -98,6 +116,7 @@ const table = [
     access: Access.control,
     body: 'none',
     operationId: 'rotateAppSecret',
+    sealsSecrets: true,
   },
 
   {
