@@ -48,7 +48,7 @@ const settled = (id: string) =>
   );
 
 describe('email targets (SMTP)', () => {
-  it('a schedule run at 06:00 New York time mails its payload, the subject rendered; the attempt holds 250 and the mail id; usage counts it', async () => {
+  it('mails a 06:00 New York run with its subject rendered; the attempt holds 250 and the mail id; usage counts it', async () => {
     const app = await control.post('/v1/apps', {
       name: 'finance digest',
       target: { type: 'email', to: ['finance@example.com'], cc: ['cfo@example.com'], subject: '{{schedule.name}} for {{message.sendAt}}' },
