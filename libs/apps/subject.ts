@@ -34,7 +34,7 @@ export const subjectProblem = (template: string): string | undefined => {
   try {
     tokens = writer.parse(template) as unknown[][];
   } catch (err) {
-    return `is not a valid template: ${(err as Error).message.split('\n')[0]}`;
+    return `is not a valid template: ${String(err instanceof Error ? err.message : err).split('\n')[0]}`;
   }
   for (const [type, value] of tokens) {
     if (!plainTypes.has(type as string)) return `may hold only the placeholders ${placeholderList}, without sections or partials`;
