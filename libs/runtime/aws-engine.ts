@@ -58,6 +58,8 @@ export interface AwsEngineDeps {
   plans?: PlanCatalogue;
   /** The operator's delivery limits (`PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE`, `PUNCTUAL_APP_DISABLE_AFTER_DAYS`). */
   limits?: Pick<AwsConfig, 'tenantAttemptsPerMinute' | 'appDisableAfterDays'>;
+  /** The SES sender of email targets that name none (`PUNCTUAL_EMAIL_FROM`). */
+  emailFrom?: string;
   /** Replaces every sender (the engine then owns none). */
   deliver?: Deliver;
   worker?: Partial<AwsEngineWorkerOptions>;
@@ -77,20 +79,28 @@ export interface AwsEngine {
   close(): Promise<void>;
 }
 
-/** The worker and the materialiser, delivering through one webhook pool and one set of target clients per container. */
+/** One set of senders per container: the webhook pool, SES and the SQS, SNS and EventBridge clients. */
+const ownSenders = (d: AwsEngineDeps): { deliver: Deliver; close(): Promise<void> } => {
+  const webhook = new WebhookClient({ allowPrivateTargets: d.targets.allowPrivateTargets });
+  const aws = new AwsTargetClients({ ...(d.endpoint ? { endpoint: d.endpoint } : {}) });
+  const email = new EmailSender({
+    mailer: new SesMailer(aws),
+    ...(d.emailFrom ? { defaultFrom: d.emailFrom } : {}),
+    scheduleName: scheduleNames(d.stores.schedules, d.clock),
+  });
+  return {
+    deliver: routeDelivery({ webhook, email, aws, policy: d.targets }),
+    close: async () => {
+      await webhook.close();
+      aws.close();
+    },
+  };
+};
+
+/** The worker and the materialiser, delivering through the container's senders. */
 export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
   const { stores, clock, logger } = d;
-  const webhook = d.deliver ? undefined : new WebhookClient({ allowPrivateTargets: d.targets.allowPrivateTargets });
-  const aws = d.deliver ? undefined : new AwsTargetClients({ ...(d.endpoint ? { endpoint: d.endpoint } : {}) });
-  const email =
-    aws &&
-    new EmailSender({
-      mailer: new SesMailer(aws),
-      ...('defaultFrom' in d.targets.email && d.targets.email.defaultFrom ? { defaultFrom: d.targets.email.defaultFrom } : {}),
-      scheduleName: scheduleNames(stores.schedules, clock),
-    });
-  const deliver: Deliver =
-    d.deliver ?? routeDelivery({ webhook: webhook!, ...(email ? { email } : {}), ...(aws ? { aws } : {}), policy: d.targets });
+  const senders = d.deliver ? { deliver: d.deliver, close: async () => undefined } : ownSenders(d);
   const materializer = new Materializer(
     {
       schedules: stores.schedules,
@@ -109,7 +119,7 @@ export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
       // Only deliveries need the plain secrets: the worker reads apps opened, the services keep them sealed.
       apps: openedApps(stores.apps, d.secrets),
       queue: d.queue,
-      deliver,
+      deliver: senders.deliver,
       clock,
       logger,
       vet: misfireVet(stores.schedules),
@@ -130,8 +140,7 @@ export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
     materializer,
     close: async () => {
       await materializer.close();
-      await webhook?.close();
-      aws?.close();
+      await senders.close();
     },
   };
 };

@@ -122,6 +122,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     admitRuns: (runs) => limiter.admitRuns(runs),
     plans: config.plans,
     limits: config,
+    ...(config.emailFrom ? { emailFrom: config.emailFrom } : {}),
     ...(overrides.deliver ? { deliver: overrides.deliver } : {}),
     ...(overrides.worker ? { worker: overrides.worker } : {}),
   });

@@ -75,13 +75,11 @@ const startLocked = async (
   lock: DataDirLock,
 ): Promise<LocalRuntime> => {
   const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
-  let secrets: Awaited<ReturnType<typeof openLocalSecrets>>;
-  try {
-    secrets = await openLocalSecrets(config.dataDir, config.secretsKey, stores, logger);
-  } catch (err) {
+  // A missing or wrong key stops the start (exit 3): close the database first, so nothing is left half open.
+  const secrets = await openLocalSecrets(config.dataDir, config.secretsKey, stores, logger).catch((err: unknown) => {
     stores.close();
     throw err;
-  }
+  });
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const meter = new Meter(stores.usage, logger);
   const webhook = new WebhookClient({
