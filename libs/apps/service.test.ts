@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { aMessage, controlKey, dataKey } from '../../test/support/fixtures';
+import { aMessage, anApp, controlKey, dataKey } from '../../test/support/fixtures';
 import { iso, ManualClock } from '../domain/clock';
 import { ForbiddenScopeError, ValidationError } from '../domain/errors';
 import { defaultRetryPolicy } from '../domain/retry';
@@ -138,6 +138,19 @@ describe('AppService (SQLite in memory, manual clock)', () => {
         method: 'PUT',
         headers: { 'x-token': 'new-s3cret' },
       });
+    });
+
+    it('seals what a record stored before encryption holds in clear, on its next update (AWS has no start-up migration)', async () => {
+      const legacy = anApp({
+        tenantId: p.tenantId,
+        signingSecret: 'whsec_bGVnYWN5',
+        target: { ...target, headers: { authorization: 'Bearer legacy' } },
+      });
+      await stores.apps.create(legacy);
+      await service.update(p, legacy.id, { name: 'renamed' });
+      const stored = (await stores.apps.get(p.tenantId, legacy.id))!;
+      expect(JSON.stringify(stored)).not.toMatch(/bGVnYWN5|Bearer legacy/);
+      expect(await opened(stored)).toEqual({ ...legacy, name: 'renamed', updatedAt: T0 });
     });
 
     it('checks a new target URL, and refuses a data key and another tenant', async () => {

@@ -77,15 +77,16 @@ export class AppService {
     if (input.target) this.deps.checkTarget(input.target);
     const now = this.deps.clock.now();
     const { status, ...fields } = input;
-    const updated: App = {
+    // A given target replaces the whole target, its header values sealed as they come; `sealApp` then seals what a
+    // record stored before encryption still holds in clear (AWS has no start-up migration), and leaves the rest.
+    const updated = await sealApp(this.deps.secrets, {
       ...app,
       ...fields,
-      // A given target replaces the whole target, its header values sealed; the rest of the app's secrets are sealed already.
       target: input.target ? await sealTarget(this.deps.secrets, app, input.target) : app.target,
       retryPolicy: mergeRetryPolicy(app.retryPolicy, input.retryPolicy),
       maxConcurrency: input.maxConcurrency ?? app.maxConcurrency,
       updatedAt: now,
-    } as App;
+    } as App);
     if (status === 'active') {
       delete updated.status;
       delete updated.disabledAt;
@@ -116,13 +117,13 @@ export class AppService {
     const app = await this.get(p, appId);
     const now = this.deps.clock.now();
     const secret = newSigningSecret();
-    const rotated: App = {
+    const rotated = await sealApp(this.deps.secrets, {
       ...app,
       signingSecret: await sealSecret(this.deps.secrets, app, secret),
       previousSecret: app.signingSecret,
       previousSecretExpiresAt: now + secretOverlapMs,
       updatedAt: now,
-    };
+    });
     await this.deps.apps.update(rotated);
     return { ...rotated, signingSecret: secret };
   }

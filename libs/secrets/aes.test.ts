@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { describeSecretBoxContract } from '../../test/support/contracts/secrets';
 import { AesSecretBox, keyFingerprint } from './aes';
 import { SecretOpenError } from './errors';
 import { isSealed } from './port';
+
+const shared = new AesSecretBox(randomBytes(32));
 
 describe('AesSecretBox', () => {
   const key = randomBytes(32);
@@ -46,3 +49,9 @@ describe('AesSecretBox', () => {
     expect(keyFingerprint(randomBytes(32))).not.toBe(box.fingerprint);
   });
 });
+
+describeSecretBoxContract(
+  'AES-256-GCM with a local key',
+  () => shared,
+  () => new AesSecretBox(randomBytes(32)),
+);

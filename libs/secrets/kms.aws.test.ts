@@ -1,5 +1,6 @@
 /** The KMS secret box against moto_server's KMS: envelope encryption, one data key per container. */
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { describeSecretBoxContract } from '../../test/support/contracts/secrets';
 import { type Moto, startMoto } from '../../test/support/moto';
 import { SecretOpenError } from './errors';
 import { KmsSecretBox } from './kms';
@@ -7,6 +8,7 @@ import { KmsSecretBox } from './kms';
 let moto: Moto;
 let kms: KMSClient;
 let keyId: string;
+let otherKeyId: string;
 /** KMS operations sent, by name (a middleware on the client counts them). */
 const calls: string[] = [];
 
@@ -18,6 +20,7 @@ beforeAll(async () => {
     return next(args);
   });
   keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+  otherKeyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
 }, 60_000);
 
 afterAll(async () => {
@@ -66,3 +69,9 @@ describe('KmsSecretBox', () => {
     expect(calls).toEqual(['GenerateDataKeyCommand', 'GenerateDataKeyCommand']);
   });
 });
+
+describeSecretBoxContract(
+  'KMS envelope encryption (moto_server)',
+  () => new KmsSecretBox({ client: kms, keyId }),
+  () => new KmsSecretBox({ client: kms, keyId: otherKeyId }),
+);
