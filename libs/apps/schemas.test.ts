@@ -42,7 +42,10 @@ describe('targetSchema', () => {
       expect(issues({ type: 'http', url: 'https://e.com', method: 'HEAD' })).toEqual([
         { path: 'target.method', issue: 'must be one of POST, PUT, PATCH, GET, DELETE' },
       ]);
-      expect(issues({ type: 'http', url: 'https://e.com', queueUrl: 'x' })[0].issue).toMatch(/queueUrl/);
+      expect(issues({ type: 'http', url: 'https://e.com', queueUrl: 'x' })[0]).toMatchObject({
+        path: 'target.queueUrl',
+        issue: 'unknown field',
+      });
     });
   });
 

@@ -50,6 +50,7 @@ beforeAll(async () => {
   await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: 'punctual@example.com' }));
   ses.destroy();
   const config = loadAwsConfig({
+    PUNCTUAL_STACK: 'punctual-test',
     PUNCTUAL_TABLE_NAME: tableName,
     PUNCTUAL_DELIVERY_QUEUE_URL: deliveryQueueUrl,
     PUNCTUAL_DELIVERY_DLQ_ARN: `arn:aws:sqs:us-east-1:${own}:punctual-delivery-dlq`,

@@ -27,6 +27,7 @@ import {
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateScheduleGroupCommand, GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -169,8 +170,14 @@ beforeAll(async () => {
     (await (await fetch(`${moto.endpoint}/${pool.id}/.well-known/jwks.json`)).json()) as Parameters<typeof verifier.cacheJwks>[0],
   );
 
+  // Apps' secrets are sealed under a KMS key, as in the stack.
+  const kms = new KMSClient(moto.clientConfig);
+  const secretsKeyArn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+  kms.destroy();
+
   const config = loadAwsConfig({
     PUNCTUAL_STACK: stack,
+    PUNCTUAL_SECRETS_KMS_KEY_ID: secretsKeyArn,
     PUNCTUAL_TABLE_NAME: tableName,
     PUNCTUAL_DELIVERY_QUEUE_URL: queueUrl,
     PUNCTUAL_DELIVERY_DLQ_ARN: dlqArn,

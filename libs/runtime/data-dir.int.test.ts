@@ -31,7 +31,7 @@ describe('data directory modes (real server)', () => {
       });
       expect(created.id).toMatch(/^ten_/);
       const files = readdirSync(dataDir).sort();
-      expect(files).toEqual(['admin-token.sha256', 'punctual.db', 'punctual.db-shm', 'punctual.db-wal', 'punctual.lock']);
+      expect(files).toEqual(['admin-token.sha256', 'punctual.db', 'punctual.db-shm', 'punctual.db-wal', 'punctual.lock', 'secrets.key']);
       expect(modeOf(dataDir)).toBe('700');
       expect(Object.fromEntries(files.map((f) => [f, modeOf(join(dataDir, f))]))).toEqual(Object.fromEntries(files.map((f) => [f, '600'])));
     } finally {

@@ -45,6 +45,7 @@ describe('loadLocalConfig: targets and secrets', () => {
 
 describe('loadAwsConfig: targets and secrets', () => {
   const env = {
+    PUNCTUAL_STACK: 'punctual-test',
     PUNCTUAL_TABLE_NAME: 't',
     PUNCTUAL_DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/q',
     PUNCTUAL_SCHEDULE_GROUP: 'g',

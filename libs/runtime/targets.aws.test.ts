@@ -81,7 +81,7 @@ describe('AWS targets on the embedded runtime (moto_server)', () => {
     const app = await control.post('/v1/apps', {
       name: 'gone',
       target: { type: 'sqs', queueUrl: `${moto.endpoint}/123456789012/no-such-queue` },
-      retryPolicy: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 100 },
+      retryPolicy: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 1_000 },
     });
     const m = await control.post('/v1/messages', { appId: app.id, payload: {} });
     expect(await settled(m.id)).toMatchObject({

@@ -87,7 +87,7 @@ describe('email targets (SMTP)', () => {
     const app = await control.post('/v1/apps', {
       name: 'flaky',
       target: { type: 'email', to: ['flaky@example.com'], subject: 'Report' },
-      retryPolicy: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 100 },
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
     });
     const m = await control.post('/v1/messages', { appId: app.id, payload: { subject: 'Weekly report', text: 'All green.' } });
     expect((await settled(m.id)).status).toBe('delivered');
