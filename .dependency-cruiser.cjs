@@ -4,7 +4,7 @@
  */
 
 /** Domain areas: services, models, ports and errors in domain terms, the same under every runtime. */
-const domain = '^libs/(domain|tenancy|apps|keys|messages|schedules|usage|plans)/';
+const domain = '^libs/(domain|tenancy|apps|keys|messages|schedules|usage|plans|events)/';
 /**
  * Tests and the tools around them (emulators, benchmarks, chaos runs, the black-box suite, the examples a test runs):
  * they start servers and fake things.

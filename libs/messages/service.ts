@@ -7,6 +7,8 @@ import { newId } from '../domain/ids';
 import { capPageBytes, defaultPageLimit, type Page, responseBytesOf } from '../domain/page';
 import { parseInput } from '../domain/validate';
 import type { Engine } from '../engine/port';
+import { announceAborted, announceCreated, announceRedriven } from '../events/announce';
+import type { EventSink } from '../events/port';
 import { requireAppAccess, resolveAppId } from '../keys/access';
 import type { Principal } from '../keys/model';
 import { maxLifetimeAttempts } from '../domain/retry';
@@ -27,6 +29,8 @@ export interface MessageServiceDeps {
   admit?: (p: Principal, count: number) => Promise<void>;
   /** Observes messages newly scheduled: stored, or redriven (metering counts them as scheduled). */
   onCreated?: (messages: Message[]) => void;
+  /** Where created, aborted and redriven messages are announced (`GET /v1/events`). @default none */
+  events?: EventSink;
 }
 
 /** A create as the service takes it: the parsed body, and the payload's text as the client sent it. */
@@ -119,7 +123,7 @@ export class MessageService {
   async abort(p: Principal, id: string): Promise<Message> {
     await this.get(p, id);
     const now = this.deps.clock.now();
-    return this.deps.messages.transition(
+    const m = await this.deps.messages.transition(
       p.tenantId,
       id,
       ['scheduled'],
@@ -127,6 +131,8 @@ export class MessageService {
       now,
       'abort',
     );
+    if (this.deps.events) announceAborted(this.deps.events, m);
+    return m;
   }
 
   /**
@@ -154,6 +160,7 @@ export class MessageService {
     );
     this.deps.onCreated?.([m]);
     await this.deps.engine.enqueue([{ id: m.id, tenantId: m.tenantId, dueAt: m.dueAt ?? at }]);
+    if (this.deps.events) announceRedriven(this.deps.events, m);
     return m;
   }
 
@@ -163,6 +170,8 @@ export class MessageService {
     const fresh = results.filter((r) => r.created).map((r) => r.message);
     if (fresh.length) {
       this.deps.onCreated?.(fresh);
+      const events = this.deps.events;
+      if (events) for (const m of fresh) announceCreated(events, m);
       await this.deps.engine.enqueue(fresh.map((m) => ({ id: m.id, tenantId: m.tenantId, dueAt: m.dueAt ?? m.sendAt })));
     }
     return results;

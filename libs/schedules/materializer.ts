@@ -1,4 +1,6 @@
 import type { Clock } from '../domain/clock';
+import { announceRun } from '../events/announce';
+import type { EventSink } from '../events/port';
 import type { Message } from '../messages/model';
 import type { MessageStore } from '../messages/port';
 import type { Logger } from '../observability/logger';
@@ -41,6 +43,8 @@ export interface MaterializerDeps {
    * or undefined. A refused occurrence is skipped, and recorded on its schedule (`skipCount`, `lastSkip`).
    */
   admitRuns?: (runs: Message[]) => Promise<(string | undefined)[]>;
+  /** Where the runs it produces are announced (`schedule.run`). @default none */
+  events?: EventSink;
 }
 
 /** What one tick did. */
@@ -173,10 +177,14 @@ export class Materializer {
     await this.admit(planned.filter((p) => p.run));
     const withRun = planned.filter((p) => p.run);
     const results = withRun.length ? await this.deps.runs.store(withRun.map((p) => p.run!)) : [];
+    const fresh = new Set<Planned>();
     // The stored message may be an earlier attempt's (same idempotency key, after a crash): use it.
     results.forEach((r, i) => {
       withRun[i].run = r.message;
-      if (r.created) stats.runs++;
+      if (r.created) {
+        stats.runs++;
+        fresh.add(withRun[i]);
+      }
     });
     const updated = await this.deps.schedules.updateMany(planned.map((p) => this.advance(p, now)));
     for (const [i, p] of planned.entries()) {
@@ -190,6 +198,7 @@ export class Materializer {
       if (plan.fire === undefined) stats.skipped++;
       if (p.refusal !== undefined) stats.refused++;
       if (plan.nextRunAt === undefined) stats.completed++;
+      if (this.deps.events && p.run && fresh.has(p)) announceRun(this.deps.events, s, p.run, { nextRunAt: plan.nextRunAt });
       // After downtime, a run materialised before the stop but not yet attempted gives way to the misfire rule.
       if (s.latestRunId && s.latestRunAt !== undefined && runSuperseded(s.latestRunAt, plan, now, s.misfireGraceSeconds)) {
         await withdrawRun(
