@@ -49,6 +49,21 @@ export const scheduleUpdateSchema = z
   .refine((u) => Object.keys(u).length > 0, 'give at least one field to change');
 export type ScheduleUpdateInput = z.output<typeof scheduleUpdateSchema>;
 
+/** Most occurrences one preview returns. */
+export const maxPreviewCount = 50;
+/** @default occurrences a preview returns when `count` is not given */
+export const defaultPreviewCount = 5;
+
+/** Body of POST /v1/schedules/preview: a schedule's timing, and how many occurrences to list. */
+export const schedulePreviewSchema = z.strictObject({
+  expression: fields.expression,
+  timezone: fields.timezone.optional(),
+  startAt: fields.startAt.optional(),
+  endAt: fields.endAt.optional(),
+  count: z.number().int().min(1).max(maxPreviewCount).optional(),
+});
+export type SchedulePreviewInput = z.output<typeof schedulePreviewSchema>;
+
 /** Query of GET /v1/schedules. */
 export const scheduleListQuerySchema = pageQuerySchema.extend({ appId: z.string().max(100).optional() });
 export type ScheduleListQuery = z.output<typeof scheduleListQuerySchema>;

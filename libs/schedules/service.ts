@@ -3,6 +3,8 @@ import type { AppStore } from '../apps/port';
 import type { Clock } from '../domain/clock';
 import { PayloadTooLargeError, ValidationError } from '../domain/errors';
 import { newId } from '../domain/ids';
+import { announceRun } from '../events/announce';
+import type { EventSink } from '../events/port';
 import { capPageBytes, defaultPageLimit, type Page, responseBytesOf } from '../domain/page';
 import { requireAppAccess, resolveAppId } from '../keys/access';
 import type { Principal } from '../keys/model';
@@ -12,7 +14,13 @@ import { ScheduleChangedError, ScheduleNotFoundError, ScheduleStateConflictError
 import { defaultMisfireGraceSeconds, defaultTimezone, effectiveState, hasRunAhead, occurrenceFrom, type Schedule } from './model';
 import type { ScheduleChange, ScheduleStore } from './port';
 import { buildRun, withdrawRun, type RunSink } from './runs';
-import type { ScheduleCreateInput, ScheduleListQuery, ScheduleUpdateInput } from './schemas';
+import {
+  defaultPreviewCount,
+  type ScheduleCreateInput,
+  type ScheduleListQuery,
+  type SchedulePreviewInput,
+  type ScheduleUpdateInput,
+} from './schemas';
 import { checkTiming, neverRunsError, toMs } from './timing';
 
 export interface ScheduleServiceDeps {
@@ -34,6 +42,8 @@ export interface ScheduleServiceDeps {
   admit?: (p: Principal, count: number) => Promise<void>;
   /** Refuses one more active schedule for the tenant (the plan's `maxActiveSchedules`); throws to refuse. */
   admitSchedule?: (tenantId: string) => Promise<void>;
+  /** Where triggered runs are announced (`schedule.run`). @default none */
+  events?: EventSink;
 }
 
 /** How often a client change is retried when the materialiser moved the schedule underneath it. */
@@ -101,6 +111,26 @@ export class ScheduleService {
     await this.deps.schedules.create(schedule);
     if (enabled) await this.deps.nudge?.(schedule);
     return schedule;
+  }
+
+  /**
+   * The first `count` occurrences of a timing at or after `startAt` (default now), within `endAt`: the same validation,
+   * errors and next-occurrence function as a schedule's (a `rate()` counts from `startAt`, or now).
+   */
+  preview(input: SchedulePreviewInput): number[] {
+    const now = this.deps.clock.now();
+    const startAt = toMs(input.startAt);
+    const timing = checkTiming(
+      { expression: input.expression, timezone: input.timezone ?? defaultTimezone, startAt, endAt: toMs(input.endAt), createdAt: now },
+      now,
+    );
+    const count = input.count ?? defaultPreviewCount;
+    const found: number[] = [];
+    for (let o = occurrenceFrom(timing, startAt ?? now); o !== undefined && found.length < count; o = occurrenceFrom(timing, o + 1)) {
+      found.push(o);
+    }
+    if (!found.length) throw neverRunsError(timing, now);
+    return found;
   }
 
   /** The tenant's schedules, newest first (a data key sees its app's only); a page ends early past `maxPageBytes`. */
@@ -209,6 +239,7 @@ export class ScheduleService {
     const now = this.deps.clock.now();
     const [result] = await this.deps.runs.store([buildRun(s, now, now, { keyId: p.keyId })]);
     await this.deps.schedules.update({ tenantId: s.tenantId, scheduleId: id, expected: undefined, change: { runs: 1 } });
+    if (this.deps.events && result.created) announceRun(this.deps.events, s, result.message, { triggered: true });
     return result.message;
   }
 
