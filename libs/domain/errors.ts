@@ -118,6 +118,9 @@ export class MethodNotAllowedError extends DomainError {
   }
 }
 
+/** The operation exists in the API but this runtime cannot serve it (a stream on AWS's REST API Gateway). */
+export class NotImplementedError extends DomainError {}
+
 /** The request (headers and body) did not arrive in time. */
 export class RequestTimeoutError extends DomainError {}
 

@@ -13,6 +13,7 @@ import {
   InvalidTimezoneError,
   MethodNotAllowedError,
   NotFoundError,
+  NotImplementedError,
   PayloadTooLargeError,
   QuotaExceededError,
   RateLimitedError,
@@ -47,6 +48,7 @@ export const errorTable: ReadonlyArray<readonly [ErrorClass, number, string]> = 
   [HeadersTooLargeError, 431, 'invalid_request'],
   [RateLimitedError, 429, 'rate_limited'],
   [QuotaExceededError, 429, 'quota_exceeded'],
+  [NotImplementedError, 501, 'not_implemented'],
 ];
 
 /** The error body of every failed request (openapi.yaml's Error). */

@@ -43,6 +43,11 @@ export interface Route {
   readsGatewayUsage?: true;
   /** Seals an app's secrets (a new signing secret, header values): on AWS, KMS data keys (`kms:GenerateDataKey`). */
   sealsSecrets?: true;
+  /**
+   * Answers with a Server-Sent Events stream, which the embedded gateway serves itself (libs/gateway/events.ts) once the
+   * caller is authenticated and admitted; the handler (what a Lambda runs) answers 501: REST API Gateway holds no stream.
+   */
+  streams?: true;
 }
 
 const table = [
@@ -196,6 +201,14 @@ const table = [
   },
   { method: 'GET', path: '/v1/schedules', fn: 'api/schedules/list', access: Access.data, body: 'none', operationId: 'listSchedules' },
   {
+    method: 'POST',
+    path: '/v1/schedules/preview',
+    fn: 'api/schedules/preview',
+    access: Access.data,
+    body: 'required',
+    operationId: 'previewSchedule',
+  },
+  {
     method: 'GET',
     path: '/v1/schedules/{scheduleId}',
     fn: 'api/schedules/get',
@@ -263,6 +276,16 @@ const table = [
     body: 'none',
     operationId: 'getUsage',
     readsGatewayUsage: true,
+  },
+
+  {
+    method: 'GET',
+    path: '/v1/events',
+    fn: 'api/events/stream',
+    access: Access.data,
+    body: 'none',
+    operationId: 'streamEvents',
+    streams: true,
   },
 ] as const satisfies readonly Route[];
 

@@ -431,6 +431,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a schedule's next runs
+         * @description Any key (control or data). The first `count` occurrences (default 5, at most 50) of `expression` in
+         *     `timezone`, at or after `startAt` (default now) and not after `endAt`, as UTC instants: the same
+         *     next-occurrence function, DST rules and validation as `POST /v1/schedules`, so a schedule created
+         *     with these fields runs at exactly these times. `rate()` counts from `startAt` (default now). A
+         *     preview of an existing schedule's next runs: pass its `nextRunAt` as `startAt`.
+         *
+         *     Invalid input answers as schedule creation does: `invalid_expression`, `invalid_timezone`, an
+         *     `at()` in the past, an `endAt` not after `startAt`, and a window with no occurrence (`invalid_request`).
+         */
+        post: operations["previewSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/schedules/{scheduleId}": {
         parameters: {
             query?: never;
@@ -595,6 +622,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events (Server-Sent Events)
+         * @description A control key (every event of the tenant), or a data key (its app's events only). The answer is a
+         *     `text/event-stream` that stays open. Each event has an `id:` line, an `event:` line naming its type
+         *     and one `data:` line of JSON (`EventData`): the ids of what changed and its new state, never a
+         *     payload, header or response body.
+         *
+         *     | event | when |
+         *     | --- | --- |
+         *     | `message.created` | a message was stored (by a client, a schedule run or a trigger) |
+         *     | `message.delivered` | a message's attempt succeeded |
+         *     | `message.failed` | a message failed for good (permanent error, or retries used up) |
+         *     | `message.aborted` | a client aborted a message |
+         *     | `message.redriven` | a failed or aborted message was redriven |
+         *     | `attempt` | an attempt finished, whatever it led to (with `outcome`, `statusCode`, `durationMs`) |
+         *     | `schedule.run` | a schedule produced a run (an occurrence, or `triggered`) |
+         *     | `reset` | the events after `Last-Event-ID` are no longer known: reload what you show |
+         *
+         *     Reconnect with `Last-Event-ID` (or `?lastEventId=`) set to the last `id:` received to get what
+         *     happened meanwhile, for up to 10 minutes. A comment line (`: keep-alive`) comes every 15 s. A
+         *     client that reads too slowly is disconnected (it never slows deliveries) and resumes the same way.
+         *     Browsers' `EventSource` cannot send `x-api-key`: read the stream with `fetch` instead.
+         *
+         *     **AWS runtime**: REST API Gateway cannot hold a stream, so this answers `501 not_implemented`;
+         *     poll `GET /v1/messages` there.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -669,7 +738,7 @@ export interface components {
          *     resource of the deployment's own account); `details` names the field and the setting.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_expression" | "invalid_timezone" | "target_unavailable" | "unauthorized" | "forbidden_scope" | "tenant_suspended" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "rate_limited" | "quota_exceeded" | "internal";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_expression" | "invalid_timezone" | "target_unavailable" | "unauthorized" | "forbidden_scope" | "tenant_suspended" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "rate_limited" | "quota_exceeded" | "internal" | "not_implemented";
         /** @description One problem with one field of a request. */
         FieldIssue: {
             /**
@@ -1312,6 +1381,48 @@ export interface components {
             items: components["schemas"]["Schedule"][];
             nextCursor?: components["schemas"]["Cursor"];
         };
+        SchedulePreviewRequest: {
+            expression: components["schemas"]["ScheduleExpression"];
+            /** @description IANA timezone the expression is evaluated in. Default `UTC`. */
+            timezone?: components["schemas"]["Timezone"];
+            /** @description List occurrences at or after this time (default now); `rate()` counts from it. */
+            startAt?: components["schemas"]["Timestamp"];
+            /** @description No occurrence after this time. Must be after `startAt`. */
+            endAt?: components["schemas"]["Timestamp"];
+            /** @description How many occurrences to list. Default `5`. */
+            count?: number;
+        };
+        SchedulePreview: {
+            /**
+             * @description The occurrences, earliest first (fewer than `count` when the schedule has no more).
+             * @example [
+             *       "2027-03-08T11:00:00.000Z",
+             *       "2027-03-09T10:00:00.000Z"
+             *     ]
+             */
+            items: components["schemas"]["Timestamp"][];
+        };
+        /** @description The `data:` of a live event (`GET /v1/events`). Which fields appear depends on the event type. */
+        EventData: {
+            appId: components["schemas"]["AppId"];
+            messageId?: components["schemas"]["MessageId"];
+            scheduleId?: components["schemas"]["ScheduleId"];
+            /** @description The message's new state. */
+            status?: components["schemas"]["MessageStatus"];
+            attempt?: number;
+            outcome?: components["schemas"]["AttemptOutcome"];
+            statusCode?: number;
+            durationMs?: number;
+            /** @description First attempts only, how late the attempt started after `sendAt`. */
+            latenessMs?: number;
+            sendAt?: components["schemas"]["Timestamp"];
+            nextAttemptAt?: components["schemas"]["Timestamp"];
+            /** @description `schedule.run`: the occurrence the run is for (a trigger: now). */
+            runAt?: components["schemas"]["Timestamp"];
+            /** @description `schedule.run`: the schedule's next occurrence, when it has one. */
+            nextRunAt?: components["schemas"]["Timestamp"];
+            triggered?: boolean;
+        };
         UsageCounters: {
             /** @description API requests made with the key. */
             requests: number;
@@ -1578,6 +1689,18 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Schedule"];
+            };
+        };
+        /** @description The next occurrences, earliest first. */
+        SchedulePreview: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SchedulePreview"];
             };
         };
         /** @description A page of schedules, newest first. */
@@ -2402,6 +2525,29 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    previewSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePreviewRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["SchedulePreview"];
+            400: components["responses"]["BadRequestSchedule"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenData"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
     getSchedule: {
         parameters: {
             query?: never;
@@ -2587,6 +2733,48 @@ export interface operations {
             403: components["responses"]["ForbiddenControlOnly"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description The same, for clients that cannot set headers. */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description The `id:` of the last event received; the stream starts with the events after it. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenData"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            /** @description `not_implemented`: the AWS runtime serves no streams; poll `GET /v1/messages`. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
 }
