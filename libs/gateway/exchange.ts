@@ -21,6 +21,8 @@ export class Exchange {
   pathname = '(unparsed)';
   /** The parsed target, only when it was not a plain path (it carries the query). */
   url: URL | undefined = undefined;
+  /** The page answered outside the route table (`/docs`, `/console`, `/metrics`), for metrics. */
+  page: string | undefined = undefined;
   /** The matched route, once routed. */
   route: Route | undefined = undefined;
   /** The caller's key, once authenticated (also when plan admission then refuses it). */

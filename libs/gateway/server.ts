@@ -10,11 +10,14 @@ import { maxPayloadBytes } from '../messages/model';
 import type { Logger } from '../observability/logger';
 import { AbuseGuard, type AbuseGuardOptions } from './abuse';
 import { type Admission, type AuthParts, authenticate, countRefusedToken } from './authenticate';
+import { consoleResponder, fileConsoleAssets, type ConsoleAssets } from './console';
 import { docsResponse } from './docs';
 import { RouteMethodNotAllowedError, RouteNotFoundError } from './errors';
 import { toEvent } from './event';
+import type { EventStreams } from './events';
 import { Exchange } from './exchange';
 import { loadHandlers, type RouteHandler } from './handlers';
+import { countRefusal, type MetricsEndpoint, serveMetrics } from './metrics';
 import { parseTarget } from './parse';
 import { clientErrorResponse, send, sendError, sendResult } from './respond';
 import { createRouter, type Match } from './router';
@@ -32,6 +35,12 @@ export interface GatewayOptions {
   headersTimeoutMs?: number;
   /** Limits of the bad-credential guard (see `AbuseGuard`). */
   abuse?: Partial<AbuseGuardOptions>;
+  /** Serves the streaming routes (`GET /v1/events`); without it they answer as their Lambda does (501). */
+  streams?: EventStreams;
+  /** Operator metrics: counts every request and serves `GET /metrics`; without it /metrics is not a path. */
+  metrics?: MetricsEndpoint;
+  /** The console's built files. @default console/dist, read from disk */
+  console?: ConsoleAssets;
 }
 
 /** @default timeouts of the local gateway */
@@ -51,14 +60,37 @@ interface GatewayParts extends AuthParts {
   handlers: Map<Route, RouteHandler>;
   /** Largest request body accepted, bytes. */
   limit: number;
+  streams?: EventStreams;
+  metrics?: MetricsEndpoint;
+  console: ReturnType<typeof consoleResponder>;
 }
 
 /** Answers the docs paths (GET /docs, /openapi.yaml); false when `x` is not one. */
 const serveDocs = (x: Exchange): boolean => {
   const docs = x.method === 'GET' ? docsResponse(x.pathname) : undefined;
   if (!docs) return false;
+  x.page = '/docs';
   x.status = docs.status;
   send(x.res, docs.status, { ...pageHeaders, 'x-request-id': x.requestId, 'content-type': docs.type }, docs.body);
+  return true;
+};
+
+/** Answers the console paths (GET /console, its two files); false when `x` is not one. */
+const serveConsole = (gw: GatewayParts, x: Exchange): boolean => {
+  if (x.method !== 'GET') return false;
+  const r = gw.console({
+    path: x.pathname,
+    version: x.url?.searchParams.get('v'),
+    ifNoneMatch: x.req.headers['if-none-match'],
+    acceptEncoding: x.req.headers['accept-encoding'],
+  });
+  if (!r) return false;
+  x.page = '/console';
+  x.status = r.status;
+  if (r.status === 304) {
+    x.res.writeHead(304, { ...r.headers, 'x-request-id': x.requestId });
+    x.res.end();
+  } else send(x.res, r.status, { ...r.headers, 'x-request-id': x.requestId }, r.body);
   return true;
 };
 
@@ -101,17 +133,22 @@ const handle = async (gw: GatewayParts, req: IncomingMessage, res: ServerRespons
   const x = new Exchange(req, res);
   try {
     parseTarget(x);
-    if (serveDocs(x)) return;
+    if (serveDocs(x) || serveConsole(gw, x) || (await serveMetrics(gw, gw.metrics, x))) return;
     const { params } = route(gw, x);
     const admitted = await authenticate(gw, x);
+    if (x.route!.streams && gw.streams) return gw.streams.open(x, x.key!, admitted);
     const event = await toEvent(x, params, gw.limit);
     const result = await invoke(gw, x, event);
     countRefusedToken(gw, x);
+    // The handlers' only 429 is the plan's pending-message limit (throttle and quota are the gateway's).
+    if (result.statusCode === 429) gw.metrics?.metrics.refused('pending');
     sendResult(res, result, x.requestId, admitted);
   } catch (err) {
+    countRefusal(gw.metrics, x, err);
     sendError(gw.logger, x, err);
   } finally {
     logRequest(gw.logger, x);
+    gw.metrics?.metrics.request(x.route?.path ?? x.page ?? '(unmatched)', x.method, x.status);
   }
 };
 
@@ -131,6 +168,9 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
     router: createRouter(routes),
     handlers: loadHandlers(routes),
     limit: options.maxBodyBytes ?? maxPayloadBytes,
+    ...(options.streams ? { streams: options.streams } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    console: consoleResponder(options.console ?? fileConsoleAssets(), { compress: true }),
   };
 
   const requestTimeout = options.requestTimeoutMs ?? timeoutDefaults.requestTimeoutMs;
@@ -167,6 +207,8 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // Event streams never end on their own: end them, or the server would wait for them forever.
+        options.streams?.close();
         server.closeIdleConnections();
       }),
   };

@@ -54,6 +54,8 @@ export interface LocalConfig {
    * @default unset: the SDK's own resolution (which also honours `AWS_ENDPOINT_URL`)
    */
   awsEndpoint?: string;
+  /** A token that reads `GET /metrics` besides the admin token (`PUNCTUAL_METRICS_TOKEN`, ≥ 16 characters). */
+  metricsToken?: string;
 }
 
 /** A setting that cannot be used; the message says which and why. */
@@ -140,6 +142,9 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
   }
   const allowPrivateTargets = bool(env, 'PUNCTUAL_ALLOW_PRIVATE_TARGETS', true);
   const tenantAttemptsPerMinute = int(env, 'PUNCTUAL_TENANT_ATTEMPTS_PER_MINUTE', 0, 1, 100_000_000);
+  const metricsToken = env.PUNCTUAL_METRICS_TOKEN;
+  if (metricsToken !== undefined && metricsToken !== '' && metricsToken.length < 16)
+    throw new ConfigError('PUNCTUAL_METRICS_TOKEN must be at least 16 characters');
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.PUNCTUAL_HOST || '127.0.0.1',
@@ -159,6 +164,7 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
     ...(smtp ? { smtpUrl: smtp } : {}),
     ...(emailFrom ? { emailFrom } : {}),
     ...(awsEndpoint ? { awsEndpoint } : {}),
+    ...(metricsToken ? { metricsToken } : {}),
   };
 };
 

@@ -12,6 +12,11 @@ import { retentionMsOf, TenantPlanCache } from '../engine/plans';
 import { TimerEngine, type TimerEngineOptions } from '../engine/timer/engine';
 import { type Gateway, startGateway } from '../gateway/server';
 import { RetentionSweeper, type RetentionSweeperOptions } from '../messages/retention';
+import { announceAttempt } from '../events/announce';
+import { EventHub } from '../events/hub';
+import { EventStreams } from '../gateway/events';
+import { PrometheusMetrics } from '../metrics/prometheus';
+import { sqliteSources } from '../metrics/sqlite';
 import { loadPlans } from '../plans/catalogue';
 import { createSqliteStores } from '../store/sqlite';
 import { databasePath } from '../store/sqlite/database';
@@ -49,7 +54,8 @@ export interface LocalOverrides {
 
 /**
  * The embedded composition root: SQLite store with secrets sealed by the data directory's key, timer
- * engine, schedule materialiser, the targets' senders (webhook client, SMTP, AWS SDK), local gateway.
+ * engine, schedule materialiser, the targets' senders (webhook client, SMTP, AWS SDK), local gateway with the
+ * console, live events and operator metrics.
  */
 export const startLocal = async (config: LocalConfig, overrides: LocalOverrides = {}): Promise<LocalRuntime> => {
   const clock = overrides.clock ?? systemClock;
@@ -74,12 +80,16 @@ const startLocked = async (
   logger: Logger,
   lock: DataDirLock,
 ): Promise<LocalRuntime> => {
-  const stores = createSqliteStores({ filename: databasePath(config.dataDir), synchronous: config.synchronous });
+  const metrics = new PrometheusMetrics();
+  const filename = databasePath(config.dataDir);
+  const stores = createSqliteStores({ filename, synchronous: config.synchronous, onCheckpoint: (ms) => metrics.checkpoint(ms) });
   // A missing or wrong key stops the start (exit 3): close the database first, so nothing is left half open.
   const secrets = await openLocalSecrets(config.dataDir, config.secretsKey, stores, logger).catch((err: unknown) => {
     stores.close();
     throw err;
   });
+  const events = new EventHub(clock);
+  const streams = new EventStreams(events);
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const meter = new Meter(stores.usage, logger);
   const webhook = new WebhookClient({
@@ -120,7 +130,9 @@ const startLocked = async (
         releaser.watch(m.tenantId);
         return true;
       },
+      metrics,
       onAttempt: (m, r) => {
+        announceAttempt(events, m, r);
         if (!m.keyId) return;
         const final = r.status === 'scheduled' ? undefined : r.status;
         meter.record({ type: 'attempt_finished', tenantId: m.tenantId, keyId: m.keyId, at: clock.now(), ...(final ? { final } : {}) });
@@ -151,6 +163,9 @@ const startLocked = async (
     nudgeSchedules: () => materializer?.nudge(),
     beforeUsageRead: () => meter.flush(),
     onTenantResumed: (tenantId) => releaser.release(tenantId),
+    events,
+    // A revoked key reads no more events: its open streams end at once.
+    onKeyRevoked: async (key) => streams.endKey(key.id),
   });
   const { services, limiter, directory } = wired;
   const releaser = new HeldReleaser({
@@ -169,9 +184,11 @@ const startLocked = async (
       clock,
       logger,
       admitRuns: (runs) => limiter.admitRuns(runs),
+      events,
     },
     overrides.materializer,
   );
+  metrics.watch({ ...sqliteSources(stores.db, filename), engine: () => engine.stats(), streams: () => streams.size });
 
   const tenantPlans = new TenantPlanCache(stores.tenants, plans, clock);
   const retention = new RetentionSweeper(
@@ -191,6 +208,7 @@ const startLocked = async (
     await mailer?.close();
     aws.close();
     await meter.close();
+    events.close();
     stores.close();
     lock.release();
   };
@@ -201,7 +219,13 @@ const startLocked = async (
     await releaser.start();
     meter.start();
     retention.start();
-    gateway = await startGateway(services, { port: config.port, host: config.host }, async (key) => {
+    const gatewayOptions = {
+      port: config.port,
+      host: config.host,
+      streams,
+      metrics: { metrics, ...(config.metricsToken ? { token: config.metricsToken } : {}) },
+    };
+    gateway = await startGateway(services, gatewayOptions, async (key) => {
       const headers = await limiter.admitRequest(key);
       meter.record({ type: 'request', tenantId: key.tenantId, keyId: key.id, at: clock.now() });
       return headers;

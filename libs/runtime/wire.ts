@@ -3,6 +3,7 @@ import { AppService } from '../apps/service';
 import { targetPolicy, type TargetPolicyOptions } from '../delivery/targets/policy';
 import type { Clock } from '../domain/clock';
 import type { Engine } from '../engine/port';
+import type { EventSink } from '../events/port';
 import type { GatewayKeyMap } from '../keys/port';
 import { KeyService } from '../keys/service';
 import type { Message } from '../messages/model';
@@ -49,6 +50,8 @@ export interface WireDeps {
   nudgeSchedules?: (schedule: Schedule) => void | Promise<void>;
   /** Writes buffered usage before a read (embedded meter). */
   beforeUsageRead?: () => Promise<void>;
+  /** Where the services announce created, aborted and redriven messages and triggered runs (embedded: `GET /v1/events`). */
+  events?: EventSink;
 }
 
 /** What the shared wiring builds: the services, and the parts the runtime's engine and gateway use too. */
@@ -96,6 +99,7 @@ export const buildServices = (d: WireDeps): Wired => {
     clock,
     admit,
     ...(d.onMessagesCreated ? { onCreated: d.onMessagesCreated } : {}),
+    ...(d.events ? { events: d.events } : {}),
   });
   const schedules = new ScheduleService({
     schedules: stores.schedules,
@@ -106,6 +110,7 @@ export const buildServices = (d: WireDeps): Wired => {
     admit,
     admitSchedule: (tenantId) => limiter.admitSchedule(tenantId),
     ...(d.nudgeSchedules ? { nudge: d.nudgeSchedules } : {}),
+    ...(d.events ? { events: d.events } : {}),
   });
   const services: Services = {
     tenants: new TenantService({

@@ -17,11 +17,19 @@ export interface SqliteStores extends Stores {
   close(): void;
 }
 
+/** Options of the SQLite stores: the database's, and who observes the background checkpoints. */
+export interface SqliteStoresOptions extends SqliteOptions {
+  /** Observes how long each background WAL checkpoint took, ms (operator metrics). */
+  onCheckpoint?: (durationMs: number) => void;
+}
+
 /** Opens (and migrates) the SQLite database and builds every store over it. */
-export const createSqliteStores = (options: SqliteOptions): SqliteStores => {
+export const createSqliteStores = (options: SqliteStoresOptions): SqliteStores => {
+  const { onCheckpoint, ...database } = options;
   const inFile = options.filename !== ':memory:' && options.filename !== '';
-  const db = openDatabase({ checkpointInBackground: inFile, ...options });
-  const checkpointer = inFile && db.pragma('journal_mode', { simple: true }) === 'wal' ? startCheckpointer(options.filename) : undefined;
+  const db = openDatabase({ checkpointInBackground: inFile, ...database });
+  const wal = inFile && db.pragma('journal_mode', { simple: true }) === 'wal';
+  const checkpointer = wal ? startCheckpointer(options.filename, undefined, onCheckpoint) : undefined;
   const messages = new SqliteMessageStore(db);
   return {
     db,

@@ -84,6 +84,16 @@ export class Dispatcher<T extends Dispatchable> {
     return out;
   }
 
+  /** Messages queued, not started. */
+  get waiting(): number {
+    return this.queued;
+  }
+
+  /** Deliveries in flight. */
+  get running(): number {
+    return this.inFlight;
+  }
+
   /** Messages queued or in flight. */
   get load(): number {
     return this.queued + this.inFlight;

@@ -11,6 +11,7 @@ import { runAttempt, type Deliver } from '../attempt';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../breaker';
 import { disableFailingApp } from '../disable';
 import { TenantPlanCache } from '../plans';
+import type { DeliveryMetrics } from '../metrics';
 import type { Engine, Hold, Vet } from '../port';
 import { attemptsPerMinuteOf, MinuteBudgets, nextMinuteAt } from '../rate';
 import { skipIfVetoed, type SkipDeps } from '../skip';
@@ -80,8 +81,10 @@ export interface TimerEngineDeps {
   deliver: Deliver;
   clock: Clock;
   logger: Logger;
-  /** Observes every recorded attempt (metering). */
+  /** Observes every recorded attempt (metering, live events). */
   onAttempt?: (m: Message, result: AttemptResult) => void;
+  /** Counts every recorded attempt (operator metrics). @default none */
+  metrics?: DeliveryMetrics;
   /** A reason not to deliver a claimed message at all (a schedule run past its misfire grace); it is then aborted with that reason. */
   vet?: Vet;
   /** Whether a claimed message must wait unattempted (its tenant is suspended); it is then held until released. */
@@ -152,6 +155,7 @@ export class TimerEngine implements Engine {
       clock: deps.clock,
       logger: deps.logger,
       ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       retry: (refs) => this.enqueue(refs),
     });
     this.apps = new AppCache(deps.apps, deps.clock);
@@ -177,6 +181,11 @@ export class TimerEngine implements Engine {
     if (this.closed) return;
     const earliest = this.window.add(refs);
     if (earliest !== Infinity) this.alarm.set(earliest - this.deps.clock.now());
+  }
+
+  /** What the engine holds now, for operator metrics: due-window entries, claimed messages waiting for a slot, deliveries in flight. */
+  stats(): { window: number; queued: number; inFlight: number } {
+    return { window: this.window.size, queued: this.dispatcher.waiting, inFlight: this.dispatcher.running };
   }
 
   /** Stops firing, lets in-flight deliveries finish within the drain bound and writes their outcomes. */
@@ -316,7 +325,7 @@ export class TimerEngine implements Engine {
 
   private async deliver(c: Claimed): Promise<void> {
     const result = await runAttempt(c.message, c.app, this.deps.deliver, () => this.deps.clock.now(), { breaker: this.breaker });
-    this.outcomes.add(c.message, result);
+    this.outcomes.add(c.message, result, c.app?.target.type);
   }
 
   /** A freed delivery slot may let a due backlog through: unpark the app's entries when its queue has drained, fire if anything is due. */

@@ -3,6 +3,7 @@ import type { Message } from '../../messages/model';
 import type { AttemptResult, DueRef, MessageStore } from '../../messages/port';
 import type { Logger } from '../../observability/logger';
 import { logAttempt } from '../attempt';
+import type { DeliveryMetrics } from '../metrics';
 
 /** What the outcome writer needs. */
 export interface OutcomeWriterDeps {
@@ -11,6 +12,8 @@ export interface OutcomeWriterDeps {
   logger: Logger;
   /** Observes every recorded attempt (metering). */
   onAttempt?: (m: Message, r: AttemptResult) => void;
+  /** Counts each recorded attempt (operator metrics). @default none */
+  metrics?: DeliveryMetrics;
   /** Takes the recorded retries (the engine puts them back in its window). */
   retry: (refs: (DueRef & { appId: string })[]) => Promise<void>;
 }
@@ -22,15 +25,15 @@ export interface OutcomeWriterDeps {
  * again, at least once) at the next start.
  */
 export class OutcomeWriter {
-  private pending: { m: Message; r: AttemptResult }[] = [];
+  private pending: { m: Message; r: AttemptResult; targetType?: string }[] = [];
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: OutcomeWriterDeps) {}
 
-  /** Queues one attempt's result for the next group commit (at the end of this event-loop turn). */
-  add(m: Message, r: AttemptResult): void {
-    this.pending.push({ m, r });
+  /** Queues one attempt's result (to a target of `targetType`) for the next group commit (at the end of this event-loop turn). */
+  add(m: Message, r: AttemptResult, targetType?: string): void {
+    this.pending.push({ m, r, targetType });
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => void this.flush());
@@ -61,9 +64,15 @@ export class OutcomeWriter {
       return;
     }
     const retries: (DueRef & { appId: string })[] = [];
-    for (const { m, r } of batch) {
+    for (const { m, r, targetType } of batch) {
       logAttempt(this.deps.logger, m, r);
       this.deps.onAttempt?.(m, r);
+      this.deps.metrics?.attempt({
+        outcome: r.status === 'scheduled' ? 'retry' : r.status,
+        durationMs: r.attempt.durationMs,
+        ...(m.attemptCount === 0 ? { latenessMs: r.attempt.startedAt - m.sendAt } : {}),
+        ...(targetType ? { targetType } : {}),
+      });
       if (r.status === 'scheduled') retries.push({ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt!, appId: m.appId });
     }
     if (retries.length) await this.deps.retry(retries);

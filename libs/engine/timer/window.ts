@@ -46,6 +46,11 @@ export class DueWindow {
     return this.heap.peek()?.dueAt ?? Infinity;
   }
 
+  /** Entries held, in the heap or parked. */
+  get size(): number {
+    return this.held.size;
+  }
+
   /** Apps with parked entries. */
   get parkedApps(): number {
     return this.parked.size;

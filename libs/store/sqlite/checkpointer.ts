@@ -15,14 +15,19 @@ export interface Checkpointer {
   close(): void;
 }
 
-/** Starts checkpointing a database file (not `:memory:`) from a second connection. */
-export const startCheckpointer = (filename: string, intervalMs = 250): Checkpointer => {
+/**
+ * Starts checkpointing a database file (not `:memory:`) from a second connection; `onCheckpoint` observes how long each
+ * checkpoint took (operator metrics).
+ */
+export const startCheckpointer = (filename: string, intervalMs = 250, onCheckpoint?: (durationMs: number) => void): Checkpointer => {
   const db = new Database(filename);
   db.pragma('busy_timeout = 0');
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   const timer = setInterval(() => {
     try {
+      const started = performance.now();
       checkpoint.run();
+      onCheckpoint?.(performance.now() - started);
     } catch {
       // Busy or closing: the next tick tries again, and the backstop still bounds the WAL.
     }
