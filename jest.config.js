@@ -14,7 +14,12 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/libs/**/*.test.ts', '<rootDir>/functions/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/libs/**/*.test.ts',
+        '<rootDir>/functions/**/*.test.ts',
+        '<rootDir>/infra/**/*.test.ts',
+        '<rootDir>/console/src/**/*.test.ts',
+      ],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', optionalTiers],
     },
     {

@@ -1,0 +1,120 @@
+/** The API's shapes as the console reads them (openapi.yaml is the contract; only the fields shown here are named). */
+
+export type MessageStatus = 'scheduled' | 'delivering' | 'delivered' | 'failed' | 'aborted';
+export const messageStatuses: MessageStatus[] = ['scheduled', 'delivering', 'delivered', 'failed', 'aborted'];
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface Target {
+  type: string;
+  url?: string;
+  method?: string;
+  headerNames?: string[];
+  timeoutMs?: number;
+  [field: string]: unknown;
+}
+
+export interface App {
+  id: string;
+  name: string;
+  description?: string;
+  target: Target;
+  retryPolicy: RetryPolicy;
+  maxConcurrency: number;
+  createdAt: string;
+  updatedAt: string;
+  signingSecret?: string;
+}
+
+export interface Message {
+  id: string;
+  appId: string;
+  scheduleId?: string;
+  status: MessageStatus;
+  sendAt: string;
+  payload: unknown;
+  headerNames?: string[];
+  idempotencyKey?: string;
+  attemptCount: number;
+  nextAttemptAt?: string;
+  deliveredAt?: string;
+  failedAt?: string;
+  abortedAt?: string;
+  lastError?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Later API versions: the delivery's result and chain links. */
+  result?: { status?: number; durationMs?: number; body?: string; bodyEncoding?: string };
+  chainOf?: string;
+  chained?: string[];
+}
+
+export interface Attempt {
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'success' | 'retry' | 'permanent_failure';
+  statusCode?: number;
+  error?: string;
+  responseBody?: string;
+}
+
+export interface Schedule {
+  id: string;
+  appId: string;
+  name: string;
+  expression: string;
+  timezone: string;
+  startAt?: string;
+  endAt?: string;
+  payload: unknown;
+  misfireGraceSeconds: number;
+  state: 'active' | 'paused' | 'completed';
+  nextRunAt?: string;
+  lastRunAt?: string;
+  runCount: number;
+  createdAt: string;
+  updatedAt: string;
+  stats?: { runs?: number; succeeded?: number; failed?: number; lastStatus?: string; avgDurationMs?: number };
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  scope: 'control' | 'data';
+  appId?: string;
+  plan: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+  key?: string;
+}
+
+export interface UsageCounters {
+  requests: number;
+  messagesScheduled: number;
+  deliveries: number;
+  attempts: number;
+  failures: number;
+}
+
+export interface UsageRow extends UsageCounters {
+  date: string;
+  keyId: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** A plan's limits as `GET /v1/tenants/me` reports them (when the server has that route). */
+export interface PlanLimits {
+  throttle?: { rateLimit: number; burstLimit: number };
+  quota?: { limit: number; period: string };
+  maxPendingMessages?: number;
+}
