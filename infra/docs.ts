@@ -1,5 +1,5 @@
 /**
- * Swagger UI (/docs) and the contract (/openapi.yaml) on AWS: one unauthenticated function,
+ * Swagger UI (/docs), the contract (/openapi.yaml) and the tenant console (/console) on AWS: one unauthenticated function,
  * functions/docs/handler.ts, whose bundle carries the files itself (import attributes, see
  * functions/docs/assets.ts), so it needs no esbuild loader, no package patterns and no binary media
  * types. Same shape as infra/functions.ts's `apiFunctions`, for serverless.ts to merge.
@@ -7,8 +7,8 @@
 import { functionRole } from './iam';
 import { functionName, roleLogicalId } from './names';
 
-/** The routes of the docs function: the page, its assets, the spec. */
-export const docsPaths = ['docs', 'docs/{proxy+}', 'openapi.yaml'] as const;
+/** The routes of the docs function: the page, its assets, the spec; the console and its two files. */
+export const docsPaths = ['docs', 'docs/{proxy+}', 'openapi.yaml', 'console', 'console/{proxy+}'] as const;
 
 /** The serverless `functions` block and the role of the docs function; it touches nothing but its logs. */
 export const docsFunctions = (stage: string) => {

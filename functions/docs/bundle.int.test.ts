@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { parse } from 'yaml';
+import { buildConsole } from '../../console/build';
 
 const root = join(__dirname, '..', '..');
 /** Options serverless-esbuild consumes itself and never passes to esbuild (its dist/bundle.js list). */
@@ -50,6 +51,8 @@ beforeAll(async () => {
   const custom = (require('../../serverless') as { custom: { esbuild: Record<string, unknown> } }).custom.esbuild;
   const options = Object.fromEntries(Object.entries(custom).filter(([k]) => !pluginOnly.includes(k))) as BuildOptions;
   dir = mkdtempSync(join(tmpdir(), 'punctual-docs-bundle-'));
+  // As `npm run package` does: the console's build first, for the bundle to inline.
+  await buildConsole();
   const result = await build({
     ...options,
     external: (custom.exclude as string[] | undefined) ?? [],
@@ -68,13 +71,16 @@ beforeAll(async () => {
     '/openapi.yaml',
     '/docs/nope.css',
     '/docs/../package.json',
+    '/console',
+    '/console/app.js',
+    '/console/app.css',
   ];
   const script = `
     const { handler } = require('./handler.js');
     const event = (path) => {
-      const proxy = /^\\/docs\\/(.+)$/.exec(path)?.[1];
+      const [, base, proxy] = /^\\/(docs|console)\\/(.+)$/.exec(path) ?? [];
       return {
-        httpMethod: 'GET', path: '/dev' + path, resource: proxy ? '/docs/{proxy+}' : path.replace(/\\/$/, ''),
+        httpMethod: 'GET', path: '/dev' + path, resource: proxy ? '/' + base + '/{proxy+}' : path.replace(/\\/$/, ''),
         pathParameters: proxy ? { proxy } : null, headers: {}, body: null, requestContext: {},
       };
     };
@@ -126,6 +132,14 @@ describe('the docs Lambda bundle (serverless.ts esbuild options)', () => {
     expect(spec.statusCode).toBe(200);
     expect(spec.body).toBe(readFileSync(join(root, 'openapi.yaml'), 'utf8'));
     expect((parse(spec.body) as { openapi: string }).openapi).toMatch(/^3\.1\./);
+  });
+
+  it('serves the console with its build inlined', () => {
+    expect(answers.get('/console')).toMatchObject({ statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const js = answers.get('/console/app.js')!;
+    expect(js.statusCode).toBe(200);
+    expect(js.body).toBe(readFileSync(join(root, 'console', 'dist', 'app.js'), 'utf8'));
+    expect(answers.get('/console/app.css')!.body).toBe(readFileSync(join(root, 'console', 'dist', 'app.css'), 'utf8'));
   });
 
   it('answers 404 for an unknown asset and a traversal', () => {

@@ -2,24 +2,30 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { parse } from 'yaml';
 
 // The real ./assets only loads inside an esbuild bundle (import attributes); bundle.int.test.ts runs that one.
-jest.mock('./assets', () => ({ bundledAssets: jest.requireActual('../../libs/gateway/docs').fileAssets }));
+jest.mock('./assets', () => ({
+  bundledAssets: jest.requireActual('../../libs/gateway/docs').fileAssets,
+  bundledConsole: { asset: (name: string) => (name === 'app.js' ? 'console.js' : 'console.css') },
+}));
 
 import { pageHeaders } from '../../libs/http/headers';
 import { handler } from './handler';
 import { docsPath } from './respond';
 
 /** An API Gateway REST (v1) proxy event as the `docs`, `docs/{proxy+}` and `openapi.yaml` resources deliver it. */
-const event = (path: string, o: { method?: string; prefix?: string } = {}): APIGatewayProxyEvent => {
-  const proxy = /^\/docs\/(.+)$/.exec(path)?.[1];
-  const resource = proxy !== undefined ? '/docs/{proxy+}' : path.replace(/\/$/, '');
+const event = (
+  path: string,
+  o: { method?: string; prefix?: string; headers?: Record<string, string>; v?: string } = {},
+): APIGatewayProxyEvent => {
+  const [, base, proxy] = /^\/(docs|console)\/(.+)$/.exec(path) ?? [];
+  const resource = proxy !== undefined ? `/${base}/{proxy+}` : path.replace(/\/$/, '');
   return {
     httpMethod: o.method ?? 'GET',
     path: `${o.prefix ?? ''}${path}`,
     resource,
     pathParameters: proxy !== undefined ? { proxy } : null,
-    headers: { accept: '*/*' },
+    headers: { accept: '*/*', ...o.headers },
     multiValueHeaders: {},
-    queryStringParameters: null,
+    queryStringParameters: o.v ? { v: o.v } : null,
     multiValueQueryStringParameters: null,
     stageVariables: null,
     body: null,
@@ -120,5 +126,36 @@ describe('docs Lambda', () => {
     expect(docsPath({ path: '/x/docs/a/b', resource: '/docs/{proxy+}', pathParameters: { proxy: 'a/b' } })).toBe('/docs/a/b');
     // A direct invoke without a resource falls back to the path.
     expect(docsPath({ path: '/openapi.yaml', resource: '', pathParameters: null })).toBe('/openapi.yaml');
+  });
+});
+
+describe('docs Lambda: the console', () => {
+  it('serves the page with relative asset URLs carrying the build version, and the console CSP', async () => {
+    const page = await get('/console');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers!['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers!['content-security-policy']).toContain("default-src 'none'; script-src 'self'");
+    expect(page.headers!['x-frame-options']).toBe('DENY');
+    const [css, js] = srcs(page.body);
+    expect(css).toMatch(/^console\/app\.css\?v=[\w-]+$/);
+    expect(js).toMatch(/^console\/app\.js\?v=[\w-]+$/);
+    expect(srcs((await get('/console/')).body)[1]).toBe(js.slice('console/'.length));
+  });
+
+  it('serves the two built files, for a year when the version matches, and 304 for a known ETag', async () => {
+    const v = /\?v=([\w-]+)/.exec((await get('/console')).body)![1];
+    const js = await get('/console/app.js', { v });
+    expect(js).toMatchObject({ statusCode: 200, body: 'console.js' });
+    expect(js.headers!['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(js.headers!['content-encoding']).toBeUndefined();
+    expect((await get('/console/app.css')).headers!['cache-control']).toBe('no-cache');
+    const again = await get('/console/app.js', { headers: { 'If-None-Match': String(js.headers!.etag) } });
+    expect(again.statusCode).toBe(304);
+  });
+
+  it('answers 404 for anything else under /console', async () => {
+    for (const path of ['/console/index.html', '/console/app.js.map', '/console/../openapi.yaml', '/console/x/app.js']) {
+      expect({ path, status: (await get(path)).statusCode }).toEqual({ path, status: 404 });
+    }
   });
 });

@@ -1,5 +1,8 @@
-import { bundledAssets } from './assets';
+import { bundledAssets, bundledConsole } from './assets';
 import { docsHandler } from './respond';
 
-/** GET /docs, /docs/{proxy+} and /openapi.yaml on AWS: unauthenticated, no data, assets inlined in the bundle (see ./assets). */
-export const handler = docsHandler(bundledAssets);
+/**
+ * GET /docs, /docs/{proxy+}, /openapi.yaml, /console and /console/{proxy+} on AWS: unauthenticated, no data (the console
+ * signs in from the browser with a key, against the API), assets inlined in the bundle (see ./assets).
+ */
+export const handler = docsHandler(bundledAssets, bundledConsole);

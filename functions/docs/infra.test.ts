@@ -4,7 +4,7 @@ import { docsFunctions } from '../../infra/docs';
 describe('docs function (infra/docs.ts)', () => {
   const { functions, roles } = docsFunctions('ci');
 
-  it('routes GET docs, docs/{proxy+} and openapi.yaml to the docs handler without a key', () => {
+  it('routes GET docs, docs/{proxy+}, openapi.yaml, console and console/{proxy+} to the docs handler without a key', () => {
     expect(functions).toEqual({
       docs: {
         handler: 'functions/docs/handler.handler',
@@ -13,6 +13,8 @@ describe('docs function (infra/docs.ts)', () => {
           { http: { method: 'get', path: 'docs', private: false } },
           { http: { method: 'get', path: 'docs/{proxy+}', private: false } },
           { http: { method: 'get', path: 'openapi.yaml', private: false } },
+          { http: { method: 'get', path: 'console', private: false } },
+          { http: { method: 'get', path: 'console/{proxy+}', private: false } },
         ],
       },
     });

@@ -22,3 +22,11 @@ declare module 'swagger-ui-dist/favicon-32x32.png' {
   const bytes: Uint8Array;
   export default bytes;
 }
+declare module '*/console/dist/app.js' {
+  const text: string;
+  export default text;
+}
+declare module '*/console/dist/app.css' {
+  const text: string;
+  export default text;
+}

@@ -102,3 +102,15 @@ describe('loadLocalConfig: delivery safety settings', () => {
     expect(() => loadLocalConfig({ PUNCTUAL_APP_DISABLE_AFTER_DAYS: '-1' })).toThrow(ConfigError);
   });
 });
+
+describe('loadLocalConfig: PUNCTUAL_METRICS_TOKEN', () => {
+  it('is unset by default (only the admin token reads /metrics)', () => {
+    expect(loadLocalConfig({}).metricsToken).toBeUndefined();
+    expect(loadLocalConfig({ PUNCTUAL_METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+  });
+
+  it('takes a token of at least 16 characters', () => {
+    expect(loadLocalConfig({ PUNCTUAL_METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    expect(() => loadLocalConfig({ PUNCTUAL_METRICS_TOKEN: 'short' })).toThrow(/PUNCTUAL_METRICS_TOKEN must be at least 16 characters/);
+  });
+});

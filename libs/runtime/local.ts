@@ -13,8 +13,8 @@ import { TimerEngine, type TimerEngineOptions } from '../engine/timer/engine';
 import { type Gateway, startGateway } from '../gateway/server';
 import { RetentionSweeper, type RetentionSweeperOptions } from '../messages/retention';
 import { announceAttempt } from '../events/announce';
-import { EventHub } from '../events/hub';
-import { EventStreams } from '../gateway/events';
+import { EventHub, type EventHubOptions } from '../events/hub';
+import { type EventStreamOptions, EventStreams } from '../gateway/events';
 import { PrometheusMetrics } from '../metrics/prometheus';
 import { sqliteSources } from '../metrics/sqlite';
 import { loadPlans } from '../plans/catalogue';
@@ -50,6 +50,10 @@ export interface LocalOverrides {
   engine?: Partial<TimerEngineOptions>;
   materializer?: Partial<MaterializerOptions>;
   retention?: Partial<RetentionSweeperOptions>;
+  /** Event retention of `GET /v1/events`. */
+  events?: Partial<EventHubOptions>;
+  /** Heartbeat and slow-reader bound of the event streams. */
+  streams?: Partial<EventStreamOptions>;
 }
 
 /**
@@ -88,8 +92,8 @@ const startLocked = async (
     stores.close();
     throw err;
   });
-  const events = new EventHub(clock);
-  const streams = new EventStreams(events);
+  const events = new EventHub(clock, overrides.events);
+  const streams = new EventStreams(events, overrides.streams);
   const admin = resolveAdminToken(config.dataDir, config.adminToken);
   const meter = new Meter(stores.usage, logger);
   const webhook = new WebhookClient({

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../libs/observability/logger';
 import { loadLocalConfig } from '../../libs/runtime/config';
-import { type LocalRuntime, startLocal } from '../../libs/runtime/local';
+import { type LocalOverrides, type LocalRuntime, startLocal } from '../../libs/runtime/local';
 
 /** A running embedded server and what a test needs to reach it. */
 export interface LocalServer {
@@ -20,13 +20,17 @@ export interface LocalServer {
 
 /**
  * Starts the embedded server on a random loopback port with a fresh data directory (named after `prefix`)
- * and a random admin token, logging nothing. `env` adds to or overrides its settings.
+ * and a random admin token, logging nothing. `env` adds to or overrides its settings, `overrides` its parts' tuning.
  */
-export const startLocalServer = async (prefix: string, env: Record<string, string> = {}): Promise<LocalServer> => {
+export const startLocalServer = async (
+  prefix: string,
+  env: Record<string, string> = {},
+  overrides: LocalOverrides = {},
+): Promise<LocalServer> => {
   const dataDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const adminToken = randomBytes(24).toString('base64url');
   const config = loadLocalConfig({ PORT: '0', PUNCTUAL_DATA_DIR: dataDir, PUNCTUAL_ADMIN_TOKEN: adminToken, ...env });
-  const runtime = await startLocal(config, { logger: createLogger('silent') });
+  const runtime = await startLocal(config, { logger: createLogger('silent'), ...overrides });
   return {
     url: runtime.url,
     adminToken,
