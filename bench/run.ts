@@ -6,6 +6,8 @@
  *   npm run bench -- w1 --n 50000      W1 burst (single and batch enqueue runs)
  *   npm run bench -- w1 --mode batch   only the batch run
  *   npm run bench -- w2 --seconds 20   W2 steady at --rate msgs/s
+ *   npm run bench -- w2 --streams 100  W2 with 100 GET /v1/events streams open (another tenant's, idle;
+ *                                      --streams-of bench: the measured tenant's, receiving every event)
  *   npm run bench -- w3 --n 1000000    W3 open tasks
  *   npm run bench -- w4 --seconds 30   W4 API mix at --rate req/s
  *   npm run bench -- durability        enqueue rate, synchronous NORMAL vs FULL
@@ -40,6 +42,8 @@ const { values: opt, positionals } = parseArgs({
     lead: { type: 'string' },
     wait: { type: 'string' },
     warmup: { type: 'string' },
+    streams: { type: 'string' },
+    'streams-of': { type: 'string' },
     quick: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'profile-phase': { type: 'string' },
@@ -93,6 +97,8 @@ const main = async (): Promise<void> => {
         seconds: num(opt.seconds, q(60, 10)),
         waitMs: num(opt.wait, 30) * 1000,
         warmup: num(opt.warmup, 2_000),
+        streams: num(opt.streams, 0),
+        streamsOf: opt['streams-of'] === 'bench' ? 'bench' : 'idle',
       });
     } else if (w === 'w3') {
       await w3(ctx, { n: num(opt.n, q(100_000, 20_000)), concurrency: num(opt.concurrency, 4), probes: q(2_000, 500) });

@@ -40,7 +40,17 @@ const parse = (raw: Buffer): Omit<RawResponse, 'error'> => {
   return { status, headers, body };
 };
 
-/** Sends one request on a fresh connection (`connection: close`) and reads the whole answer; never rejects. */
+/** Whether the bytes so far hold a response head announcing an event stream (which never ends: its head is the answer). */
+const isEventStream = (chunks: Buffer[]): boolean => {
+  const text = Buffer.concat(chunks).toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  return end >= 0 && /^content-type:\s*text\/event-stream/im.test(text.slice(0, end));
+};
+
+/**
+ * Sends one request on a fresh connection (`connection: close`) and reads the whole answer (an event stream: its head and
+ * what came with it); never rejects.
+ */
 export const rawRequest = (port: number, req: RawRequest, timeoutMs = 15_000): Promise<RawResponse> =>
   new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -59,7 +69,10 @@ export const rawRequest = (port: number, req: RawRequest, timeoutMs = 15_000): P
       error = `no complete response within ${timeoutMs} ms`;
       finish();
     }, timeoutMs);
-    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      if (isEventStream(chunks)) finish();
+    });
     socket.on('error', (e) => {
       error = e.message;
       finish();

@@ -3,6 +3,7 @@ import { enqueue, isoAt } from '../lib/enqueue';
 import { note, report } from '../lib/report';
 import { cpuMeter } from '../lib/rss';
 import { startStack, type BenchContext } from '../lib/stack';
+import { type OpenStreams, openStreams } from '../lib/streams';
 import { warmDeliveries } from '../lib/warmup';
 import { perSecond, sleep, summarize } from '../lib/stats';
 
@@ -15,6 +16,13 @@ export interface W2Params {
   waitMs: number;
   /** Messages delivered (and forgotten) first, so the delivery path is warm. */
   warmup: number;
+  /** `GET /v1/events` streams held open during the run. @default 0 */
+  streams: number;
+  /**
+   * Whose events the streams read: `idle`, another tenant's, which has none (the streams only cost their sockets and
+   * heartbeats), or `bench`, the measured tenant's (every delivery is sent to each stream). @default 'idle'
+   */
+  streamsOf: 'idle' | 'bench';
 }
 
 /**
@@ -23,8 +31,18 @@ export interface W2Params {
  */
 export const w2 = async (ctx: BenchContext, p: W2Params): Promise<void> => {
   const s = await startStack(ctx);
+  let streams: OpenStreams | undefined;
   try {
     const warmupMs = await warmDeliveries(s, p.warmup);
+    if (p.streams > 0) {
+      let key = s.tenant.key;
+      if (p.streamsOf === 'idle') {
+        const t = await s.api.call('POST', '/v1/tenants', { bearer: s.server.adminToken, body: { name: 'watcher', plan: 'unlimited' } });
+        key = t.body.controlKey.key as string;
+      }
+      streams = await openStreams(s.server.url, key, p.streams);
+      note(`w2: ${streams.open()} event streams open (${p.streamsOf === 'idle' ? "another tenant's: idle" : "the bench tenant's"})`);
+    }
     const total = Math.round(p.rate * p.seconds);
     const cal = await enqueue(s.api, s.tenant, {
       n: Math.min(total, 2_000),
@@ -72,12 +90,14 @@ export const w2 = async (ctx: BenchContext, p: W2Params): Promise<void> => {
           finishedBeforeT0Ms: scheduledBeforeT0Ms,
         },
         delivery: { ...d, missingAtDeadline: missing, worstSecondP99Ms: worstSecondP99, p99BySecondMs: p99BySecond, serverCpuPct },
+        ...(streams ? { streams: { open: streams.open(), eventsReceived: streams.events() } } : {}),
         serverMemory: s.rss.read(),
       },
       ctx.machine,
       { latenessP99Ms: '≤ 20' },
     );
   } finally {
+    streams?.close();
     await s.close();
   }
 };

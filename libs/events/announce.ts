@@ -7,36 +7,55 @@ import type { EventSink } from './port';
 
 /**
  * The events of the domain's changes, built in one place so every publisher says the same thing the same way: ids,
- * the new state and times; never a payload, a header or a response body.
+ * the new state and times; never a payload, a header or a response body. Each first asks whether anyone watches the
+ * tenant, so a delivery nobody watches builds nothing (and the objects are built field by field: object spread costs
+ * microseconds per event on V8, which at thousands of deliveries a second is not nothing).
  */
 
-const ids = (m: Message): EventData => ({ appId: m.appId, messageId: m.id, ...(m.scheduleId ? { scheduleId: m.scheduleId } : {}) });
+const ids = (m: Message): EventData => {
+  const data: EventData = { appId: m.appId, messageId: m.id };
+  if (m.scheduleId) data.scheduleId = m.scheduleId;
+  return data;
+};
 
 /** A message was stored (created by a client, a schedule run, a trigger). */
-export const announceCreated = (sink: EventSink, m: Message): void =>
-  sink.publish(m.tenantId, EventType.messageCreated, { ...ids(m), status: m.status, sendAt: iso(m.sendAt) });
+export const announceCreated = (sink: EventSink, m: Message): void => {
+  if (!sink.watched(m.tenantId)) return;
+  const data = ids(m);
+  data.status = m.status;
+  data.sendAt = iso(m.sendAt);
+  sink.publish(m.tenantId, EventType.messageCreated, data);
+};
 
 /** A message was aborted by its client. */
-export const announceAborted = (sink: EventSink, m: Message): void =>
-  sink.publish(m.tenantId, EventType.messageAborted, { ...ids(m), status: m.status });
+export const announceAborted = (sink: EventSink, m: Message): void => {
+  if (!sink.watched(m.tenantId)) return;
+  const data = ids(m);
+  data.status = m.status;
+  sink.publish(m.tenantId, EventType.messageAborted, data);
+};
 
 /** A failed or aborted message was redriven. */
-export const announceRedriven = (sink: EventSink, m: Message): void =>
-  sink.publish(m.tenantId, EventType.messageRedriven, { ...ids(m), status: m.status, sendAt: iso(m.sendAt) });
+export const announceRedriven = (sink: EventSink, m: Message): void => {
+  if (!sink.watched(m.tenantId)) return;
+  const data = ids(m);
+  data.status = m.status;
+  data.sendAt = iso(m.sendAt);
+  sink.publish(m.tenantId, EventType.messageRedriven, data);
+};
 
 /** An attempt of `m` (as it was claimed) was recorded: the attempt, and the delivery or failure it ended in. */
 export const announceAttempt = (sink: EventSink, m: Message, r: AttemptResult): void => {
+  if (!sink.watched(m.tenantId)) return;
   const a = r.attempt;
-  const data: EventData = {
-    ...ids(m),
-    status: r.status,
-    attempt: a.attempt,
-    outcome: a.outcome,
-    ...(a.statusCode !== undefined ? { statusCode: a.statusCode } : {}),
-    durationMs: a.durationMs,
-    ...(m.attemptCount === 0 ? { latenessMs: a.startedAt - m.sendAt } : {}),
-    ...(r.status === 'scheduled' && r.dueAt !== undefined ? { nextAttemptAt: iso(r.dueAt) } : {}),
-  };
+  const data = ids(m);
+  data.status = r.status;
+  data.attempt = a.attempt;
+  data.outcome = a.outcome;
+  if (a.statusCode !== undefined) data.statusCode = a.statusCode;
+  data.durationMs = a.durationMs;
+  if (m.attemptCount === 0) data.latenessMs = a.startedAt - m.sendAt;
+  if (r.status === 'scheduled' && r.dueAt !== undefined) data.nextAttemptAt = iso(r.dueAt);
   sink.publish(m.tenantId, EventType.attempt, data);
   if (r.status === 'delivered') sink.publish(m.tenantId, EventType.messageDelivered, data);
   else if (r.status === 'failed') sink.publish(m.tenantId, EventType.messageFailed, data);
@@ -48,12 +67,10 @@ export const announceRun = (
   s: Pick<Schedule, 'id' | 'tenantId' | 'appId'>,
   run: Message,
   o: { triggered?: boolean; nextRunAt?: number } = {},
-): void =>
-  sink.publish(s.tenantId, EventType.scheduleRun, {
-    appId: s.appId,
-    scheduleId: s.id,
-    messageId: run.id,
-    runAt: iso(run.sendAt),
-    ...(o.nextRunAt !== undefined ? { nextRunAt: iso(o.nextRunAt) } : {}),
-    ...(o.triggered ? { triggered: true } : {}),
-  });
+): void => {
+  if (!sink.watched(s.tenantId)) return;
+  const data: EventData = { appId: s.appId, scheduleId: s.id, messageId: run.id, runAt: iso(run.sendAt) };
+  if (o.nextRunAt !== undefined) data.nextRunAt = iso(o.nextRunAt);
+  if (o.triggered) data.triggered = true;
+  sink.publish(s.tenantId, EventType.scheduleRun, data);
+};

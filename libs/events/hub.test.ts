@@ -51,6 +51,20 @@ describe('EventHub', () => {
       expect(one.got.map((e) => e.data.messageId)).toEqual(['msg_1']);
     });
 
+    it('says which tenants are watched: listened to now, or within the retention', () => {
+      expect(hub.watched('ten_a')).toBe(false);
+      const { unsubscribe } = hub.subscribe('ten_a', recorder().listener);
+      expect(hub.watched('ten_a')).toBe(true);
+      expect(hub.watched('ten_b')).toBe(false);
+      unsubscribe();
+      clock.advance(600_000);
+      hub.sweep();
+      expect(hub.watched('ten_a')).toBe(true);
+      clock.advance(1);
+      hub.sweep();
+      expect(hub.watched('ten_a')).toBe(false);
+    });
+
     it('keeps nothing for a tenant nobody watches', async () => {
       hub.publish('ten_a', 'message.created', { appId: 'app_1', messageId: 'msg_0' });
       const a = recorder();

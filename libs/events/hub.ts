@@ -89,13 +89,17 @@ export class EventHub implements EventSink {
     this.seq = clock.now() * 1_000;
   }
 
+  /**
+   * A tenant is watched while it has a feed: listeners now, or within `retentionMs` (a listener that reconnects resumes
+   * from the feed). Unwatched, its events are not even built.
+   */
+  watched(tenantId: string): boolean {
+    return this.feeds.has(tenantId);
+  }
+
   publish(tenantId: string, type: EventType, data: EventData): void {
     const feed = this.feeds.get(tenantId);
-    if (!feed) {
-      // Counted though not kept, so a resumption from before it is known to have missed something.
-      this.seq++;
-      return;
-    }
+    if (!feed) return;
     const now = this.clock.now();
     this.seq = Math.max(this.seq + 1, now * 1_000);
     const event: LiveEvent = { id: this.seq, type, data };
@@ -119,6 +123,8 @@ export class EventHub implements EventSink {
   subscribe(tenantId: string, listener: Listener, lastEventId?: number): { missed: Missed; unsubscribe: () => void } {
     let feed = this.feeds.get(tenantId);
     if (!feed) {
+      // A new feed holds what happens from now on: any id from before (ids are times) is a gap, whatever happened then.
+      this.seq = Math.max(this.seq, this.clock.now() * 1_000);
       feed = new Feed(this.seq);
       this.feeds.set(tenantId, feed);
       this.sweeper ??= setInterval(() => this.sweep(), this.o.sweepIntervalMs).unref();

@@ -7,8 +7,8 @@ export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 
 /** Where the gauges read their values at each scrape. Every source is optional: a missing one leaves its gauge out. */
 export interface MetricsSources {
-  /** Messages `scheduled` (waiting for their time or a retry). */
-  pending?: () => number;
+  /** Messages `scheduled` (waiting for their time or a retry); may be counted asynchronously. */
+  pending?: () => number | Promise<number>;
   /** The embedded engine: entries in its due window, messages claimed and waiting for a slot, deliveries in flight. */
   engine?: () => { window: number; queued: number; inFlight: number };
   /** Bytes of the SQLite write-ahead log. */
@@ -97,14 +97,14 @@ export class PrometheusMetrics implements DeliveryMetrics {
       ['punctual_engine_window_messages', "Messages in the engine's in-memory due window.", (s) => s.engine?.().window],
       ['punctual_sqlite_wal_bytes', 'Size of the SQLite write-ahead log.', (s) => s.walBytes?.()],
       ['punctual_event_streams', 'Open GET /v1/events streams.', (s) => s.streams?.()],
-    ] as const satisfies readonly (readonly [string, string, (s: MetricsSources) => number | undefined])[]) {
-      // Read at each scrape (prom-client calls `collect` with the gauge as `this`), so nothing is sampled in between.
+    ] as const satisfies readonly (readonly [string, string, (s: MetricsSources) => number | Promise<number> | undefined])[]) {
+      // Read at each scrape (prom-client calls `collect` with the gauge as `this`, and awaits it), so nothing is sampled in between.
       new Gauge({
         name,
         help,
         registers,
-        collect(this: Gauge) {
-          const value = read(sources());
+        async collect(this: Gauge) {
+          const value = await read(sources());
           if (value !== undefined) this.set(value);
         },
       });

@@ -192,7 +192,13 @@ const startLocked = async (
     },
     overrides.materializer,
   );
-  metrics.watch({ ...sqliteSources(stores.db, filename), engine: () => engine.stats(), streams: () => streams.size });
+  const sqliteGauges = sqliteSources(filename);
+  metrics.watch({
+    pending: sqliteGauges.pending,
+    walBytes: sqliteGauges.walBytes,
+    engine: () => engine.stats(),
+    streams: () => streams.size,
+  });
 
   const tenantPlans = new TenantPlanCache(stores.tenants, plans, clock);
   const retention = new RetentionSweeper(
@@ -213,6 +219,7 @@ const startLocked = async (
     aws.close();
     await meter.close();
     events.close();
+    await sqliteGauges.close();
     stores.close();
     lock.release();
   };
