@@ -379,12 +379,14 @@ describe('serverless stack', () => {
       }
     });
 
-    it('requires an API key on every method except health, docs and the operator routes', () => {
+    it('requires an API key on every method except health, docs, the console and the operator routes', () => {
       const open = ofType('AWS::ApiGateway::Method')
         .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS' && !m.Properties.ApiKeyRequired)
         .map(([id]) => id)
         .sort();
       expect(open).toEqual([
+        'ApiGatewayMethodConsoleGet',
+        'ApiGatewayMethodConsoleProxyVarGet',
         'ApiGatewayMethodDocsGet',
         'ApiGatewayMethodDocsProxyVarGet',
         'ApiGatewayMethodOpenapiyamlGet',
@@ -394,7 +396,7 @@ describe('serverless stack', () => {
         'ApiGatewayMethodV1TenantsTenantidVarGet',
         'ApiGatewayMethodV1TenantsTenantidVarPatch',
       ]);
-      expect(ofType('AWS::ApiGateway::Method').length).toBe(routes.length + 3);
+      expect(ofType('AWS::ApiGateway::Method').length).toBe(routes.length + 5);
     });
 
     it('puts the Cognito token authorizer in front of the operator routes only', () => {

@@ -116,6 +116,7 @@ describe('the console', () => {
     await dialog.getByLabel('Base delay (ms)').fill('100');
     await dialog.getByLabel('Max delay (ms)').fill('100');
     await dialog.getByRole('button', { name: 'Create app' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     const secret = await page.getByTestId('secret').textContent();
     expect(secret).toMatch(/^whsec_/);
     // A name is text, never markup.
@@ -195,7 +196,8 @@ describe('the console', () => {
     await preview.locator('li').nth(4).waitFor();
     await shot('schedule-form');
     await dialog.getByRole('button', { name: 'Create schedule' }).click();
-    await page.getByText('every day at 06:00, America/New_York').waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('schedules').getByText('every day at 06:00, America/New_York').waitFor();
   });
 
   it('pauses and resumes a schedule', async () => {
@@ -204,6 +206,9 @@ describe('the console', () => {
     await state.getByText('paused').waitFor();
     await page.getByRole('button', { name: 'Resume morning digest' }).click();
     await state.getByText('active').waitFor();
+    // The list opens a schedule's next five runs on demand.
+    await page.locator('table[data-testid="schedules"] tbody tr').first().locator('summary').click();
+    await page.getByTestId('row-next-runs').locator('li').nth(4).waitFor();
     await shot('schedules');
     await page.getByRole('link', { name: 'morning digest' }).click();
     await page.getByTestId('next-runs').locator('li').nth(4).waitFor();
@@ -216,6 +221,7 @@ describe('the console', () => {
     const dialog = page.getByRole('dialog', { name: 'New key' });
     await dialog.getByLabel('Name').fill('worker');
     await dialog.getByRole('button', { name: 'Create key' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     const value = (await page.getByTestId('secret').textContent())!;
     expect((await api('GET', '/v1/messages', undefined, value)).status).toBe(200);
     await page.getByRole('button', { name: 'Done' }).click();
@@ -245,7 +251,9 @@ describe('the console', () => {
     for (const hash of ['#/overview', '#/apps', '#/messages', '#/schedules', '#/keys', '#/usage']) {
       await go(hash);
       await page.locator('main h1').waitFor();
-      await page.waitForLoadState('networkidle').catch(() => undefined);
+      // Loaded: no "Loading…" left (the event stream keeps the network busy, so "network idle" never comes).
+      await page.locator('main .busy').waitFor({ state: 'detached' });
+      await page.locator('main table, main .chart, main p').first().waitFor();
       const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
       if (width > 375) overflowing.push(`${hash}: ${width} px`);
       await shot(`narrow-${hash.slice(2)}`);

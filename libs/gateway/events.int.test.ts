@@ -7,6 +7,9 @@ import { type Receiver, startReceiver } from '../../test/support/receiver';
 import { openEvents, type SseStream } from '../../test/support/sse';
 import { eventually } from '../../test/support/eventually';
 
+// Deliveries over a real server on a busy 2-core machine: a bound on waiting, not a timing assertion.
+jest.setTimeout(30_000);
+
 /** GET /v1/events over the real embedded server: isolation, data keys, resumption, heartbeat, revocation; and the Lambda's 501. */
 describe('GET /v1/events', () => {
   let server: LocalServer;

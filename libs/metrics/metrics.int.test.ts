@@ -192,7 +192,7 @@ describe('GET /metrics', () => {
     await eventually(
       async () => sampleValue(parseExposition(await (await scrape()).text()), 'punctual_sqlite_checkpoint_duration_seconds_count') > 0,
     );
-  });
+  }, 60_000);
 
   it('needs the admin token or PUNCTUAL_METRICS_TOKEN', async () => {
     expect((await scrape(null)).status).toBe(401);

@@ -4,7 +4,7 @@ import { ActionButton, Busy, CopyButton, Dialog, ErrorNote, Field, Json, Pager, 
 import { useSession } from '../context';
 import { curlCreate } from '../curl';
 import { localTime, relative } from '../format';
-import { useLiveRefresh, useLoad } from '../hooks';
+import { useLiveRefresh, useLiveStatuses, useLoad } from '../hooks';
 import { href, navigate } from '../router';
 import { type App, type Attempt, type Message, messageStatuses, type Page } from '../types';
 
@@ -262,8 +262,16 @@ export const MessagesPage = ({ params }: { params: URLSearchParams }) => {
     () => (id ? Promise.resolve(undefined) : call<Page<Message>>('GET', `/v1/messages${query({ ...filter, limit: 25, cursor })}`)),
     [id, status, appId, scheduleId, cursor],
   );
-  useLiveRefresh((e) => !id && (e.type.startsWith('message.') || e.type === 'attempt'), list.reload);
+  // Rows in view take their state from the events; only new messages (on the first page) need the list fetched again.
+  const states = useLiveStatuses();
+  useLiveRefresh((e) => !id && !cursor && e.type === 'message.created', list.reload, 2_000);
   if (id) return <MessageDetail id={id} />;
+  const shown = (list.data?.items ?? []).map((m) => {
+    const s = states.get(m.id);
+    // News from before the load is already in it.
+    if (!s || s.at < list.loadedAt) return m;
+    return { ...m, status: s.status as Message['status'], attemptCount: s.attemptCount ?? m.attemptCount };
+  });
   const setFilter = (k: string, v: string) => {
     setCursor(undefined);
     navigate('messages', { ...filter, [k]: v });
@@ -337,7 +345,7 @@ export const MessagesPage = ({ params }: { params: URLSearchParams }) => {
               </tr>
             </thead>
             <tbody>
-              {list.data.items.map((m) => (
+              {shown.map((m) => (
                 <tr key={m.id} data-id={m.id}>
                   <td>
                     <a href={href('messages', { id: m.id })}>

@@ -36,7 +36,7 @@ const Counts = () => {
         : Promise.resolve(undefined),
     [scope, today],
   );
-  useLiveRefresh((e) => e.type.startsWith('message.'), usage.reload, 1_000);
+  useLiveRefresh((e) => e.type.startsWith('message.'), usage.reload, 5_000);
   const t = usage.data?.totals;
   const card = (label: string, value: number | undefined, id: string) => (
     <div class="card" data-testid={id}>
@@ -60,7 +60,8 @@ const Counts = () => {
 
 const Deliveries = () => {
   const delivered = useLoad(loadDelivered, []);
-  useLiveRefresh((e) => e.type === 'message.delivered', delivered.reload, 5_000);
+  // Up to five requests a time (each counts on the key's plan): a per-minute chart can wait half a minute.
+  useLiveRefresh((e) => e.type === 'message.delivered', delivered.reload, 30_000);
   const s = perMinute(delivered.data ?? [], Date.now());
   const total = s.deliveries.reduce((a, b) => a + b, 0);
   const seconds = (v: number | null) => (v === null ? '—' : `${v.toFixed(3)} s`);

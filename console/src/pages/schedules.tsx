@@ -174,6 +174,27 @@ const ScheduleForm = ({
   );
 };
 
+/** A schedule's next five runs, asked for when the reader opens them (one request per schedule, not per list load). */
+const NextRuns = ({ s }: { s: Schedule }) => {
+  const [open, setOpen] = useState(false);
+  const timing =
+    open && s.nextRunAt
+      ? { expression: s.expression, timezone: s.timezone, startAt: s.nextRunAt, ...(s.endAt ? { endAt: s.endAt } : {}) }
+      : undefined;
+  const preview = usePreview(timing, 0);
+  if (!s.nextRunAt) return <>—</>;
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        {zonedTime(s.nextRunAt, s.timezone)} <span class="hint">{relative(s.nextRunAt)}</span>
+      </summary>
+      {preview.loading ? <p class="hint">Loading…</p> : null}
+      <ErrorNote error={preview.error} />
+      {preview.items ? <RunTimes items={preview.items} timezone={s.timezone} testId="row-next-runs" /> : null}
+    </details>
+  );
+};
+
 /** Pause, resume and trigger: the actions a schedule's state allows. */
 const StateActions = ({ s, onDone, onError }: { s: Schedule; onDone: () => void; onError: (e: unknown) => void }) => {
   const post = (verb: string) => async () => {
@@ -332,7 +353,7 @@ export const SchedulesPage = ({ params }: { params: URLSearchParams }) => {
     () => (id ? Promise.resolve(undefined) : call<Page<Schedule>>('GET', `/v1/schedules${query({ limit: 25, cursor })}`)),
     [id, cursor],
   );
-  useLiveRefresh((e) => !id && e.type === 'schedule.run', list.reload, 1_000);
+  useLiveRefresh((e) => !id && e.type === 'schedule.run', list.reload, 2_000);
   if (id) return <ScheduleDetail id={id} apps={apps.data?.items ?? []} />;
   return (
     <>
@@ -364,7 +385,7 @@ export const SchedulesPage = ({ params }: { params: URLSearchParams }) => {
                 <th scope="col">Schedule</th>
                 <th scope="col">When</th>
                 <th scope="col">State</th>
-                <th scope="col">Next run</th>
+                <th scope="col">Next runs</th>
                 <th scope="col">Runs</th>
                 <th scope="col">
                   <span class="visually-hidden">Actions</span>
@@ -386,13 +407,7 @@ export const SchedulesPage = ({ params }: { params: URLSearchParams }) => {
                     <Status value={s.state} />
                   </td>
                   <td>
-                    {s.nextRunAt ? (
-                      <>
-                        {zonedTime(s.nextRunAt, s.timezone)} <span class="hint">{relative(s.nextRunAt)}</span>
-                      </>
-                    ) : (
-                      '—'
-                    )}
+                    <NextRuns s={s} />
                   </td>
                   <td>{s.runCount}</td>
                   <td class="row-actions">
