@@ -440,13 +440,15 @@ describe('serverless stack', () => {
       }
     });
 
-    it('throttles every method without an API key on the stage: health, docs, tenant sign-up and administration', () => {
+    it('throttles every method without an API key on the stage: health, docs, the console, tenant sign-up and administration', () => {
       const deployments = ofType('AWS::ApiGateway::Deployment');
       expect(deployments).toHaveLength(1);
       const settings = deployments[0][1].Properties.StageDescription.MethodSettings as Record<string, unknown>[];
       const byPath = Object.fromEntries(settings.map((m) => [`${m.HttpMethod} ${m.ResourcePath}`, m]));
       expect(Object.keys(byPath).sort()).toEqual(
         [
+          'GET /~1console',
+          'GET /~1console~1{proxy+}',
           'GET /~1docs',
           'GET /~1docs~1{proxy+}',
           'GET /~1openapi.yaml',
