@@ -113,8 +113,8 @@ describe('the console', () => {
     await dialog.getByLabel('Name').fill('orders <b>not bold</b>');
     await dialog.getByLabel('Webhook URL').fill(`${receiver.url}/orders`);
     await dialog.getByLabel('Attempts').fill('2');
-    await dialog.getByLabel('Base delay (ms)').fill('100');
-    await dialog.getByLabel('Max delay (ms)').fill('100');
+    await dialog.getByLabel('Base delay (ms)').fill('1000');
+    await dialog.getByLabel('Max delay (ms)').fill('1000');
     await dialog.getByRole('button', { name: 'Create app' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const secret = await page.getByTestId('secret').textContent();
