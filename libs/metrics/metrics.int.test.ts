@@ -85,7 +85,7 @@ describe('GET /metrics', () => {
     const res = await call(key, 'POST', '/v1/apps', {
       name: path,
       target: { type: 'http', url: `${receiver.url}${path}` },
-      retryPolicy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
     });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;
