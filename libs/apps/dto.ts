@@ -25,6 +25,8 @@ export const toAppDto = (app: App) => ({
   target: toTargetDto(app.target),
   retryPolicy: app.retryPolicy,
   maxConcurrency: app.maxConcurrency,
+  ...(app.onSuccess ? { onSuccess: app.onSuccess } : {}),
+  ...(app.onFailure ? { onFailure: app.onFailure } : {}),
   status: app.status ?? 'active',
   ...(app.disabledAt !== undefined ? { disabledAt: iso(app.disabledAt) } : {}),
   ...(app.disabledReason !== undefined ? { disabledReason: app.disabledReason } : {}),

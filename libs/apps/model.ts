@@ -1,3 +1,4 @@
+import type { ChainLink } from '../messages/model';
 import type { RetryPolicy } from '../domain/retry';
 
 /** The kinds of target an app delivers to (`target.type`). */
@@ -99,6 +100,10 @@ export interface App {
   disabledAt?: number;
   /** Why it was disabled, for humans. */
   disabledReason?: string;
+  /** Chains its messages' deliveries to this app (unless the message or its schedule names another). */
+  onSuccess?: ChainLink;
+  /** Chains its messages' failures to this app (unless the message or its schedule names another). */
+  onFailure?: ChainLink;
   /** Current `whsec_` secret. */
   signingSecret: string;
   /** The secret before the last rotation, still signing alongside until `previousSecretExpiresAt`. */

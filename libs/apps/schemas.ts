@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { headersSchema } from '../domain/validate';
-import { retryPolicySchema } from '../domain/schemas';
+import { chainLinkSchema, retryPolicySchema } from '../domain/schemas';
 import { busResource, parseArn, parseQueueUrl, topicResource } from './aws-resources';
 import { httpMethods, maxEmailRecipients, targetTypes } from './model';
 import { subjectProblem } from './subject';
@@ -122,6 +122,8 @@ const appFields = {
   target: targetSchema,
   retryPolicy: retryPolicySchema.optional(),
   maxConcurrency: z.number().int().min(1).max(1_000).optional(),
+  onSuccess: chainLinkSchema.optional(),
+  onFailure: chainLinkSchema.optional(),
 };
 
 export const appCreateSchema = z.strictObject(appFields);
@@ -133,6 +135,9 @@ export const appUpdateSchema = z
     name: appFields.name.optional(),
     target: targetSchema.optional(),
     status: z.enum(['active', 'disabled']).optional(),
+    // null removes the link.
+    onSuccess: chainLinkSchema.nullable().optional(),
+    onFailure: chainLinkSchema.nullable().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, 'give at least one field to change');
 export type AppUpdateInput = z.output<typeof appUpdateSchema>;

@@ -7,6 +7,7 @@ import { requireControl } from '../keys/access';
 import type { Principal } from '../keys/model';
 import type { MessageStore } from '../messages/port';
 import type { SecretBox } from '../secrets/port';
+import { mergeChainLinks, requireChainApps } from './chain-links';
 import { AppNotFoundError } from './errors';
 import { defaultMaxConcurrency, secretOverlapMs, type App, type Target } from './model';
 import type { AppStore } from './port';
@@ -42,6 +43,7 @@ export class AppService {
   async create(p: Principal, input: AppCreateInput): Promise<App> {
     requireControl(p);
     this.deps.checkTarget(input.target);
+    await requireChainApps(this.deps.apps, p.tenantId, input);
     const now = this.deps.clock.now();
     const app: App = {
       id: newId('app', { tenantId: p.tenantId }),
@@ -51,6 +53,8 @@ export class AppService {
       target: input.target,
       retryPolicy: mergeRetryPolicy(defaultRetryPolicy, input.retryPolicy),
       maxConcurrency: input.maxConcurrency ?? defaultMaxConcurrency,
+      ...(input.onSuccess ? { onSuccess: input.onSuccess } : {}),
+      ...(input.onFailure ? { onFailure: input.onFailure } : {}),
       signingSecret: newSigningSecret(),
       createdAt: now,
       updatedAt: now,
@@ -75,12 +79,13 @@ export class AppService {
     requireControl(p);
     const app = await this.get(p, appId);
     if (input.target) this.deps.checkTarget(input.target);
+    await requireChainApps(this.deps.apps, p.tenantId, input);
     const now = this.deps.clock.now();
-    const { status, ...fields } = input;
+    const { status, onSuccess, onFailure, ...fields } = input;
     // A given target replaces the whole target, its header values sealed as they come; `sealApp` then seals what a
     // record stored before encryption still holds in clear (AWS has no start-up migration), and leaves the rest.
     const updated = await sealApp(this.deps.secrets, {
-      ...app,
+      ...mergeChainLinks(app, { onSuccess, onFailure }),
       ...fields,
       target: input.target ? await sealTarget(this.deps.secrets, app, input.target) : app.target,
       retryPolicy: mergeRetryPolicy(app.retryPolicy, input.retryPolicy),

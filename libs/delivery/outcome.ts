@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '../messages/outcome';
+import type { DeliveryOutcome, DeliveryResponse } from '../messages/outcome';
 
 /** Bounds applied to a receiver's `Retry-After`; the retry policy's `maxDelayMs` caps it again later. */
 export const retryAfterBounds = {
@@ -46,9 +46,12 @@ export const parseRetryAfter = (header: string | string[] | undefined, nowMs: nu
 export const classifyStatus = (
   statusCode: number,
   durationMs: number,
-  extra: { retryAfterMs?: number; responseBody?: string; redirectTo?: string } = {},
+  extra: { retryAfterMs?: number; responseBody?: string; redirectTo?: string; response?: DeliveryResponse } = {},
 ): DeliveryOutcome => {
-  const body = extra.responseBody ? { responseBody: extra.responseBody } : {};
+  const body = {
+    ...(extra.responseBody ? { responseBody: extra.responseBody } : {}),
+    ...(extra.response ? { response: extra.response } : {}),
+  };
   if (statusCode >= 200 && statusCode < 300) return { kind: 'success', statusCode, durationMs, ...body };
   if (retryableStatuses.has(statusCode) || (statusCode >= 500 && statusCode < 600)) {
     const retryAfter = extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs };

@@ -8,7 +8,9 @@ import { defaultHttpMethod, defaultTimeoutMs, type HttpTarget, type HttpTargetMe
 import { iso } from '../domain/clock';
 import { ValidationError } from '../domain/errors';
 import { headerIssue } from '../domain/headers';
+import { maxResultBodyBytes } from '../messages/model';
 import type { DeliveryOutcome } from '../messages/outcome';
+import { safeResultHeaders } from './result-headers';
 import { classifyError, classifyStatus, parseRetryAfter } from './outcome';
 import { assertTargetUrl, guardedConnector, type Resolver } from './ssrf';
 
@@ -22,6 +24,8 @@ export interface WebhookRequest {
   scheduledAt: number;
   /** The schedule that produced the message, sent as `punctual-schedule-id`. */
   scheduleId?: string;
+  /** The message whose outcome created this one, when it is a chained message. */
+  chainOf?: string;
   /** The payload as serialized JSON text; a JSON string is sent as raw text. */
   payload: string;
   /** Where to send it, with the app's headers and per-attempt timeout. */
@@ -256,9 +260,11 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   private timedOut = false;
   private statusCode?: number;
   private rawHeaders?: (Buffer | string)[];
-  private decoder?: StringDecoder;
-  private text = '';
-  private remaining: number;
+  /** The body as read so far: up to the larger of the excerpt and `maxResultBodyBytes` (the message's result). */
+  private chunks: Buffer[] = [];
+  private read = 0;
+  private readonly limit: number;
+  private truncated = false;
   private done = false;
   private readonly timer: NodeJS.Timeout;
 
@@ -270,7 +276,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     private readonly settings: { maxResponseBytes: number; now: () => number },
     private readonly signal?: AbortSignal,
   ) {
-    this.remaining = settings.maxResponseBytes;
+    this.limit = Math.max(settings.maxResponseBytes, maxResultBodyBytes);
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.stop(new Error(`timeout after ${timeoutMs}ms`));
@@ -302,12 +308,13 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.done) return false;
-    const piece = chunk.length > this.remaining ? chunk.subarray(0, this.remaining) : chunk;
-    this.decoder ??= new StringDecoder('utf8');
-    this.text += this.decoder.write(piece); // holds back a character cut in half, so the excerpt stays valid UTF-8
-    this.remaining -= piece.length;
-    if (this.remaining === 0) {
-      this.answered();
+    const room = this.limit - this.read;
+    const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.chunks.push(piece);
+    this.read += piece.length;
+    if (chunk.length >= room) {
+      this.truncated = chunk.length > room;
+      this.answered(this.truncated);
       this.abortRequest?.(new ExcerptComplete('response excerpt complete'));
       return false;
     }
@@ -315,8 +322,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    if (this.decoder) this.text += this.decoder.end();
-    this.answered();
+    this.answered(false);
   }
 
   onError(err: Error): void {
@@ -324,7 +330,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     const statusCode = this.statusCode;
     // A 2xx whose body broke off may not have been processed; at-least-once says send again.
     if (statusCode !== undefined && !(statusCode >= 200 && statusCode < 300)) {
-      this.answered();
+      this.answered(true);
       return;
     }
     const status = statusCode === undefined ? {} : { statusCode };
@@ -337,19 +343,33 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     } else this.finish(classifyError(err, this.elapsed(), statusCode));
   }
 
-  /** The outcome of the response that came back (its body complete, cut at the excerpt, or broken off after a non-2xx status). */
-  private answered(): void {
+  /**
+   * The outcome of the response that came back (its body complete, cut at what is kept, or broken off after a non-2xx
+   * status): the excerpt is the body's first `maxResponseBytes` as text (a character cut in half is left out), the
+   * response (for the message's result) the body as read with the safe headers.
+   */
+  private answered(cut: boolean): void {
     if (this.done) return;
     const raw = this.rawHeaders ?? [];
     const s = this.statusCode!;
+    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.read);
+    const max = this.settings.maxResponseBytes;
+    const whole = !cut && body.length <= max;
+    // StringDecoder.write holds back a character cut in half, so the excerpt stays valid UTF-8.
+    const excerpt = whole ? body.toString('utf8') : new StringDecoder('utf8').write(body.subarray(0, max));
     // Only a retryable status uses Retry-After, only a redirect Location: a 2xx needs neither looked up.
     const retryAfter = s >= 400 ? rawHeader(raw, 'retry-after') : undefined;
     const location = s >= 300 && s < 400 ? rawHeader(raw, 'location') : undefined;
     this.finish(
       classifyStatus(s, this.elapsed(), {
         retryAfterMs: parseRetryAfter(retryAfter, this.settings.now()),
-        responseBody: this.text || undefined,
+        responseBody: excerpt || undefined,
         redirectTo: redirectTarget(location, this.url),
+        response: {
+          headers: safeResultHeaders(raw),
+          ...(body.length ? { body: body.length > maxResultBodyBytes ? body.subarray(0, maxResultBodyBytes) : body } : {}),
+          ...(cut && (this.truncated || body.length > maxResultBodyBytes) ? { truncated: true } : {}),
+        },
       }),
     );
   }

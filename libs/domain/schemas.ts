@@ -23,3 +23,6 @@ export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(maxPageLimit).optional(),
   cursor: z.string().max(200).optional(),
 });
+
+/** Where a message's outcome is chained to (`onSuccess`, `onFailure`): an app of the same tenant. */
+export const chainLinkSchema = z.strictObject({ appId: z.string().min(1).max(100) });

@@ -3,6 +3,7 @@ import { disabledAppError, liveSecrets } from '../apps/model';
 import type { DeliveryOutcome } from '../messages/outcome';
 import type { DeliveryRequest } from '../delivery/targets/request';
 import { defaultRetryPolicy, mergeRetryPolicy } from '../domain/retry';
+import { chainOf, resultOf } from '../messages/chain';
 import { attemptResult, slowRetry } from '../messages/lifecycle';
 import type { Message } from '../messages/model';
 import type { AttemptResult } from '../messages/port';
@@ -22,6 +23,7 @@ export const deliveryRequest = (m: Message, app: App, now: number): DeliveryRequ
   attempt: m.attemptCount + 1,
   scheduledAt: m.sendAt,
   ...(m.scheduleId ? { scheduleId: m.scheduleId } : {}),
+  ...(m.chainOf ? { chainOf: m.chainOf } : {}),
   payload: m.payload,
   target: app.target,
   ...(m.headers ? { headers: m.headers } : {}),
@@ -67,7 +69,15 @@ export const runAttempt = async (
   const ended = now();
   const result = attemptResult(m, policy, outcome, startedAt, ended);
   const slower = Math.max(app && options.breaker ? options.breaker.retryDelayMs(app.id, ended) : 0, options.minRetryDelayMs?.() ?? 0);
-  return slower > 0 ? slowRetry(result, m, policy, slower, ended) : result;
+  return finalParts(m, app, slower > 0 ? slowRetry(result, m, policy, slower, ended) : result, outcome, ended);
+};
+
+/** A final result's parts beyond its attempt: the message's result, its chain (or why it is cut), its schedule. */
+const finalParts = (m: Message, app: App | undefined, r: AttemptResult, outcome: DeliveryOutcome, now: number): AttemptResult => {
+  if (r.status === 'scheduled') return r;
+  r.result = resultOf(outcome, r.attempt.durationMs);
+  if (m.scheduleId !== undefined) r.scheduleId = m.scheduleId;
+  return Object.assign(r, chainOf(m, app, r, now));
 };
 
 /** The log line of a recorded attempt (no payload, no headers, no secrets). */

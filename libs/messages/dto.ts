@@ -35,9 +35,24 @@ export const toMessageDto = (m: Message) => ({
   ...(m.failedAt !== undefined ? { failedAt: iso(m.failedAt) } : {}),
   ...(m.abortedAt !== undefined ? { abortedAt: iso(m.abortedAt) } : {}),
   ...(m.lastError !== undefined ? { lastError: m.lastError } : {}),
+  ...(m.onSuccess ? { onSuccess: m.onSuccess } : {}),
+  ...(m.onFailure ? { onFailure: m.onFailure } : {}),
+  ...(m.chainOf !== undefined ? { chainOf: m.chainOf } : {}),
+  ...(m.chained ? { chained: m.chained } : {}),
+  ...(m.chainCut !== undefined ? { chainCut: m.chainCut } : {}),
   createdAt: isoOf(m.createdAt),
   updatedAt: isoOf(m.updatedAt),
 });
+
+/** The message with its `result` (up to 64 KiB of body): one message's read, or a listing that asks for results. */
+export const toMessageDetailDto = (m: Message) => {
+  const dto = toMessageDto(m);
+  return m.result ? { ...dto, result: m.result } : dto;
+};
+
+/** A listing's items: lean (no results) unless `include=result` asked for them. */
+export const toMessageItems = (items: Message[], include?: 'result') =>
+  include === 'result' ? items.map(toMessageDetailDto) : items.map((m) => toMessageDto(m));
 
 export const toAttemptDto = (a: Attempt) => ({
   attempt: a.attempt,

@@ -36,9 +36,54 @@ export interface Message {
   failedAt?: number;
   abortedAt?: number;
   lastError?: string;
+  /** The app to chain to when it is delivered (over its schedule's and app's). */
+  onSuccess?: ChainLink;
+  /** The app to chain to when it fails (over its schedule's and app's). */
+  onFailure?: ChainLink;
+  /** The message whose outcome created this one (a chained message). */
+  chainOf?: string;
+  /** Links from the chain's first message: 0 (absent) for an ordinary message, 1 for its chained message, … */
+  chainDepth?: number;
+  /** The messages its outcomes created (one per final outcome; a redriven message may add another). */
+  chained?: string[];
+  /** Why a chain from it was not created (too deep, refused by a limit). */
+  chainCut?: string;
+  /** The final attempt's answer, once it is delivered or failed. */
+  result?: MessageResult;
   createdAt: number;
   updatedAt: number;
 }
+
+/** Where a message's outcome is chained to: an app of the same tenant. */
+export interface ChainLink {
+  appId: string;
+}
+
+/**
+ * What the target answered to a message's final attempt. HTTP: its status, headers (the safe ones, `safeResultHeaders`)
+ * and body; email, SQS, SNS, EventBridge: the provider's reply code or HTTP status and a JSON body whose `messageId` is
+ * the provider's message id. `error` says why an attempt without an answer failed.
+ */
+export interface MessageResult {
+  /** The HTTP status (SMTP reply code for SMTP email); absent when no answer came. */
+  status?: number;
+  durationMs: number;
+  headers?: Record<string, string>;
+  /** The body's first `maxResultBodyBytes`, as text (`utf8`) or base64 (bytes that are not UTF-8). */
+  body?: string;
+  bodyEncoding?: 'utf8' | 'base64';
+  /** The body was longer than `maxResultBodyBytes` and was cut. */
+  bodyTruncated?: boolean;
+  error?: string;
+}
+
+/** What a result may take in a listing's response (its JSON escaped again by a Lambda proxy answer: twice, as payloads). */
+export const resultBytesOf = (r: MessageResult | undefined): number => (r ? 2 * Buffer.byteLength(JSON.stringify(r)) : 0);
+
+/** Most bytes of a final answer's body kept as the message's result. */
+export const maxResultBodyBytes = 64 * 1024;
+/** Longest chain: a message at this depth that would chain again is cut (recorded on it as `chainCut`). */
+export const maxChainDepth = 5;
 
 /**
  * How an attempt ended: `success`; `retry` (failed, another attempt follows); `permanent_failure` (failed

@@ -1,5 +1,5 @@
 import type { Page, PageRequest } from '../domain/page';
-import type { Attempt, Message, MessageStatus } from './model';
+import type { Attempt, Message, MessageResult, MessageStatus } from './model';
 
 /** Filters of a message listing. */
 export interface MessageFilter {
@@ -30,6 +30,14 @@ export interface AttemptResult {
   /** Next attempt time when `status` is `scheduled`. */
   dueAt?: number;
   lastError?: string;
+  /** The message's result, when `status` is `delivered` or `failed`. */
+  result?: MessageResult;
+  /** The message its final outcome chains to: created in the same write as the outcome (`chainOf` the source). */
+  chain?: Message;
+  /** Why the chain the outcome asked for was not created (recorded on the source). */
+  chainCut?: string;
+  /** The source's schedule, whose `stats` a final outcome updates. */
+  scheduleId?: string;
 }
 
 /** The part of a message a transition may change. */
@@ -66,8 +74,13 @@ export interface MessageStore {
   due(after: number, until: number, limit: number): Promise<DueRef[]>;
   /** Moves each still-`scheduled` message whose dueAt ≤ now to `delivering`; returns the ones it moved. */
   claim(refs: DueRef[], now: number): Promise<Message[]>;
-  /** Records attempts and moves each `delivering` message to its next state. */
-  complete(results: AttemptResult[], now: number): Promise<void>;
+  /**
+   * Records attempts and moves each `delivering` message to its next state; a final one also gets its `result`, its
+   * chained message created (idempotently: its key derives from the source and the attempt) and listed in `chained` (or
+   * `chainCut` recorded), and its schedule's `stats` updated, all in the same write where the adapter can. A result whose
+   * message is no longer `delivering` (stale) changes nothing. Returns the chained messages it created.
+   */
+  complete(results: AttemptResult[], now: number): Promise<Message[]>;
   /**
    * Undoes `claim` for messages whose delivery has not started: each one still `delivering` goes
    * back to `scheduled` at its `dueAt` (attempt count unchanged), in one write where the adapter can;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSeconds } from '../domain/duration';
 import { ValidationError } from '../domain/errors';
-import { retryPolicySchema } from '../domain/schemas';
+import { chainLinkSchema, retryPolicySchema } from '../domain/schemas';
 import { headersSchema, rfc3339, setFastPath } from '../domain/validate';
 import { maxPageLimit } from '../domain/page';
 import { maxBatchSize } from './model';
@@ -27,6 +27,8 @@ export const messageCreateSchema = z
     idempotencyKey: z.string().min(1).max(256).optional(),
     headers: headersSchema.optional(),
     retryPolicy: retryPolicySchema.optional(),
+    onSuccess: chainLinkSchema.optional(),
+    onFailure: chainLinkSchema.optional(),
   })
   .superRefine((m, ctx) => {
     const given = timeFields.filter((f) => m[f] !== undefined);
@@ -127,6 +129,7 @@ export const messageListQuerySchema = z.strictObject({
   scheduleId: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(maxPageLimit).optional(),
   cursor: z.string().max(200).optional(),
+  include: z.literal('result').optional(),
 });
 
 export const redriveSchema = z.strictObject({ sendAt: rfc3339().optional() });

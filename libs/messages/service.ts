@@ -1,4 +1,5 @@
 import type { AppStore } from '../apps/port';
+import { requireChainApps } from '../apps/chain-links';
 import { AppNotFoundError } from '../apps/errors';
 import type { Clock } from '../domain/clock';
 import { durationSeconds } from '../domain/duration';
@@ -13,7 +14,7 @@ import { requireAppAccess, resolveAppId } from '../keys/access';
 import type { Principal } from '../keys/model';
 import { maxLifetimeAttempts } from '../domain/retry';
 import { MessageAppDeletedError, MessageAttemptsExhaustedError, MessageNotFoundError, MessageStateConflictError } from './errors';
-import { maxPayloadBytes, type Attempt, type Message, type MessageStatus } from './model';
+import { maxPayloadBytes, resultBytesOf, type Attempt, type Message, type MessageStatus } from './model';
 import type { CreateResult, MessageStore } from './port';
 import { messageCreateSchema, type MessageCreateInput } from './schemas';
 
@@ -56,6 +57,8 @@ export interface MessageListQuery {
   scheduleId?: string;
   limit?: number;
   cursor?: string;
+  /** `result`: the items carry their results (counted in the page's byte cap). */
+  include?: 'result';
 }
 
 export class MessageService {
@@ -103,7 +106,8 @@ export class MessageService {
       { appId, status: q.status, scheduleId: q.scheduleId },
       { limit: q.limit ?? defaultPageLimit, cursor: q.cursor },
     );
-    return capPageBytes(page, (m) => responseBytesOf(m.payload));
+    const withResults = q.include === 'result';
+    return capPageBytes(page, (m) => responseBytesOf(m.payload) + (withResults ? resultBytesOf(m.result) : 0));
   }
 
   /** The tenant's message (404 for another tenant's id, 403 for a data key of another app). */
@@ -191,6 +195,7 @@ export class MessageService {
       checked.set(appId, check);
     }
     await check;
+    if (input.onSuccess || input.onFailure) await requireChainApps(this.deps.apps, p.tenantId, input);
     const payload = input.payloadText ?? JSON.stringify(input.payload);
     if (Buffer.byteLength(payload) > maxPayloadBytes)
       throw new PayloadTooLargeError(`${prefix}payload is over ${maxPayloadBytes / 1024} KiB serialized`);
@@ -215,6 +220,8 @@ export class MessageService {
       ...(input.headers ? { headers: input.headers } : {}),
       ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
       ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
+      ...(input.onSuccess ? { onSuccess: input.onSuccess } : {}),
+      ...(input.onFailure ? { onFailure: input.onFailure } : {}),
       attemptCount: 0,
       attemptBase: 0,
       createdAt: now,

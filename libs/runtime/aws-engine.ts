@@ -13,7 +13,7 @@ import { AwsEngineWorker, type AwsEngineWorkerOptions } from '../engine/eventbri
 import type { DeliveryMetrics } from '../engine/metrics';
 import type { Logger } from '../observability/logger';
 import { Materializer, type MaterializerDeps } from '../schedules/materializer';
-import { misfireVet } from '../schedules/misfire';
+import { scheduleRunVet } from '../schedules/overlap';
 import type { SecretBox } from '../secrets/port';
 import type { DynamoStores } from '../store/dynamodb';
 import type { AwsClients } from './aws-clients';
@@ -122,8 +122,10 @@ export const createAwsEngine = (d: AwsEngineDeps): AwsEngine => {
       deliver: senders.deliver,
       clock,
       logger,
-      vet: misfireVet(stores.schedules),
+      vet: scheduleRunVet(stores.schedules, stores.messages),
       ...(d.hold ? { hold: d.hold } : {}),
+      // A chained message is admitted like a schedule run (the tenant's plan); metering counts it from the stream.
+      ...(d.admitRuns ? { admitChains: d.admitRuns } : {}),
       metrics: d.metrics,
       tenants: stores.tenants,
       counters: stores.counters,

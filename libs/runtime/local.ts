@@ -7,12 +7,12 @@ import { SmtpMailer } from '../delivery/targets/smtp';
 import { WebhookClient } from '../delivery/webhook';
 import { systemClock, type Clock } from '../domain/clock';
 import { Materializer, type MaterializerOptions } from '../schedules/materializer';
-import { misfireVet } from '../schedules/misfire';
+import { scheduleRunVet } from '../schedules/overlap';
 import { retentionMsOf, TenantPlanCache } from '../engine/plans';
 import { TimerEngine, type TimerEngineOptions } from '../engine/timer/engine';
 import { type Gateway, startGateway } from '../gateway/server';
 import { RetentionSweeper, type RetentionSweeperOptions } from '../messages/retention';
-import { announceAttempt } from '../events/announce';
+import { announceAttempt, announceCreated } from '../events/announce';
 import { EventHub, type EventHubOptions } from '../events/hub';
 import { type EventStreamOptions, EventStreams } from '../gateway/events';
 import { PrometheusMetrics } from '../metrics/prometheus';
@@ -127,7 +127,7 @@ const startLocked = async (
       deliver: routeDelivery({ webhook, ...(email ? { email } : {}), aws, policy: targets }),
       clock,
       logger,
-      vet: misfireVet(stores.schedules),
+      vet: scheduleRunVet(stores.schedules, stores.messages),
       // A suspended tenant's due messages wait, unattempted; the releaser gives them back once it is resumed.
       hold: async (m) => {
         if (!(await wired.directory.isSuspended(m.tenantId))) return false;
@@ -135,6 +135,14 @@ const startLocked = async (
         return true;
       },
       metrics,
+      // A chained message is an ordinary one: admitted by its tenant's plan, metered against its source's key, announced.
+      admitChains: (chains) => wired.limiter.admitRuns(chains),
+      onChained: (chained) => {
+        for (const m of chained) {
+          if (m.keyId) meter.record({ type: 'message_created', tenantId: m.tenantId, keyId: m.keyId, at: m.createdAt });
+          announceCreated(events, m);
+        }
+      },
       onAttempt: (m, r) => {
         announceAttempt(events, m, r);
         if (!m.keyId) return;

@@ -4,6 +4,7 @@ import { renderSubject, needsScheduleName } from '../../apps/subject';
 import { iso, type Clock } from '../../domain/clock';
 import type { DeliveryOutcome } from '../../messages/outcome';
 import type { ScheduleStore } from '../../schedules/port';
+import { chainedText } from '../../messages/chain';
 import { payloadValue } from './payload';
 import type { RequestOf } from './request';
 
@@ -63,7 +64,9 @@ export class EmailSender {
     const t = req.target;
     const from = t.from ?? this.o.defaultFrom;
     if (!from) return { kind: 'permanent', error: 'no sender: set target.from or PUNCTUAL_EMAIL_FROM', durationMs: 0 };
-    const content = mailContent(req.payload);
+    // A chained message's email is its source's answer (the result's body, decoded), not the chain's JSON envelope.
+    const chained = req.chainOf !== undefined ? chainedText(req.payload) : undefined;
+    const content = chained !== undefined ? { text: chained } : mailContent(req.payload);
     let scheduleName = '';
     if (content.subject === undefined && req.scheduleId && needsScheduleName(t.subject) && this.o.scheduleName) {
       try {

@@ -1,5 +1,6 @@
 import type { AppStore } from '../../apps/port';
 import type { Clock } from '../../domain/clock';
+import { cutRefusedChains, type AdmitChains } from '../chains';
 import type { Message } from '../../messages/model';
 import type { AttemptResult, DueRef, MessageStore } from '../../messages/port';
 import type { Logger } from '../../observability/logger';
@@ -97,6 +98,8 @@ export interface AwsEngineWorkerDeps {
   hold?: Hold;
   /** Observes every recorded attempt. */
   onAttempt?: (m: Message, r: AttemptResult) => void;
+  /** Admits chained messages against their tenant's plan; a refused chain is cut (recorded on its source). @default all */
+  admitChains?: AdmitChains;
   /**
    * Tenants, the plan catalogue and the table's counters: each tenant's delivery slots and attempts per
    * minute. Without them, no tenant is limited.
@@ -216,7 +219,8 @@ export class AwsEngineWorker {
     if (await skipIfVetoed(this.skip, m, now)) return 'skipped';
     if (!(await this.admit(m, ref.dueAt, now))) return 'deferred';
     const r = await this.attempt(m, now);
-    await messages.complete([r], clock.now());
+    await cutRefusedChains([r], this.deps.admitChains, this.deps.logger);
+    const chained = await messages.complete([r], clock.now());
     logAttempt(this.deps.logger, m, r);
     this.deps.onAttempt?.(m, r);
     const outcome = r.status === 'delivered' ? 'delivered' : r.status === 'failed' ? 'failed' : 'retry';
@@ -227,6 +231,8 @@ export class AwsEngineWorker {
     });
     // The store holds the retry; if this send fails the record is retried, and the sweep is the backstop.
     if (r.status === 'scheduled') await this.deps.queue.enqueue([{ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt! }]);
+    // The chained message is due now; the store holds it, and the sweep re-sends it if this send fails.
+    if (chained.length) await this.deps.queue.enqueue(chained.map((c) => ({ id: c.id, tenantId: c.tenantId, dueAt: c.dueAt ?? c.sendAt })));
     return outcome;
   }
 

@@ -92,6 +92,10 @@ export interface TimerEngineDeps {
   /** Tenants and the plan catalogue: each tenant's delivery share and attempt budget. Without them, no tenant is limited. */
   tenants?: Pick<TenantStore, 'get'>;
   plans?: PlanCatalogue;
+  /** Admits chained messages against their tenant's plan (see `OutcomeWriterDeps.admitChains`). @default all admitted */
+  admitChains?: (chains: Message[]) => Promise<(string | undefined)[]>;
+  /** Observes the chained messages created (metering, live events). */
+  onChained?: (messages: Message[]) => void;
 }
 
 /** A claimed message on its way to delivery, with its app as read at the claim (undefined: deleted) and its tenant's slots. */
@@ -157,6 +161,8 @@ export class TimerEngine implements Engine {
       ...(deps.onAttempt ? { onAttempt: deps.onAttempt } : {}),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
       retry: (refs) => this.enqueue(refs),
+      ...(deps.admitChains ? { admitChains: deps.admitChains } : {}),
+      ...(deps.onChained ? { onChained: deps.onChained } : {}),
     });
     this.apps = new AppCache(deps.apps, deps.clock);
     if (deps.tenants && deps.plans) this.plans = new TenantPlanCache(deps.tenants, deps.plans, deps.clock);

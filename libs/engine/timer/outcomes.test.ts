@@ -30,6 +30,7 @@ const writerWith = (failing = false) => {
       complete: async (results) => {
         if (failing) throw new Error('disk full');
         commits.push(results);
+        return [];
       },
     },
     clock: new ManualClock(T0),

@@ -3,6 +3,7 @@ import type { Message } from '../../messages/model';
 import type { AttemptResult, DueRef, MessageStore } from '../../messages/port';
 import type { Logger } from '../../observability/logger';
 import { logAttempt } from '../attempt';
+import { cutRefusedChains, type AdmitChains } from '../chains';
 import type { DeliveryMetrics } from '../metrics';
 
 /** What the outcome writer needs. */
@@ -14,8 +15,15 @@ export interface OutcomeWriterDeps {
   onAttempt?: (m: Message, r: AttemptResult) => void;
   /** Counts each recorded attempt (operator metrics). @default none */
   metrics?: DeliveryMetrics;
-  /** Takes the recorded retries (the engine puts them back in its window). */
+  /** Takes the recorded retries and the chained messages created (the engine puts them in its window). */
   retry: (refs: (DueRef & { appId: string })[]) => Promise<void>;
+  /**
+   * Admits the chained messages as the API admits messages (the tenant's plan): per message, why it is refused, or
+   * undefined. A refused chain is cut, the reason recorded on its source. @default every chain admitted
+   */
+  admitChains?: AdmitChains;
+  /** Observes the chained messages created (metering against the source's key, live events). */
+  onChained?: (messages: Message[]) => void;
 }
 
 /**
@@ -54,8 +62,14 @@ export class OutcomeWriter {
     const batch = this.pending;
     this.pending = [];
     if (!batch.length) return;
+    await cutRefusedChains(
+      batch.map((b) => b.r),
+      this.deps.admitChains,
+      this.deps.logger,
+    );
+    let chained: Message[];
     try {
-      await this.deps.messages.complete(
+      chained = await this.deps.messages.complete(
         batch.map((b) => b.r),
         this.deps.clock.now(),
       );
@@ -74,6 +88,10 @@ export class OutcomeWriter {
         ...(targetType ? { targetType } : {}),
       });
       if (r.status === 'scheduled') retries.push({ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt!, appId: m.appId });
+    }
+    if (chained?.length) {
+      this.deps.onChained?.(chained);
+      for (const c of chained) retries.push({ id: c.id, tenantId: c.tenantId, dueAt: c.dueAt ?? c.sendAt, appId: c.appId });
     }
     if (retries.length) await this.deps.retry(retries);
   }

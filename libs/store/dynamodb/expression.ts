@@ -41,6 +41,12 @@ export class UpdateBuilder {
     return this;
   }
 
+  /** `ADD attr :set`: adds a string to a string set (created when missing). */
+  addToSet(attr: string, v: string): this {
+    this.adds.push(`${this.name(attr)} ${this.value(new Set([v]))}`);
+    return this;
+  }
+
   /** ANDs a condition; `expr` gets this builder to name its attributes and values. */
   when(expr: (b: this) => string): this {
     this.conditions.push(`(${expr(this)})`);

@@ -39,6 +39,13 @@ const messageFields = [
   'failedAt',
   'abortedAt',
   'lastError',
+  'onSuccess',
+  'onFailure',
+  'chainOf',
+  'chainDepth',
+  'chained',
+  'chainCut',
+  'result',
   'createdAt',
   'updatedAt',
 ] as const satisfies readonly (keyof Message)[];
@@ -55,12 +62,14 @@ export const isMessageItem = (item: Item): boolean => {
 export const toMessage = (item: Item): Message => {
   const m: Record<string, unknown> = {};
   for (const f of messageFields) if (item[f] !== undefined) m[f] = item[f];
+  // `chained` is a string set (ADDed to by each final outcome that chains); ids sort in creation order.
+  if (m.chained instanceof Set) m.chained = [...(m.chained as Set<string>)].sort();
   return m as unknown as Message;
 };
 
 /** The message as first stored: counters start at zero and only a scheduled message has a dueAt (as in SQLite). */
 export const asCreated = (m: Message): Message => {
-  const { deliveredAt: _d, failedAt: _f, abortedAt: _a, lastError: _l, dueAt, ...rest } = m;
+  const { deliveredAt: _d, failedAt: _f, abortedAt: _a, lastError: _l, result: _r, chained: _c, chainCut: _x, dueAt, ...rest } = m;
   return { ...rest, attemptCount: 0, attemptBase: 0, ...(m.status === 'scheduled' ? { dueAt: dueAt ?? m.sendAt } : {}) };
 };
 

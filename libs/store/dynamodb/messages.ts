@@ -198,18 +198,28 @@ export class DynamoMessageStore implements MessageStore {
     return claimed.filter((m): m is Message => m !== undefined);
   }
 
-  async complete(results: AttemptResult[], now: number): Promise<void> {
-    await mapLimit(results, this.o.concurrency, async (r) => {
+  /**
+   * Without a transaction, the chained message is created first, under its idempotency key (derived from the source and
+   * its retry budget, `chainIdempotencyKey`): if the process stops before the source moves, the redelivery's final
+   * outcome finds that message instead of creating a second, and none is lost. (A stale result, whose message moved on
+   * meanwhile, may still have created its chain: a lease takeover's at-least-once.)
+   */
+  async complete(results: AttemptResult[], now: number): Promise<Message[]> {
+    const chained = await mapLimit(results, this.o.concurrency, async (r): Promise<Message | undefined> => {
       const keep = await this.o.retentionMs?.(r.attempt.tenantId);
+      const chain = r.status !== 'scheduled' && r.chain ? await createMessage(this.table, r.chain, now, this.o) : undefined;
       // The attempt first: if the process stops before the message moves, recovery retries it and the
       // attempt item of the same number is simply overwritten.
       await this.table.put(attemptItem(r.attempt, keep));
       const key = Keys.message(r.attempt.messageId);
-      if (await this.table.update(key, this.finish(r, now, true, keep))) return;
+      const chainId = chain?.message.id;
+      if (await this.table.update(key, this.finish(r, now, true, keep, chainId))) return chain?.created ? chain.message : undefined;
       // attemptCount only grows (SQLite's MAX): if a later attempt was already counted, finish without it.
       const current = await this.table.get(key);
-      if (current?.status === 'delivering') await this.table.update(key, this.finish(r, now, false, keep));
+      if (current?.status === 'delivering') await this.table.update(key, this.finish(r, now, false, keep, chainId));
+      return chain?.created ? chain.message : undefined;
     });
+    return chained.filter((m): m is Message => m !== undefined);
   }
 
   /**
@@ -222,9 +232,12 @@ export class DynamoMessageStore implements MessageStore {
     else b.remove(Attr.ttl);
   }
 
-  private finish(r: AttemptResult, now: number, count: boolean, keepMs?: number): UpdateBuilder {
+  private finish(r: AttemptResult, now: number, count: boolean, keepMs?: number, chainId?: string): UpdateBuilder {
     const id = r.attempt.messageId;
     const b = new UpdateBuilder().set('status', r.status).set('lastError', r.lastError).set('updatedAt', now);
+    if (r.result) b.set('result', r.result);
+    if (chainId !== undefined) b.addToSet('chained', chainId);
+    else if (r.chainCut !== undefined && r.status !== 'scheduled') b.set('chainCut', r.chainCut);
     if (keepMs !== undefined && r.status !== 'scheduled') b.set(Attr.ttl, ttlAt(now, keepMs));
     b.set(Attr.dueAt, r.status === 'scheduled' ? (r.dueAt ?? now) : undefined);
     if (r.status === 'delivered') b.set('deliveredAt', now);

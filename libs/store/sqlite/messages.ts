@@ -25,6 +25,13 @@ interface MessageRow {
   failed_at: number | null;
   aborted_at: number | null;
   last_error: string | null;
+  result: string | null;
+  on_success: string | null;
+  on_failure: string | null;
+  chain_of: string | null;
+  chain_depth: number | null;
+  chained: string | null;
+  chain_cut: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -52,6 +59,13 @@ const toMessage = (r: MessageRow): Message => {
   if (r.failed_at !== null) m.failedAt = r.failed_at;
   if (r.aborted_at !== null) m.abortedAt = r.aborted_at;
   if (r.last_error !== null) m.lastError = r.last_error;
+  if (r.on_success !== null) m.onSuccess = { appId: r.on_success };
+  if (r.on_failure !== null) m.onFailure = { appId: r.on_failure };
+  if (r.chain_of !== null) m.chainOf = r.chain_of;
+  if (r.chain_depth !== null) m.chainDepth = r.chain_depth;
+  if (r.chained !== null) m.chained = JSON.parse(r.chained);
+  if (r.chain_cut !== null) m.chainCut = r.chain_cut;
+  if (r.result !== null) m.result = JSON.parse(r.result);
   return m;
 };
 
@@ -103,8 +117,8 @@ export class SqliteMessageStore implements MessageStore {
   constructor(private readonly db: Database.Database) {
     this.s = {
       insert: db.prepare(`INSERT INTO messages (id, tenant_id, app_id, schedule_id, key_id, status, send_at, due_at, payload, headers,
-        retry_policy, idempotency_key, attempt_count, attempt_base, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`),
+        retry_policy, idempotency_key, attempt_count, attempt_base, created_at, updated_at, on_success, on_failure, chain_of, chain_depth)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?)`),
       idemGet: db.prepare('SELECT message_id, expires_at FROM idempotency WHERE app_id = ? AND key = ?'),
       idemPut: db.prepare('INSERT OR REPLACE INTO idempotency (app_id, key, message_id, expires_at) VALUES (?, ?, ?, ?)'),
       get: db.prepare('SELECT * FROM messages WHERE id = ? AND tenant_id = ?'),
@@ -124,7 +138,13 @@ export class SqliteMessageStore implements MessageStore {
       finish: db.prepare(`UPDATE messages SET status = ?, due_at = ?, attempt_count = MAX(attempt_count, ?), last_error = ?,
         delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END,
         failed_at = CASE WHEN ? = 'failed' THEN ? ELSE failed_at END,
+        result = COALESCE(?, result),
         updated_at = ? WHERE id = ? AND status = 'delivering'`),
+      addChained: db.prepare("UPDATE messages SET chained = json_insert(COALESCE(chained, '[]'), '$[#]', ?) WHERE id = ?"),
+      chainCut: db.prepare('UPDATE messages SET chain_cut = ? WHERE id = ?'),
+      runStats: db.prepare(`UPDATE schedules SET stats_succeeded = stats_succeeded + ?, stats_failed = stats_failed + ?,
+        stats_last_status = ?, stats_last_run_at = ?, stats_last_duration_ms = ?, stats_total_duration_ms = stats_total_duration_ms + ?
+        WHERE id = ? AND tenant_id = ?`),
       pending: db.prepare("SELECT COUNT(*) AS n FROM messages WHERE key_id = ? AND status = 'scheduled'"),
       pendingOfTenant: db.prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ? AND status = 'scheduled'"),
       release: db.prepare(
@@ -155,7 +175,8 @@ export class SqliteMessageStore implements MessageStore {
     this.unclaimTx = db.transaction((refs: DueRef[], now: number): number =>
       refs.reduce((n, ref) => n + this.s.unclaim.run(ref.dueAt, now, ref.id).changes, 0),
     );
-    this.completeTx = db.transaction((results: AttemptResult[], now: number) => {
+    this.completeTx = db.transaction((results: AttemptResult[], now: number): Message[] => {
+      const chained: Message[] = [];
       for (const r of results) {
         const a = r.attempt;
         this.s.insertAttempt.run(
@@ -169,7 +190,7 @@ export class SqliteMessageStore implements MessageStore {
           a.error ?? null,
           a.responseBody ?? null,
         );
-        this.s.finish.run(
+        const moved = this.s.finish.run(
           r.status,
           r.status === 'scheduled' ? (r.dueAt ?? now) : null,
           a.attempt,
@@ -178,10 +199,25 @@ export class SqliteMessageStore implements MessageStore {
           now,
           r.status,
           now,
+          r.result ? JSON.stringify(r.result) : null,
           now,
           a.messageId,
-        );
+        ).changes;
+        // A stale result (the message moved on meanwhile) chains nothing and counts nothing.
+        if (moved === 0 || r.status === 'scheduled') continue;
+        if (r.chain) {
+          const created = this.insertOne(r.chain, now);
+          if (created.created) {
+            this.s.addChained.run(created.message.id, a.messageId);
+            chained.push(created.message);
+          }
+        } else if (r.chainCut !== undefined) this.s.chainCut.run(r.chainCut, a.messageId);
+        if (r.scheduleId !== undefined) {
+          const ok = r.status === 'delivered' ? 1 : 0;
+          this.s.runStats.run(ok, 1 - ok, r.status, now, a.durationMs, a.durationMs, r.scheduleId, a.tenantId);
+        }
       }
+      return chained;
     });
   }
 
@@ -210,6 +246,10 @@ export class SqliteMessageStore implements MessageStore {
       m.idempotencyKey ?? null,
       m.createdAt,
       m.updatedAt,
+      m.onSuccess?.appId ?? null,
+      m.onFailure?.appId ?? null,
+      m.chainOf ?? null,
+      m.chainDepth ?? null,
     );
     return { message: { ...m, dueAt: m.status === 'scheduled' ? (m.dueAt ?? m.sendAt) : undefined }, created: true };
   }
@@ -282,8 +322,8 @@ export class SqliteMessageStore implements MessageStore {
     return refs.length ? this.claimTx(refs, now) : [];
   }
 
-  async complete(results: AttemptResult[], now: number): Promise<void> {
-    if (results.length) this.completeTx(results, now);
+  async complete(results: AttemptResult[], now: number): Promise<Message[]> {
+    return results.length ? this.completeTx(results, now) : [];
   }
 
   /** One transaction: all or nothing. */
