@@ -10,6 +10,7 @@ import type { DeliveryMetrics } from '../engine/metrics';
 import type { Services } from '../http/services';
 import type { Logger } from '../observability/logger';
 import type { Materializer } from '../schedules/materializer';
+import type { RunStatsStore } from '../schedules/port';
 import type { UsageStore } from '../usage/port';
 
 /** A Lambda container's dependencies. */
@@ -25,6 +26,8 @@ export interface LambdaContainer {
   metrics: DeliveryMetrics;
   /** The table's usage counters, written by the metering aggregator. */
   usage: UsageStore;
+  /** Schedules' run stats, written by the metering aggregator. */
+  runStats?: RunStatsStore;
 }
 
 let factory: (() => Promise<LambdaContainer>) | undefined;

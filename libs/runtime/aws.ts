@@ -134,6 +134,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     logger,
     metrics,
     usage: usageCounters,
+    runStats: stores.schedules,
     close: async () => {
       await engine.close();
       clients.close();

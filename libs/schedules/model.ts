@@ -1,3 +1,4 @@
+import type { ChainLink } from '../messages/model';
 import type { RetryPolicy } from '../domain/retry';
 import { nextOccurrence } from '../domain/expressions/next';
 import { parseExpression, type ParsedExpression } from '../domain/expressions/parse';
@@ -50,10 +51,36 @@ export interface Schedule {
   skipCount: number;
   /** The latest such skip. */
   lastSkip?: ScheduleSkip;
+  /** Chains its runs' deliveries to this app (over its app's link; a run carries it). */
+  onSuccess?: ChainLink;
+  /** Chains its runs' failures to this app (over its app's link; a run carries it). */
+  onFailure?: ChainLink;
+  /** `skip`: an occurrence due while the previous run is still `scheduled` or `delivering` is skipped. @default 'allow' (absent) */
+  overlap?: ScheduleOverlap;
+  /** Counters of its finished runs, kept with each run's final outcome (read-only). */
+  stats?: ScheduleRunStats;
   /** Bumped by every client change of timing or state, so a re-planned occurrence gets a fresh idempotency key. */
   revision: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Whether a schedule's runs may overlap (`allow`) or an occurrence due while the previous run is unfinished is skipped. */
+export const ScheduleOverlap = { allow: 'allow', skip: 'skip' } as const;
+export type ScheduleOverlap = (typeof ScheduleOverlap)[keyof typeof ScheduleOverlap];
+
+/** What the outcome path counts of a schedule's finished runs (its runs' final attempts). */
+export interface ScheduleRunStats {
+  succeeded: number;
+  failed: number;
+  /** `delivered` or `failed`: the latest finished run's. */
+  lastStatus?: 'delivered' | 'failed';
+  /** When the latest finished run reached its status (its deliveredAt or failedAt). */
+  lastRunAt?: number;
+  /** How long the latest finished run's final attempt took. */
+  lastDurationMs?: number;
+  /** The final attempts' durations added up (the average is this over the runs). */
+  totalDurationMs: number;
 }
 
 /** An occurrence whose run was not created, and why. */

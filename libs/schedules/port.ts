@@ -37,6 +37,9 @@ export type ScheduleChange = Partial<
     | 'revision'
     | 'updatedAt'
     | 'lastSkip'
+    | 'onSuccess'
+    | 'onFailure'
+    | 'overlap'
   >
 > & { runs?: number; skips?: number };
 
@@ -72,4 +75,24 @@ export interface ScheduleStore {
   countActive(tenantId: string): Promise<number>;
   /** Active schedules of every tenant with `nextRunAt <= until`, earliest first, at most `limit`. */
   due(until: number, limit: number): Promise<Schedule[]>;
+}
+
+/** One finished run of a schedule, as its `stats` count it. */
+export interface RunOutcome {
+  tenantId: string;
+  scheduleId: string;
+  status: 'delivered' | 'failed';
+  /** When it reached `status` (its deliveredAt or failedAt): the stats' `lastRunAt`. */
+  finishedAt: number;
+  /** Its final attempt's duration. */
+  durationMs: number;
+}
+
+/**
+ * Schedule stats kept apart from the outcome write: AWS, where the table's stream aggregator counts the runs the
+ * engine finished (the embedded store counts them in the outcome's own transaction, `MessageStore.complete`).
+ */
+export interface RunStatsStore {
+  /** Adds the runs to their schedules' counters; the latest by `finishedAt` becomes its schedule's last run. Skips deleted schedules. */
+  recordRuns(outcomes: RunOutcome[]): Promise<void>;
 }

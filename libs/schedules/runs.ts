@@ -25,6 +25,9 @@ export const buildRun = (s: Schedule, sendAt: number, now: number, options: { id
     payload: s.payload,
     ...(s.headers ? { headers: s.headers } : {}),
     ...(s.retryPolicy ? { retryPolicy: s.retryPolicy } : {}),
+    // A run inherits its schedule's chain links (over the app's).
+    ...(s.onSuccess ? { onSuccess: s.onSuccess } : {}),
+    ...(s.onFailure ? { onFailure: s.onFailure } : {}),
     ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
     attemptCount: 0,
     attemptBase: 0,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuerySchema, retryPolicySchema } from '../domain/schemas';
+import { chainLinkSchema, pageQuerySchema, retryPolicySchema } from '../domain/schemas';
 import { headersSchema, rfc3339 } from '../domain/validate';
 import { maxMisfireGraceSeconds } from './model';
 
@@ -15,6 +15,7 @@ const fields = {
   headers: headersSchema,
   retryPolicy: retryPolicySchema,
   misfireGraceSeconds: z.number().int().min(0).max(maxMisfireGraceSeconds),
+  overlap: z.enum(['allow', 'skip']),
 };
 
 /** Body of POST /v1/schedules. */
@@ -30,6 +31,9 @@ export const scheduleCreateSchema = z.strictObject({
   retryPolicy: fields.retryPolicy.optional(),
   misfireGraceSeconds: fields.misfireGraceSeconds.optional(),
   enabled: z.boolean().optional(),
+  onSuccess: chainLinkSchema.optional(),
+  onFailure: chainLinkSchema.optional(),
+  overlap: fields.overlap.optional(),
 });
 export type ScheduleCreateInput = z.output<typeof scheduleCreateSchema>;
 
@@ -45,6 +49,10 @@ export const scheduleUpdateSchema = z
     headers: fields.headers.optional(),
     retryPolicy: fields.retryPolicy.optional(),
     misfireGraceSeconds: fields.misfireGraceSeconds.optional(),
+    // null removes the link.
+    onSuccess: chainLinkSchema.nullable().optional(),
+    onFailure: chainLinkSchema.nullable().optional(),
+    overlap: fields.overlap.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, 'give at least one field to change');
 export type ScheduleUpdateInput = z.output<typeof scheduleUpdateSchema>;
@@ -69,4 +77,4 @@ export const scheduleListQuerySchema = pageQuerySchema.extend({ appId: z.string(
 export type ScheduleListQuery = z.output<typeof scheduleListQuerySchema>;
 
 /** Query of GET /v1/schedules/{scheduleId}/runs. */
-export const scheduleRunsQuerySchema = pageQuerySchema;
+export const scheduleRunsQuerySchema = pageQuerySchema.extend({ include: z.literal('result').optional() });

@@ -1,3 +1,4 @@
+import { requireChainApps } from '../apps/chain-links';
 import { AppNotFoundError } from '../apps/errors';
 import type { AppStore } from '../apps/port';
 import type { Clock } from '../domain/clock';
@@ -8,7 +9,7 @@ import type { EventSink } from '../events/port';
 import { capPageBytes, defaultPageLimit, type Page, responseBytesOf } from '../domain/page';
 import { requireAppAccess, resolveAppId } from '../keys/access';
 import type { Principal } from '../keys/model';
-import { maxPayloadBytes, type Message } from '../messages/model';
+import { maxPayloadBytes, resultBytesOf, type Message } from '../messages/model';
 import type { MessageStore } from '../messages/port';
 import { ScheduleChangedError, ScheduleNotFoundError, ScheduleStateConflictError } from './errors';
 import { defaultMisfireGraceSeconds, defaultTimezone, effectiveState, hasRunAhead, occurrenceFrom, type Schedule } from './model';
@@ -72,6 +73,7 @@ export class ScheduleService {
     if (!appId)
       throw new ValidationError('appId is required with a control key', [{ path: 'appId', issue: 'required with a control key' }]);
     if (!(await this.deps.apps.get(p.tenantId, appId))) throw new AppNotFoundError(appId);
+    await requireChainApps(this.deps.apps, p.tenantId, input);
     const now = this.deps.clock.now();
     const timing = checkTiming(
       {
@@ -100,6 +102,9 @@ export class ScheduleService {
       ...(input.headers ? { headers: input.headers } : {}),
       ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
       misfireGraceSeconds: input.misfireGraceSeconds ?? defaultMisfireGraceSeconds,
+      ...(input.onSuccess ? { onSuccess: input.onSuccess } : {}),
+      ...(input.onFailure ? { onFailure: input.onFailure } : {}),
+      ...(input.overlap === 'skip' ? { overlap: input.overlap } : {}),
       state: enabled ? 'active' : 'paused',
       ...(enabled ? { nextRunAt: timing.first } : {}),
       runCount: 0,
@@ -153,6 +158,7 @@ export class ScheduleService {
    * materialised only if the new timing still has it. Produced messages are not changed.
    */
   async update(p: Principal, id: string, input: WithPayloadText<ScheduleUpdateInput>): Promise<Schedule> {
+    await requireChainApps(this.deps.apps, p.tenantId, input);
     return this.write(p, id, 'withdrawn: the schedule timing changed', (s, now) => {
       const change: ScheduleChange = { updatedAt: now };
       if (input.name !== undefined) change.name = input.name;
@@ -160,6 +166,10 @@ export class ScheduleService {
       if (input.headers !== undefined) change.headers = input.headers;
       if (input.retryPolicy !== undefined) change.retryPolicy = input.retryPolicy;
       if (input.misfireGraceSeconds !== undefined) change.misfireGraceSeconds = input.misfireGraceSeconds;
+      // null clears a link (a key present with undefined clears the field).
+      if (input.onSuccess !== undefined) change.onSuccess = input.onSuccess ?? undefined;
+      if (input.onFailure !== undefined) change.onFailure = input.onFailure ?? undefined;
+      if (input.overlap !== undefined) change.overlap = input.overlap === 'skip' ? 'skip' : undefined;
       const timingChanged =
         input.expression !== undefined || input.timezone !== undefined || input.startAt !== undefined || input.endAt !== undefined;
       if (!timingChanged) return { change };
@@ -244,14 +254,15 @@ export class ScheduleService {
   }
 
   /** The schedule's runs (its messages, triggered ones included), newest first. */
-  async runs(p: Principal, id: string, page: { limit?: number; cursor?: string }): Promise<Page<Message>> {
+  async runs(p: Principal, id: string, page: { limit?: number; cursor?: string; include?: 'result' }): Promise<Page<Message>> {
     await this.get(p, id);
     const runs = await this.deps.messages.list(
       p.tenantId,
       { scheduleId: id },
       { limit: page.limit ?? defaultPageLimit, cursor: page.cursor },
     );
-    return capPageBytes(runs, (m) => responseBytesOf(m.payload));
+    const withResults = page.include === 'result';
+    return capPageBytes(runs, (m) => responseBytesOf(m.payload) + (withResults ? resultBytesOf(m.result) : 0));
   }
 
   /** App deletion: removes the app's schedules and withdraws their materialised runs. */

@@ -35,7 +35,7 @@ export interface DynamoStoreOptions {
  * Every store port, over one DynamoDB table; the message store also serves the AWS engine's shard pages,
  * and `counters` its per-tenant caps.
  */
-export type DynamoStores = Stores & { messages: DynamoMessageStore; counters: DynamoTenantCounters };
+export type DynamoStores = Stores & { messages: DynamoMessageStore; schedules: DynamoScheduleStore; counters: DynamoTenantCounters };
 
 const defaults = { shards: 8, concurrency: 16 } as const;
 

@@ -5,11 +5,14 @@ import type { Logger } from '../../../libs/observability/logger';
 import { aggregateUsage } from '../../../libs/usage/aggregate';
 import type { UsageEvent } from '../../../libs/usage/model';
 import type { UsageStore } from '../../../libs/usage/port';
-import { usageEventsOf } from '../../../libs/store/dynamodb/stream';
+import type { RunOutcome, RunStatsStore } from '../../../libs/schedules/port';
+import { runOutcomeOf, usageEventsOf } from '../../../libs/store/dynamodb/stream';
 
 /** What the aggregator needs; built on the first invocation (tests pass dynalite or fakes). */
 export interface AggregateDeps {
   usage: UsageStore;
+  /** Schedules' run stats, counted from the same records. @default not counted */
+  runStats?: RunStatsStore;
   logger: Logger;
 }
 
@@ -21,7 +24,8 @@ const failuresOf = (records: DynamoDBRecord[]): DynamoDBBatchResponse => ({
 /**
  * The metering aggregator: the table's stream (NEW_AND_OLD_IMAGES) → usage events
  * (libs/store/dynamodb/stream.ts) → one `ADD` per key and day for the whole batch (`aggregateUsage`, as the
- * embedded meter does), so a batch of a thousand changes costs a handful of writes.
+ * embedded meter does), so a batch of a thousand changes costs a handful of writes; and the finished schedule runs →
+ * their schedules' `stats` (two writes per schedule of the batch). Both counts follow the same retry rules below.
  *
  * Counting is per batch, while failures are reported per record (`ReportBatchItemFailures`), and a
  * stream retries from the first failed record on, records after it included. So:
@@ -38,11 +42,16 @@ export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<Aggrega
   let wired: Promise<AggregateDeps> | undefined;
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     wired ??= Promise.resolve().then(deps);
-    const { usage, logger } = await wired;
+    const { usage, runStats, logger } = await wired;
     const parsed = new Map<string, UsageEvent[]>();
+    const runs = new Map<string, RunOutcome>();
     const read = await processPartialResponse(
       event,
-      (record: DynamoDBRecord) => void parsed.set(sequenceOf(record), usageEventsOf(record)),
+      (record: DynamoDBRecord) => {
+        parsed.set(sequenceOf(record), usageEventsOf(record));
+        const run = runOutcomeOf(record);
+        if (run) runs.set(sequenceOf(record), run);
+      },
       new BatchProcessor(EventType.DynamoDBStreams),
       { throwOnFullBatchFailure: false },
     );
@@ -58,8 +67,10 @@ export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<Aggrega
       });
 
     const rows = aggregateUsage(counted.flatMap((r) => parsed.get(sequenceOf(r)) ?? []));
+    const outcomes = counted.flatMap((r) => runs.get(sequenceOf(r)) ?? []);
     try {
       if (rows.length) await usage.increment(rows);
+      if (outcomes.length && runStats) await runStats.recordRuns(outcomes);
     } catch (err) {
       logger.error('could not write usage counters; the batch will be retried', { err, records: records.length, rows: rows.length });
       return failuresOf(records);
@@ -71,6 +82,6 @@ export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<Aggrega
 
 /** The deployed handler: the container's AWS runtime (the table's usage store, Powertools logging). */
 export const handler = makeAggregateHandler(async () => {
-  const { usage, logger } = await currentContainer();
-  return { usage, logger };
+  const { usage, runStats, logger } = await currentContainer();
+  return { usage, runStats, logger };
 });

@@ -1,6 +1,6 @@
 import type { Page, PageRequest } from '../../domain/page';
 import type { Schedule } from '../../schedules/model';
-import type { ScheduleFilter, ScheduleStore, ScheduleUpdate } from '../../schedules/port';
+import type { RunOutcome, RunStatsStore, ScheduleFilter, ScheduleStore, ScheduleUpdate } from '../../schedules/port';
 import { UpdateBuilder } from './expression';
 import { pageOf } from './paging';
 import { Attr, Collections, idOf, Index, Keys, Shards } from './schema';
@@ -36,6 +36,9 @@ const scheduleFields = [
   'runCount',
   'skipCount',
   'lastSkip',
+  'onSuccess',
+  'onFailure',
+  'overlap',
   'revision',
   'createdAt',
   'updatedAt',
@@ -52,6 +55,17 @@ const toSchedule = (item: Item): Schedule => {
   const s: Record<string, unknown> = {};
   for (const f of scheduleFields) if (item[attrOf(f)] !== undefined) s[f] = item[attrOf(f)];
   s.skipCount ??= 0; // written before skips were counted
+  const [succeeded, failed] = [item.statsSucceeded, item.statsFailed].map((n) => (typeof n === 'number' ? n : 0));
+  if (succeeded || failed) {
+    s.stats = {
+      succeeded,
+      failed,
+      totalDurationMs: typeof item.statsTotalDurationMs === 'number' ? item.statsTotalDurationMs : 0,
+      ...(item.statsLastStatus !== undefined ? { lastStatus: item.statsLastStatus } : {}),
+      ...(item.statsLastRunAt !== undefined ? { lastRunAt: item.statsLastRunAt } : {}),
+      ...(item.statsLastDurationMs !== undefined ? { lastDurationMs: item.statsLastDurationMs } : {}),
+    };
+  }
   return s as unknown as Schedule;
 };
 
@@ -59,7 +73,7 @@ const toSchedule = (item: Item): Schedule => {
  * Schedules live in their tenant's partition. While `active` a schedule has a due-index partition,
  * and its range is the stored cursor itself, so moving `nextRunAt` moves the entry with no extra work.
  */
-export class DynamoScheduleStore implements ScheduleStore {
+export class DynamoScheduleStore implements ScheduleStore, RunStatsStore {
   constructor(
     private readonly table: Table,
     private readonly o: DynamoScheduleOptions,
@@ -146,6 +160,41 @@ export class DynamoScheduleStore implements ScheduleStore {
     }
     const item = await this.table.update(key, b);
     return item && toSchedule(item);
+  }
+
+  /**
+   * Per schedule of the batch: one ADD of its counters (flat attributes: `stats` is built from them when read), then
+   * the latest run's fields, set only over an older last run (stream batches of different messages may arrive out of
+   * order). A deleted schedule is left alone (conditional on the item existing).
+   */
+  async recordRuns(outcomes: RunOutcome[]): Promise<void> {
+    const bySchedule = new Map<string, RunOutcome[]>();
+    for (const o of outcomes) {
+      const k = `${o.tenantId}\u0000${o.scheduleId}`;
+      bySchedule.set(k, [...(bySchedule.get(k) ?? []), o]);
+    }
+    await mapLimit([...bySchedule.values()], this.o.concurrency, async (runs) => {
+      const { tenantId, scheduleId } = runs[0];
+      const key = Keys.schedule(tenantId, scheduleId);
+      const succeeded = runs.filter((r) => r.status === 'delivered').length;
+      const counts = new UpdateBuilder()
+        .add('statsSucceeded', succeeded)
+        .add('statsFailed', runs.length - succeeded)
+        .add(
+          'statsTotalDurationMs',
+          runs.reduce((t, r) => t + r.durationMs, 0),
+        )
+        .when(() => 'attribute_exists(PK)');
+      if (!(await this.table.update(key, counts))) return;
+      const last = runs.reduce((a, b) => (b.finishedAt >= a.finishedAt ? b : a));
+      const latest = new UpdateBuilder()
+        .set('statsLastStatus', last.status)
+        .set('statsLastRunAt', last.finishedAt)
+        .set('statsLastDurationMs', last.durationMs)
+        .when(() => 'attribute_exists(PK)')
+        .when((u) => `attribute_not_exists(${u.name('statsLastRunAt')}) OR ${u.name('statsLastRunAt')} <= ${u.value(last.finishedAt)}`);
+      await this.table.update(key, latest);
+    });
   }
 
   async updateMany(updates: ScheduleUpdate[]): Promise<(Schedule | undefined)[]> {

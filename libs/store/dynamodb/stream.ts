@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Message } from '../../messages/model';
+import type { RunOutcome } from '../../schedules/port';
 import type { UsageEvent } from '../../usage/model';
 import { isMessageItem, toMessage } from './message-items';
 
@@ -59,4 +60,23 @@ export const usageEvents = (records: Iterable<DynamoDBRecord>): UsageEvent[] => 
   const events: UsageEvent[] = [];
   for (const r of records) events.push(...usageEventsOf(r));
   return events;
+};
+
+/**
+ * The finished schedule run of one stream record, for the schedule's `stats`: the MODIFY of a schedule's message that
+ * `complete` moves out of `delivering` to `delivered` or `failed` (the same moves the embedded store counts in its
+ * outcome transaction), with its final attempt's duration from its `result` and its finish time.
+ */
+export const runOutcomeOf = (record: DynamoDBRecord): RunOutcome | undefined => {
+  if (record.eventName !== 'MODIFY') return undefined;
+  const next = messageOf(record.dynamodb?.NewImage);
+  if (!next?.scheduleId || (next.status !== 'delivered' && next.status !== 'failed')) return undefined;
+  if (messageOf(record.dynamodb?.OldImage)?.status !== 'delivering') return undefined;
+  return {
+    tenantId: next.tenantId,
+    scheduleId: next.scheduleId,
+    status: next.status,
+    finishedAt: num(next.status === 'delivered' ? next.deliveredAt : next.failedAt),
+    durationMs: num(next.result?.durationMs),
+  };
 };

@@ -26,6 +26,15 @@ interface ScheduleRow {
   run_count: number;
   skip_count: number;
   last_skip: string | null;
+  on_success: string | null;
+  on_failure: string | null;
+  overlap: string | null;
+  stats_succeeded: number;
+  stats_failed: number;
+  stats_last_status: 'delivered' | 'failed' | null;
+  stats_last_run_at: number | null;
+  stats_last_duration_ms: number | null;
+  stats_total_duration_ms: number;
   revision: number;
   created_at: number;
   updated_at: number;
@@ -58,6 +67,15 @@ const toSchedule = (r: ScheduleRow): Schedule => {
   if (r.latest_run_id !== null) s.latestRunId = r.latest_run_id;
   if (r.prior_run_at !== null) s.priorRunAt = r.prior_run_at;
   if (r.last_skip !== null) s.lastSkip = JSON.parse(r.last_skip);
+  if (r.on_success !== null) s.onSuccess = { appId: r.on_success };
+  if (r.on_failure !== null) s.onFailure = { appId: r.on_failure };
+  if (r.overlap === 'skip') s.overlap = 'skip';
+  if (r.stats_succeeded || r.stats_failed) {
+    s.stats = { succeeded: r.stats_succeeded, failed: r.stats_failed, totalDurationMs: r.stats_total_duration_ms };
+    if (r.stats_last_status !== null) s.stats.lastStatus = r.stats_last_status;
+    if (r.stats_last_run_at !== null) s.stats.lastRunAt = r.stats_last_run_at;
+    if (r.stats_last_duration_ms !== null) s.stats.lastDurationMs = r.stats_last_duration_ms;
+  }
   return s;
 };
 
@@ -81,11 +99,18 @@ const columns: Record<Settable, string> = {
   revision: 'revision',
   updatedAt: 'updated_at',
   lastSkip: 'last_skip',
+  onSuccess: 'on_success',
+  onFailure: 'on_failure',
+  overlap: 'overlap',
 };
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 const encode = (key: Settable, value: unknown): unknown =>
-  key === 'headers' || key === 'retryPolicy' || key === 'lastSkip' ? json(value) : (value ?? null);
+  key === 'headers' || key === 'retryPolicy' || key === 'lastSkip'
+    ? json(value)
+    : key === 'onSuccess' || key === 'onFailure'
+      ? ((value as { appId: string } | undefined)?.appId ?? null)
+      : (value ?? null);
 
 /** Schedules in SQLite. Conditional writes are single-row UPDATEs; `updateMany` group-commits them in one transaction. */
 export class SqliteScheduleStore implements ScheduleStore {
@@ -99,10 +124,10 @@ export class SqliteScheduleStore implements ScheduleStore {
       insert:
         db.prepare(`INSERT INTO schedules (id, tenant_id, app_id, key_id, name, expression, timezone, start_at, end_at, payload, headers,
         retry_policy, misfire_grace_seconds, state, next_run_at, latest_run_at, latest_run_id, prior_run_at, run_count, skip_count,
-        last_skip, revision, created_at, updated_at)
+        last_skip, revision, created_at, updated_at, on_success, on_failure, overlap)
         VALUES (@id, @tenantId, @appId, @keyId, @name, @expression, @timezone, @startAt, @endAt, @payload, @headers,
         @retryPolicy, @misfireGraceSeconds, @state, @nextRunAt, @latestRunAt, @latestRunId, @priorRunAt, @runCount, @skipCount,
-        @lastSkip, @revision, @createdAt, @updatedAt)`),
+        @lastSkip, @revision, @createdAt, @updatedAt, @onSuccessApp, @onFailureApp, @overlap)`),
       countActive: db.prepare("SELECT COUNT(*) AS n FROM schedules WHERE tenant_id = ? AND state = 'active'"),
       get: db.prepare('SELECT * FROM schedules WHERE id = ? AND tenant_id = ?'),
       delete: db.prepare('DELETE FROM schedules WHERE id = ? AND tenant_id = ? RETURNING *'),
@@ -129,6 +154,9 @@ export class SqliteScheduleStore implements ScheduleStore {
       priorRunAt: s.priorRunAt ?? null,
       skipCount: s.skipCount ?? 0,
       lastSkip: json(s.lastSkip),
+      onSuccessApp: s.onSuccess?.appId ?? null,
+      onFailureApp: s.onFailure?.appId ?? null,
+      overlap: s.overlap ?? null,
     });
   }
 
