@@ -588,7 +588,7 @@ export interface paths {
          * List a schedule's runs
          * @description A control key, or a data key bound to the schedule's app. The messages the schedule produced
          *     (including triggered runs), newest first. An upcoming run appears as soon as it is materialised,
-         *     a few seconds before its time.
+         *     a few seconds before its time. A run skipped by `overlap` `skip` is `aborted` with the reason as its `lastError`.
          */
         get: operations["listScheduleRuns"];
         put?: never;
@@ -1047,6 +1047,8 @@ export interface components {
             retryPolicy?: components["schemas"]["RetryPolicyInput"];
             /** @description Most deliveries in flight at once to this app. Default `64`. */
             maxConcurrency?: number;
+            onSuccess?: components["schemas"]["ChainLink"];
+            onFailure?: components["schemas"]["ChainLink"];
         };
         /** @description Any non-empty subset of the create fields; `target`, when given, replaces the whole target. */
         AppUpdate: {
@@ -1057,6 +1059,8 @@ export interface components {
             /** @description Most deliveries in flight at once to this app. */
             maxConcurrency?: number;
             status?: components["schemas"]["AppStatus"];
+            onSuccess?: components["schemas"]["ChainLinkUpdate"];
+            onFailure?: components["schemas"]["ChainLinkUpdate"];
         };
         /**
          * @description `disabled`: the app's deliveries fail at once, without a request (their last error says so), until it is
@@ -1082,6 +1086,8 @@ export interface components {
             disabledAt?: components["schemas"]["Timestamp"];
             /** @description Why the app was disabled, for humans (only while it is). */
             disabledReason?: string;
+            onSuccess?: components["schemas"]["ChainLink"];
+            onFailure?: components["schemas"]["ChainLink"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -1182,6 +1188,8 @@ export interface components {
             idempotencyKey?: string;
             headers?: components["schemas"]["Headers"];
             retryPolicy?: components["schemas"]["RetryPolicyInput"];
+            onSuccess?: components["schemas"]["ChainLink"];
+            onFailure?: components["schemas"]["ChainLink"];
         };
         Message: {
             id: components["schemas"]["MessageId"];
@@ -1206,9 +1214,63 @@ export interface components {
             headerNames?: string[];
             /** @description The message's own override as given (merged over the app's policy at delivery); absent when it has none. */
             retryPolicy?: components["schemas"]["RetryPolicyInput"];
+            onSuccess?: components["schemas"]["ChainLink"];
+            onFailure?: components["schemas"]["ChainLink"];
+            /** @description The message whose final outcome created this one (a chained message). */
+            chainOf?: components["schemas"]["MessageId"];
+            /** @description The messages this one's final outcomes created (one per outcome; a redrive's outcome may add another). */
+            chained?: components["schemas"]["MessageId"][];
+            /**
+             * @description Why a chain this message asked for was not created: the chain would pass 5 messages deep, or the tenant's
+             *     plan refused the chained message (its pending limit, a suspension).
+             */
+            chainCut?: string;
+            result?: components["schemas"]["MessageResult"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description What the target answered to the message's final attempt, once it is `delivered` or `failed`. Read by
+         *     `GET /v1/messages/{messageId}`; listings carry it only with `include=result`.
+         *     HTTP targets: the response's `status`, its safe `headers` and up to 64 KiB of `body`. A header is left out
+         *     when its name holds `cookie`, `auth`, `token`, `secret`, `session`, `signature`, `credential`, `password`,
+         *     `api-key`/`apikey`, `csrf` or `xsrf` (e.g. `set-cookie`, `authorization`, `www-authenticate`, `x-api-key`);
+         *     at most 50 headers, values cut at 1,024 characters, repeated names joined with `, `.
+         *     Email, SQS, SNS and EventBridge targets: `status` is the SMTP reply code (250) or the AWS API's HTTP status,
+         *     and `body` a JSON object whose `messageId` is the provider's message id (SMTP adds the server's `response`;
+         *     SQS a FIFO queue's `sequenceNumber`).
+         */
+        MessageResult: {
+            /** @description The HTTP status (SMTP reply code for SMTP email); absent when no answer came. */
+            status?: number;
+            durationMs: number;
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description The body's first 64 KiB, as text (`bodyEncoding` `utf8`) or base64 (`base64`, bytes that are not UTF-8). */
+            body?: string;
+            /** @enum {string} */
+            bodyEncoding?: "utf8" | "base64";
+            /** @description The body was longer than 64 KiB and was cut. */
+            bodyTruncated?: boolean;
+            /** @description Why the final attempt failed, when it did. */
+            error?: string;
+        };
+        /**
+         * @description Chains an outcome to an app of the same tenant: when the message reaches `delivered` (`onSuccess`) or `failed`
+         *     (`onFailure`), a message for that app is created at once with the payload
+         *     `{type: "message.delivered" | "message.failed", messageId, appId, scheduleId?, attempts, result}` and `chainOf`
+         *     the source; the source lists it under `chained`. It is an ordinary message (signed, retried, listed, metered
+         *     against the source's key, abortable, admitted by the tenant's plan); an `email` app mails the source's
+         *     `result.body` (decoded) as its text. The most specific link wins: the message's, then its schedule's (runs
+         *     carry it), then its app's. A chain is at most 5 messages deep (the cut is recorded as `chainCut`). Another
+         *     tenant's app answers 404 `app_not_found`, as a missing one.
+         */
+        ChainLink: {
+            appId: components["schemas"]["AppId"];
+        };
+        /** @description A new link, or `null` to remove it. */
+        ChainLinkUpdate: components["schemas"]["ChainLink"] | null;
         MessageList: {
             items: components["schemas"]["Message"][];
             nextCursor?: components["schemas"]["Cursor"];
@@ -1322,6 +1384,9 @@ export interface components {
             misfireGraceSeconds?: number;
             /** @description `false` creates the schedule `paused`. Default `true`. */
             enabled?: boolean;
+            onSuccess?: components["schemas"]["ChainLink"];
+            onFailure?: components["schemas"]["ChainLink"];
+            overlap?: components["schemas"]["ScheduleOverlap"];
         };
         /** @description Any subset of these fields (at least one); the others keep their value. */
         ScheduleUpdate: {
@@ -1334,6 +1399,35 @@ export interface components {
             headers?: components["schemas"]["Headers"];
             retryPolicy?: components["schemas"]["RetryPolicyInput"];
             misfireGraceSeconds?: number;
+            onSuccess?: components["schemas"]["ChainLinkUpdate"];
+            onFailure?: components["schemas"]["ChainLinkUpdate"];
+            overlap?: components["schemas"]["ScheduleOverlap"];
+        };
+        /**
+         * @description `skip`: an occurrence that comes due while the schedule's previous run is still `scheduled` or `delivering`
+         *     (its retries included) is not run: the run is `aborted` with the reason as its `lastError` and counted in
+         *     `skipCount` and `stats.skipped`. Decided when the occurrence is due; triggered runs always run. Default `allow`.
+         * @enum {string}
+         */
+        ScheduleOverlap: "allow" | "skip";
+        /**
+         * @description The schedule's finished runs, counted once each at its final outcome (embedded: with the outcome, in the same
+         *     write; AWS: from the table's stream). Durations are the final attempts'.
+         */
+        ScheduleStats: {
+            /** @description Finished runs (`succeeded` + `failed`). */
+            runs: number;
+            succeeded: number;
+            failed: number;
+            /** @description Occurrences not run (a limit refused them, or `overlap` `skip`); equal to `skipCount`. */
+            skipped: number;
+            /** @enum {string} */
+            lastStatus?: "delivered" | "failed";
+            /** @description When the latest finished run reached its status (its `deliveredAt` or `failedAt`). */
+            lastRunAt?: components["schemas"]["Timestamp"];
+            lastDurationMs?: number;
+            /** @description The mean of the finished runs' final attempts' durations (absent before the first). */
+            avgDurationMs?: number;
         };
         Schedule: {
             id: components["schemas"]["ScheduleId"];
@@ -1362,10 +1456,15 @@ export interface components {
             /** @description Messages produced so far, triggered runs included (the number of `runs`). */
             runCount: number;
             /**
-             * @description Occurrences whose run was not created because a limit refused it: the tenant's `maxPendingMessages`
-             *     was reached (runs are admitted like any message), or the tenant was suspended.
+             * @description Occurrences not run: their run was not created because a limit refused it (the tenant's
+             *     `maxPendingMessages` was reached, runs being admitted like any message, or the tenant was suspended), or
+             *     it was skipped because the previous run was unfinished (`overlap` `skip`).
              */
             skipCount: number;
+            onSuccess?: components["schemas"]["ChainLink"];
+            onFailure?: components["schemas"]["ChainLink"];
+            overlap?: components["schemas"]["ScheduleOverlap"];
+            stats?: components["schemas"]["ScheduleStats"];
             /** @description The latest such skip. */
             lastSkip?: {
                 /** @description The occurrence that did not run. */
@@ -1912,6 +2011,11 @@ export interface components {
         /** @description The schedule's id. Another tenant's id, or an unknown one, answers 404. */
         ScheduleIdPath: string;
         /**
+         * @description `result`: each message carries its `result` (up to 64 KiB of body each; a page then ends sooner, its results
+         *     counted in its byte cap). Without it, listings leave results out.
+         */
+        IncludeResult: "result";
+        /**
          * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
          *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
          *     is absent rather than counting items.
@@ -2295,6 +2399,11 @@ export interface operations {
                 appId?: components["schemas"]["AppId"];
                 /** @description Only the messages produced by this schedule. */
                 scheduleId?: components["schemas"]["ScheduleId"];
+                /**
+                 * @description `result`: each message carries its `result` (up to 64 KiB of body each; a page then ends sooner, its results
+                 *     counted in its byte cap). Without it, listings leave results out.
+                 */
+                include?: components["parameters"]["IncludeResult"];
                 /**
                  * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
                  *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
@@ -2681,6 +2790,11 @@ export interface operations {
     listScheduleRuns: {
         parameters: {
             query?: {
+                /**
+                 * @description `result`: each message carries its `result` (up to 64 KiB of body each; a page then ends sooner, its results
+                 *     counted in its byte cap). Without it, listings leave results out.
+                 */
+                include?: components["parameters"]["IncludeResult"];
                 /**
                  * @description Most items on one page, 1 to 100. Default `50`. A page of messages or schedules may hold fewer, with a
                  *     `nextCursor`, when their payloads would not fit in one response (about 4 MB): follow `nextCursor` until it
