@@ -68,6 +68,10 @@ describe('WebhookClient', () => {
     receiver.respond('/reset-before-headers', (_r, _n, res) => void res.socket?.destroy());
     receiver.respond('/big', () => ({ status: 200, headers: {}, body: 'a'.repeat(1024 * 1024) }));
     receiver.respond('/endless', (_r, _n, res) => endless(res));
+    receiver.respond('/binary', (_r, _n, res) => {
+      res.writeHead(500, { 'content-type': 'application/octet-stream', 'set-cookie': 'sid=1', 'x-trace': 't-1' });
+      res.end(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+    });
     base = receiver.url;
 
     // A port that was just ours and is now closed: connecting to it is refused.
@@ -236,6 +240,19 @@ describe('WebhookClient', () => {
       expect(Buffer.byteLength(outcome.responseBody ?? '')).toBe(4_096);
       const wide = await clientWith({ allowPrivateTargets: true, maxResponseBytes: 65_536 }).deliver(deliveryTo('/big'));
       expect(Buffer.byteLength(wide.responseBody ?? '')).toBe(65_536);
+    });
+
+    it("reads up to 64 KiB of a response for the message's result, beside the excerpt, with its safe headers", async () => {
+      const outcome = await client.deliver(deliveryTo('/big'));
+      expect(outcome.response?.body?.length).toBe(65_536);
+      expect(outcome.response?.truncated).toBe(true);
+      const small = await client.deliver(deliveryTo('/status/201'));
+      expect(small.response).toEqual({ headers: expect.objectContaining({ connection: 'keep-alive' }), body: Buffer.from('status 201') });
+      const binary = await client.deliver(deliveryTo('/binary'));
+      expect(binary).toMatchObject({ kind: 'retry', statusCode: 500 });
+      expect(binary.response?.body).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+      expect(binary.response?.headers).toMatchObject({ 'content-type': 'application/octet-stream', 'x-trace': 't-1' });
+      expect(binary.response?.headers?.['set-cookie']).toBeUndefined();
     });
 
     it('stops reading a response that never ends', async () => {

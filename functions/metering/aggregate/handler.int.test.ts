@@ -9,11 +9,16 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { DeliveryOutcome } from '../../../libs/messages/outcome';
 import type { RetryPolicy } from '../../../libs/domain/retry';
+import { resultOf } from '../../../libs/messages/chain';
 import { attemptResult } from '../../../libs/messages/lifecycle';
+import type { MessageStore } from '../../../libs/messages/port';
+import { toScheduleDto } from '../../../libs/schedules/dto';
+import type { ScheduleStore } from '../../../libs/schedules/port';
+import { createSqliteStores } from '../../../libs/store/sqlite';
 import type { Message } from '../../../libs/messages/model';
 import { createLogger } from '../../../libs/observability/logger';
 import { useDynamoStores } from '../../../test/support/dynalite';
-import { aMessage as fixtureMessage } from '../../../test/support/fixtures';
+import { aSchedule, aMessage as fixtureMessage } from '../../../test/support/fixtures';
 import { makeAggregateHandler } from './handler';
 
 const T0 = Date.UTC(2026, 10, 23, 9);
@@ -204,5 +209,55 @@ describe('metering aggregator on the DynamoDB store', () => {
     expect(await db.stores.usage.query(tenantId, day, day, 'key_a')).toEqual([
       { tenantId, keyId: 'key_a', date: day, requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 1, failures: 0 },
     ]);
+  });
+});
+
+describe('schedule stats from the stream', () => {
+  it('count finished runs as the embedded store does in its outcome write, whatever the batch boundaries', async () => {
+    const sqlite = createSqliteStores({ filename: ':memory:' });
+    try {
+      const schedule = aSchedule({ id: 'sch_stats', tenantId, appId: 'app_1' });
+      await db.stores.schedules.create(schedule);
+      await sqlite.schedules.create(schedule);
+      const stream = await streamOf();
+      const records: DynamoDBRecord[] = [];
+      const runs = ['ok', 'fail', 'retry', 'ok'].map((kind, i) => ({ ...aMessage(i, 'key_s', kind), scheduleId: schedule.id }));
+      const both = async (op: (s: MessageStore) => Promise<unknown>) => {
+        await op(db.stores.messages);
+        records.push(...(await stream.changes()));
+        await op(sqlite.messages);
+      };
+      await both((s) => s.create(runs, T0));
+      let now = T0;
+      for (let round = 0; round < 5; round++) {
+        const due = await db.stores.messages.due(0, now, 100);
+        if (!due.length) break;
+        const claimed = await db.stores.messages.claim(due, now);
+        records.push(...(await stream.changes()));
+        await sqlite.messages.claim(due, now);
+        const results = claimed.map((m, i) => {
+          const outcome = outcomeOf(m);
+          const r = attemptResult(m, policy, { ...outcome, durationMs: 10 * (i + 1) + round }, now, now + 3);
+          return r.status === 'scheduled' ? r : { ...r, scheduleId: schedule.id, result: resultOf(outcome, r.attempt.durationMs) };
+        });
+        await both((s) => s.complete(results, now + 5));
+        now += 2_000;
+      }
+      const handle = makeAggregateHandler(() => ({
+        usage: db.stores.usage,
+        runStats: db.stores.schedules,
+        logger: createLogger('silent'),
+      }));
+      for (let i = 0; i < records.length; i += 5)
+        expect(await handle({ Records: records.slice(i, i + 5) })).toEqual({ batchItemFailures: [] });
+
+      const statsOf = async (s: { schedules: Pick<ScheduleStore, 'get'> }) =>
+        toScheduleDto((await s.schedules.get(tenantId, schedule.id))!, now).stats;
+      const aws = await statsOf(db.stores);
+      expect(aws).toEqual(await statsOf(sqlite));
+      expect(aws).toMatchObject({ runs: 4, succeeded: 3, failed: 1, skipped: 0, lastStatus: 'delivered' });
+    } finally {
+      sqlite.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { defaultRetryPolicy } from '../../../libs/domain/retry';
 import { MessageNotFoundError, MessageStateConflictError } from '../../../libs/messages/errors';
 import { idempotencyWindowMs, type Message } from '../../../libs/messages/model';
 import type { MessageStore } from '../../../libs/messages/port';
+import { chainOf } from '../../../libs/messages/chain';
 import type { AppStore } from '../../../libs/apps/port';
 import { anApp, aMessage as fixtureMessage } from '../fixtures';
 import type { ContractContext } from './context';
@@ -144,6 +145,35 @@ export const describeMessageContract = (store: () => MessageStore, { A, B, T0 }:
     expect(await store().attempts(A, ok.id)).toEqual([attempt(ok.id, 'success', 200)]);
     expect(await store().attempts(B, ok.id)).toEqual([]);
     expect((await store().due(0, T0 + 5_000, 10)).map((d) => d.id)).toEqual([again.id]);
+  });
+
+  it('completes a final outcome with its result and chained message (listed on the source); a replay chains nothing twice', async () => {
+    const [ok, cut] = [aMessage(A, appId, { sendAt: T0, keyId: 'key_1' }), aMessage(A, appId, { sendAt: T0 })];
+    await store().create([ok, cut], T0);
+    const [claimedOk] = await store().claim([{ id: ok.id, tenantId: A, dueAt: T0 }], T0);
+    await store().claim([{ id: cut.id, tenantId: A, dueAt: T0 }], T0);
+    const attempt = (messageId: string) =>
+      ({ messageId, tenantId: A, attempt: 1, startedAt: T0, durationMs: 7, outcome: 'success', statusCode: 200 }) as const;
+    const result = {
+      status: 200,
+      durationMs: 7,
+      headers: { 'content-type': 'application/json' },
+      body: '{"ok":true}',
+      bodyEncoding: 'utf8',
+    } as const;
+    const r = { attempt: attempt(ok.id), status: 'delivered', result } as const;
+    const finals = [{ ...r, ...chainOf(claimedOk, { onSuccess: { appId: 'app_next' } }, r, T0 + 100) }];
+    const cutResult = { attempt: attempt(cut.id), status: 'delivered', result, chainCut: 'too deep' } as const;
+    const chained = await store().complete([...finals, cutResult], T0 + 100);
+    expect(chained).toHaveLength(1);
+    expect(chained[0]).toMatchObject({ appId: 'app_next', chainOf: ok.id, chainDepth: 1, keyId: 'key_1', status: 'scheduled' });
+    expect(await store().get(A, ok.id)).toMatchObject({ status: 'delivered', result, chained: [chained[0].id] });
+    expect(await store().get(A, cut.id)).toMatchObject({ status: 'delivered', result, chainCut: 'too deep' });
+    expect(await store().get(A, chained[0].id)).toMatchObject({ chainOf: ok.id, chainDepth: 1, dueAt: T0 + 100 });
+    // The same outcome written again (a replay after a crash) creates no second chained message.
+    expect(await store().complete(finals, T0 + 200)).toEqual([]);
+    expect((await store().get(A, ok.id))?.chained).toEqual([chained[0].id]);
+    expect((await store().list(A, { appId: 'app_next' }, { limit: 10 })).items).toHaveLength(1);
   });
 
   it('unclaims messages whose delivery has not started: scheduled again at the given dueAt, attempt count unchanged', async () => {
