@@ -1,7 +1,7 @@
 import { iso } from '../domain/clock';
 import { parseInput } from '../domain/validate';
 import type { Principal } from '../keys/model';
-import { toAttemptDto, toMessageDto } from '../messages/dto';
+import { toAttemptDto, toMessageDetailDto, toMessageDto } from '../messages/dto';
 import { messageListQuerySchema } from '../messages/schemas';
 import type { Services } from '../http/services';
 import type { Plan } from '../plans/catalogue';
@@ -153,7 +153,7 @@ export const commands: Record<string, Command> = {
     const p = operatorOf(tenant);
     const m = await ctx.services.messages.get(p, oneArg(args, 'message id'));
     const attempts = await ctx.services.messages.attempts(p, m.id);
-    if (ctx.json) return json({ ...toMessageDto(m), attempts: attempts.map(toAttemptDto) });
+    if (ctx.json) return json({ ...toMessageDetailDto(m), attempts: attempts.map(toAttemptDto) });
     const dto = toMessageDto(m);
     return (
       fields({
