@@ -3,16 +3,21 @@
  *
  *   npm run bench                      quick version of every workload (a few minutes)
  *   npm run bench -- all               every workload at full size
- *   npm run bench -- w1 --n 50000      W1 burst (single and batch enqueue runs)
+ *   npm run bench -- w1 --n 50000      W1 burst (single and batch enqueue runs), each cold (--warmup 20) and warm
+ *                                      (--warmup 2000) on a fresh server, side by side with their ratios
  *   npm run bench -- w1 --mode batch   only the batch run
+ *   npm run bench -- w1 --warmup 0     only one run per mode, with that warm-up (0, 20, 2000, …)
+ *   npm run bench -- peers             the W1 burst (single calls) against punctual and against BullMQ + Redis
+ *                                      (redis-server on a random port, no persistence), cold and warm, with ratios
+ *   --peer-concurrency N               (peers) the BullMQ worker's concurrency (default 256)
  *   npm run bench -- w2 --seconds 20   W2 steady at --rate msgs/s
  *   npm run bench -- w2 --streams 100  W2 with 100 GET /v1/events streams open (another tenant's, idle;
  *                                      --streams-of bench: the measured tenant's, receiving every event)
  *   npm run bench -- w3 --n 1000000    W3 open tasks
  *   npm run bench -- w4 --seconds 30   W4 API mix at --rate req/s
  *   npm run bench -- durability        enqueue rate, synchronous NORMAL vs FULL
- *   --warmup N                         w1/w2: messages delivered before measuring (default 2000);
- *                                      w4: seconds of discarded load first (default 3); 0 = measure cold
+ *   --warmup N                         w1/peers: messages delivered before measuring (default: both 20 and 2000);
+ *                                      w2: the same (default 2000); w4: seconds of discarded load first (default 3)
  *   --cpu-prof                         profile the server; print its top self-time functions
  *   --profile-phase enqueue            (w1) profile the enqueue phase instead of the delivery burst
  *   --data-root DIR                    where temp data dirs go (default: os.tmpdir())
@@ -23,8 +28,10 @@ import { parseArgs } from 'node:util';
 import { cleanupAll } from './lib/cleanup';
 import { machineInfo } from './lib/machine';
 import { note } from './lib/report';
+import { compare, load1 } from './lib/compare';
 import type { BenchContext } from './lib/stack';
 import { durability } from './workloads/durability';
+import { peers } from './workloads/peers';
 import { w1 } from './workloads/w1';
 import { w2 } from './workloads/w2';
 import { w3 } from './workloads/w3';
@@ -44,6 +51,7 @@ const { values: opt, positionals } = parseArgs({
     warmup: { type: 'string' },
     streams: { type: 'string' },
     'streams-of': { type: 'string' },
+    'peer-concurrency': { type: 'string' },
     quick: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'profile-phase': { type: 'string' },
@@ -60,7 +68,7 @@ const num = (v: string | undefined, fallback: number): number => {
   return n;
 };
 
-const all = ['w1', 'w2', 'w3', 'w4', 'durability'] as const;
+const all = ['w1', 'w2', 'w3', 'w4', 'durability', 'peers'] as const;
 type Workload = (typeof all)[number];
 
 const main = async (): Promise<void> => {
@@ -70,7 +78,8 @@ const main = async (): Promise<void> => {
   }
   // No workload named: the quick version of everything.
   const quick = opt.quick || positionals.length === 0;
-  const picked = positionals.length === 0 || positionals.includes('all') ? [...all] : positionals;
+  // `peers` needs redis-server and repeats W1: only when named.
+  const picked = positionals.length === 0 || positionals.includes('all') ? all.filter((w) => w !== 'peers') : positionals;
   for (const w of picked) if (!all.includes(w as Workload)) throw new Error(`unknown workload ${w}; pick from ${all.join(', ')}, all`);
   const dataRoot = opt['data-root'] ?? tmpdir();
   const ctx: BenchContext = { machine: machineInfo(dataRoot), dataRoot, cpuProf: opt['cpu-prof'], profilePhase: opt['profile-phase'] };
@@ -80,15 +89,33 @@ const main = async (): Promise<void> => {
     note(`${w} (${quick ? 'quick' : 'full'})`);
     if (w === 'w1') {
       const modes = opt.mode ? [opt.mode as 'single' | 'batch'] : (['single', 'batch'] as const);
+      // Cold (a fresh server's first burst after 20 deliveries) and warm (after 2,000), each on a fresh server.
+      const warmups = opt.warmup === undefined ? [20, 2_000] : [num(opt.warmup, 0)];
       for (const mode of modes) {
-        await w1(ctx, {
+        const runs = [];
+        for (const warmup of warmups) {
+          const figures = await w1(ctx, {
+            n: num(opt.n, q(10_000, 5_000)),
+            mode,
+            concurrency: num(opt.concurrency, mode === 'single' ? 50 : 4),
+            batchSize: num(opt['batch-size'], 100),
+            leadMs: num(opt.lead, 0) * 1000,
+            waitMs: num(opt.wait, 60) * 1000,
+            warmup,
+          });
+          runs.push({ label: `warmup ${warmup}`, ...figures, load1: load1() });
+        }
+        if (runs.length === 2)
+          compare(`w1-${mode}-cold-vs-warm`, runs[0], runs[1], ctx.machine, { rateRatio: '≥ 0.9', p99Ratio: '≤ 1.15' });
+      }
+    } else if (w === 'peers') {
+      for (const warmup of opt.warmup === undefined ? [20, 2_000] : [num(opt.warmup, 0)]) {
+        await peers(ctx, {
           n: num(opt.n, q(10_000, 5_000)),
-          mode,
-          concurrency: num(opt.concurrency, mode === 'single' ? 50 : 4),
-          batchSize: num(opt['batch-size'], 100),
-          leadMs: num(opt.lead, 0) * 1000,
+          concurrency: num(opt.concurrency, 50),
+          warmup,
           waitMs: num(opt.wait, 60) * 1000,
-          warmup: num(opt.warmup, 2_000),
+          workerConcurrency: num(opt['peer-concurrency'], 256),
         });
       }
     } else if (w === 'w2') {

@@ -19,15 +19,26 @@ export interface W1Params {
   leadMs: number;
   /** How long after T0 to wait for stragglers before counting them lost, ms. */
   waitMs: number;
-  /** Messages delivered (and forgotten) first, so the delivery path is warm. */
+  /** Messages delivered (and forgotten) first, so the delivery path is warm (20: a cold server's first burst). */
   warmup: number;
+}
+
+/** What a burst run hands to comparisons (cold against warm, punctual against a peer). */
+export interface BurstFigures {
+  /** Delivered / (last − first arrival). */
+  deliveriesPerSec: number;
+  /** Delivered / (last arrival − T0). */
+  deliveriesPerSecFromT0: number;
+  latenessP99Ms: number;
+  lost: number;
+  duplicates: number;
 }
 
 /**
  * W1 burst: n messages due at one instant T0, enqueued before T0; measures the enqueue rate, then
  * how fast and how late the burst is delivered.
  */
-export const w1 = async (ctx: BenchContext, p: W1Params): Promise<void> => {
+export const w1 = async (ctx: BenchContext, p: W1Params): Promise<BurstFigures> => {
   const s = await startStack(ctx);
   try {
     const warmupMs = await warmDeliveries(s, p.warmup);
@@ -72,7 +83,7 @@ export const w1 = async (ctx: BenchContext, p: W1Params): Promise<void> => {
     if (ctx.profilePhase === 'enqueue') s.profileWindow(enqueueStart, enqueuedAt);
     else if (d.lastArrivalMs !== undefined) s.profileWindow(t0, t0 + d.lastArrivalMs);
     report(
-      `w1-${p.mode}`,
+      `w1-${p.mode}-warmup${p.warmup}`,
       { ...p, batchSize, leadMs, warmupMs, ...(calibration !== undefined ? { calibrationRate: calibration } : {}) },
       {
         enqueue: {
@@ -110,6 +121,13 @@ export const w1 = async (ctx: BenchContext, p: W1Params): Promise<void> => {
         lost: 0,
       },
     );
+    return {
+      deliveriesPerSec: d.deliveriesPerSec,
+      deliveriesPerSecFromT0: d.deliveriesPerSecFromT0 ?? NaN,
+      latenessP99Ms: d.latenessMs.p99,
+      lost: d.lost,
+      duplicates: d.duplicates,
+    };
   } finally {
     await s.close();
   }
