@@ -29,7 +29,7 @@ export const createSqliteStores = (options: SqliteStoresOptions): SqliteStores =
   const inFile = options.filename !== ':memory:' && options.filename !== '';
   const db = openDatabase({ checkpointInBackground: inFile, ...database });
   const wal = inFile && db.pragma('journal_mode', { simple: true }) === 'wal';
-  const checkpointer = wal ? startCheckpointer(options.filename, undefined, onCheckpoint) : undefined;
+  const checkpointer = wal ? startCheckpointer(options.filename, { onCheckpoint }) : undefined;
   const messages = new SqliteMessageStore(db);
   return {
     db,
