@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Page, PageRequest } from '../../domain/page';
+import { encodeCursor, maxPageBytes, type Page, type PageRequest, responseBytesOf } from '../../domain/page';
 import { MessageNotFoundError, MessageStateConflictError } from '../../messages/errors';
 import { idempotencyWindowMs, type Attempt, type Message, type MessageStatus } from '../../messages/model';
 import type { AttemptResult, CreateResult, DueRef, MessageChange, MessageFilter, MessageStore } from '../../messages/port';
-import { cursorId, toPage } from './accounts';
+import { cursorId } from './accounts';
 import { GroupCommitter } from './group-commit';
 
 interface MessageRow {
@@ -269,6 +269,12 @@ export class SqliteMessageStore implements MessageStore {
     return row && toMessage(row);
   }
 
+  /**
+   * Reads only the rows it returns: the page's rows one at a time, stopping where their payloads would pass the page's
+   * byte cap (`capPageBytes`, which the service applies to every store, then finds nothing to cut), and whether more
+   * follow from the index alone. Reading one row past the page, or a whole page the cap then shortens, materialised
+   * payloads nobody asked for.
+   */
   async list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>> {
     const where = ['tenant_id = ?', 'id < ?'];
     const args: unknown[] = [tenantId, cursorId(page)];
@@ -284,10 +290,21 @@ export class SqliteMessageStore implements MessageStore {
       where.push('schedule_id = ?');
       args.push(filter.scheduleId);
     }
-    args.push(page.limit + 1);
-    const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
-    const rows = this.cached(sql).all(...args) as MessageRow[];
-    return toPage(rows.map(toMessage), page.limit);
+    const conditions = where.join(' AND ');
+    const items: Message[] = [];
+    let bytes = 0;
+    for (const row of this.cached(`SELECT * FROM messages WHERE ${conditions} ORDER BY id DESC LIMIT ?`).iterate(...args, page.limit)) {
+      const r = row as MessageRow;
+      bytes += responseBytesOf(r.payload);
+      // Always at least one item, as capPageBytes keeps; the iterator's return() (on break) resets the statement.
+      if (bytes > maxPageBytes && items.length > 0) return { items, nextCursor: encodeCursor(items[items.length - 1].id) };
+      items.push(toMessage(r));
+    }
+    if (items.length < page.limit) return { items };
+    const lastId = items[items.length - 1].id;
+    args[1] = lastId;
+    const more = this.cached(`SELECT 1 FROM messages WHERE ${conditions} LIMIT 1`).get(...args) !== undefined;
+    return more ? { items, nextCursor: encodeCursor(lastId) } : { items };
   }
 
   async transition(
