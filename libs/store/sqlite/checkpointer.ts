@@ -8,8 +8,9 @@ import { Worker } from 'node:worker_threads';
  * on the main thread, every request and delivery under way waited for (the API's tail latency, a burst's pauses).
  *
  * `close()` stays synchronous, and returns only once the worker's connection is closed (so the main connection is the
- * last one and removes the WAL, and a caller may remove the data directory right after): the two threads share a state
- * word, and the main thread waits on it with `Atomics.wait` (a checkpoint's few ms at most).
+ * last one and removes the WAL, and a caller may remove the data directory right after): it posts `close` to the worker
+ * and waits on a state word the two threads share with `Atomics.wait` (a checkpoint's few ms at most), until the worker,
+ * its connection closed, sets it.
  */
 export interface Checkpointer {
   /** Stops checkpointing and closes the second connection (synchronously). */
@@ -44,17 +45,29 @@ const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { state: buffer, filename, driver, intervalMs } = workerData;
 const state = new Int32Array(buffer);
-// Opens only if close() has not run first.
+const closed = (db) => {
+  try {
+    if (db && db.open) db.close();
+  } finally {
+    Atomics.store(state, 0, ${State.closed});
+    Atomics.notify(state, 0);
+  }
+};
+// Opens only if close() has not run first. Between checkpoints the thread idles in its event loop.
 if (Atomics.compareExchange(state, 0, ${State.idle}, ${State.running}) === ${State.idle}) {
   let db;
+  let timer;
+  parentPort.on('message', () => {
+    clearInterval(timer);
+    parentPort.close();
+    closed(db);
+  });
   try {
     const Database = require(driver);
     db = new Database(filename);
     db.pragma('busy_timeout = 0');
     const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-    while (Atomics.load(state, 0) === ${State.running}) {
-      Atomics.wait(state, 0, ${State.running}, intervalMs);
-      if (Atomics.load(state, 0) !== ${State.running}) break;
+    timer = setInterval(() => {
       try {
         const started = performance.now();
         checkpoint.run();
@@ -62,16 +75,11 @@ if (Atomics.compareExchange(state, 0, ${State.idle}, ${State.running}) === ${Sta
       } catch {
         // Busy: the next tick tries again, and the backstop still bounds the WAL.
       }
-    }
+    }, intervalMs);
   } catch {
     // Could not open: the main connection's backstop checkpoints bound the WAL.
-  } finally {
-    try {
-      if (db && db.open) db.close();
-    } finally {
-      Atomics.store(state, 0, ${State.closed});
-      Atomics.notify(state, 0);
-    }
+    parentPort.close();
+    closed(db);
   }
 }
 `;
@@ -96,7 +104,7 @@ export const startCheckpointer = (filename: string, options: Partial<Checkpointe
     close: () => {
       if (Atomics.compareExchange(state, 0, State.idle, State.closed) !== State.idle) {
         Atomics.compareExchange(state, 0, State.running, State.closing);
-        Atomics.notify(state, 0);
+        worker.postMessage('close');
         const deadline = performance.now() + o.closeTimeoutMs;
         for (let left = o.closeTimeoutMs; Atomics.load(state, 0) !== State.closed && left > 0; left = deadline - performance.now())
           Atomics.wait(state, 0, State.closing, left);
