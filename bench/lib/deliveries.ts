@@ -18,11 +18,17 @@ export interface DeliveryFigures {
   deliveriesPerSec: number;
   /** delivered / (last arrival − t0), when `t0` is given. */
   deliveriesPerSecFromT0?: number;
+  /**
+   * Rate of the first and of the second half of the arrivals (each half over its own span): a cold server's ramp shows
+   * as a first half slower than the second.
+   */
+  halvesPerSec: { first: number; second: number };
 }
 
 /** Compares what the receiver saw with the ids that were accepted. */
 export const deliveryFigures = (receiver: Receiver, ids: Iterable<string>, t0?: number): DeliveryFigures => {
   const lateness: number[] = [];
+  const arrivals: number[] = [];
   let expected = 0;
   let first = Infinity;
   let last = -Infinity;
@@ -33,6 +39,7 @@ export const deliveryFigures = (receiver: Receiver, ids: Iterable<string>, t0?: 
     const a = receiver.arrivals.get(id);
     if (!a) continue;
     lateness.push(a.at - a.sendAt);
+    arrivals.push(a.at);
     first = Math.min(first, a.at);
     last = Math.max(last, a.at);
   }
@@ -40,6 +47,12 @@ export const deliveryFigures = (receiver: Receiver, ids: Iterable<string>, t0?: 
   for (const id of receiver.arrivals.keys()) if (!seen.has(id)) unexpected++;
   const delivered = lateness.length;
   const r = (v: number) => Math.round(v);
+  arrivals.sort((x, y) => x - y);
+  const mid = Math.floor(arrivals.length / 2);
+  const halvesPerSec = {
+    first: perSecond(mid, (arrivals[mid] ?? NaN) - arrivals[0]),
+    second: perSecond(arrivals.length - mid, arrivals[arrivals.length - 1] - (arrivals[mid] ?? NaN)),
+  };
   return {
     expected,
     delivered,
@@ -50,5 +63,6 @@ export const deliveryFigures = (receiver: Receiver, ids: Iterable<string>, t0?: 
     ...(t0 !== undefined && delivered ? { firstArrivalMs: r(first - t0), lastArrivalMs: r(last - t0) } : {}),
     deliveriesPerSec: perSecond(delivered, last - first),
     ...(t0 !== undefined ? { deliveriesPerSecFromT0: perSecond(delivered, last - t0) } : {}),
+    halvesPerSec,
   };
 };
