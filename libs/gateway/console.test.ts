@@ -31,6 +31,19 @@ describe('consoleResponder', () => {
     expect(br.headers.etag).toBe(raw.headers.etag);
   });
 
+  it('lets browsers keep an asset for a year under its build hash, revalidate the page and anything else by ETag', () => {
+    const page = respond({ path: '/console' })!;
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const version = /app\.js\?v=([\w-]+)/.exec(String(page.body))![1];
+    const hashed = respond({ path: '/console/app.js', version })!;
+    expect(hashed.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(respond({ path: '/console/app.js', version: 'stale' })!.headers['cache-control']).toBe('no-cache');
+    const again = respond({ path: '/console/app.js', version, ifNoneMatch: hashed.headers.etag, acceptEncoding: 'br' })!;
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(respond({ path: '/console', ifNoneMatch: page.headers.etag })!.status).toBe(304);
+  });
+
   it('leaves other paths alone', () => {
     expect(respond({ path: '/consoles' })).toBeUndefined();
     expect(respond({ path: '/docs' })).toBeUndefined();
