@@ -271,9 +271,9 @@ export class SqliteMessageStore implements MessageStore {
 
   /**
    * Reads only the rows it returns: the page's rows one at a time, stopping where their payloads would pass the page's
-   * byte cap (`capPageBytes`, which the service applies to every store, then finds nothing to cut), and whether more
-   * follow from the index alone. Reading one row past the page, or a whole page the cap then shortens, materialised
-   * payloads nobody asked for.
+   * byte cap (`capPageBytes`, which the service applies to every store, and cuts further where results are included),
+   * and whether more follow from the index alone. Reading one row past the page, or a whole page the cap then shortens,
+   * materialised payloads nobody asked for.
    */
   async list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>> {
     const where = ['tenant_id = ?', 'id < ?'];
