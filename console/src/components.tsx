@@ -2,11 +2,27 @@ import type { ButtonHTMLAttributes, ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, messageOf } from './api';
 
+/**
+ * What a suspended tenant's 403 means for the person reading it: the API's message says that the tenant is suspended,
+ * not what becomes of its work meanwhile (README, *Suspension*).
+ */
+export const suspendedExplanation =
+  "The operator has suspended this tenant: every key of it is refused until the operator resumes it. Nothing is lost meanwhile: messages that come due wait, unattempted, and are delivered as soon as the tenant is active again; schedules skip their runs (each schedule's skipped runs say so). Ask your operator why, or to resume it.";
+
+/** The field issues of an error the API answered (`details`), for the fields they name. */
+export const issuesOf = (error: unknown): { path: string; issue: string }[] | undefined =>
+  error instanceof ApiError ? error.details : undefined;
+
 /** An error as the API worded it, announced to screen readers. */
 export const ErrorNote = ({ error }: { error: unknown }) =>
   error ? (
     <p class="error" role="alert">
       {error instanceof ApiError && error.code !== 'network' ? <code>{error.code}</code> : null} {messageOf(error)}
+      {error instanceof ApiError && error.code === 'tenant_suspended' ? (
+        <span class="explain" data-testid="suspended">
+          {suspendedExplanation}
+        </span>
+      ) : null}
       {error instanceof ApiError && error.details?.length ? (
         <ul>
           {error.details.map((d) => (
@@ -169,14 +185,34 @@ export const Confirm = ({
   );
 };
 
-/** A labelled form field: the label names the control, the hint describes it. */
-export const Field = ({ label, hint, children, id }: { label: string; hint?: string; children: ComponentChildren; id: string }) => (
-  <div class="field">
+/**
+ * A labelled form field: the label names the control, the hint describes it, and the API's issues with it (or the
+ * form's own) are shown under it (the control names `${id}-error` in its aria-describedby to have them read out).
+ */
+export const Field = ({
+  label,
+  hint,
+  children,
+  id,
+  issues,
+}: {
+  label: string;
+  hint?: string;
+  children: ComponentChildren;
+  id: string;
+  issues?: { path: string; issue: string }[];
+}) => (
+  <div class={issues?.length ? 'field invalid' : 'field'}>
     <label for={id}>{label}</label>
     {children}
     {hint ? (
       <small id={`${id}-hint`} class="hint">
         {hint}
+      </small>
+    ) : null}
+    {issues?.length ? (
+      <small id={`${id}-error`} class="field-error" data-testid="field-error">
+        {issues.map((i) => i.issue).join('; ')}
       </small>
     ) : null}
   </div>

@@ -7,15 +7,30 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** How long retries go on from when the message was due (older servers do not say). */
+  maxAgeMs?: number;
 }
 
+/** An app's target as read back: the fields of its `type` (header values read as `"***"`). */
 export interface Target {
   type: string;
   url?: string;
   method?: string;
+  headers?: Record<string, string>;
   headerNames?: string[];
   timeoutMs?: number;
-  [field: string]: unknown;
+  to?: string[];
+  cc?: string[];
+  bcc?: string[];
+  from?: string;
+  subject?: string;
+  queueUrl?: string;
+  messageGroupId?: string;
+  topicArn?: string;
+  messageAttributes?: Record<string, string>;
+  eventBusArn?: string;
+  source?: string;
+  detailType?: string;
 }
 
 export interface App {
@@ -25,6 +40,10 @@ export interface App {
   target: Target;
   retryPolicy: RetryPolicy;
   maxConcurrency: number;
+  /** `disabled` by the tenant or by punctual after days of failures (older servers do not say: active). */
+  status?: 'active' | 'disabled';
+  disabledAt?: string;
+  disabledReason?: string;
   createdAt: string;
   updatedAt: string;
   signingSecret?: string;
@@ -57,7 +76,8 @@ export interface Attempt {
   attempt: number;
   startedAt: string;
   durationMs: number;
-  outcome: 'success' | 'retry' | 'permanent_failure';
+  /** `exhausted`: a retryable failure with no retry left (the attempts or the policy's max age ran out). */
+  outcome: 'success' | 'retry' | 'permanent_failure' | 'exhausted';
   statusCode?: number;
   error?: string;
   responseBody?: string;
@@ -77,6 +97,9 @@ export interface Schedule {
   nextRunAt?: string;
   lastRunAt?: string;
   runCount: number;
+  /** Occurrences not run because a limit refused them (the pending limit, a suspended tenant). */
+  skipCount?: number;
+  lastSkip?: { runAt: string; reason: string; skippedAt: string };
   createdAt: string;
   updatedAt: string;
   stats?: { runs?: number; succeeded?: number; failed?: number; lastStatus?: string; avgDurationMs?: number };
@@ -112,9 +135,23 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-/** A plan's limits as `GET /v1/tenants/me` reports them (when the server has that route). */
+/** A plan's limits as `GET /v1/tenants/me` reports them (when the server has that route); an absent one is no limit. */
 export interface PlanLimits {
   throttle?: { rateLimit: number; burstLimit: number };
   quota?: { limit: number; period: string };
   maxPendingMessages?: number;
+  maxKeys?: number;
+  maxActiveSchedules?: number;
+  deliveryShare?: number;
+  attemptsPerMinute?: number;
+  retentionDays?: number;
+}
+
+/** The signed-in tenant (`GET /v1/tenants/me`, control keys). */
+export interface OwnTenant {
+  id: string;
+  name: string;
+  plan: string;
+  status: 'active' | 'suspended';
+  limits: PlanLimits;
 }
