@@ -27,6 +27,25 @@ export const session = {
   signOut: () => sessionStorage.removeItem(storageKey),
 };
 
+/**
+ * Whether the API last said this tenant is suspended (403 `tenant_suspended`): every call is refused then, so the
+ * console says it once, above the page, rather than only in each refused section. Any answered call clears it.
+ */
+export const suspension = {
+  suspended: false,
+  listeners: new Set<(suspended: boolean) => void>(),
+  /** Records what the latest answer said; listeners hear of a change only. */
+  note(suspended: boolean): void {
+    if (suspended === this.suspended) return;
+    this.suspended = suspended;
+    for (const l of this.listeners) l(suspended);
+  },
+  on(listener: (suspended: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  },
+};
+
 /** Calls the API; resolves with the parsed body (undefined for 204), rejects with ApiError. */
 export const call = async <T>(method: string, path: string, body?: unknown, key = session.key()): Promise<T> => {
   const headers: Record<string, string> = {};
@@ -38,6 +57,7 @@ export const call = async <T>(method: string, path: string, body?: unknown, key 
   } catch {
     throw new ApiError(0, 'network', 'the server could not be reached; check your connection and try again');
   }
+  if (res.ok) suspension.note(false);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let parsed: unknown;
@@ -48,6 +68,7 @@ export const call = async <T>(method: string, path: string, body?: unknown, key 
   }
   if (!res.ok) {
     const e = (parsed ?? {}) as { error?: string; message?: string; details?: { path: string; issue: string }[] };
+    if (e.error === 'tenant_suspended') suspension.note(true);
     throw new ApiError(res.status, e.error ?? `http_${res.status}`, e.message ?? `the server answered ${res.status}`, e.details);
   }
   return parsed as T;

@@ -1,6 +1,6 @@
 import type { ButtonHTMLAttributes, ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { ApiError, messageOf } from './api';
+import { ApiError, messageOf, suspension } from './api';
 
 /**
  * What a suspended tenant's 403 means for the person reading it: the API's message says that the tenant is suspended,
@@ -9,16 +9,30 @@ import { ApiError, messageOf } from './api';
 export const suspendedExplanation =
   "The operator has suspended this tenant: every key of it is refused until the operator resumes it. Nothing is lost meanwhile: messages that come due wait, unattempted, and are delivered as soon as the tenant is active again; schedules skip their runs (each schedule's skipped runs say so). Ask your operator why, or to resume it.";
 
+/** The banner of a suspended tenant's console, above every page while the API refuses its keys. */
+export const SuspendedBanner = () => {
+  const [suspended, setSuspended] = useState(suspension.suspended);
+  useEffect(() => suspension.on(setSuspended), []);
+  return suspended ? (
+    <div class="error banner" role="alert" data-testid="suspended">
+      <strong>This tenant is suspended.</strong> {suspendedExplanation}
+    </div>
+  ) : null;
+};
+
 /** The field issues of an error the API answered (`details`), for the fields they name. */
 export const issuesOf = (error: unknown): { path: string; issue: string }[] | undefined =>
   error instanceof ApiError ? error.details : undefined;
 
-/** An error as the API worded it, announced to screen readers. */
-export const ErrorNote = ({ error }: { error: unknown }) =>
+/**
+ * An error as the API worded it, announced to screen readers; a suspended tenant's 403 explained when
+ * `explainSuspension` (the sign-in form: the console's pages have a banner for it).
+ */
+export const ErrorNote = ({ error, explainSuspension = false }: { error: unknown; explainSuspension?: boolean }) =>
   error ? (
     <p class="error" role="alert">
       {error instanceof ApiError && error.code !== 'network' ? <code>{error.code}</code> : null} {messageOf(error)}
-      {error instanceof ApiError && error.code === 'tenant_suspended' ? (
+      {explainSuspension && error instanceof ApiError && error.code === 'tenant_suspended' ? (
         <span class="explain" data-testid="suspended">
           {suspendedExplanation}
         </span>

@@ -1,4 +1,4 @@
-import { apiBase, session } from './api';
+import { apiBase, session, suspension } from './api';
 
 /** One live event as the stream delivers it (see `GET /v1/events`). */
 export interface LiveEvent {
@@ -115,7 +115,12 @@ export class LiveFeed {
     try {
       const res = await fetch(`${apiBase()}/v1/events`, { headers, signal: this.controller.signal });
       if (res.status === 501 || res.status === 404) return this.poll();
+      if (res.status === 403) {
+        const body = (await res.json().catch(() => ({}))) as { error?: string };
+        if (body.error === 'tenant_suspended') suspension.note(true);
+      }
       if (!res.ok || !res.body) throw new Error(`events answered ${res.status}`);
+      suspension.note(false);
       this.setMode('live');
       this.backoff = this.o.retryMs;
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

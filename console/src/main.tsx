@@ -3,6 +3,7 @@ import './styles.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { session } from './api';
+import { SuspendedBanner } from './components';
 import { SessionContext } from './context';
 import { live, type LiveMode } from './live';
 import { AppsPage } from './pages/apps';
@@ -72,6 +73,7 @@ const Console = ({ scope, signOut }: { scope: Scope; signOut: () => void }) => {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
+        <SuspendedBanner />
         {page === 'overview' && <OverviewPage />}
         {page === 'apps' && <AppsPage params={route.params} />}
         {page === 'messages' && <MessagesPage params={route.params} />}

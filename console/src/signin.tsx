@@ -52,7 +52,7 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: (key: string, scope: Scope)
             onInput={(e) => setKey(e.currentTarget.value)}
           />
         </Field>
-        <ErrorNote error={error} />
+        <ErrorNote error={error} explainSuspension />
         <ActionButton kind="primary" type="submit" onAction={submit} onError={setError} busyLabel="Signing in…">
           Sign in
         </ActionButton>

@@ -170,7 +170,8 @@ export const targetChange = (draft: TargetDraft, original?: Target): TargetChang
         issues: kept.map((h) => ({
           path: `target.headers.${h.name.trim()}`,
           issue:
-            'a changed target replaces the stored one whole, and header values are never read back: type this value again, or remove the header',
+            'a changed target replaces the stored one whole, and header values are never read back: ' +
+            'type this value again, or remove the header',
         })),
       };
     }
@@ -211,11 +212,14 @@ export const describeTarget = (t: Target): string => {
         t.from ? `, from ${t.from}` : ''
       }`;
     }
-    case 'sqs':
-      return `SQS queue ${lastPart(t.queueUrl ?? '')}${queuePlace(t.queueUrl ?? '')}${t.messageGroupId ? `, group ${t.messageGroupId}` : ''}`;
+    case 'sqs': {
+      const group = t.messageGroupId ? `, group ${t.messageGroupId}` : '';
+      return `SQS queue ${lastPart(t.queueUrl ?? '')}${queuePlace(t.queueUrl ?? '')}${group}`;
+    }
     case 'sns': {
       const attrs = Object.entries(t.messageAttributes ?? {}).map(([k, v]) => `${k}=${v}`);
-      return `SNS topic ${lastPart(t.topicArn ?? '')}${arnPlace(t.topicArn ?? '')}${attrs.length ? `, attributes ${attrs.join(', ')}` : ''}`;
+      const attributes = attrs.length ? `, attributes ${attrs.join(', ')}` : '';
+      return `SNS topic ${lastPart(t.topicArn ?? '')}${arnPlace(t.topicArn ?? '')}${attributes}`;
     }
     case 'eventbridge':
       return `EventBridge bus ${lastPart(t.eventBusArn ?? '')}${arnPlace(t.eventBusArn ?? '')}, ${t.source ?? ''} / ${t.detailType ?? ''}`;

@@ -3,13 +3,15 @@
  * receiver: sign-in, every page and the actions the issue lists, live updates without a reload, 375 px layouts, and no
  * script error or CSP violation in the page. Screenshots of each page go to console/screenshots/ (ignored by git).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../test/support/chromium';
 import { eventually } from '../../test/support/eventually';
 import { type LocalServer, startLocalServer } from '../../test/support/local-server';
 import { type Receiver, startReceiver } from '../../test/support/receiver';
+import { type SmtpTestServer, startSmtpServer } from '../../test/support/smtp';
 import { buildConsole } from '../build';
 
 jest.setTimeout(60_000);
@@ -18,6 +20,10 @@ const shots = join(__dirname, '..', 'screenshots');
 
 let server: LocalServer;
 let receiver: Receiver;
+/** The SMTP server of email apps; the console's server has its URL but no default sender (PUNCTUAL_EMAIL_FROM). */
+let smtp: SmtpTestServer;
+/** A plans file with a plan of one pending message, for skipped schedule runs. */
+let plansDir: string;
 let browser: { context: BrowserContext; close: () => Promise<void> };
 let page: Page;
 let controlKey: string;
@@ -48,8 +54,15 @@ const row = (id: string) => page.locator(`tr[data-id="${id}"]`);
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
+  plansDir = mkdtempSync(join(tmpdir(), 'punctual-console-plans-'));
+  writeFileSync(join(plansDir, 'plans.json'), JSON.stringify({ tiny: { maxPendingMessages: 1 } }));
   await buildConsole();
-  [server, receiver, browser] = await Promise.all([startLocalServer('punctual-console'), startReceiver(), launchChromium()]);
+  smtp = await startSmtpServer();
+  [server, receiver, browser] = await Promise.all([
+    startLocalServer('punctual-console', { PUNCTUAL_SMTP_URL: smtp.url, PUNCTUAL_PLANS_FILE: join(plansDir, 'plans.json') }),
+    startReceiver(),
+    launchChromium(),
+  ]);
   const tenant = await fetch(`${server.url}/v1/tenants`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
@@ -72,7 +85,33 @@ afterAll(async () => {
   await browser?.close();
   await receiver?.close();
   await server?.close();
+  await smtp?.close();
+  if (plansDir) rmSync(plansDir, { recursive: true, force: true });
 });
+
+/** Creates a tenant as the operator; its control key. */
+const newTenant = async (name: string, plan: string): Promise<{ id: string; key: string }> => {
+  const res = await fetch(`${server.url}/v1/tenants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, plan }),
+  });
+  const body = (await res.json()) as { id: string; controlKey: { key: string } };
+  return { id: body.id, key: body.controlKey.key };
+};
+
+/** Suspends or resumes a tenant as the operator. */
+const setTenantStatus = async (id: string, status: 'active' | 'suspended') => {
+  const res = await fetch(`${server.url}/v1/tenants/${id}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ status }),
+  });
+  expect(res.status).toBe(200);
+};
+
+/** The app row of the apps table. */
+const appRow = (id: string) => page.locator(`tr[data-id="${id}"]`);
 
 describe('the console', () => {
   it('is served with a strict CSP, compressed and cacheable', async () => {
@@ -123,6 +162,125 @@ describe('the console', () => {
     await page.locator('td strong', { hasText: 'orders <b>not bold</b>' }).waitFor();
     expect(await page.locator('td b').count()).toBe(0);
     await shot('apps');
+  });
+
+  it("creates an email app: the API's field issues and target_unavailable beside their fields, then its mail arrives", async () => {
+    await go('#/apps');
+    await page.getByRole('button', { name: 'New app' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New app' });
+    await dialog.getByLabel('Name', { exact: true }).fill('digest mail');
+    await dialog.getByLabel('Target type').selectOption({ label: 'Email' });
+    // The http fields give way to the email ones, the subject's placeholders hinted.
+    expect(await dialog.getByLabel('Webhook URL').count()).toBe(0);
+    await dialog.getByText('{{schedule.name}}, {{message.id}}, {{message.sendAt}}').waitFor();
+    await dialog.getByLabel('To', { exact: true }).fill('finance@example.com, not-an-address');
+    await dialog.getByLabel('Subject', { exact: true }).fill('{{message.id}} is ready');
+    await dialog.getByLabel('Base delay (ms)').fill('1000');
+    await dialog.getByLabel('Max age (minutes)').fill('60');
+    await dialog.getByRole('button', { name: 'Create app' }).click();
+    // A malformed address: the API's issue under the To field.
+    await dialog.locator('#app-to-error').filter({ hasText: /email/i }).waitFor();
+    expect(await dialog.getByLabel('To', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('To', { exact: true }).fill('finance@example.com');
+    await dialog.getByRole('button', { name: 'Create app' }).click();
+    // No sender here (no PUNCTUAL_EMAIL_FROM): target_unavailable, named under the From field.
+    await dialog.getByRole('alert').filter({ hasText: 'target_unavailable' }).waitFor();
+    await dialog.locator('#app-from-error').filter({ hasText: 'PUNCTUAL_EMAIL_FROM' }).waitFor();
+    await shot('app-form-email');
+    await dialog.getByLabel('From', { exact: true }).fill('punctual@example.com');
+    await dialog.getByRole('button', { name: 'Create app' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Done' }).click();
+    const apps = await api<{ items: { id: string; name: string; target: unknown; retryPolicy: { maxAgeMs: number } }[] }>(
+      'GET',
+      '/v1/apps',
+    );
+    const app = apps.body.items.find((a) => a.name === 'digest mail')!;
+    expect(app.target).toEqual({
+      type: 'email',
+      to: ['finance@example.com'],
+      from: 'punctual@example.com',
+      subject: '{{message.id}} is ready',
+    });
+    expect(app.retryPolicy.maxAgeMs).toBe(3_600_000);
+    await appRow(app.id)
+      .getByTestId('app-target')
+      .getByText('Email to finance@example.com, subject "{{message.id}} is ready", from punctual@example.com')
+      .waitFor();
+    await appRow(app.id).getByText('for up to 1 h').waitFor();
+    const m = await api<{ id: string }>('POST', '/v1/messages', { appId: app.id, payload: 'the digest' });
+    const [mail] = await smtp.waitFor(1, 20_000);
+    expect(mail.subject).toBe(`${m.body.id} is ready`);
+    expect(mail.text).toBe('the digest');
+    expect(mail.rcptTo).toEqual(['finance@example.com']);
+  });
+
+  it('edits a header-bearing http app without losing its header, and replaces the value when the target changes', async () => {
+    const created = await api<{ id: string }>('POST', '/v1/apps', {
+      name: 'llm',
+      target: { type: 'http', url: `${receiver.url}/llm`, headers: { authorization: 'Bearer first-secret' } },
+      retryPolicy: { baseDelayMs: 1_000 },
+    });
+    await go('#/overview');
+    await go('#/apps');
+    await appRow(created.body.id).getByText(`POST ${receiver.url}/llm with header authorization`).waitFor();
+    await appRow(created.body.id).getByRole('button', { name: 'Edit' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Edit llm' });
+    // The stored header: its name, and its value write-only (*** as a placeholder, never the value).
+    expect(await dialog.getByLabel('Header 1', { exact: true }).inputValue()).toBe('authorization');
+    const value = dialog.getByLabel('Header 1 value', { exact: true });
+    expect(await value.inputValue()).toBe('');
+    expect(await value.getAttribute('placeholder')).toBe('***');
+    expect(await page.content()).not.toContain('first-secret');
+    await dialog.getByLabel('Name', { exact: true }).fill('llm answers');
+    await dialog.getByLabel('Attempts').fill('3');
+    await shot('app-form-http');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const read = await api<{ name: string; target: { headerNames: string[] }; retryPolicy: { maxAttempts: number } }>(
+      'GET',
+      `/v1/apps/${created.body.id}`,
+    );
+    expect(read.body).toMatchObject({ name: 'llm answers', target: { headerNames: ['authorization'] }, retryPolicy: { maxAttempts: 3 } });
+    await api('POST', '/v1/messages', { appId: created.body.id, payload: { prompt: 1 } });
+    const [first] = await receiver.waitFor('/llm', 1, 20_000);
+    expect(first.headers.authorization).toBe('Bearer first-secret');
+
+    // A new method replaces the target whole: the form asks for the value again rather than dropping it.
+    await appRow(created.body.id).getByRole('button', { name: 'Edit' }).click();
+    dialog = page.getByRole('dialog', { name: 'Edit llm answers' });
+    await dialog.getByLabel('Method').selectOption('PUT');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.locator('#app-header-1-value-error').filter({ hasText: 'type this value again' }).waitFor();
+    await dialog.getByLabel('Header 1 value', { exact: true }).fill('Bearer second-secret');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await appRow(created.body.id).getByText(`PUT ${receiver.url}/llm with header authorization`).waitFor();
+    // Due in 2 s: the engine reads an app through a cache of 1 s, so a message due at once may still go to the old target.
+    await api('POST', '/v1/messages', { appId: created.body.id, delaySeconds: 2, payload: { prompt: 2 } });
+    const [, second] = await receiver.waitFor('/llm', 2, 20_000);
+    expect(second.method).toBe('PUT');
+    expect(second.headers.authorization).toBe('Bearer second-secret');
+  });
+
+  it('disables an app, shows it disabled with the reason, and enables it again', async () => {
+    const created = await api<{ id: string }>('POST', '/v1/apps', {
+      name: 'paused receiver',
+      target: { type: 'http', url: `${receiver.url}/p` },
+    });
+    await go('#/overview');
+    await go('#/apps');
+    await page.getByRole('button', { name: 'Disable paused receiver' }).click();
+    await page.getByRole('dialog', { name: 'Disable paused receiver?' }).getByRole('button', { name: 'Disable app' }).click();
+    const badge = appRow(created.body.id).getByTestId('app-disabled');
+    await badge.getByText('disabled by the tenant').waitFor();
+    await badge.getByText('disabled', { exact: true }).waitFor();
+    expect((await api<{ status: string }>('GET', `/v1/apps/${created.body.id}`)).body.status).toBe('disabled');
+    await shot('apps-disabled');
+    await page.getByRole('button', { name: 'Enable paused receiver' }).click();
+    await badge.waitFor({ state: 'detached' });
+    expect((await api<{ status: string }>('GET', `/v1/apps/${created.body.id}`)).body).toMatchObject({ status: 'active' });
+    await page.getByRole('button', { name: 'Disable paused receiver' }).waitFor();
   });
 
   it('turns a message due in 3 s delivered on screen without a reload, and shows its attempt', async () => {
@@ -273,6 +431,81 @@ describe('the console', () => {
     await page.getByText('data key', { exact: true }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Pages' });
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Messages', 'Schedules']);
+  });
+
+  it("shows the plan's limits and a schedule's skipped runs", async () => {
+    const tiny = await newTenant('tiny', 'tiny');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(tiny.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('overview-plan').getByText('tiny').waitFor();
+    await page.getByTestId('overview-plan').getByText('pending messages 1 scheduled at once').waitFor();
+    // With its one pending message taken, the schedule's run is refused at once and recorded as skipped.
+    const app = await api<{ id: string }>(
+      'POST',
+      '/v1/apps',
+      { name: 'a', target: { type: 'http', url: `${receiver.url}/tiny` } },
+      tiny.key,
+    );
+    await api('POST', '/v1/messages', { appId: app.body.id, delaySeconds: 3_600, payload: {} }, tiny.key);
+    const at = new Date(Date.now() + 5_000).toISOString().slice(0, 19);
+    const schedule = await api<{ id: string }>(
+      'POST',
+      '/v1/schedules',
+      { appId: app.body.id, name: 'refused', expression: `at(${at})`, payload: {} },
+      tiny.key,
+    );
+    expect(schedule.status).toBe(201);
+    await eventually(
+      async () => (await api<{ skipCount: number }>('GET', `/v1/schedules/${schedule.body.id}`, undefined, tiny.key)).body.skipCount === 1,
+    );
+    await go('#/schedules');
+    await page
+      .locator(`tr[data-id="${schedule.body.id}"]`)
+      .getByTestId('skips')
+      .getByText(/^1 skipped, last .*: maxPendingMessages of 1 reached/)
+      .waitFor();
+    await page.getByRole('link', { name: 'refused' }).click();
+    expect(await page.getByTestId('skip-count').textContent()).toBe('1');
+    await page
+      .getByTestId('last-skip')
+      .getByText(/maxPendingMessages of 1 reached/)
+      .waitFor();
+    await shot('schedule-skipped');
+    await go('#/usage');
+    const plan = page.getByTestId('plan');
+    await plan.getByText('tiny', { exact: true }).waitFor();
+    await plan.getByText('1 scheduled at once').waitFor();
+    expect(await plan.getByText('no limit').count()).toBe(5); // throttle, quota, keys, schedules, attempts
+  });
+
+  it("explains a suspended tenant's 403 in the console and at sign-in", async () => {
+    const tenants = await fetch(`${server.url}/v1/tenants?limit=50`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    const tiny = ((await tenants.json()) as { items: { id: string; name: string }[] }).items.find((t) => t.name === 'tiny')!;
+    await setTenantStatus(tiny.id, 'suspended');
+    await go('#/apps');
+    const banner = page.getByTestId('suspended');
+    await banner.getByText('This tenant is suspended.').waitFor();
+    await banner.getByText(/messages that come due wait, unattempted/).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'tenant_suspended' }).first().waitFor();
+    await shot('suspended');
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect((await page.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(375);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const key = await page.evaluate('sessionStorage.getItem("punctual.console.key")');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(key as string);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByRole('alert')
+      .getByTestId('suspended')
+      .getByText(/delivered as soon as the tenant is active again/)
+      .waitFor();
+    await setTenantStatus(tiny.id, 'active');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByTestId('overview-plan').waitFor();
+    expect(await page.getByTestId('suspended').count()).toBe(0);
   });
 
   it('had no script error or CSP violation in the page', () => {

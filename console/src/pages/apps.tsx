@@ -97,7 +97,7 @@ const HeadersEditor = ({
         const n = i + 1;
         const rowIssues = issuesAt(issues, `target.headers.${h.name.trim()}`);
         return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own while their name is typed
+          // Keyed by position: a row has no identity of its own while its name is typed.
           <div class="header-row" key={i}>
             <Field id={`app-header-${n}`} label={`Header ${n}`}>
               <input
@@ -454,7 +454,7 @@ export const AppsPage = ({ params: _params }: { params: URLSearchParams }) => {
                     <br />
                     <code class="id">{a.id}</code>
                     {a.status === 'disabled' ? (
-                      <span class="disabled-reason" data-testid="app-disabled">
+                      <span class="subline" data-testid="app-disabled">
                         <Status value="disabled" /> {a.disabledReason ?? ''}
                         {a.disabledAt ? ` (${localTime(a.disabledAt)})` : ''}
                       </span>

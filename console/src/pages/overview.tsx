@@ -5,6 +5,7 @@ import { useSession } from '../context';
 import { localTime, utcToday } from '../format';
 import { useLiveRefresh, useLoad } from '../hooks';
 import { href } from '../router';
+import { limitRows, loadOwnTenant } from '../plan';
 import { perMinute } from '../stats';
 import type { Message, Page, UsageCounters } from '../types';
 import { useState } from 'preact/hooks';
@@ -148,9 +149,32 @@ const Failed = () => {
   );
 };
 
+/** The plan and the limits a tenant meets first (control keys: `GET /v1/tenants/me`); Usage lists every limit. */
+const Plan = () => {
+  const tenant = useLoad(loadOwnTenant, []);
+  if (!tenant.data && !tenant.error) return null;
+  return (
+    <section aria-labelledby="plan">
+      <h2 id="plan">Plan</h2>
+      <ErrorNote error={tenant.error} />
+      {tenant.data ? (
+        <p data-testid="overview-plan">
+          <strong>{tenant.data.plan}</strong>:{' '}
+          {limitRows(tenant.data.limits)
+            .slice(0, 3)
+            .map(([label, value]) => `${label.toLowerCase()} ${value}`)
+            .join(' · ')}
+          . <a href={href('usage')}>Every limit, and usage</a>
+        </p>
+      ) : null}
+    </section>
+  );
+};
+
 export const OverviewPage = () => (
   <>
     <h1>Overview</h1>
+    {useSession().scope === 'control' ? <Plan /> : null}
     <Counts />
     <Deliveries />
     <Failed />

@@ -265,6 +265,16 @@ const ScheduleDetail = ({ id, apps }: { id: string; apps: App[] }) => {
             <dd>{s.runCount}</dd>
             <dt>Last run</dt>
             <dd>{localTime(s.lastRunAt)}</dd>
+            <dt>Skipped runs</dt>
+            <dd data-testid="skip-count">{s.skipCount ?? 0}</dd>
+            {s.lastSkip ? (
+              <>
+                <dt>Last skipped</dt>
+                <dd data-testid="last-skip">
+                  the run of {localTime(s.lastSkip.runAt)}, {s.lastSkip.reason.replace(/^skipped: /, '')}
+                </dd>
+              </>
+            ) : null}
             {s.stats ? (
               <>
                 <dt>Succeeded / failed</dt>
@@ -409,7 +419,15 @@ export const SchedulesPage = ({ params }: { params: URLSearchParams }) => {
                   <td>
                     <NextRuns s={s} />
                   </td>
-                  <td>{s.runCount}</td>
+                  <td data-testid="runs">
+                    {s.runCount}
+                    {s.skipCount ? (
+                      <span class="subline" data-testid="skips">
+                        {s.skipCount} skipped
+                        {s.lastSkip ? `, last ${localTime(s.lastSkip.runAt)}: ${s.lastSkip.reason.replace(/^skipped: /, '')}` : ''}
+                      </span>
+                    ) : null}
+                  </td>
                   <td class="row-actions">
                     <StateActions s={s} onDone={list.reload} onError={setError} />
                   </td>

@@ -1,30 +1,21 @@
-import { ApiError, call, query } from '../api';
+import { call, query } from '../api';
 import { Chart } from '../chart';
 import { Busy, ErrorNote } from '../components';
 import { utcDaysAgo, utcToday } from '../format';
 import { useLoad } from '../hooks';
-import type { ApiKey, Page, PlanLimits, UsageCounters, UsageRow } from '../types';
+import { loadOwnTenant, PlanFacts } from '../plan';
+import type { ApiKey, Page, UsageCounters, UsageRow } from '../types';
 
 /** How many days the chart shows. */
 const days = 30;
 const palette = ['#1f5fbf', '#b3261e', '#1b7f3b', '#8a4fbf', '#b36b00', '#00707a', '#6b6b6b'];
-
-/** The tenant's plan and limits (`GET /v1/tenants/me`), or undefined where the server does not say. */
-const loadPlan = async (): Promise<{ plan?: string; limits?: PlanLimits } | undefined> => {
-  try {
-    return await call<{ plan?: string; limits?: PlanLimits }>('GET', '/v1/tenants/me');
-  } catch (err) {
-    if (err instanceof ApiError && (err.status === 404 || err.status === 405 || err.status === 403)) return undefined;
-    throw err;
-  }
-};
 
 export const UsagePage = () => {
   const from = utcDaysAgo(days - 1);
   const to = utcToday();
   const usage = useLoad(() => call<{ items: UsageRow[]; totals: UsageCounters }>('GET', `/v1/usage${query({ from, to })}`), [from, to]);
   const keys = useLoad(() => call<Page<ApiKey>>('GET', '/v1/keys?limit=100'), []);
-  const plan = useLoad(loadPlan, []);
+  const plan = useLoad(loadOwnTenant, []);
   const dates = Array.from({ length: days }, (_, i) => utcDaysAgo(days - 1 - i));
   const x = dates.map((d) => Date.parse(`${d}T00:00:00Z`) / 1_000);
   const rows = usage.data?.items ?? [];
@@ -48,21 +39,11 @@ export const UsagePage = () => {
     <>
       <h1>Usage</h1>
       <section aria-labelledby="plan">
-        <h2 id="plan">Plan</h2>
+        <h2 id="plan">Plan and limits</h2>
+        <p class="hint">For the tenant as a whole: every key counts against them together.</p>
         <ErrorNote error={plan.error} />
-        {plan.data?.limits ? (
-          <dl class="facts" data-testid="plan">
-            <dt>Plan</dt>
-            <dd>{plan.data.plan}</dd>
-            <dt>Throttle</dt>
-            <dd>
-              {plan.data.limits.throttle
-                ? `${plan.data.limits.throttle.rateLimit}/s, burst ${plan.data.limits.throttle.burstLimit}`
-                : 'none'}
-            </dd>
-            <dt>Quota</dt>
-            <dd>{quota ? `${quota.limit.toLocaleString('en')} requests per ${quota.period}` : 'none'}</dd>
-          </dl>
+        {plan.data ? (
+          <PlanFacts tenant={plan.data} />
         ) : (
           <p data-testid="plan">
             Keys' plans: {[...new Set((keys.data?.items ?? []).map((k) => k.plan))].join(', ') || '—'}. Each plan's throttle and quota are
