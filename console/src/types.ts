@@ -1,5 +1,7 @@
 /** The API's shapes as the console reads them (openapi.yaml is the contract; only the fields shown here are named). */
 
+import type { DeliveryResult } from './result';
+
 export type MessageStatus = 'scheduled' | 'delivering' | 'delivered' | 'failed' | 'aborted';
 export const messageStatuses: MessageStatus[] = ['scheduled', 'delivering', 'delivered', 'failed', 'aborted'];
 
@@ -40,6 +42,9 @@ export interface App {
   target: Target;
   retryPolicy: RetryPolicy;
   maxConcurrency: number;
+  /** Later API versions: the apps a delivered or failed message is chained to. */
+  onSuccess?: { appId: string };
+  onFailure?: { appId: string };
   /** `disabled` by the tenant or by punctual after days of failures (older servers do not say: active). */
   status?: 'active' | 'disabled';
   disabledAt?: string;
@@ -67,7 +72,7 @@ export interface Message {
   createdAt: string;
   updatedAt: string;
   /** Later API versions: the delivery's result and chain links. */
-  result?: { status?: number; durationMs?: number; body?: string; bodyEncoding?: string };
+  result?: DeliveryResult;
   chainOf?: string;
   chained?: string[];
 }
@@ -102,7 +107,20 @@ export interface Schedule {
   lastSkip?: { runAt: string; reason: string; skippedAt: string };
   createdAt: string;
   updatedAt: string;
-  stats?: { runs?: number; succeeded?: number; failed?: number; lastStatus?: string; avgDurationMs?: number };
+  /** Later API versions: run statistics kept by the engine, where a run's overlap goes, and its chain links. */
+  stats?: {
+    runs?: number;
+    succeeded?: number;
+    failed?: number;
+    skipped?: number;
+    lastStatus?: string;
+    lastRunAt?: string;
+    lastDurationMs?: number;
+    avgDurationMs?: number;
+  };
+  overlap?: 'allow' | 'skip';
+  onSuccess?: { appId: string };
+  onFailure?: { appId: string };
 }
 
 export interface ApiKey {

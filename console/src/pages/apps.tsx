@@ -469,7 +469,17 @@ export const AppsPage = ({ params: _params }: { params: URLSearchParams }) => {
                       </>
                     ) : null}
                   </td>
-                  <td class="wrap">{describeRetries(a.retryPolicy)}</td>
+                  <td class="wrap">
+                    {describeRetries(a.retryPolicy)}
+                    {(['onSuccess', 'onFailure'] as const).map((k) =>
+                      a[k] ? (
+                        <span key={k} class="subline">
+                          {k === 'onSuccess' ? 'on success' : 'on failure'} →{' '}
+                          {apps.data?.items.find((x) => x.id === a[k]?.appId)?.name ?? a[k]?.appId}
+                        </span>
+                      ) : null,
+                    )}
+                  </td>
                   <td>{a.maxConcurrency}</td>
                   <td>{localTime(a.createdAt)}</td>
                   <td class="row-actions">

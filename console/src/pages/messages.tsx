@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { apiBase, call, query } from '../api';
 import { ActionButton, Busy, CopyButton, Dialog, ErrorNote, Field, Json, Pager, Status } from '../components';
@@ -5,6 +6,7 @@ import { useSession } from '../context';
 import { curlCreate } from '../curl';
 import { localTime, relative } from '../format';
 import { useLiveRefresh, useLiveStatuses, useLoad } from '../hooks';
+import { type DeliveryResult, resultBody } from '../result';
 import { href, navigate } from '../router';
 import { type App, type Attempt, type Message, messageStatuses, type Page } from '../types';
 
@@ -176,15 +178,44 @@ const MessageDetail = ({ id }: { id: string }) => {
           </div>
           <h3>Payload</h3>
           <Json value={m.payload} />
-          {m.result ? (
-            <>
-              <h3>Result</h3>
-              <Json value={m.result} />
-            </>
-          ) : null}
+          {m.result ? <Result result={m.result} /> : null}
           <AttemptsTable attempts={detail.data?.attempts ?? []} />
         </>
       ) : null}
+    </section>
+  );
+};
+
+/** The final attempt's result: status, duration, headers, and the body as text (never as markup). */
+const Result = ({ result }: { result: DeliveryResult }) => {
+  const body = resultBody(result);
+  const headers = Object.entries(result.headers ?? {});
+  return (
+    <section aria-labelledby="result-title" data-testid="result">
+      <h3 id="result-title">Result</h3>
+      <dl class="facts">
+        {result.status !== undefined ? (
+          <>
+            <dt>Status</dt>
+            <dd>{result.status}</dd>
+          </>
+        ) : null}
+        {result.durationMs !== undefined ? (
+          <>
+            <dt>Duration</dt>
+            <dd>{result.durationMs} ms</dd>
+          </>
+        ) : null}
+        {headers.map(([name, value]) => (
+          <Fragment key={name}>
+            <dt>
+              <code>{name}</code>
+            </dt>
+            <dd class="wrap">{value}</dd>
+          </Fragment>
+        ))}
+      </dl>
+      {body.kind === 'none' ? <p>No body.</p> : body.kind === 'binary' ? <p>{body.text}</p> : <pre class="json">{body.text}</pre>}
     </section>
   );
 };

@@ -278,8 +278,26 @@ const ScheduleDetail = ({ id, apps }: { id: string; apps: App[] }) => {
             {s.stats ? (
               <>
                 <dt>Succeeded / failed</dt>
-                <dd>
+                <dd data-testid="stats">
                   {s.stats.succeeded ?? 0} / {s.stats.failed ?? 0}
+                  {s.stats.lastStatus ? `, last ${s.stats.lastStatus}` : ''}
+                  {s.stats.lastDurationMs !== undefined ? ` in ${s.stats.lastDurationMs} ms` : ''}
+                  {s.stats.avgDurationMs !== undefined ? `, ${s.stats.avgDurationMs} ms on average` : ''}
+                </dd>
+              </>
+            ) : null}
+            {s.overlap ? (
+              <>
+                <dt>Overlap</dt>
+                <dd>{s.overlap === 'skip' ? 'skip a run while the previous one is still going' : 'allow'}</dd>
+              </>
+            ) : null}
+            {s.onSuccess || s.onFailure ? (
+              <>
+                <dt>Chained to</dt>
+                <dd>
+                  {s.onSuccess ? <ChainLink label="on success" appId={s.onSuccess.appId} apps={apps} /> : null}
+                  {s.onFailure ? <ChainLink label="on failure" appId={s.onFailure.appId} apps={apps} /> : null}
                 </dd>
               </>
             ) : null}
@@ -348,6 +366,13 @@ const ScheduleDetail = ({ id, apps }: { id: string; apps: App[] }) => {
     </section>
   );
 };
+
+/** A chain link: "on success → the app's name", linking to its messages. */
+const ChainLink = ({ label, appId, apps }: { label: string; appId: string; apps: App[] }) => (
+  <span class="subline">
+    {label} → <a href={href('messages', { appId })}>{apps.find((a) => a.id === appId)?.name ?? appId}</a>
+  </span>
+);
 
 export const SchedulesPage = ({ params }: { params: URLSearchParams }) => {
   const { scope } = useSession();
@@ -421,6 +446,12 @@ export const SchedulesPage = ({ params }: { params: URLSearchParams }) => {
                   </td>
                   <td data-testid="runs">
                     {s.runCount}
+                    {s.stats?.runs ? (
+                      <span class="subline" data-testid="stats">
+                        {s.stats.succeeded ?? 0} succeeded, {s.stats.failed ?? 0} failed
+                        {s.stats.avgDurationMs !== undefined ? `, ${s.stats.avgDurationMs} ms on average` : ''}
+                      </span>
+                    ) : null}
                     {s.skipCount ? (
                       <span class="subline" data-testid="skips">
                         {s.skipCount} skipped
