@@ -265,7 +265,7 @@ const AppForm = ({ app, onSaved, onCancel }: { app?: App; onSaved: (app: App) =>
     const change = targetChange(t, app?.target);
     if (change.kind === 'invalid') {
       setLocalIssues(change.issues);
-      throw new Error('Not saved: see the fields marked below.');
+      throw new Error('Not saved: see the marked fields.');
     }
     const target = change.kind === 'set' ? change.target : undefined;
     const saved = app
