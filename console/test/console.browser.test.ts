@@ -215,6 +215,60 @@ describe('the console', () => {
     expect(mail.rcptTo).toEqual(['finance@example.com']);
   });
 
+  it('creates SQS, SNS and EventBridge apps from their fields, each listed in words', async () => {
+    const cases = [
+      {
+        name: 'birthdays',
+        type: 'Amazon SQS queue',
+        fields: { 'Queue URL': 'https://sqs.eu-west-1.amazonaws.com/123456789012/birthdays' },
+        target: { type: 'sqs', queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/birthdays' },
+        words: 'SQS queue birthdays (eu-west-1, account 123456789012)',
+      },
+      {
+        name: 'web actions',
+        type: 'Amazon SNS topic',
+        fields: { 'Topic ARN': 'arn:aws:sns:us-east-1:123456789012:web_action', 'Message attributes': 'action=web_action\nteam=growth' },
+        target: {
+          type: 'sns',
+          topicArn: 'arn:aws:sns:us-east-1:123456789012:web_action',
+          messageAttributes: { action: 'web_action', team: 'growth' },
+        },
+        words: 'SNS topic web_action (us-east-1, account 123456789012), attributes action=web_action, team=growth',
+      },
+      {
+        name: 'jobs',
+        type: 'Amazon EventBridge bus',
+        fields: {
+          'Event bus ARN': 'arn:aws:events:us-east-1:123456789012:event-bus/ai-jobs',
+          Source: 'acme.jobs',
+          'Detail type': 'job.due',
+        },
+        target: {
+          type: 'eventbridge',
+          eventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/ai-jobs',
+          source: 'acme.jobs',
+          detailType: 'job.due',
+        },
+        words: 'EventBridge bus ai-jobs (us-east-1, account 123456789012), acme.jobs / job.due',
+      },
+    ];
+    await go('#/apps');
+    for (const c of cases) {
+      await page.getByRole('button', { name: 'New app' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New app' });
+      await dialog.getByLabel('Name', { exact: true }).fill(c.name);
+      await dialog.getByLabel('Target type').selectOption({ label: c.type });
+      for (const [label, value] of Object.entries(c.fields)) await dialog.getByLabel(label, { exact: true }).fill(value);
+      await dialog.getByRole('button', { name: 'Create app' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Done' }).click();
+      const apps = await api<{ items: { id: string; name: string; target: unknown }[] }>('GET', '/v1/apps');
+      const app = apps.body.items.find((a) => a.name === c.name)!;
+      expect(app.target).toEqual(c.target);
+      await appRow(app.id).getByTestId('app-target').getByText(c.words).waitFor();
+    }
+  });
+
   it('edits a header-bearing http app without losing its header, and replaces the value when the target changes', async () => {
     const created = await api<{ id: string }>('POST', '/v1/apps', {
       name: 'llm',
