@@ -61,7 +61,8 @@ export interface FieldIssue {
   issue: string;
 }
 
-const isTargetType = (t: string): t is TargetType => targetTypes.some((x) => x.type === t);
+/** Whether the console has a form for target type `t` (a later server may know more types). */
+export const isTargetType = (t: string): t is TargetType => targetTypes.some((x) => x.type === t);
 
 /** The form's draft of `target` (an app's, as read back), or of a new webhook. */
 export const targetDraftOf = (target?: Target): TargetDraft => ({

@@ -12,6 +12,7 @@ import {
   hiddenValue,
   httpMethods,
   issuesAt,
+  isTargetType,
   numberOrText,
   subjectPlaceholders,
   type TargetDraft,
@@ -258,11 +259,13 @@ const AppForm = ({ app, onSaved, onCancel }: { app?: App; onSaved: (app: App) =>
   const [error, setError] = useState<unknown>();
   const [localIssues, setLocalIssues] = useState<FieldIssue[]>([]);
   const issues = [...(issuesOf(error) ?? []), ...localIssues];
+  const knownType = !app || isTargetType(app.target.type);
   const set = (k: keyof AppDraft) => (e: { currentTarget: HTMLInputElement }) => setD({ ...d, [k]: e.currentTarget.value });
   const save = async () => {
     setError(undefined);
     setLocalIssues([]);
-    const change = targetChange(t, app?.target);
+    // A target of a type this console has no form for is left as it is.
+    const change = knownType ? targetChange(t, app?.target) : ({ kind: 'unchanged' } as const);
     if (change.kind === 'invalid') {
       setLocalIssues(change.issues);
       throw new Error('Not saved: see the marked fields.');
@@ -301,7 +304,8 @@ const AppForm = ({ app, onSaved, onCancel }: { app?: App; onSaved: (app: App) =>
       <Field id="app-description" label="Description" issues={issuesAt(issues, 'description')}>
         <input id="app-description" value={d.description} onInput={set('description')} />
       </Field>
-      <fieldset>
+      {knownType ? null : <p class="hint">This app's target is of type {app?.target.type}: change it through the API.</p>}
+      <fieldset hidden={!knownType}>
         <legend>Target</legend>
         <Field
           id="app-type"
