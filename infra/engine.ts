@@ -19,11 +19,13 @@ export const wakeFunctionArn = (stage: string) => ({
 
 /**
  * The metering stream's Lambda filters: only what metering counts, message inserts and messages leaving `delivering`
- * (never its own usage rows).
+ * (usage), and messages entering or leaving `scheduled` (pending counts) — never its own usage rows or counters.
  */
 export const meteringFilterPatterns = [
   { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: ['MSG'] } } } },
-  { eventName: ['MODIFY'], dynamodb: { Keys: { SK: { S: ['MSG'] } }, OldImage: { status: { S: ['delivering'] } } } },
+  { eventName: ['MODIFY'], dynamodb: { Keys: { SK: { S: ['MSG'] } }, OldImage: { status: { S: ['delivering', 'scheduled'] } } } },
+  { eventName: ['MODIFY'], dynamodb: { Keys: { SK: { S: ['MSG'] } }, NewImage: { status: { S: ['scheduled'] } } } },
+  { eventName: ['REMOVE'], dynamodb: { Keys: { SK: { S: ['MSG'] } }, OldImage: { status: { S: ['scheduled'] } } } },
 ];
 
 const none: Needs = { table: 'none', enqueue: false, gatewayKeys: false };

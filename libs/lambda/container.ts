@@ -11,7 +11,7 @@ import type { Services } from '../http/services';
 import type { Logger } from '../observability/logger';
 import type { Materializer } from '../schedules/materializer';
 import type { RunStatsStore } from '../schedules/port';
-import type { UsageStore } from '../usage/port';
+import type { PendingCounterStore, UsageStore } from '../usage/port';
 
 /** A Lambda container's dependencies. */
 export interface LambdaContainer {
@@ -28,6 +28,8 @@ export interface LambdaContainer {
   usage: UsageStore;
   /** Schedules' run stats, written by the metering aggregator. */
   runStats?: RunStatsStore;
+  /** The table's pending-message counters, written by the metering aggregator. */
+  pendingCounters: PendingCounterStore;
 }
 
 let factory: (() => Promise<LambdaContainer>) | undefined;

@@ -135,6 +135,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     metrics,
     usage: usageCounters,
     runStats: stores.schedules,
+    pendingCounters: stores.pendingCounters,
     close: async () => {
       await engine.close();
       clients.close();

@@ -4,6 +4,7 @@
  */
 import { describeStoreContract } from '../../test/support/contracts';
 import { type MotoTables, motoTables, useMoto } from '../../test/support/moto';
+import { pendingCountsSettler } from '../../test/support/table-stream';
 import { createDynamoStores } from './dynamodb';
 
 // moto_server answers in milliseconds, more on a loaded machine.
@@ -21,5 +22,6 @@ describeStoreContract('dynamodb on moto', async () => {
   const tableName = await tables.createTable();
   // Three shards, as on dynalite: the per-shard merge still runs.
   const stores = createDynamoStores({ client: tables.client, tableName, shards: 3 });
-  return { ...stores, close: () => tables.dropTable(tableName) };
+  const settle = await pendingCountsSettler(tables.client, tableName, stores.pendingCounters);
+  return { ...stores, settle, close: () => tables.dropTable(tableName) };
 });

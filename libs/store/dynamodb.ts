@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAppStore, DynamoKeyStore, DynamoTenantStore } from './dynamodb/accounts';
 import { DynamoTenantCounters } from './dynamodb/counters';
 import { DynamoMessageStore } from './dynamodb/messages';
+import { DynamoPendingCounters } from './dynamodb/pending';
 import { DynamoScheduleStore } from './dynamodb/schedules';
 import { Table } from './dynamodb/table';
 import { DynamoUsageStore } from './dynamodb/usage';
@@ -33,9 +34,15 @@ export interface DynamoStoreOptions {
 
 /**
  * Every store port, over one DynamoDB table; the message store also serves the AWS engine's shard pages,
- * and `counters` its per-tenant caps.
+ * `counters` its per-tenant caps.
  */
-export type DynamoStores = Stores & { messages: DynamoMessageStore; schedules: DynamoScheduleStore; counters: DynamoTenantCounters };
+export type DynamoStores = Stores & {
+  messages: DynamoMessageStore;
+  schedules: DynamoScheduleStore;
+  counters: DynamoTenantCounters;
+  /** The pending-message counters the metering aggregator keeps from the stream (`messages.countPending*` read them). */
+  pendingCounters: DynamoPendingCounters;
+};
 
 const defaults = { shards: 8, concurrency: 16 } as const;
 
@@ -54,5 +61,6 @@ export const createDynamoStores = (options: DynamoStoreOptions): DynamoStores =>
     schedules: new DynamoScheduleStore(table, { shards, concurrency }),
     usage: new DynamoUsageStore(table, concurrency),
     counters: new DynamoTenantCounters(table),
+    pendingCounters: new DynamoPendingCounters(table, concurrency),
   };
 };

@@ -24,3 +24,14 @@ export type UsageEvent =
 export const zeroCounters = (): UsageCounters => ({ requests: 0, messagesScheduled: 0, deliveries: 0, attempts: 0, failures: 0 });
 
 export const counterNames = ['requests', 'messagesScheduled', 'deliveries', 'attempts', 'failures'] as const;
+
+/**
+ * A change of how many messages are `scheduled` (the plan's `maxPendingMessages`): +1 when a message becomes scheduled
+ * (created, retried, redriven, handed back), -1 when it stops being so (claimed, aborted, deleted). `keyId` is the key
+ * that created it, when one did.
+ */
+export interface PendingChange {
+  tenantId: string;
+  keyId?: string;
+  delta: number;
+}

@@ -1,4 +1,4 @@
-import type { UsageRow } from './model';
+import type { PendingChange, UsageRow } from './model';
 
 /** Persistence of usage counters. */
 export interface UsageStore {
@@ -8,4 +8,13 @@ export interface UsageStore {
   query(tenantId: string, from: string, to: string, keyId?: string): Promise<UsageRow[]>;
   /** A key's requests counted from `fromDate` (YYYY-MM-DD) on: restores quota counters after a restart. */
   requestsSince(keyId: string, fromDate: string): Promise<number>;
+}
+
+/**
+ * Pending-message counters kept from the table's change stream (AWS), so a pending limit reads one small item instead of
+ * counting a tenant's scheduled messages; the message store's `countPending*` read them.
+ */
+export interface PendingCounterStore {
+  /** Adds the changes to the tenants' and keys' counters (summed first: one write per tenant and per key). */
+  add(changes: PendingChange[]): Promise<void>;
 }

@@ -1,11 +1,8 @@
 /**
  * The aggregator against the real DynamoDB store on dynalite. dynalite has no streams, so the test
- * synthesises them: after every store call it scans the table and turns the differences into the
- * records DynamoDB Streams (NEW_AND_OLD_IMAGES) would deliver — INSERT with NewImage, MODIFY with
- * Old/NewImage, REMOVE with OldImage, images in AttributeValue form, increasing sequence numbers.
+ * synthesises them (test/support/table-stream.ts): after every store call it turns the table's changes into the
+ * records DynamoDB Streams (NEW_AND_OLD_IMAGES) would deliver.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { DeliveryOutcome } from '../../../libs/messages/outcome';
 import type { RetryPolicy } from '../../../libs/domain/retry';
@@ -19,6 +16,7 @@ import type { Message } from '../../../libs/messages/model';
 import { createLogger } from '../../../libs/observability/logger';
 import { useDynamoStores } from '../../../test/support/dynalite';
 import { aSchedule, aMessage as fixtureMessage } from '../../../test/support/fixtures';
+import { tableStream } from '../../../test/support/table-stream';
 import { makeAggregateHandler } from './handler';
 
 const T0 = Date.UTC(2026, 10, 23, 9);
@@ -31,57 +29,7 @@ const db = useDynamoStores({ shards: 3 });
 // Hundreds of dynalite calls (a table scan after every store call): about 4 s, past jest's default 5 s on a loaded machine.
 jest.setTimeout(30_000);
 
-type Item = Record<string, unknown>;
-
-/** Turns table changes into stream records, one `changes()` call per store call. */
-const streamOf = async () => {
-  const scan = async (): Promise<Map<string, Item>> => {
-    const items = new Map<string, Item>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.client.send(
-        new ScanCommand({ TableName: db.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      for (const i of out.Items ?? []) items.set(`${i.PK as string}|${i.SK as string}`, i);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
-  let seq = 0;
-  let last = await scan();
-  const image = (i: Item) => marshall(i) as never;
-  const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', before?: Item, after?: Item): DynamoDBRecord => {
-    const k = (after ?? before)!;
-    return {
-      eventID: String(seq + 1),
-      eventName,
-      eventSource: 'aws:dynamodb',
-      dynamodb: {
-        SequenceNumber: String(++seq).padStart(21, '0'),
-        StreamViewType: 'NEW_AND_OLD_IMAGES',
-        Keys: marshall({ PK: k.PK, SK: k.SK }) as never,
-        ...(before ? { OldImage: image(before) } : {}),
-        ...(after ? { NewImage: image(after) } : {}),
-      },
-    };
-  };
-  return {
-    /** The records of everything written since the last call (an unchanged write makes no record, as on AWS). */
-    changes: async (): Promise<DynamoDBRecord[]> => {
-      const now = await scan();
-      const out: DynamoDBRecord[] = [];
-      for (const key of [...new Set([...last.keys(), ...now.keys()])].sort()) {
-        const before = last.get(key);
-        const after = now.get(key);
-        if (!before) out.push(record('INSERT', undefined, after));
-        else if (!after) out.push(record('REMOVE', before));
-        else if (JSON.stringify(marshall(before)) !== JSON.stringify(marshall(after))) out.push(record('MODIFY', before, after));
-      }
-      last = now;
-      return out;
-    },
-  };
-};
+const streamOf = () => tableStream(db.client, db.tableName);
 
 const aMessage = (n: number, keyId: string, kind: string): Message =>
   fixtureMessage({
@@ -152,6 +100,7 @@ describe('metering aggregator on the DynamoDB store', () => {
           return usage.increment(rows);
         },
       },
+      pending: db.stores.pendingCounters,
       logger: createLogger('silent'),
     }));
     // Stream batches cut anywhere: between a claim and its completion, an attempt item and its message.
@@ -168,9 +117,15 @@ describe('metering aggregator on the DynamoDB store', () => {
     ]);
     expect((await usage.query(tenantId, day, day)).map((r) => r.keyId).sort()).toEqual(['key_ctl', 'key_other']);
 
-    // The aggregator's own writes come back on the stream: they count nothing.
+    // Every message has ended: nothing is pending, whatever the batch boundaries.
+    expect(await db.stores.messages.countPendingForTenant(tenantId)).toBe(0);
+    expect(await db.stores.messages.countPending('key_ctl')).toBe(0);
+
+    // The aggregator's own writes (usage rows, pending counters) come back on the stream: they count nothing.
     const own = await stream.changes();
-    expect(own.map((r) => r.dynamodb?.Keys?.PK?.S).sort()).toEqual(['USE#key_ctl', 'USE#key_other']);
+    const ownKeys = own.map((r) => `${r.dynamodb?.Keys?.PK?.S}|${r.dynamodb?.Keys?.SK?.S}`);
+    expect(ownKeys.filter((k) => k.startsWith('USE#')).sort()).toEqual([`USE#key_ctl|${day}`, `USE#key_other|${day}`]);
+    expect(ownKeys.filter((k) => !k.startsWith('USE#')).every((k) => k.endsWith('|PENDING'))).toBe(true);
     const calls = increments.length;
     expect(await handle({ Records: own })).toEqual({ batchItemFailures: [] });
     expect(increments).toHaveLength(calls);
@@ -199,6 +154,7 @@ describe('metering aggregator on the DynamoDB store', () => {
           await db.stores.usage.increment(rows);
         },
       },
+      pending: db.stores.pendingCounters,
       logger: createLogger('silent'),
     }));
     const first = await handle({ Records: records });
@@ -209,6 +165,33 @@ describe('metering aggregator on the DynamoDB store', () => {
     expect(await db.stores.usage.query(tenantId, day, day, 'key_a')).toEqual([
       { tenantId, keyId: 'key_a', date: day, requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 1, failures: 0 },
     ]);
+  });
+
+  it('keeps pending counts per tenant and key from the stream: created, claimed, aborted, retried', async () => {
+    const stream = await streamOf();
+    const handle = makeAggregateHandler(() => ({
+      usage: db.stores.usage,
+      pending: db.stores.pendingCounters,
+      logger: createLogger('silent'),
+    }));
+    const [m1, m2, m3] = [1, 2, 3].map((n) => aMessage(n, 'key_a', 'retry'));
+    const step = async (op: () => Promise<unknown>) => {
+      await op();
+      expect(await handle({ Records: await stream.changes() })).toEqual({ batchItemFailures: [] });
+    };
+    await step(() => db.stores.messages.create([m1, m2, m3, { ...aMessage(4, 'nokey', 'ok'), keyId: undefined }], T0));
+    expect([await db.stores.messages.countPendingForTenant(tenantId), await db.stores.messages.countPending('key_a')]).toEqual([4, 3]);
+    let claimed: Message[] = [];
+    await step(async () => (claimed = await db.stores.messages.claim([{ id: m1.id, tenantId, dueAt: T0 }], T0)));
+    await step(() => db.stores.messages.transition(tenantId, m2.id, ['scheduled'], { status: 'aborted', abortedAt: T0 }, T0, 'abort'));
+    expect([await db.stores.messages.countPendingForTenant(tenantId), await db.stores.messages.countPending('key_a')]).toEqual([2, 1]);
+    await step(() =>
+      db.stores.messages.complete(
+        claimed.map((m) => attemptResult(m, policy, outcomeOf(m), T0, T0 + 3)),
+        T0 + 5,
+      ),
+    );
+    expect([await db.stores.messages.countPendingForTenant(tenantId), await db.stores.messages.countPending('key_a')]).toEqual([3, 2]);
   });
 });
 
@@ -246,6 +229,7 @@ describe('schedule stats from the stream', () => {
       const handle = makeAggregateHandler(() => ({
         usage: db.stores.usage,
         runStats: db.stores.schedules,
+        pending: db.stores.pendingCounters,
         logger: createLogger('silent'),
       }));
       for (let i = 0; i < records.length; i += 5)

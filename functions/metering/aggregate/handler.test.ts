@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Logger } from '../../../libs/observability/logger';
-import type { UsageRow } from '../../../libs/usage/model';
+import type { PendingChange, UsageRow } from '../../../libs/usage/model';
 import type { UsageStore } from '../../../libs/usage/port';
 import { makeAggregateHandler } from './handler';
 
@@ -90,10 +90,26 @@ const recordingLogger = () => {
   return logger;
 };
 
+/** Pending counters in memory: the sum of every change per tenant and per key. */
+const memoryPending = () => {
+  const counts = new Map<string, number>();
+  const add = (id: string, d: number) => counts.set(id, (counts.get(id) ?? 0) + d);
+  return {
+    counts,
+    add: async (changes: PendingChange[]) => {
+      for (const c of changes) {
+        add(`t:${c.tenantId}`, c.delta);
+        if (c.keyId) add(`k:${c.keyId}`, c.delta);
+      }
+    },
+  };
+};
+
 const setup = () => {
   const usage = memoryUsage();
   const logger = recordingLogger();
-  return { usage, logger, handle: makeAggregateHandler(() => ({ usage, logger })) };
+  const pending = memoryPending();
+  return { usage, logger, pending, handle: makeAggregateHandler(() => ({ usage, pending, logger })) };
 };
 const ids = (records: DynamoDBRecord[]) => records.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! }));
 
@@ -106,6 +122,15 @@ describe('metering aggregator', () => {
     expect(usage.calls[0]).toHaveLength(2);
     expect(usage.total('key_1')).toEqual({ requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 1, failures: 0 });
     expect(usage.total('key_2')).toEqual({ requests: 0, messagesScheduled: 1, deliveries: 1, attempts: 1, failures: 0 });
+  });
+
+  it('sums the pending-count changes of a batch per tenant and key', async () => {
+    const { pending, handle } = setup();
+    const claim = rec('MODIFY', msg('m1', 'key_1'), msg('m1', 'key_1', { status: 'delivering' }));
+    expect(await handle({ Records: [created('m1'), created('m2'), created('m3', 'key_2'), claim, delivered('m1')] })).toEqual({
+      batchItemFailures: [],
+    });
+    expect(Object.fromEntries(pending.counts)).toEqual({ 't:ten_a': 2, 'k:key_1': 1, 'k:key_2': 1 });
   });
 
   it('writes nothing for a batch of changes metering ignores', async () => {
@@ -146,7 +171,7 @@ describe('metering aggregator', () => {
 
   it('builds its dependencies once, on the first invocation', async () => {
     const usage = memoryUsage();
-    const deps = jest.fn(() => ({ usage, logger: recordingLogger() }));
+    const deps = jest.fn(() => ({ usage, pending: memoryPending(), logger: recordingLogger() }));
     const handle = makeAggregateHandler(deps);
     expect(deps).not.toHaveBeenCalled();
     await handle({ Records: [created('m1')] });

@@ -4,15 +4,18 @@ import { currentContainer } from '../../../libs/lambda/container';
 import type { Logger } from '../../../libs/observability/logger';
 import { aggregateUsage } from '../../../libs/usage/aggregate';
 import type { UsageEvent } from '../../../libs/usage/model';
-import type { UsageStore } from '../../../libs/usage/port';
+import type { PendingChange } from '../../../libs/usage/model';
+import type { PendingCounterStore, UsageStore } from '../../../libs/usage/port';
 import type { RunOutcome, RunStatsStore } from '../../../libs/schedules/port';
-import { runOutcomeOf, usageEventsOf } from '../../../libs/store/dynamodb/stream';
+import { pendingChangeOf, runOutcomeOf, usageEventsOf } from '../../../libs/store/dynamodb/stream';
 
 /** What the aggregator needs; built on the first invocation (tests pass dynalite or fakes). */
 export interface AggregateDeps {
   usage: UsageStore;
   /** Schedules' run stats, counted from the same records. @default not counted */
   runStats?: RunStatsStore;
+  /** The pending-message counters the plan limiter reads. */
+  pending: PendingCounterStore;
   logger: Logger;
 }
 
@@ -24,8 +27,9 @@ const failuresOf = (records: DynamoDBRecord[]): DynamoDBBatchResponse => ({
 /**
  * The metering aggregator: the table's stream (NEW_AND_OLD_IMAGES) → usage events
  * (libs/store/dynamodb/stream.ts) → one `ADD` per key and day for the whole batch (`aggregateUsage`, as the
- * embedded meter does), so a batch of a thousand changes costs a handful of writes; and the finished schedule runs →
- * their schedules' `stats` (two writes per schedule of the batch). Both counts follow the same retry rules below.
+ * embedded meter does), so a batch of a thousand changes costs a handful of writes; the same for the pending-message
+ * counters (one `ADD` per tenant and per key for the batch); and the finished schedule runs → their schedules' `stats`
+ * (two writes per schedule of the batch). All counts follow the same retry rules below.
  *
  * Counting is per batch, while failures are reported per record (`ReportBatchItemFailures`), and a
  * stream retries from the first failed record on, records after it included. So:
@@ -42,13 +46,13 @@ export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<Aggrega
   let wired: Promise<AggregateDeps> | undefined;
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     wired ??= Promise.resolve().then(deps);
-    const { usage, runStats, logger } = await wired;
-    const parsed = new Map<string, UsageEvent[]>();
+    const { usage, pending, runStats, logger } = await wired;
+    const parsed = new Map<string, { events: UsageEvent[]; pending?: PendingChange }>();
     const runs = new Map<string, RunOutcome>();
     const read = await processPartialResponse(
       event,
       (record: DynamoDBRecord) => {
-        parsed.set(sequenceOf(record), usageEventsOf(record));
+        parsed.set(sequenceOf(record), { events: usageEventsOf(record), pending: pendingChangeOf(record) });
         const run = runOutcomeOf(record);
         if (run) runs.set(sequenceOf(record), run);
       },
@@ -66,10 +70,12 @@ export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<Aggrega
         retried: retried.length,
       });
 
-    const rows = aggregateUsage(counted.flatMap((r) => parsed.get(sequenceOf(r)) ?? []));
+    const rows = aggregateUsage(counted.flatMap((r) => parsed.get(sequenceOf(r))?.events ?? []));
+    const changes = counted.flatMap((r) => parsed.get(sequenceOf(r))?.pending ?? []);
     const outcomes = counted.flatMap((r) => runs.get(sequenceOf(r)) ?? []);
     try {
       if (rows.length) await usage.increment(rows);
+      if (changes.length) await pending.add(changes);
       if (outcomes.length && runStats) await runStats.recordRuns(outcomes);
     } catch (err) {
       logger.error('could not write usage counters; the batch will be retried', { err, records: records.length, rows: rows.length });
@@ -82,6 +88,6 @@ export const makeAggregateHandler = (deps: () => AggregateDeps | Promise<Aggrega
 
 /** The deployed handler: the container's AWS runtime (the table's usage store, Powertools logging). */
 export const handler = makeAggregateHandler(async () => {
-  const { usage, runStats, logger } = await currentContainer();
-  return { usage, runStats, logger };
+  const { usage, pendingCounters, runStats, logger } = await currentContainer();
+  return { usage, pending: pendingCounters, runStats, logger };
 });

@@ -8,6 +8,7 @@ import { InvalidCursorError } from '../../domain/page';
 import { idempotencyWindowMs } from '../../messages/model';
 import type { Schedule } from '../../schedules/model';
 import { Index, Keys } from './schema';
+import { pendingCountsSettler } from '../../../test/support/table-stream';
 import { useDynamoStores } from '../../../test/support/dynalite';
 import { anApp, aSchedule as fixtureSchedule, messagesLike } from '../../../test/support/fixtures';
 
@@ -24,6 +25,7 @@ const raw = async (id: string) => (await db.client.send(new GetCommand({ TableNa
 describe('DynamoDB store', () => {
   describe('sparse indexes', () => {
     it('keeps a message in the due and pending indexes only while it is scheduled', async () => {
+      const settle = await pendingCountsSettler(db.client, db.tableName, db.stores.pendingCounters);
       const keyId = newId('key');
       const m = aMessage({ keyId, sendAt: T0 });
       await db.stores.messages.create([m], T0);
@@ -31,8 +33,10 @@ describe('DynamoDB store', () => {
       await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
       expect(await raw(m.id)).not.toHaveProperty('dueShard');
       expect(await raw(m.id)).not.toHaveProperty('pending');
+      await settle();
       expect(await db.stores.messages.countPending(keyId)).toBe(0);
       await db.stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'scheduled', dueAt: T0 + 500 }], T0 + 10);
+      await settle();
       expect(await db.stores.messages.countPending(keyId)).toBe(1);
       expect(await db.stores.messages.due(0, T0 + 500, 10)).toEqual([{ id: m.id, tenantId: A, dueAt: T0 + 500 }]);
     });

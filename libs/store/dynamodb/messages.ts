@@ -6,6 +6,7 @@ import { UpdateBuilder } from './expression';
 import { createMessage } from './idempotency';
 import { attemptItem, finishedStatuses, toAttempt, toMessage, trackStatus, ttlAt, type MessageTableOptions } from './message-items';
 import { pageOf } from './paging';
+import { DynamoPendingCounters } from './pending';
 import { Attr, Collections, idOf, Index, Keys, Shards } from './schema';
 import { mapLimit, mapLimitKeyed, type Table } from './table';
 
@@ -31,10 +32,15 @@ const changeFields = new Set<keyof MessageChange>([
  * multi-message calls are loops of those (see libs/store/dynamodb.md for why that is safe).
  */
 export class DynamoMessageStore implements MessageStore {
+  /** The pending counts the stream keeps (`countPending*` read them). */
+  private readonly pendingCounters: DynamoPendingCounters;
+
   constructor(
     private readonly table: Table,
     private readonly o: DynamoMessageOptions,
-  ) {}
+  ) {
+    this.pendingCounters = new DynamoPendingCounters(table, o.concurrency);
+  }
 
   async create(messages: Message[], now: number): Promise<CreateResult[]> {
     // Messages sharing an idempotency key run one after another, so a batch deduplicates within itself.
@@ -283,27 +289,11 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async countPending(keyId: string): Promise<number> {
-    return this.table.count({
-      IndexName: Index.pendingByKey,
-      KeyConditionExpression: '#key = :key',
-      ExpressionAttributeNames: { '#key': Attr.keyId },
-      ExpressionAttributeValues: { ':key': keyId },
-    });
+    return this.pendingCounters.ofKey(keyId);
   }
 
   async countPendingForTenant(tenantId: string): Promise<number> {
-    // Per app (pendingByApp): a tenant has few apps, and a message of a deleted app is no longer scheduled.
-    const counts = await Promise.all(
-      (await this.appIds(tenantId)).map((appId) =>
-        this.table.count({
-          IndexName: Index.pendingByApp,
-          KeyConditionExpression: '#app = :app',
-          ExpressionAttributeNames: { '#app': Attr.appId },
-          ExpressionAttributeValues: { ':app': appId },
-        }),
-      ),
-    );
-    return counts.reduce((a, b) => a + b, 0);
+    return this.pendingCounters.ofTenant(tenantId);
   }
 
   async releaseHeld(tenantId: string, dueAt: number, now: number): Promise<DueRef[]> {

@@ -17,7 +17,7 @@ export const Attr = {
   gsi3sk: 'GSI3SK',
   gsi4pk: 'GSI4PK',
   gsi4sk: 'GSI4SK',
-  /** Range of both `pending*` indexes: the message id, set only while the message is `scheduled`. */
+  /** Range of the `pendingByApp` index: the message id, set only while the message is `scheduled`. */
   pending: 'pending',
   keyId: 'keyId',
   appId: 'appId',
@@ -35,8 +35,6 @@ export const Index = {
   byParent: 'byParent',
   /** Messages (runs) of a schedule. */
   bySchedule: 'bySchedule',
-  /** Scheduled messages per creating key (plan pending limits). */
-  pendingByKey: 'pendingByKey',
   /** Scheduled messages per app (abort on app deletion). */
   pendingByApp: 'pendingByApp',
 } as const;
@@ -56,6 +54,10 @@ export const Keys = {
   slotCounter: (tenantId: string, generation: number) => ({ PK: `CNT#${tenantId}`, SK: `SLOT#${generation}` }),
   /** AWS engine: a tenant's attempts started in one UTC minute. */
   attemptCounter: (tenantId: string, minute: number) => ({ PK: `CNT#${tenantId}`, SK: `ATT#${minute}` }),
+  /** A tenant's scheduled messages, counted from the table stream (libs/store/dynamodb/pending.ts). */
+  tenantPending: (tenantId: string) => ({ PK: `TEN#${tenantId}`, SK: 'PENDING' }),
+  /** A key's scheduled messages, counted from the table stream. */
+  keyPending: (keyId: string) => ({ PK: `KEY#${keyId}`, SK: 'PENDING' }),
   /** AWS: which of our keys an API Gateway key id belongs to (write-once). */
   gatewayKey: (gatewayKeyId: string) => ({ PK: `GWKEY#${gatewayKeyId}`, SK: 'GWKEY' }),
   /** AWS: the API Gateway key id of one of our keys, beside the key in its partition (write-once). */

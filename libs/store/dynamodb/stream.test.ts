@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { aggregateUsage } from '../../usage/aggregate';
-import { usageEvents, usageEventsOf } from './stream';
+import { pendingChangeOf, pendingChanges, usageEvents, usageEventsOf } from './stream';
 import { aMessage } from '../../../test/support/fixtures';
 
 const T = Date.UTC(2026, 10, 23, 12);
@@ -137,6 +137,34 @@ describe('usageEvents + aggregateUsage', () => {
     ];
     expect(aggregateUsage(usageEvents(records))).toEqual([
       { ...k, date: '2026-11-23', requests: 0, messagesScheduled: 2, deliveries: 1, attempts: 3, failures: 1 },
+    ]);
+  });
+});
+
+describe('pendingChangeOf', () => {
+  const scheduled = message();
+  const held = message({ status: 'scheduled', dueAt: undefined });
+  it.each<[string, DynamoDBRecord, number | undefined]>([
+    ['a new scheduled message', record('INSERT', undefined, scheduled), 1],
+    ['a claim', record('MODIFY', scheduled, delivering), -1],
+    ['an abort', record('MODIFY', scheduled, message({ status: 'aborted' })), -1],
+    ['a retry back to scheduled', record('MODIFY', delivering, message({ attemptCount: 1 })), 1],
+    ['a hold (scheduled without dueAt)', record('MODIFY', delivering, held), 1],
+    ['a redrive of a failed message', record('MODIFY', message({ status: 'failed' }), scheduled), 1],
+    ['a reschedule', record('MODIFY', scheduled, message({ dueAt: T + 1000 })), undefined],
+    ['a delivery', record('MODIFY', delivering, message({ status: 'delivered' })), undefined],
+    ['a deleted scheduled message', record('REMOVE', scheduled), -1],
+    ['a deleted finished message', record('REMOVE', message({ status: 'delivered' })), undefined],
+    ['an attempt item', record('INSERT', undefined, { PK: 'MSG#msg_1', SK: 'ATT#000001', tenantId: 'ten_a' }), undefined],
+  ])('%s', (_, r, delta) => {
+    expect(pendingChangeOf(r)).toEqual(delta === undefined ? undefined : { ...k, delta });
+  });
+
+  it('leaves the key out for a message no key created, and keeps a batch in order', () => {
+    const anonymous = message({ keyId: undefined });
+    expect(pendingChanges([record('INSERT', undefined, anonymous), record('MODIFY', scheduled, delivering)])).toEqual([
+      { tenantId: 'ten_a', delta: 1 },
+      { ...k, delta: -1 },
     ]);
   });
 });

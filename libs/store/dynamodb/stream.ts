@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Message } from '../../messages/model';
 import type { RunOutcome } from '../../schedules/port';
-import type { UsageEvent } from '../../usage/model';
+import type { PendingChange, UsageEvent } from '../../usage/model';
 import { isMessageItem, toMessage } from './message-items';
 
 /** The message a stream image holds, when the image is a message item (attempts, usage rows, etc. are skipped). */
@@ -79,4 +79,30 @@ export const runOutcomeOf = (record: DynamoDBRecord): RunOutcome | undefined => 
     finishedAt: num(next.status === 'delivered' ? next.deliveredAt : next.failedAt),
     durationMs: num(next.result?.durationMs),
   };
+};
+
+/**
+ * The pending-count change of one stream record: +1 when a message item becomes `scheduled` (INSERT, or MODIFY from
+ * another status: a retry, an unclaim, a hold, a redrive), -1 when it stops being so (MODIFY to another status: a claim,
+ * an abort; REMOVE). Held messages (scheduled without `dueAt`) count as scheduled, as the port says. A write that keeps
+ * the status (a reschedule) changes nothing.
+ */
+export const pendingChangeOf = (record: DynamoDBRecord): PendingChange | undefined => {
+  const prev = messageOf(record.dynamodb?.OldImage);
+  const next = messageOf(record.dynamodb?.NewImage);
+  const m = next ?? prev;
+  if (!m || typeof m.tenantId !== 'string') return undefined;
+  const delta = (next?.status === 'scheduled' ? 1 : 0) - (prev?.status === 'scheduled' ? 1 : 0);
+  if (delta === 0) return undefined;
+  return { tenantId: m.tenantId, ...(typeof m.keyId === 'string' ? { keyId: m.keyId } : {}), delta };
+};
+
+/** The pending-count changes of a batch of stream records. */
+export const pendingChanges = (records: Iterable<DynamoDBRecord>): PendingChange[] => {
+  const out: PendingChange[] = [];
+  for (const r of records) {
+    const c = pendingChangeOf(r);
+    if (c) out.push(c);
+  }
+  return out;
 };

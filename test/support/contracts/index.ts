@@ -17,6 +17,11 @@ import { describeUsageContract } from './usage';
 /** What a store adapter under test provides. */
 export interface StoreUnderTest extends Stores {
   close(): Promise<void> | void;
+  /**
+   * Brings what the adapter derives asynchronously up to date with the writes so far (DynamoDB: the pending counts the
+   * table stream keeps). Called before such a read. @default nothing to do
+   */
+  settle?(): Promise<void>;
 }
 
 /** Registers every port's contract for one adapter. `open` gives a fresh, empty store for each test. */
@@ -39,6 +44,7 @@ export const describeStoreContract = (adapter: string, open: () => Promise<Store
         () => store.messages,
         context,
         () => store.apps,
+        async () => store.settle?.(),
       ));
     describe('schedules', () => describeScheduleContract(() => store.schedules, context));
     describe('usage', () => describeUsageContract(() => store.usage, context));
