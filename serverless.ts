@@ -10,6 +10,7 @@ import { docsFunctions } from './infra/docs';
 import { wakeFunctionArn, engineFunctions } from './infra/engine';
 import { gatewayResponses } from './infra/gateway-responses';
 import { Logical, service, stackName } from './infra/names';
+import { ingestFunction, ingestResources } from './infra/ingest';
 import { queueResources } from './infra/queue';
 import { schedulerResources } from './infra/scheduler';
 import { secretsKeyResources } from './infra/secrets';
@@ -24,6 +25,7 @@ const stage = '${sls:stage}';
 /** The same catalogue the Lambdas read (`PUNCTUAL_PLANS`), merged from `PUNCTUAL_PLANS_FILE` at package time. */
 const plans = loadPlans(process.env.PUNCTUAL_PLANS_FILE);
 const api = apiFunctions(stage, Object.keys(plans));
+const ingest = ingestFunction(stage, Object.keys(plans));
 /**
  * Read at package time, like the plans: the sender of email targets that name none (a verified SES identity), and the
  * accounts targets may name even when they are the deployment's own (they also shape the deliver function's IAM).
@@ -102,22 +104,24 @@ const config: AWS = {
       inject: ['libs/runtime/aws-lambda.ts'],
     },
   },
-  functions: { ...api.functions, ...engine.functions, ...docs.functions } as AWS['functions'],
+  functions: { ...api.functions, ...engine.functions, ...ingest.functions, ...docs.functions } as AWS['functions'],
   resources: {
     Resources: {
       [Logical.table]: { ...tableResource(`${service}-${stage}`), DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' },
       ...queueResources(stage),
+      ...ingestResources(stage),
       ...schedulerResources(stage),
       ...cognitoResources(stage),
       ...secretsKeyResources(stage),
       ...api.roles,
       ...engine.roles,
+      ...ingest.roles,
       ...docs.roles,
       ...gatewayResponses(),
       ...alarmResources({
         stage,
         engineFunctions: Object.keys(engine.functions).filter((name) => name !== 'authorizer'),
-        deadLetterQueues: [Logical.deliveryDlq],
+        deadLetterQueues: [Logical.deliveryDlq, Logical.ingestDlq],
         ...(alarmTopicArn ? { topicArn: alarmTopicArn } : {}),
       }),
     } as never,
@@ -125,6 +129,7 @@ const config: AWS = {
       UserPoolId: { Value: { Ref: Logical.userPool } },
       UserPoolClientId: { Value: { Ref: Logical.userPoolClient } },
       TableName: { Value: { Ref: Logical.table } },
+      IngestTopicArn: { Value: { Ref: Logical.ingestTopic } },
     },
   },
 };

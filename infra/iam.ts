@@ -18,6 +18,8 @@ export interface Needs {
   sendToQueue?: boolean;
   /** Consumes the delivery queue (its SQS event source). */
   consumeQueue?: boolean;
+  /** Consumes the ingest queue (its SQS event source) and sends refused messages to its dead-letter queue. */
+  consumeIngest?: boolean;
   /** Reads the table's stream (its event source). */
   readStream?: boolean;
   /** Reads API Gateway usage of the tenant's keys (request counts of GET /v1/usage). */
@@ -98,6 +100,16 @@ export const statements = (name: string, stage: string, needs: Needs) => {
       Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
       Resource: [queueArn],
     });
+  }
+  if (needs.consumeIngest) {
+    list.push(
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+        Resource: [{ 'Fn::GetAtt': [Logical.ingestQueue, 'Arn'] }],
+      },
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [Logical.ingestDlq, 'Arn'] }] },
+    );
   }
   if (needs.readStream) {
     list.push(

@@ -18,6 +18,11 @@ export const Logical = {
   dashboard: 'OperationsDashboard',
   secretsKey: 'AppSecretsKey',
   secretsKeyAlias: 'AppSecretsKeyAlias',
+  ingestTopic: 'IngestTopic',
+  ingestQueue: 'IngestQueue',
+  ingestDlq: 'IngestDeadLetterQueue',
+  ingestQueuePolicy: 'IngestQueuePolicy',
+  ingestSubscription: 'IngestSubscription',
 } as const;
 
 /** The stack's name, `<service>-<stage>` (osls's CloudFormation stack name, and `PUNCTUAL_STACK`). */

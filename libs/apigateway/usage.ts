@@ -122,7 +122,8 @@ export const overlayRequests = (tenantId: string, rows: UsageRow[], counts: Requ
   for (const c of counts) {
     const id = `${c.keyId}|${c.date}`;
     const row = byId.get(id);
-    if (row) row.requests = c.requests;
+    // The table's rows count only requests that came another way (ingestion from SQS): the two add up.
+    if (row) row.requests += c.requests;
     else if (c.requests > 0) byId.set(id, { tenantId, keyId: c.keyId, date: c.date, ...zeroCounters(), requests: c.requests });
   }
   return [...byId.values()].sort((a, b) =>

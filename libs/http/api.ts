@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { InvalidJsonError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import { stringifyJson } from '../domain/raw-json';
 import { parseInput } from '../domain/validate';
 import { requireControl } from '../keys/access';
@@ -9,11 +9,11 @@ import { InvalidKeyError } from '../keys/errors';
 import type { Principal } from '../keys/model';
 import { maxPayloadBytes } from '../messages/model';
 import { currentContainer } from '../lambda/container';
+import { parseBody } from './json-body';
 import type { Services } from './services';
 import { errorResult } from './errors';
 import { apiHeaders, jsonHeaders } from './headers';
 import { maxJsonDepth, nestsDeeperThan } from './json-depth';
-import { jsonSyntaxProblem } from './json-text';
 import { type Access, type OperationId, type Route, routeOf } from './routes';
 
 /** The Lambda context, plus the services when the embedded gateway invokes the handler in-process. */
@@ -90,21 +90,6 @@ const bodyTextOf = (event: APIGatewayProxyEvent, optional: boolean): string => {
     ]);
   }
   return text;
-};
-
-/** The parsed body; a malformed one is `invalid_json` saying where (line, column, offset) and what was expected. */
-const parseBody = (text: string): unknown => {
-  if (text === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    const at = jsonSyntaxProblem(text) ?? { offset: 0, line: 1, column: 1, issue: 'not valid JSON' };
-    const where = `line ${at.line}, column ${at.column}`;
-    throw new InvalidJsonError(`the request body is not valid JSON: ${where}: ${at.issue}`, {
-      details: [{ path: '(body)', issue: `${where}: ${at.issue}` }],
-      fields: { position: { offset: at.offset, line: at.line, column: at.column } },
-    });
-  }
 };
 
 /** Maps domain errors to the error body; logs the unexpected. */

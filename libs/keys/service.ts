@@ -177,6 +177,17 @@ export class KeyService {
     return revoked.length;
   }
 
+  /**
+   * The principal of a raw key value (callers that are not behind API Gateway: SNS/SQS ingestion), or undefined when
+   * the key is unknown or revoked; a suspended tenant's key throws as in `authenticate`.
+   */
+  async principalOfValue(value: string): Promise<Principal | undefined> {
+    const key = value.length > 0 && value.length <= 200 ? await this.authenticate(value) : undefined;
+    if (!key) return undefined;
+    this.noteUse(key);
+    return { tenantId: key.tenantId, keyId: key.id, scope: key.scope, plan: key.plan, ...(key.appId ? { appId: key.appId } : {}) };
+  }
+
   /** The principal for a gateway-identified key id, or undefined when unknown or revoked; a suspended tenant's throws. */
   async principal(gatewayKeyId: string): Promise<Principal | undefined> {
     const keyId = await this.keyIdOf(gatewayKeyId);

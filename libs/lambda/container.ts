@@ -11,6 +11,8 @@ import type { Services } from '../http/services';
 import type { Logger } from '../observability/logger';
 import type { Materializer } from '../schedules/materializer';
 import type { RunStatsStore } from '../schedules/port';
+import type { DeadLetters } from '../ingest/sqs';
+import type { IngestService } from '../ingest/service';
 import type { PendingCounterStore, UsageStore } from '../usage/port';
 
 /** A Lambda container's dependencies. */
@@ -30,6 +32,8 @@ export interface LambdaContainer {
   runStats?: RunStatsStore;
   /** The table's pending-message counters, written by the metering aggregator. */
   pendingCounters: PendingCounterStore;
+  /** Creates published messages as API requests (the ingest function), and where it puts the refused ones. */
+  ingest: { service: IngestService; deadLetters: DeadLetters };
 }
 
 let factory: (() => Promise<LambdaContainer>) | undefined;

@@ -57,6 +57,8 @@ export interface AwsConfig {
    * `PUNCTUAL_WAKE_FUNCTION_ARN`. Undefined when that is not an ARN: every AWS target is then refused.
    */
   accountId?: string;
+  /** The ingest queue's dead-letter queue, where refused published messages go (`PUNCTUAL_INGEST_DLQ_URL`; the ingest function). */
+  ingestDeadLetterUrl?: string;
   /** Accounts targets may name even when they are the deployment's own (`PUNCTUAL_TARGET_ACCOUNT_ALLOWLIST`, comma-separated). */
   targetAccountAllowlist: string[];
 }
@@ -131,6 +133,7 @@ export const loadAwsConfig = (env: NodeJS.ProcessEnv = process.env): AwsConfig =
     ...(env.PUNCTUAL_SECRETS_KMS_KEY_ID ? { secretsKmsKeyId: env.PUNCTUAL_SECRETS_KMS_KEY_ID } : {}),
     ...(env.PUNCTUAL_EMAIL_FROM ? { emailFrom: env.PUNCTUAL_EMAIL_FROM } : {}),
     ...(accountId ? { accountId } : {}),
+    ...(env.PUNCTUAL_INGEST_DLQ_URL ? { ingestDeadLetterUrl: env.PUNCTUAL_INGEST_DLQ_URL } : {}),
     targetAccountAllowlist: accountList(env),
   };
 };

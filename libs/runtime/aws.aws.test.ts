@@ -29,7 +29,14 @@ import {
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateScheduleGroupCommand, GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -38,6 +45,7 @@ import { handler as authorizer } from '../../functions/authorizer/handler';
 import { handler as deliver } from '../../functions/engine/deliver/handler';
 import { handler as wake } from '../../functions/engine/wake/handler';
 import { handler as aggregate } from '../../functions/metering/aggregate/handler';
+import { handler as ingestHandler } from '../../functions/ingest/handler';
 import { meteringFilterPatterns } from '../../infra/engine';
 import { createTableInput } from '../../infra/table';
 import { AwsDriver, OffsetClock } from '../../test/support/aws-driver';
@@ -88,11 +96,14 @@ let c: {
   scheduler: SchedulerClient;
   dynamodb: DynamoDBClient;
   cognito: CognitoIdentityProviderClient;
+  sns: SNSClient;
 };
 let pool: { id: string; clientId: string };
 let dlqArn: string;
 let queueUrl: string;
 let freePlanId: string;
+/** The ingest topic, its queue (raw delivery) and the queue's dead-letter queue, as infra/ingest.ts makes them. */
+let ingest: { topicArn: string; queueUrl: string; dlqUrl: string };
 let tableName: string;
 
 /** An operator's ID token from the pool: USER_SRP_AUTH then PASSWORD_VERIFIER (moto does not check the SRP proof itself). */
@@ -131,6 +142,7 @@ beforeAll(async () => {
     scheduler: new SchedulerClient(cfg),
     dynamodb: new DynamoDBClient(cfg),
     cognito: new CognitoIdentityProviderClient(cfg),
+    sns: new SNSClient(cfg),
   };
   // What the stack creates (infra/*.ts), made here with the SDK: moto's CloudFormation skips some of it.
   tableName = stack;
@@ -147,6 +159,24 @@ beforeAll(async () => {
     )
   ).QueueUrl!;
   await c.scheduler.send(new CreateScheduleGroupCommand({ Name: stack }));
+  const ingestDlq = (await c.sqs.send(new CreateQueueCommand({ QueueName: `${stack}-ingest-dlq` }))).QueueUrl!;
+  const ingestDlqArn = (await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: ingestDlq, AttributeNames: ['QueueArn'] }))).Attributes!
+    .QueueArn!;
+  const ingestQueue = (
+    await c.sqs.send(
+      new CreateQueueCommand({
+        QueueName: `${stack}-ingest`,
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: ingestDlqArn, maxReceiveCount: 5 }) },
+      }),
+    )
+  ).QueueUrl!;
+  const ingestQueueArn = (await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: ingestQueue, AttributeNames: ['QueueArn'] })))
+    .Attributes!.QueueArn!;
+  const topicArn = (await c.sns.send(new CreateTopicCommand({ Name: `${stack}-ingest` }))).TopicArn!;
+  await c.sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: ingestQueueArn, Attributes: { RawMessageDelivery: 'true' } }),
+  );
+  ingest = { topicArn, queueUrl: ingestQueue, dlqUrl: ingestDlq };
   for (const plan of Object.keys(defaultPlans)) {
     const created = await c.apiGateway.send(new CreateUsagePlanCommand({ name: `punctual-${plan}-test` }));
     if (plan === 'free') freePlanId = created.id!;
@@ -189,6 +219,7 @@ beforeAll(async () => {
     PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
     PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',
     PUNCTUAL_AWS_ENDPOINT: moto.endpoint,
+    PUNCTUAL_INGEST_DLQ_URL: ingest.dlqUrl,
   });
   clock = new OffsetClock();
   driver = new AwsDriver({
@@ -285,6 +316,49 @@ const queueEmpty = async () => {
     }),
   );
   return a.Attributes?.ApproximateNumberOfMessages === '0' && a.Attributes?.ApproximateNumberOfMessagesNotVisible === '0';
+};
+
+/** Publishes to the ingest topic with string attributes. */
+const publish = (body: unknown, attributes: Record<string, string>) =>
+  c.sns.send(
+    new PublishCommand({
+      TopicArn: ingest.topicArn,
+      Message: typeof body === 'string' ? body : JSON.stringify(body),
+      MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+    }),
+  );
+
+/**
+ * The ingest queue's Lambda event source, played as the driver plays the delivery queue's: receive, invoke the ingest
+ * handler with up to 10 records, delete every record it did not report failed. Returns how many records it handed over.
+ */
+const drainIngest = async (): Promise<number> => {
+  let handed = 0;
+  for (;;) {
+    const out = await c.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: ingest.queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }),
+    );
+    const messages = out.Messages ?? [];
+    if (!messages.length) return handed;
+    handed += messages.length;
+    const records = messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body ?? '',
+      attributes: {} as never,
+      messageAttributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { stringValue: v.StringValue, dataType: v.DataType ?? 'String' }]),
+      ) as never,
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:ingest',
+      awsRegion: 'us-east-1',
+    }));
+    const { batchItemFailures } = await ingestHandler({ Records: records });
+    const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+    const done = messages.filter((m) => !failed.has(m.MessageId!)).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! }));
+    if (done.length) await c.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: ingest.queueUrl, Entries: done }));
+  }
 };
 
 describe('the AWS runtime on moto_server', () => {
@@ -424,6 +498,54 @@ describe('the AWS runtime on moto_server', () => {
     await driver.runUntil(() => receiver.on(t.path).length > 0);
     expect(receiver.on(t.path)[0].headers['punctual-schedule-id']).toBe(created.body.id);
     await stores.schedules.delete('ten_other', other.id);
+  });
+
+  it('creates what is published to the ingest topic as the API would; refusals go to the dead-letter queue with their code', async () => {
+    const t = await tenant('ingest');
+    const key = { 'x-api-key': t.key };
+    await publish({ appId: t.appId, delaySeconds: 1, payload: { via: 'sns' }, idempotencyKey: 'sns-1' }, { ...key, route: 'messages' });
+    // A publisher's retry: the idempotency key makes it the same message.
+    await publish({ appId: t.appId, delaySeconds: 1, payload: { via: 'sns' }, idempotencyKey: 'sns-1' }, key);
+    await publish(
+      {
+        items: [
+          { appId: t.appId, delaySeconds: 1, payload: { n: 1 } },
+          { appId: t.appId, payload: { n: 2 } },
+        ],
+      },
+      {
+        ...key,
+        route: 'messages.batch',
+      },
+    );
+    await publish({ appId: t.appId, name: 'published', expression: 'rate(1 hour)', payload: { tick: 1 } }, { ...key, route: 'schedules' });
+    // Refused: an unknown key, a body the schema refuses (with a batch item the plan cannot take), a malformed body.
+    await publish({ appId: t.appId, payload: {} }, { 'x-api-key': 'pk_unknown' });
+    await publish({ payload: {} }, key);
+    await publish('{"appId": ', key);
+    expect(await drainIngest()).toBe(7);
+
+    const listed = await t.api('GET', `/v1/messages?appId=${t.appId}`);
+    const payloads = (listed.body.items as { payload: unknown; scheduleId?: string }[])
+      .filter((m) => m.scheduleId === undefined)
+      .map((m) => JSON.stringify(m.payload))
+      .sort();
+    expect(payloads).toEqual(['{"n":1}', '{"n":2}', '{"via":"sns"}']);
+    expect((await t.api('GET', '/v1/schedules')).body.items).toMatchObject([{ name: 'published' }]);
+    await driver.runUntil(() => receiver.on(t.path).filter((a) => a.body === '{"via":"sns"}').length === 1);
+
+    const dead = await c.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: ingest.dlqUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }),
+    );
+    const refusals = (dead.Messages ?? []).map((m) => ({
+      error: m.MessageAttributes?.error?.StringValue,
+      hasKey: m.MessageAttributes?.['x-api-key'] !== undefined,
+      body: m.Body,
+    }));
+    expect(refusals.map((r) => r.error).sort()).toEqual(['invalid_json', 'invalid_request', 'unauthorized']);
+    // The key is not copied into the dead-letter queue (operators read it); the body is, to fix and publish again.
+    expect(refusals.every((r) => !r.hasKey)).toBe(true);
+    expect(refusals.map((r) => r.body)).toContain('{"payload":{}}');
   });
 
   it('deletes a revoked key from API Gateway, which then refuses it', async () => {

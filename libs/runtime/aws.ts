@@ -3,6 +3,10 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IngestService } from '../ingest/service';
+import { type DeadLetters, SqsDeadLetters } from '../ingest/sqs';
+import { utcDate } from '../usage/limits';
+import { zeroCounters } from '../usage/model';
 import { cognitoIdTokenVerifier, cognitoOperatorAuth, type IdTokenVerifier } from '../cognito/operator';
 import { systemClock, type Clock } from '../domain/clock';
 import type { TargetPolicyOptions } from '../delivery/targets/policy';
@@ -26,6 +30,13 @@ export interface AwsRuntime extends LambdaContainer {
   /** Destroys the SDK clients and the webhook pool (tests; Lambda just freezes the container). */
   close(): Promise<void>;
 }
+
+/** Without a dead-letter queue configured (every function but the ingest one), a refusal has nowhere to go. */
+const noDeadLetters: DeadLetters = {
+  send: async () => {
+    throw new Error('PUNCTUAL_INGEST_DLQ_URL is not set: only the ingest function dead-letters refused messages');
+  },
+};
 
 /** Test seams: clients pointed at dynalite, mocks or stand-ins, a fake clock, a verifier with cached JWKS. */
 export interface AwsOverrides {
@@ -136,6 +147,19 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     usage: usageCounters,
     runStats: stores.schedules,
     pendingCounters: stores.pendingCounters,
+    ingest: {
+      // No API Gateway in front: the plan's throttle and quota are the limiter's (per container), and the request is
+      // counted in the table's usage row, which GET /v1/usage adds to API Gateway's count.
+      service: new IngestService({
+        services,
+        admit: async (p) => {
+          await limiter.admitRequest({ id: p.keyId, tenantId: p.tenantId, plan: p.plan });
+          const row = { tenantId: p.tenantId, keyId: p.keyId, date: utcDate(clock.now()), ...zeroCounters(), requests: 1 };
+          await usageCounters.increment([row]);
+        },
+      }),
+      deadLetters: config.ingestDeadLetterUrl ? new SqsDeadLetters(clients.sqs, config.ingestDeadLetterUrl) : noDeadLetters,
+    },
     close: async () => {
       await engine.close();
       clients.close();

@@ -56,6 +56,11 @@ export interface LocalConfig {
   awsEndpoint?: string;
   /** A token that reads `GET /metrics` besides the admin token (`PUNCTUAL_METRICS_TOKEN`, ≥ 16 characters). */
   metricsToken?: string;
+  /**
+   * An SQS queue whose messages are created as API requests (`PUNCTUAL_INGEST_QUEUE_URL`; README, *Ingestion from SNS
+   * and SQS*). Refused ones go to its dead-letter queue (its redrive policy). @default unset: no ingestion
+   */
+  ingestQueueUrl?: string;
 }
 
 /** A setting that cannot be used; the message says which and why. */
@@ -124,6 +129,12 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
   const awsEndpoint = env.PUNCTUAL_AWS_ENDPOINT || undefined;
   if (awsEndpoint !== undefined && !URL.canParse(awsEndpoint))
     throw new ConfigError(`PUNCTUAL_AWS_ENDPOINT must be a URL such as http://127.0.0.1:5000; got "${awsEndpoint}"`);
+  const ingestQueueUrl = env.PUNCTUAL_INGEST_QUEUE_URL || undefined;
+  if (ingestQueueUrl !== undefined && !/^https?:\/\//.test(ingestQueueUrl))
+    throw new ConfigError(
+      'PUNCTUAL_INGEST_QUEUE_URL must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/ingest; ' +
+        `got "${ingestQueueUrl}"`,
+    );
   const smtp = smtpUrl(env);
   const adminToken = env.PUNCTUAL_ADMIN_TOKEN;
   if (adminToken !== undefined && adminToken !== '' && adminToken.length < minAdminTokenLength)
@@ -165,6 +176,7 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConf
     ...(emailFrom ? { emailFrom } : {}),
     ...(awsEndpoint ? { awsEndpoint } : {}),
     ...(metricsToken ? { metricsToken } : {}),
+    ...(ingestQueueUrl ? { ingestQueueUrl } : {}),
   };
 };
 

@@ -31,6 +31,9 @@ import { version } from './version';
 import { openLocalSecrets } from './local-secrets';
 import { buildServices } from './wire';
 import { HeldReleaser } from '../tenancy/release';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { deadLetterQueueOf, IngestPoller, SqsDeadLetters } from '../ingest/sqs';
+import { IngestService } from '../ingest/service';
 
 /** A running embedded service. */
 export interface LocalRuntime {
@@ -215,9 +218,12 @@ const startLocked = async (
   );
 
   let gateway: Gateway | undefined;
+  let ingest: { poller: IngestPoller; sqs: SQSClient } | undefined;
   /** Stops what has started, in order; the lock goes last, once the database is closed. */
   const stop = async () => {
     await gateway?.close();
+    await ingest?.poller.close();
+    ingest?.sqs.destroy();
     await materializer.close();
     await releaser.close();
     await engine.close();
@@ -249,6 +255,14 @@ const startLocked = async (
       meter.record({ type: 'request', tenantId: key.tenantId, keyId: key.id, at: clock.now() });
       return headers;
     });
+    if (config.ingestQueueUrl) {
+      // As a request through the gateway: the plan admits it and it counts as a request.
+      const admitKey = async (p: { tenantId: string; keyId: string; plan: string }) => {
+        await limiter.admitRequest({ id: p.keyId, tenantId: p.tenantId, plan: p.plan });
+        meter.record({ type: 'request', tenantId: p.tenantId, keyId: p.keyId, at: clock.now() });
+      };
+      ingest = await startIngest(config.ingestQueueUrl, config.awsEndpoint, new IngestService({ services, admit: admitKey }), logger);
+    }
     // Only now: a start that failed before listening (a busy port) keeps no hash of a token nobody was shown.
     admin.persist();
   } catch (err) {
@@ -269,4 +283,24 @@ const startLocked = async (
         logger.info('punctual stopped');
       })()),
   };
+};
+
+/** The region of an AWS queue URL (`https://sqs.<region>.amazonaws.com/…`); an emulator's leaves it to the SDK. */
+const regionOfQueueUrl = (url: string): string | undefined => /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(url)?.[1];
+
+/** Starts consuming the ingest queue; its dead-letter queue (from the redrive policy) takes refused messages. */
+const startIngest = async (queueUrl: string, endpoint: string | undefined, service: IngestService, logger: Logger) => {
+  const region = regionOfQueueUrl(queueUrl);
+  const sqs = new SQSClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  try {
+    const dlqUrl = await deadLetterQueueOf(sqs, queueUrl);
+    if (!dlqUrl) throw new Error(`the ingest queue ${queueUrl} has no dead-letter queue (a redrive policy): refused messages need one`);
+    const poller = new IngestPoller({ sqs, queueUrl, ingest: service, deadLetters: new SqsDeadLetters(sqs, dlqUrl), logger });
+    poller.start();
+    logger.info('consuming the ingest queue', { queueUrl });
+    return { poller, sqs };
+  } catch (err) {
+    sqs.destroy();
+    throw err;
+  }
 };
