@@ -5,28 +5,10 @@
  * all on a simulated clock, delivering to a real receiver on 127.0.0.1. It also counts the AWS
  * operations per delivered message (the README's cost table).
  */
-import { randomBytes } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
-import { handler as wakeHandler } from '../../functions/engine/wake/handler';
-import { handler as deliverHandler } from '../../functions/engine/deliver/handler';
-import { handler as sweepHandler } from '../../functions/engine/sweep/handler';
 import { startReceiver, type Receiver } from '../../test/support/receiver';
-import { ManualClock } from '../domain/clock';
-import { registerContainer } from '../lambda/container';
 import { type Dynalite, useDynalite } from '../../test/support/dynalite';
-import { createAwsRuntime, type AwsRuntime } from './aws';
-import { loadAwsConfig } from './aws-config';
-import { ApiGatewayStandIn, OpCounter, SchedulerStandIn, SqsEventSource, SqsStandIn } from '../../test/support/aws-standins';
-import type { DeliveryMetrics } from '../engine/metrics';
-import type { Logger } from '../observability/logger';
-import { AesSecretBox } from '../secrets/aes';
-
-const wakeArn = 'arn:aws:lambda:us-east-1:000000000000:function:punctual-test-engineWake';
-const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
-/** Every container seals with one key, as KMS data keys would all open (the KMS box is tested on moto: libs/secrets/kms.aws.test.ts). */
-const secrets = new AesSecretBox(randomBytes(32));
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+import { awsWorld, T0, type WorldOptions } from '../../test/support/aws-world';
 
 // dynalite answers in milliseconds, and a world makes hundreds of calls.
 jest.setTimeout(60_000);
@@ -42,154 +24,8 @@ afterAll(async () => {
   await receiver.close();
 });
 
-/** One world: a fresh table, stand-ins, a runtime registered as the container's, and a simulated clock. */
-const world = async (options: { duplicateEvery?: number; retryMaxAttempts?: number } = {}) => {
-  const clock = new ManualClock(T0);
-  const ops = new OpCounter();
-  const tableName = await db.createTable();
-  const sqs = new SqsStandIn(clock, ops, {
-    visibilityTimeoutMs: 540_000,
-    maxReceiveCount: 5,
-    ...(options.duplicateEvery ? { duplicateEvery: options.duplicateEvery } : {}),
-  });
-  const gateway = new ApiGatewayStandIn(ops, [
-    { id: 'up-free', name: 'punctual-free-test' },
-    { id: 'up-unlimited', name: 'punctual-unlimited-test' },
-  ]);
-  const invokeWake = (arn: string, input: unknown) => {
-    expect(arn).toBe(wakeArn);
-    ops.add('lambda.wake');
-    return wakeHandler(input as { bucket: number });
-  };
-  const scheduler = new SchedulerStandIn(clock, ops, invokeWake);
-  const metrics = {
-    attempts: [] as Parameters<DeliveryMetrics['attempt']>[0][],
-    flushes: 0,
-    attempt: (a: Parameters<DeliveryMetrics['attempt']>[0]) => void metrics.attempts.push(a),
-    flush: () => void metrics.flushes++,
-  };
-  const config = loadAwsConfig({
-    PUNCTUAL_TABLE_NAME: tableName,
-    PUNCTUAL_DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/punctual-test-delivery',
-    PUNCTUAL_DELIVERY_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:punctual-test-delivery-dlq',
-    PUNCTUAL_WAKE_FUNCTION_ARN: wakeArn,
-    PUNCTUAL_SCHEDULE_GROUP: 'punctual-test',
-    PUNCTUAL_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
-    PUNCTUAL_USER_POOL_ID: 'us-east-1_Pool',
-    PUNCTUAL_STACK: 'punctual-test',
-    PUNCTUAL_USER_POOL_CLIENT_ID: 'client',
-    PUNCTUAL_USAGE_PLAN_PREFIX: 'punctual-',
-    PUNCTUAL_USAGE_PLAN_SUFFIX: '-test',
-  });
-  /** A Lambda container: its own runtime (own caches) on the shared table and stand-ins. */
-  const container = (): AwsRuntime =>
-    createAwsRuntime(config, {
-      documentClient: db.client,
-      apiGateway: gateway.client,
-      sqs: sqs.client,
-      scheduler: scheduler.client,
-      clock,
-      logger: silent,
-      metrics,
-      secrets,
-      allowPrivateTargets: true,
-      verifier: { verify: async (token) => (token === 'id-token' ? { sub: 'operator-sub' } : Promise.reject(new Error('invalid'))) },
-    });
-  const runtime = container();
-  const others: AwsRuntime[] = [];
-  registerContainer(async () => runtime);
-  const deliver = (e: SQSEvent, c: Context): Promise<SQSBatchResponse> => deliverHandler(e, c);
-  const source = new SqsEventSource(sqs, ops, deliver);
-  let nextSweep = Math.floor(T0 / 60_000) * 60_000 + 60_000;
-  /** Who is running now, for the operation counts: a client request, the engine, or the per-minute sweep (a fixed cost). */
-  let phase: 'api' | 'engine' | 'sweep' = 'api';
-
-  /** Runs the world until `until` (simulated): EventBridge rate(1 minute) sweeps, Scheduler fires, SQS polls. */
-  const runUntil = async (until: number) => {
-    for (let guard = 0; guard < 20_000; guard++) {
-      const next = Math.min(sqs.nextVisibleAt(), scheduler.nextFireAt(), nextSweep);
-      if (next > until) break;
-      if (next > clock.now()) clock.set(next);
-      if (nextSweep <= clock.now()) {
-        nextSweep += 60_000;
-        ops.add('sweep.lambda');
-        phase = 'sweep';
-        await sweepHandler();
-      }
-      phase = 'engine';
-      await scheduler.fireDue();
-      await source.drain();
-    }
-    phase = 'api';
-    clock.set(Math.max(clock.now(), until));
-  };
-
-  // Sign-up with a Cognito ID token, then an app whose target is the real receiver.
-  const signUp = await gateway.request('POST', '/v1/tenants', { authorization: 'Bearer id-token', body: { name: 'Acme' } });
-  expect(signUp.status).toBe(201);
-  const apiKey = (signUp.body.controlKey as { key: string }).key;
-  const path = `/hook-${tableName}`;
-  const app = await gateway.request('POST', '/v1/apps', {
-    apiKey,
-    body: {
-      name: 'orders',
-      target: { type: 'http', url: `${receiver.url}${path}` },
-      ...(options.retryMaxAttempts ? { retryPolicy: { maxAttempts: options.retryMaxAttempts } } : {}),
-    },
-  });
-  expect(app.status).toBe(201);
-  const appId = app.body.id as string;
-  const secret = app.body.signingSecret as string;
-  const tenantId = signUp.body.id as string;
-
-  /** Arrivals at this world's path with their simulated time. */
-  const arrivals: { id: string; simAt: number; attempt: number; body: string; headers: Record<string, unknown> }[] = [];
-  receiver.respond(path, (r) => {
-    arrivals.push({
-      id: String(r.headers['webhook-id']),
-      simAt: clock.now(),
-      attempt: Number(r.headers['punctual-attempt'] ?? 0),
-      body: r.body,
-      headers: r.headers,
-    });
-    return answer(r.body);
-  });
-  let answer: (body: string) => { status: number; body?: string } = () => ({ status: 200 });
-  const api = (method: string, p: string, body?: unknown) =>
-    gateway.request(method, p, { apiKey, ...(body !== undefined ? { body } : {}) });
-
-  return {
-    clock,
-    ops,
-    sqs,
-    scheduler,
-    runtime,
-    appId,
-    tenantId,
-    secret,
-    metrics,
-    arrivals,
-    api,
-    runUntil,
-    answerWith: (f: typeof answer) => {
-      answer = f;
-    },
-    phase: () => phase,
-    gateway,
-    apiKey,
-    container: () => {
-      const c = container();
-      others.push(c);
-      return c;
-    },
-    close: async () => {
-      gateway.restore();
-      for (const c of others) await c.close();
-      await runtime.close();
-      await db.dropTable(tableName);
-    },
-  };
-};
+/** One world on this file's dynalite and receiver (test/support/aws-world.ts). */
+const world = (options: WorldOptions = {}) => awsWorld(db, receiver, options);
 
 type World = Awaited<ReturnType<typeof world>>;
 let w: World | undefined;
