@@ -107,8 +107,8 @@ describe('the packaged stack', () => {
       for await (const page of paginateListFunctions({ client: new LambdaClient(cfg) }, {})) {
         for (const f of page.Functions ?? []) if (f.FunctionName?.startsWith(`${stackName}-`)) names.push(f.FunctionName);
       }
-      expect(names).toHaveLength(routes.length + 6);
-      for (const fn of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate', 'authorizer', 'docs', 'messagesCreate'])
+      expect(names).toHaveLength(routes.length + 7);
+      for (const fn of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate', 'authorizer', 'docs', 'ingest', 'messagesCreate'])
         expect(names).toContain(`${stackName}-${fn}`);
 
       // The table with its stream, the delivery queue redriving to its DLQ.
