@@ -1,4 +1,4 @@
-import { type Message, Punctual, PunctualError } from '@punctual/sdk';
+import { type LiveEvent, type Message, Punctual, PunctualError } from '@punctual/sdk';
 import { type Receiver, startReceiver } from '../../test/support/receiver';
 import { type LocalPunctual, newTenant, startPunctual, waitForStatus } from '../../test/support/punctual';
 
@@ -23,6 +23,28 @@ describe('Punctual client (real server)', () => {
       const err = await wrong.tenants.create({ name: 'x' }).catch((e) => e);
       expect(err).toBeInstanceOf(PunctualError);
       expect(err).toMatchObject({ status: 401, code: 'unauthorized', requestId: expect.any(String) });
+    });
+  });
+
+  describe('tenant administration', () => {
+    it('lists, reads and updates tenants as the operator; a tenant reads its own at me(), a data key may not', async () => {
+      const made = [await newTenant(server), await newTenant(server), await newTenant(server)];
+      const ids = made.map((t) => t.tenant.id);
+      const seen: string[] = [];
+      for await (const t of server.operator.tenants.list({ limit: 2 })) seen.push(t.id);
+      expect(seen.filter((id) => ids.includes(id))).toEqual([...ids].sort().reverse());
+      expect(await server.operator.tenants.get(ids[0])).toMatchObject({ id: ids[0], plan: 'unlimited', status: 'active' });
+      expect(await server.operator.tenants.update(ids[0], { plan: 'pro' })).toMatchObject({ id: ids[0], plan: 'pro' });
+      const me = await made[0].control.tenants.me();
+      expect(me).toMatchObject({ id: ids[0], plan: 'pro', limits: { maxKeys: expect.any(Number) } });
+      await expect(made[0].control.tenants.list()).rejects.toThrow(/needs the client's adminToken option/);
+      await expect(server.operator.tenants.update(ids[1], { status: 'paused' as never })).rejects.toMatchObject({
+        status: 400,
+        code: 'invalid_request',
+        details: [expect.objectContaining({ path: 'status' })],
+      });
+      await server.operator.tenants.update(ids[2], { status: 'suspended' });
+      await expect(made[2].control.tenants.me()).rejects.toMatchObject({ status: 403, code: 'tenant_suspended' });
     });
   });
 
@@ -99,7 +121,8 @@ describe('Punctual client (real server)', () => {
         { appId: app!.id, payload: { i: 1 }, sendAt: 'tomorrow' },
       ]);
       expect(res.items.map((i) => i.status)).toEqual([201, 400]);
-      expect(res.items[0].message).toMatchObject({ payload: { i: 0 }, idempotencyKey: expect.any(String) });
+      // The batch's Idempotency-Key header, as the server derives an item's key from it.
+      expect(res.items[0].message).toMatchObject({ payload: { i: 0 }, idempotencyKey: expect.stringMatching(/#0$/) });
       expect(res.items[1].error).toMatchObject({ error: 'invalid_request' });
     });
 
@@ -163,10 +186,80 @@ describe('Punctual client (real server)', () => {
       await expect(control.schedules.get(s.id)).rejects.toMatchObject({ status: 404 });
     });
 
+    it('previews the runs a schedule would make (across a DST change), and refuses what create would', async () => {
+      const { control } = await newTenant(server);
+      const preview = await control.schedules.preview({
+        expression: 'cron(0 6 * * ? *)',
+        timezone: 'America/New_York',
+        startAt: new Date('2027-03-13T00:00:00Z'),
+        count: 3,
+      });
+      // 06:00 in New York: EST (UTC-5) on the 13th, EDT (UTC-4) from the 14th.
+      expect(preview.items).toEqual(['2027-03-13T11:00:00.000Z', '2027-03-14T10:00:00.000Z', '2027-03-15T10:00:00.000Z']);
+      await expect(control.schedules.preview({ expression: 'cron(0 6 * *)' })).rejects.toMatchObject({
+        status: 400,
+        code: 'invalid_expression',
+      });
+    });
+
     it('reports a bad expression as invalid_expression', async () => {
       const { control, app } = await newTenant(server, { url: `${receiver.url}/s-bad` });
       const err = await control.schedules.create({ appId: app!.id, name: 'x', expression: 'rate(30 seconds)', payload: 1 }).catch((e) => e);
       expect(err).toMatchObject({ status: 400, code: 'invalid_expression' });
+    });
+  });
+
+  describe('live events', () => {
+    it('streams what happens to a message, resumes after lastEventId, and ends when the signal aborts', async () => {
+      const { controlKey, app } = await newTenant(server, { url: `${receiver.url}/ev` });
+      // The stream counts from its headers: a message created before them would not be in it.
+      let opened!: () => void;
+      const open = new Promise<void>((resolve) => (opened = resolve));
+      const control = new Punctual({
+        baseUrl: server.baseUrl,
+        apiKey: controlKey,
+        fetch: async (input, init) => {
+          const res = await fetch(input, init);
+          opened();
+          return res;
+        },
+      });
+      const controller = new AbortController();
+      const seen: LiveEvent[] = [];
+      const reading = (async () => {
+        for await (const e of control.events({ signal: controller.signal })) {
+          seen.push(e);
+          if (e.type === 'message.delivered') break;
+        }
+      })();
+      await open;
+      const m = await control.messages.create({ appId: app!.id, payload: 1 });
+      await reading;
+      expect(seen.map((e) => [e.type, 'messageId' in e.data ? e.data.messageId : undefined])).toEqual(
+        expect.arrayContaining([
+          ['message.created', m.id],
+          ['message.delivered', m.id],
+        ]),
+      );
+      const created = seen.find((e) => e.type === 'message.created')!;
+
+      // Resumed after the creation: the events that followed it, the delivery among them.
+      const resumed: LiveEvent[] = [];
+      for await (const e of control.events({ lastEventId: created.id, signal: controller.signal })) {
+        resumed.push(e);
+        if (e.type === 'message.delivered') controller.abort();
+      }
+      expect(resumed.map((e) => e.type)).not.toContain('message.created');
+      expect(resumed.find((e) => e.type === 'message.delivered')).toMatchObject({ data: { messageId: m.id, status: 'delivered' } });
+    });
+
+    it('throws a PunctualError for a key the server refuses, without reconnecting', async () => {
+      const p = new Punctual({ baseUrl: server.baseUrl, apiKey: 'pk_nope' });
+      const err = await (async () => {
+        for await (const _ of p.events()) return undefined;
+      })().catch((e) => e);
+      expect(err).toBeInstanceOf(PunctualError);
+      expect(err).toMatchObject({ status: 401, code: 'unauthorized' });
     });
   });
 

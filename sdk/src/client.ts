@@ -1,10 +1,12 @@
 import { Apps } from './resources/apps.js';
+import { type EventsOptions, streamEvents } from './resources/events.js';
 import { Keys } from './resources/keys.js';
 import { Messages } from './resources/messages.js';
 import { Schedules } from './resources/schedules.js';
 import { Tenants } from './resources/tenants.js';
 import { Usage } from './resources/usage.js';
 import { Transport } from './transport.js';
+import type { LiveEvent } from './types.js';
 
 /** How to reach punctual and how hard to try. */
 export interface PunctualOptions {
@@ -62,8 +64,10 @@ export class Punctual {
   readonly keys: Keys;
   /** Per key, per day counters (control key). */
   readonly usage: Usage;
-  /** Account bootstrap (admin token). */
+  /** Tenants: the operator's administration (admin token) and a tenant's own (`me`, control key). */
   readonly tenants: Tenants;
+  readonly #http: Transport;
+  readonly #reconnect: { baseDelayMs: number; maxDelayMs: number };
 
   constructor(options: PunctualOptions) {
     // A bad URL is reported here, naming it, rather than as a network error at the first call.
@@ -81,11 +85,26 @@ export class Punctual {
       // Looked up per call, so a fetch installed after construction (a polyfill, a test's interceptor) is used.
       fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     });
+    this.#http = http;
+    this.#reconnect = {
+      baseDelayMs: options.retryBaseDelayMs ?? defaults.retryBaseDelayMs,
+      maxDelayMs: options.retryMaxDelayMs ?? defaults.retryMaxDelayMs,
+    };
     this.messages = new Messages(http);
     this.schedules = new Schedules(http);
     this.apps = new Apps(http);
     this.keys = new Keys(http);
     this.usage = new Usage(http);
     this.tenants = new Tenants(http);
+  }
+
+  /**
+   * The tenant's live events (a data key: its app's), as they happen: `for await (const e of p.events({ lastEventId }))`.
+   * Reconnects with `Last-Event-ID` and backoff when the connection drops, so nothing is missed (a `reset` event says
+   * when something was); ends quietly when `signal` aborts or the loop is left, and with a `PunctualError` on an
+   * answer that will not change (401, 403, `501 not_implemented` on the AWS runtime, which holds no streams).
+   */
+  events(options: EventsOptions = {}): AsyncGenerator<LiveEvent, void, undefined> {
+    return streamEvents(this.#http, this.#reconnect, options);
   }
 }

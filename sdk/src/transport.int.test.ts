@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Punctual, PunctualError } from '@punctual/sdk';
+import { type LiveEvent, Punctual, PunctualError } from '@punctual/sdk';
 
 /**
  * Timeouts, retries and errors against a real HTTP server on 127.0.0.1 that answers as scripted per request:
@@ -120,29 +120,36 @@ describe('Punctual transport', () => {
       expect(seen).toHaveLength(2);
     });
 
-    it('retries a message create with the same idempotency key, generated when not given', async () => {
+    it('retries a message create with the same Idempotency-Key header, generated when not given', async () => {
       script = failThen(1, (res) => json(res, 201, message));
       await client().messages.create({ appId: 'app_1', payload: 1 });
-      const keys = seen.map((s) => JSON.parse(s.body).idempotencyKey);
+      const keys = seen.map((s) => s.headers['idempotency-key']);
       expect(keys).toHaveLength(2);
       expect(keys[0]).toMatch(/^[0-9a-f-]{32,36}$/);
       expect(keys[1]).toBe(keys[0]);
+      expect(JSON.parse(seen[0].body)).not.toHaveProperty('idempotencyKey');
 
       seen = [];
       await client().messages.create({ appId: 'app_1', payload: 1, idempotencyKey: 'order-42' });
-      expect(seen.map((s) => JSON.parse(s.body).idempotencyKey)).toEqual(['order-42', 'order-42']);
+      expect(seen.map((s) => s.headers['idempotency-key'])).toEqual(['order-42', 'order-42']);
     });
 
-    it('gives every batch item a key and retries the batch; with one item told `false`, never', async () => {
+    it('gives a batch one Idempotency-Key (items keep their own) and retries it; with one item told `false`, never', async () => {
       script = failThen(1, (res) => json(res, 200, { items: [] }));
       await client().messages.batch([
         { appId: 'a', payload: 1 },
         { appId: 'a', payload: 2, idempotencyKey: 'k2' },
       ]);
       expect(seen).toHaveLength(2);
+      expect(seen[0].headers['idempotency-key']).toMatch(/^[0-9a-f-]{32,36}$/);
+      expect(seen[1].headers['idempotency-key']).toBe(seen[0].headers['idempotency-key']);
       const items = JSON.parse(seen[1].body).items;
-      expect(items[0].idempotencyKey).toEqual(JSON.parse(seen[0].body).items[0].idempotencyKey);
+      expect(items[0]).not.toHaveProperty('idempotencyKey');
       expect(items[1].idempotencyKey).toBe('k2');
+
+      seen = [];
+      await client().messages.batch([{ appId: 'a', payload: 1 }], { idempotencyKey: 'nightly-2026-12-07' });
+      expect(seen.map((s) => s.headers['idempotency-key'])).toEqual(['nightly-2026-12-07', 'nightly-2026-12-07']);
 
       seen = [];
       await expect(
@@ -154,6 +161,7 @@ describe('Punctual transport', () => {
         status: 503,
       });
       expect(seen).toHaveLength(1);
+      expect(seen[0].headers).not.toHaveProperty('idempotency-key');
       expect(JSON.parse(seen[0].body).items[1]).not.toHaveProperty('idempotencyKey');
     });
 
@@ -162,6 +170,7 @@ describe('Punctual transport', () => {
       const p = client();
       await expect(p.messages.create({ appId: 'a', payload: 1, idempotencyKey: false })).rejects.toMatchObject({ status: 503 });
       expect(JSON.parse(seen[0].body)).not.toHaveProperty('idempotencyKey');
+      expect(seen[0].headers).not.toHaveProperty('idempotency-key');
       await expect(p.schedules.create({ appId: 'a', name: 'n', expression: 'rate(1 hour)', payload: 1 })).rejects.toMatchObject({
         status: 503,
       });
@@ -247,6 +256,102 @@ describe('Punctual transport', () => {
       controller.abort(new Error('stop'));
       await expect(call).rejects.toThrow('stop');
       expect(seen).toHaveLength(1);
+    });
+  });
+
+  it("keeps the error body's current, exceeded and position fields on the PunctualError", async () => {
+    const exceeded = { kind: 'quota', limit: 5, period: 'DAY', resetsAt: '2026-12-08T00:00:00.000Z' };
+    script = (n, _req, res) =>
+      n === 1
+        ? json(res, 409, { error: 'conflict', message: 'delivered', current: { status: 'delivered' } })
+        : n === 2
+          ? json(res, 429, { error: 'quota_exceeded', message: 'quota', exceeded }, { 'retry-after': '3600' })
+          : json(res, 400, { error: 'invalid_json', message: 'bad', position: { offset: 3, line: 1, column: 4 } });
+    await expect(client().messages.abort('m')).rejects.toMatchObject({ status: 409, current: { status: 'delivered' } });
+    await expect(client().messages.get('m')).rejects.toMatchObject({ status: 429, exceeded, retryAfter: 3600 });
+    await expect(client().messages.abort('m')).rejects.toMatchObject({ code: 'invalid_json', position: { line: 1, column: 4 } });
+  });
+
+  describe('live events', () => {
+    const sse = (res: ServerResponse, frames: string) =>
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' }).end(frames);
+    const frame = (id: number, type = 'message.created') =>
+      `id: ${id}\nevent: ${type}\ndata: {"appId":"app_1","messageId":"msg_${id}"}\n\n`;
+    const take = async (iterable: AsyncIterable<LiveEvent>, n: number): Promise<LiveEvent[]> => {
+      const got: LiveEvent[] = [];
+      for await (const e of iterable) if (got.push(e) === n) break;
+      return got;
+    };
+
+    it('reconnects with Last-Event-ID after the server ends the stream, and after a 503 (backoff)', async () => {
+      script = (n, _req, res) =>
+        n === 1
+          ? sse(res, `: keep-alive\n\n${frame(1)}${frame(2, 'message.delivered')}`)
+          : n === 2
+            ? json(res, 503, unavailable)
+            : sse(res, frame(3));
+      const got = await take(client().events({ lastEventId: '0' }), 3);
+      expect(got).toEqual([
+        { type: 'message.created', id: '1', data: { appId: 'app_1', messageId: 'msg_1' } },
+        { type: 'message.delivered', id: '2', data: { appId: 'app_1', messageId: 'msg_2' } },
+        { type: 'message.created', id: '3', data: { appId: 'app_1', messageId: 'msg_3' } },
+      ]);
+      expect(seen.map((r) => [r.url, r.headers['last-event-id'], r.headers.accept])).toEqual([
+        ['/v1/events', '0', 'text/event-stream'],
+        ['/v1/events', '2', 'text/event-stream'],
+        ['/v1/events', '2', 'text/event-stream'],
+      ]);
+      expect(seen[0].headers['x-api-key']).toBe('pk_test');
+    });
+
+    it('passes a reset on, and keeps resuming from the last event that had an id', async () => {
+      script = (n, _req, res) => (n === 1 ? sse(res, `${frame(7)}event: reset\ndata: {"reason":"gone"}\n\n`) : sse(res, frame(8)));
+      const got = await take(client().events(), 3);
+      expect(got.map((e) => e.type)).toEqual(['message.created', 'reset', 'message.created']);
+      expect(got[1]).toEqual({ type: 'reset', data: { reason: 'gone' } });
+      expect(seen[1].headers['last-event-id']).toBe('7');
+    });
+
+    it("throws the AWS runtime's 501 (and a 401) as a PunctualError at once, without reconnecting", async () => {
+      script = (_n, _req, res) => json(res, 501, { error: 'not_implemented', message: 'the AWS runtime serves no streams' });
+      const err = await take(client().events(), 1).catch((e) => e);
+      expect(err).toBeInstanceOf(PunctualError);
+      expect(err).toMatchObject({ status: 501, code: 'not_implemented' });
+      expect(seen).toHaveLength(1);
+
+      seen = [];
+      script = (_n, _req, res) => json(res, 401, { error: 'unauthorized', message: 'no key' });
+      await expect(take(client().events(), 1)).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+      expect(seen).toHaveLength(1);
+    });
+
+    it('replaces a connection that goes silent past idleTimeoutMs', async () => {
+      // The first connection sends one event and then nothing at all; the second one brings the next event.
+      script = (n, _req, res) => {
+        if (n === 1) res.writeHead(200, { 'content-type': 'text/event-stream' }).write(frame(1));
+        else sse(res, frame(2));
+      };
+      const got = await take(client().events({ idleTimeoutMs: 50 }), 2);
+      expect(got.map((e) => e.id)).toEqual(['1', '2']);
+      expect(seen[1].headers['last-event-id']).toBe('1');
+    });
+
+    it('ends quietly when the signal aborts, during a stream or while waiting to reconnect', async () => {
+      const controller = new AbortController();
+      script = (n, _req, res) => (n === 1 ? sse(res, frame(1)) : json(res, 503, unavailable, { 'retry-after': '10' }));
+      const got: LiveEvent[] = [];
+      const p = client({ retryMaxDelayMs: 60_000 });
+      const loop = (async () => {
+        for await (const e of p.events({ signal: controller.signal })) got.push(e);
+      })();
+      await new Promise<void>((resolve) => {
+        const check = () => (seen.length >= 2 ? resolve() : setImmediate(check));
+        check();
+      });
+      controller.abort();
+      await expect(loop).resolves.toBeUndefined();
+      expect(got.map((e) => e.id)).toEqual(['1']);
+      expect(seen).toHaveLength(2);
     });
   });
 });

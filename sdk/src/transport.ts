@@ -1,5 +1,5 @@
 import { parseRetryAfter, retryDelay, type RetryPolicy } from './backoff.js';
-import { PunctualError, type FieldIssue } from './errors.js';
+import { type ErrorBody, PunctualError } from './errors.js';
 
 /** Per-call options, accepted as the last argument of every method. */
 export interface RequestOptions {
@@ -20,6 +20,8 @@ export interface ApiRequest {
   query?: object;
   /** JSON body; none when undefined. */
   body?: unknown;
+  /** Headers of this call beside the credential and content negotiation (`Idempotency-Key`, `Last-Event-ID`). */
+  headers?: Record<string, string>;
   credential: Credential;
   /** Whether a failed attempt may be repeated: reads, and creates that carry an idempotency key. */
   retry: boolean;
@@ -40,7 +42,7 @@ const retryableStatus = (status: number): boolean => status === 0 || status === 
 const requestIdOf = (headers: Headers): string | undefined =>
   headers.get('x-request-id') ?? headers.get('x-amzn-requestid') ?? headers.get('apigw-requestid') ?? undefined;
 
-const isErrorBody = (v: unknown): v is { error: string; message: string; details?: FieldIssue[] } =>
+const isErrorBody = (v: unknown): v is ErrorBody =>
   typeof v === 'object' &&
   v !== null &&
   typeof (v as { error?: unknown }).error === 'string' &&
@@ -97,6 +99,43 @@ export class Transport {
     }
   }
 
+  /**
+   * Opens a streaming answer (`GET /v1/events`): one attempt, `timeoutMs` bounding the wait for the headers only.
+   * Resolves once the status is a 2xx with the response, its body unread, and `close`, which cancels the body and
+   * detaches from the caller's `signal` (call it when done with the stream). Any other answer rejects as `request` would.
+   */
+  async openStream(req: ApiRequest, options: RequestOptions = {}): Promise<{ response: Response; close(): void }> {
+    const { signal } = options;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs;
+    if (signal?.aborted) throw signal.reason;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = () => controller.abort(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const close = () => {
+      signal?.removeEventListener('abort', onAbort);
+      controller.abort();
+    };
+    let res: Response;
+    try {
+      res = await this.#options.fetch(this.#url(req), { ...this.#init(req), signal: controller.signal });
+    } catch (err) {
+      close();
+      if (signal?.aborted) throw signal.reason;
+      throw this.#noAnswer(err, timedOut, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (res.ok && res.body) return { response: res, close };
+    const text = await res.text().catch(() => '');
+    close();
+    throw this.#failure(res, text);
+  }
+
   #url(req: ApiRequest): string {
     const url = `${this.#baseUrl}${req.path}`;
     if (!req.query) return url;
@@ -107,7 +146,7 @@ export class Transport {
   }
 
   #init(req: ApiRequest): RequestInit {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.credential === 'apiKey') {
       if (this.#options.apiKey === undefined) throw new TypeError(`${req.method} ${req.path} needs the client's apiKey option`);
       headers['x-api-key'] = this.#options.apiKey;
@@ -138,9 +177,7 @@ export class Transport {
       text = await res.text();
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
-      if (timedOut) throw new PunctualError({ status: 0, code: 'timeout', message: `no answer within ${timeoutMs} ms`, cause: err });
-      const why = err instanceof Error ? err.message : String(err);
-      throw new PunctualError({ status: 0, code: 'network_error', message: `the request failed: ${why}`, cause: err });
+      throw this.#noAnswer(err, timedOut, timeoutMs);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -151,15 +188,31 @@ export class Transport {
       if (body === undefined) throw this.#unexpected(res, text);
       return body;
     }
+    throw this.#failure(res, text);
+  }
+
+  /** A request that got no answer: the timeout, or what the network said. */
+  #noAnswer(err: unknown, timedOut: boolean, timeoutMs: number): PunctualError {
+    if (timedOut) return new PunctualError({ status: 0, code: 'timeout', message: `no answer within ${timeoutMs} ms`, cause: err });
+    const why = err instanceof Error ? err.message : String(err);
+    return new PunctualError({ status: 0, code: 'network_error', message: `the request failed: ${why}`, cause: err });
+  }
+
+  /** A non-2xx answer as a `PunctualError`, with every field of the API's error body. */
+  #failure(res: Response, text: string): PunctualError {
     const body = parseJson(text);
-    if (!isErrorBody(body)) throw this.#unexpected(res, text);
+    if (!isErrorBody(body)) return this.#unexpected(res, text);
     const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
     const requestId = requestIdOf(res.headers);
-    throw new PunctualError({
+    const { error, message, details, current, exceeded, position } = body;
+    return new PunctualError({
       status: res.status,
-      code: body.error,
-      message: body.message,
-      ...(body.details !== undefined ? { details: body.details } : {}),
+      code: error,
+      message,
+      ...(details !== undefined ? { details } : {}),
+      ...(current !== undefined ? { current } : {}),
+      ...(exceeded !== undefined ? { exceeded } : {}),
+      ...(position !== undefined ? { position } : {}),
       ...(retryAfter !== undefined ? { retryAfter } : {}),
       ...(requestId !== undefined ? { requestId } : {}),
     });

@@ -15,8 +15,26 @@ export type Health = Schemas['Health'];
 
 export type TenantCreateParams = Schemas['TenantCreate'];
 export type TenantCreated = Schemas['TenantCreated'];
+export type Tenant = Schemas['Tenant'];
+export type OwnTenant = Schemas['OwnTenant'];
+export type TenantStatus = Schemas['TenantStatus'];
+export type TenantUpdateParams = Schemas['TenantUpdate'];
+export type TenantListParams = Query<'listTenants'>;
+export type PlanLimits = Schemas['PlanLimits'];
 
 export type App = Schemas['App'];
+/** Where an app delivers, as given to `apps.create`/`apps.update`: discriminated by `type`. */
+export type TargetInput = Schemas['TargetInput'];
+/** An app's target as read back (an `http` target's header values read as `***`). */
+export type Target = Schemas['Target'];
+export type HttpTargetInput = Schemas['HttpTargetInput'];
+export type HttpTargetMethod = Schemas['HttpTargetMethod'];
+export type HttpTarget = Schemas['HttpTarget'];
+/** An email to `to` (with `cc`, `bcc`, `from`), the payload as its body and `subject` rendered from the message. */
+export type EmailTarget = Schemas['EmailTargetInput'];
+export type SqsTarget = Schemas['SqsTargetInput'];
+export type SnsTarget = Schemas['SnsTargetInput'];
+export type EventBridgeTarget = Schemas['EventBridgeTargetInput'];
 export type AppWithSecret = Schemas['AppWithSecret'];
 export type AppCreateParams = Schemas['AppCreate'];
 export type AppUpdateParams = Schemas['AppUpdate'];
@@ -63,6 +81,13 @@ export interface ScheduleCreateParams extends Omit<Schemas['ScheduleCreate'], 's
   endAt?: Instant;
 }
 
+/** `POST /v1/schedules/preview`, with `startAt`/`endAt` as strings or `Date`s. */
+export interface SchedulePreviewParams extends Omit<Schemas['SchedulePreviewRequest'], 'startAt' | 'endAt'> {
+  startAt?: Instant;
+  endAt?: Instant;
+}
+export type SchedulePreview = Schemas['SchedulePreview'];
+
 /** `PATCH /v1/schedules/{id}`: any non-empty subset; `startAt`/`endAt` as strings or `Date`s. */
 export interface ScheduleUpdateParams extends Omit<Schemas['ScheduleUpdate'], 'startAt' | 'endAt'> {
   startAt?: Instant;
@@ -72,3 +97,21 @@ export interface ScheduleUpdateParams extends Omit<Schemas['ScheduleUpdate'], 's
 export type Usage = Schemas['Usage'];
 export type UsageRow = Schemas['UsageRow'];
 export type UsageParams = Query<'getUsage'>;
+
+/** What a live event's `data` holds: the ids of what changed and its new state (never a payload). */
+export type EventData = Schemas['EventData'];
+/** The types of live events (`GET /v1/events`). */
+export type LiveEventType =
+  | 'message.created'
+  | 'message.delivered'
+  | 'message.failed'
+  | 'message.aborted'
+  | 'message.redriven'
+  | 'attempt'
+  | 'schedule.run';
+
+/**
+ * One event of `p.events()`. `reset` says the events after the `lastEventId` resumed from are no longer known
+ * (more than 10 minutes, or too many, went by): reload what you show from the API.
+ */
+export type LiveEvent = { type: LiveEventType; id: string; data: EventData } | { type: 'reset'; id?: undefined; data: { reason: string } };

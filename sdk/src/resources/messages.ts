@@ -6,11 +6,27 @@ import type { Attempt, Message, MessageBatchResult, MessageCreateParams, Message
 
 type MessageCreateBody = Omit<components['schemas']['MessageCreate'], 'sendAt'> & { sendAt?: string | Date };
 
-/** The wire body of a create: the caller's key, a fresh one, or none when the caller said `false`. */
-const withIdempotencyKey = ({ idempotencyKey, ...rest }: MessageCreateParams): MessageCreateBody => {
-  if (idempotencyKey === false) return rest;
-  return { ...rest, idempotencyKey: idempotencyKey ?? newIdempotencyKey() };
-};
+/**
+ * The idempotency key of a create travels in the `Idempotency-Key` header, the caller's or a fresh one: the server
+ * treats it as the body's `idempotencyKey` (the message records it), and in a batch one header covers every item
+ * without a key of its own (`<key>#<index>`), so a whole batch is made safe to retry by one key.
+ */
+const idempotencyHeader = (key: string | false | undefined): Record<string, string> | undefined =>
+  key === false ? undefined : { 'idempotency-key': key ?? newIdempotencyKey() };
+
+/** A batch item's wire body: its own key stays in the body (the header's `<key>#<index>` covers the others). */
+const batchItem = ({ idempotencyKey, ...rest }: MessageCreateParams): MessageCreateBody =>
+  typeof idempotencyKey === 'string' ? { ...rest, idempotencyKey } : rest;
+
+/** Per-call options of `messages.batch`. */
+export interface BatchOptions extends RequestOptions {
+  /**
+   * The batch's `Idempotency-Key`: each item without a key of its own gets `<key>#<index>`, so sending the same batch
+   * again returns the original messages. Generated when absent (which makes the batch safe to retry); `false` sends
+   * none (as does an item's `idempotencyKey: false`), and the call is then retried only when every item carries its own key.
+   */
+  idempotencyKey?: string | false;
+}
 
 const path = (messageId: string, action = ''): string => `/v1/messages/${encodeURIComponent(messageId)}${action}`;
 
@@ -27,21 +43,28 @@ export class Messages {
    * A key is generated unless given, so the create is retried safely; `idempotencyKey: false` sends none and never retries.
    */
   create(params: MessageCreateParams, options?: RequestOptions): Promise<Message> {
-    const body = withIdempotencyKey(params);
+    const { idempotencyKey, ...body } = params;
+    const headers = idempotencyHeader(idempotencyKey);
     return this.#http.request(
-      { method: 'POST', path: '/v1/messages', body, credential: 'apiKey', retry: 'idempotencyKey' in body },
+      { method: 'POST', path: '/v1/messages', body, ...(headers ? { headers } : {}), credential: 'apiKey', retry: headers !== undefined },
       options,
     );
   }
 
   /**
-   * Schedules up to 100 messages in one call; each item succeeds or fails alone (`items[i].status`). Items get
-   * idempotency keys as in `create`; the call is retried only when every item carries one.
+   * Schedules up to 100 messages in one call; each item succeeds or fails alone (`items[i].status`). The batch gets
+   * an `Idempotency-Key` (see `BatchOptions`), which makes it safe to retry; an item's own `idempotencyKey` is kept.
    */
-  batch(items: MessageCreateParams[], options?: RequestOptions): Promise<MessageBatchResult> {
-    const body = { items: items.map(withIdempotencyKey) };
-    const retry = body.items.every((item) => 'idempotencyKey' in item);
-    return this.#http.request({ method: 'POST', path: '/v1/messages/batch', body, credential: 'apiKey', retry }, options);
+  batch(items: MessageCreateParams[], options: BatchOptions = {}): Promise<MessageBatchResult> {
+    const { idempotencyKey, ...requestOptions } = options;
+    // An item told `false` must get no key, which the header's `<key>#<index>` would give it.
+    const headers = idempotencyHeader(items.some((item) => item.idempotencyKey === false) ? false : idempotencyKey);
+    const body = { items: items.map(batchItem) };
+    const retry = headers !== undefined || body.items.every((item) => 'idempotencyKey' in item);
+    return this.#http.request(
+      { method: 'POST', path: '/v1/messages/batch', body, ...(headers ? { headers } : {}), credential: 'apiKey', retry },
+      requestOptions,
+    );
   }
 
   /** One message, with its status and attempt count. */

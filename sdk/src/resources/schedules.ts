@@ -1,6 +1,15 @@
 import { type Page, PagePromise } from '../page.js';
 import type { RequestOptions, Transport } from '../transport.js';
-import type { Message, Schedule, ScheduleCreateParams, ScheduleListParams, ScheduleRunsParams, ScheduleUpdateParams } from '../types.js';
+import type {
+  Message,
+  Schedule,
+  ScheduleCreateParams,
+  ScheduleListParams,
+  SchedulePreview,
+  SchedulePreviewParams,
+  ScheduleRunsParams,
+  ScheduleUpdateParams,
+} from '../types.js';
 
 const path = (scheduleId: string, action = ''): string => `/v1/schedules/${encodeURIComponent(scheduleId)}${action}`;
 
@@ -15,6 +24,15 @@ export class Schedules {
   /** Creates a schedule (`cron(...)`, `rate(...)` or `at(...)` in `timezone`); the answer has its `nextRunAt`. */
   create(params: ScheduleCreateParams, options?: RequestOptions): Promise<Schedule> {
     return this.#http.request({ method: 'POST', path: '/v1/schedules', body: params, credential: 'apiKey', retry: false }, options);
+  }
+
+  /**
+   * The next `count` (default 5, at most 50) occurrences of `expression` in `timezone` from `startAt` (default now),
+   * as UTC instants: exactly the runs a schedule created with these fields would make. Invalid input fails as
+   * `create` would. A read, so it is retried.
+   */
+  preview(params: SchedulePreviewParams, options?: RequestOptions): Promise<SchedulePreview> {
+    return this.#http.request({ method: 'POST', path: '/v1/schedules/preview', body: params, credential: 'apiKey', retry: true }, options);
   }
 
   /** One schedule, with its state, `nextRunAt`, `lastRunAt` and `runCount`. */
