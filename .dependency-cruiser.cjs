@@ -75,7 +75,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['^e2e/client/schema\\.d\\.ts$', '^sdk/src/schema\\.d\\.ts$', '^sdk/dist/'] },
+    exclude: { path: ['^sdk/src/schema\\.d\\.ts$', '^sdk/dist/'] },
     // Type-only imports count: a domain file must not name an SDK type either (ports speak the domain).
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

@@ -6,6 +6,14 @@ const shared = {
   testEnvironment: 'node',
 };
 
+/** How tests import the SDK: by its name, from its sources (the root tsconfig's paths say the same). */
+const sdkModules = {
+  // The package's sources import each other as ESM does (`./page.js`); jest resolves the .ts beside.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+  '^@punctual/sdk$': '<rootDir>/sdk/src/index.ts',
+  '^@punctual/sdk/(.*)$': '<rootDir>/sdk/src/receivers/$1.ts',
+};
+
 /** Tiers with a real part that may be missing (npm test skips them with a line saying how to install it: scripts/test.mjs). */
 const optionalTiers = '\\.(aws|browser)\\.test\\.ts$';
 
@@ -34,6 +42,8 @@ module.exports = {
       testPathIgnorePatterns: [optionalTiers],
       // Every error body the suite receives is checked against openapi.yaml's Error schema.
       setupFilesAfterEnv: ['<rootDir>/e2e/support/validate-errors.ts'],
+      // The suite drives the service through the SDK (so the stage canary proves it too).
+      moduleNameMapper: sdkModules,
     },
     // moto_server (AWS emulator) and cfn-lint: `npm run test:aws`.
     { ...shared, displayName: 'aws', testMatch: ['<rootDir>/**/*.aws.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
@@ -44,13 +54,7 @@ module.exports = {
       displayName: 'sdk',
       testMatch: ['<rootDir>/sdk/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/sdk/dist/', optionalTiers],
-      moduleNameMapper: {
-        // The package's sources import each other as ESM does (`./page.js`); jest resolves the .ts beside.
-        '^(\\.{1,2}/.*)\\.js$': '$1',
-        // As the root tsconfig's paths: examples and tests import the package by its name.
-        '^@punctual/sdk$': '<rootDir>/sdk/src/index.ts',
-        '^@punctual/sdk/(.*)$': '<rootDir>/sdk/src/receivers/$1.ts',
-      },
+      moduleNameMapper: sdkModules,
     },
   ],
 };

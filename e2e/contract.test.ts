@@ -1,6 +1,7 @@
 import pkg from '../package.json';
 import { itLocal } from './support/local-only';
 import { startReceiver, type Receiver } from './support/receiver';
+import { answer } from './support/sdk';
 import { newTenant, startTarget, waitForStatus, type Target } from './support/target';
 
 /** Raw HTTP where the exact bytes matter (the typed client would parse and re-serialise them). */
@@ -134,16 +135,16 @@ describe('the contract: exact payloads, conveniences, errors and headers (real s
       const other = await newTenant(target, `${receiver.url}/doomed`);
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const m = await other.control.POST('/v1/messages', { body: { appId: other.app.id, delaySeconds: 600, payload: { i } } });
-        ids.push(m.data!.id);
+        const m = await other.control.messages.create({ appId: other.app.id, delaySeconds: 600, payload: { i } });
+        ids.push(m.id);
       }
-      const deleted = await other.control.DELETE('/v1/apps/{appId}', { params: { path: { appId: other.app.id } } });
-      expect(deleted.response.status).toBe(204);
-      expect(deleted.response.headers.get('punctual-aborted-messages')).toBe('3');
-      const read = await other.control.GET('/v1/messages/{messageId}', { params: { path: { messageId: ids[0] } } });
-      expect(read.data?.status).toBe('aborted');
-      const redrive = await other.control.POST('/v1/messages/{messageId}/redrive', { params: { path: { messageId: ids[0] } } });
-      expect(redrive.response.status).toBe(409);
+      const deleted = await answer(() => other.control.apps.delete(other.app.id));
+      expect(deleted.status).toBe(204);
+      expect(deleted.headers.get('punctual-aborted-messages')).toBe('3');
+      const read = await other.control.messages.get(ids[0]);
+      expect(read.status).toBe('aborted');
+      const redrive = await answer(() => other.control.messages.redrive(ids[0]));
+      expect(redrive.status).toBe(409);
       expect(redrive.error).toMatchObject({ error: 'conflict', current: { status: 'aborted', appDeleted: true } });
     });
 

@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { startReceiver, type Receiver } from './support/receiver';
+import { answer } from './support/sdk';
 import { newTenant, startTarget, waitForStatus, type Target } from './support/target';
 
 describe('delivery (real server, real receiver)', () => {
@@ -17,10 +18,15 @@ describe('delivery (real server, real receiver)', () => {
   it('delivers once at sendAt, not early, signed so standardwebhooks verifies it, and lists the attempt', async () => {
     const t = await newTenant(target, `${receiver.url}/on-time`);
     const sendAt = new Date(Date.now() + 2_000);
-    const created = await t.control.POST('/v1/messages', {
-      body: { appId: t.app.id, sendAt: sendAt.toISOString(), payload: { order: 42 }, headers: { 'x-tenant-ref': 'r1' } },
-    });
-    expect(created.response.status).toBe(201);
+    const created = await answer(() =>
+      t.control.messages.create({
+        appId: t.app.id,
+        sendAt: sendAt.toISOString(),
+        payload: { order: 42 },
+        headers: { 'x-tenant-ref': 'r1' },
+      }),
+    );
+    expect(created.status).toBe(201);
     expect(created.data).toMatchObject({ status: 'scheduled', appId: t.app.id, sendAt: sendAt.toISOString(), attemptCount: 0 });
 
     const [got] = await receiver.waitFor('/on-time', 1, 10_000);
@@ -37,46 +43,44 @@ describe('delivery (real server, real receiver)', () => {
 
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.on('/on-time')).toHaveLength(1);
-    const msg = await t.control.GET('/v1/messages/{messageId}', { params: { path: { messageId: created.data!.id } } });
-    expect(msg.data).toMatchObject({ status: 'delivered', attemptCount: 1 });
-    const attempts = await t.control.GET('/v1/messages/{messageId}/attempts', { params: { path: { messageId: created.data!.id } } });
-    expect(attempts.data!.items).toEqual([
-      expect.objectContaining({ attempt: 1, outcome: 'success', statusCode: 200, responseBody: 'ok' }),
-    ]);
+    const msg = await t.control.messages.get(created.data!.id);
+    expect(msg).toMatchObject({ status: 'delivered', attemptCount: 1 });
+    const attempts = await t.control.messages.attempts(created.data!.id);
+    expect(attempts.items).toEqual([expect.objectContaining({ attempt: 1, outcome: 'success', statusCode: 200, responseBody: 'ok' })]);
   });
 
   it('retries a 500 and delivers on attempt 2', async () => {
     const t = await newTenant(target, `${receiver.url}/flaky`);
     receiver.respond('/flaky', (_r, n) => (n === 1 ? { status: 500, body: 'boom' } : { status: 200 }));
-    const m = await t.control.POST('/v1/messages', { body: { appId: t.app.id, payload: 'hello' } });
+    const m = await t.control.messages.create({ appId: t.app.id, payload: 'hello' });
     const got = await receiver.waitFor('/flaky', 2);
     expect(got.map((r) => r.headers['punctual-attempt'])).toEqual(['1', '2']);
     expect(got[0].headers['webhook-id']).toBe(got[1].headers['webhook-id']);
     expect(got[1].body).toBe('hello');
-    const final = await waitForStatus(t.control, m.data!.id, 'delivered');
+    const final = await waitForStatus(t.control, m.id, 'delivered');
     expect(final.attemptCount).toBe(2);
-    const attempts = await t.control.GET('/v1/messages/{messageId}/attempts', { params: { path: { messageId: m.data!.id } } });
-    expect(attempts.data!.items.map((a) => [a.outcome, a.statusCode])).toEqual([
+    const attempts = await t.control.messages.attempts(m.id);
+    expect(attempts.items.map((a) => [a.outcome, a.statusCode])).toEqual([
       ['retry', 500],
       ['success', 200],
     ]);
-    expect(attempts.data!.items[0].responseBody).toBe('boom');
+    expect(attempts.items[0].responseBody).toBe('boom');
   });
 
   it('fails permanently on a 400 after one attempt, and a redrive delivers it', async () => {
     const t = await newTenant(target, `${receiver.url}/reject`);
     let accept = false;
     receiver.respond('/reject', () => (accept ? { status: 204 } : { status: 400, body: 'bad' }));
-    const m = await t.control.POST('/v1/messages', { body: { appId: t.app.id, payload: { a: 1 } } });
-    const failed = await waitForStatus(t.control, m.data!.id, 'failed');
+    const m = await t.control.messages.create({ appId: t.app.id, payload: { a: 1 } });
+    const failed = await waitForStatus(t.control, m.id, 'failed');
     expect(failed).toMatchObject({ attemptCount: 1, lastError: expect.stringContaining('400') });
     expect(receiver.on('/reject')).toHaveLength(1);
 
     accept = true;
-    const redriven = await t.control.POST('/v1/messages/{messageId}/redrive', { params: { path: { messageId: m.data!.id } } });
-    expect(redriven.response.status).toBe(200);
+    const redriven = await answer(() => t.control.messages.redrive(m.id));
+    expect(redriven.status).toBe(200);
     expect(redriven.data!.status).toBe('scheduled');
-    const delivered = await waitForStatus(t.control, m.data!.id, 'delivered');
+    const delivered = await waitForStatus(t.control, m.id, 'delivered');
     expect(delivered.attemptCount).toBe(2);
     expect(receiver.on('/reject').map((r) => r.headers['punctual-attempt'])).toEqual(['1', '2']);
   });
@@ -84,7 +88,7 @@ describe('delivery (real server, real receiver)', () => {
   it('honours Retry-After on a 429', async () => {
     const t = await newTenant(target, `${receiver.url}/slow-down`);
     receiver.respond('/slow-down', (_r, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
-    await t.control.POST('/v1/messages', { body: { appId: t.app.id, payload: {} } });
+    await t.control.messages.create({ appId: t.app.id, payload: {} });
     const [first, second] = await receiver.waitFor('/slow-down', 2);
     // The app's backoff is at most 200 ms; only Retry-After explains a gap of a second.
     expect(second.at - first.at).toBeGreaterThanOrEqual(1_000);
@@ -93,8 +97,8 @@ describe('delivery (real server, real receiver)', () => {
   it('gives up after maxAttempts of retryable failures', async () => {
     const t = await newTenant(target, `${receiver.url}/down`);
     receiver.respond('/down', () => ({ status: 503 }));
-    const m = await t.control.POST('/v1/messages', { body: { appId: t.app.id, payload: {}, retryPolicy: { maxAttempts: 2 } } });
-    const failed = await waitForStatus(t.control, m.data!.id, 'failed');
+    const m = await t.control.messages.create({ appId: t.app.id, payload: {}, retryPolicy: { maxAttempts: 2 } });
+    const failed = await waitForStatus(t.control, m.id, 'failed');
     expect(failed.attemptCount).toBe(2);
     expect(failed.lastError).toMatch(/gave up after 2 attempts/);
   });

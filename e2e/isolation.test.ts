@@ -1,5 +1,6 @@
 import { routes, routesWithPathId, type Route } from '../libs/http/routes';
 import { startReceiver, type Receiver } from './support/receiver';
+import { answer } from './support/sdk';
 import { newTenant, startTarget, type Target } from './support/target';
 
 /**
@@ -35,26 +36,24 @@ describe('tenant isolation over every route with a path id', () => {
     ids.tenantId = A.tenant.id;
     ids.appId = A.app.id;
     ids.messageId = (
-      await A.control.POST('/v1/messages', { body: { appId: A.app.id, delaySeconds: 3_600, payload: { marker: 'payload-of-A-91ab' } } })
-    ).data!.id;
-    const key = await A.control.POST('/v1/keys', { body: { scope: 'control', name: 'key-of-A-55d1' } });
-    ids.keyId = key.data!.id;
-    const schedule = await A.control.POST('/v1/schedules', {
-      body: {
+      await A.control.messages.create({ appId: A.app.id, delaySeconds: 3_600, payload: { marker: 'payload-of-A-91ab' } })
+    ).id;
+    const key = await A.control.keys.create({ scope: 'control', name: 'key-of-A-55d1' });
+    ids.keyId = key.id;
+    const schedule = await answer(() =>
+      A.control.schedules.create({
         appId: A.app.id,
         name: 'schedule-of-A-c0de',
         expression: 'rate(1 day)',
         startAt: new Date(Date.now() + 86_400_000).toISOString(),
         payload: { marker: 'schedule-payload-of-A' },
-      },
-    });
-    expect(schedule.response.status).toBe(201);
+      }),
+    );
+    expect(schedule.status).toBe(201);
     ids.scheduleId = schedule.data!.id;
-    const other = await A.control.POST('/v1/apps', {
-      body: { name: 'second app of A', target: { type: 'http', url: `${receiver.url}/a2` } },
-    });
-    aOtherAppData = (await A.control.POST('/v1/keys', { body: { scope: 'data', appId: other.data!.id } })).data!.key;
-    bData = (await B.control.POST('/v1/keys', { body: { scope: 'data', appId: B.app.id } })).data!.key;
+    const other = await A.control.apps.create({ name: 'second app of A', target: { type: 'http', url: `${receiver.url}/a2` } });
+    aOtherAppData = (await A.control.keys.create({ scope: 'data', appId: other.id })).key;
+    bData = (await B.control.keys.create({ scope: 'data', appId: B.app.id })).key;
     secretsOfA.push(
       'app-of-tenant-A-7f3c',
       'payload-of-A-91ab',
@@ -64,7 +63,7 @@ describe('tenant isolation over every route with a path id', () => {
       'A-header-secret',
       A.app.signingSecret,
       A.controlKey,
-      key.data!.key,
+      key.key,
     );
   });
   afterAll(async () => {
@@ -142,17 +141,17 @@ describe('tenant isolation over every route with a path id', () => {
   );
 
   it("leaves A's resources untouched", async () => {
-    const me = await A.control.GET('/v1/tenants/me', {});
-    expect(me.data).toMatchObject({ id: ids.tenantId, status: 'active' });
-    const app = await A.control.GET('/v1/apps/{appId}', { params: { path: { appId: ids.appId } } });
-    expect(app.data!.name).toBe('app-of-tenant-A-7f3c');
-    const msg = await A.control.GET('/v1/messages/{messageId}', { params: { path: { messageId: ids.messageId } } });
-    expect(msg.data!.status).toBe('scheduled');
-    const keys = await A.control.GET('/v1/keys', {});
-    expect(keys.data!.items.find((k) => k.id === ids.keyId)!.revokedAt).toBeUndefined();
-    const schedule = await A.control.GET('/v1/schedules/{scheduleId}', { params: { path: { scheduleId: ids.scheduleId } } });
-    expect(schedule.data).toMatchObject({ name: 'schedule-of-A-c0de', state: 'active' });
-    const runs = await A.control.GET('/v1/schedules/{scheduleId}/runs', { params: { path: { scheduleId: ids.scheduleId } } });
-    expect(runs.data!.items).toEqual([]);
+    const me = await A.control.tenants.me();
+    expect(me).toMatchObject({ id: ids.tenantId, status: 'active' });
+    const app = await A.control.apps.get(ids.appId);
+    expect(app.name).toBe('app-of-tenant-A-7f3c');
+    const msg = await A.control.messages.get(ids.messageId);
+    expect(msg.status).toBe('scheduled');
+    const keys = await A.control.keys.list();
+    expect(keys.items.find((k) => k.id === ids.keyId)!.revokedAt).toBeUndefined();
+    const schedule = await A.control.schedules.get(ids.scheduleId);
+    expect(schedule).toMatchObject({ name: 'schedule-of-A-c0de', state: 'active' });
+    const runs = await A.control.schedules.runs(ids.scheduleId);
+    expect(runs.items).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
-import { createPunctualClient, type PunctualClient } from './client/client';
+import type { Punctual } from '@punctual/sdk';
 import { eventually } from '../test/support/eventually';
 import { itLocal } from './support/local-only';
 import { startReceiver, type Receiver } from './support/receiver';
-import { newTenant, startTarget, waitForStatus, type Target } from './support/target';
+import { answer, sdkClient } from './support/sdk';
+import { clientOf, newTenant, operatorOf, startTarget, waitForStatus, type Target } from './support/target';
 
 /** A well-formed tenant id that names no tenant. */
 const unknownTenant = 'ten_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx';
@@ -10,11 +11,11 @@ const unknownTenant = 'ten_2J1n0ZRWJ7yO9yNzrDEI0mWxkXx';
 describe('tenant administration (real server)', () => {
   let target: Target;
   let receiver: Receiver;
-  let operator: PunctualClient;
+  let operator: Punctual;
   beforeAll(async () => {
     target = await startTarget();
     receiver = await startReceiver();
-    operator = createPunctualClient({ baseUrl: target.baseUrl, adminToken: target.adminToken });
+    operator = operatorOf(target);
   });
   afterAll(async () => {
     await target.close();
@@ -27,8 +28,8 @@ describe('tenant administration (real server)', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 100 && !made.every((id) => seen.includes(id)); page++) {
-      const r = await operator.GET('/v1/tenants', { params: { query: { limit: 2, ...(cursor ? { cursor } : {}) } } });
-      expect(r.response.status).toBe(200);
+      const r = await answer(() => operator.tenants.list({ limit: 2, ...(cursor ? { cursor } : {}) }));
+      expect(r.status).toBe(200);
       expect(r.data!.items.length).toBeLessThanOrEqual(2);
       seen.push(...r.data!.items.map((t) => t.id));
       cursor = r.data!.nextCursor;
@@ -37,33 +38,40 @@ describe('tenant administration (real server)', () => {
     expect(seen.filter((id) => made.includes(id))).toEqual([...made].sort().reverse());
     expect(new Set(seen).size).toBe(seen.length);
 
-    const one = await operator.GET('/v1/tenants/{tenantId}', { params: { path: { tenantId: made[0] } } });
-    expect(one.data).toEqual({
+    const one = await operator.tenants.get(made[0]);
+    expect(one).toEqual({
       id: made[0],
       name: expect.stringMatching(/^e2e-/),
       plan: 'unlimited',
       status: 'active',
       createdAt: expect.any(String),
     });
-    const missing = await operator.GET('/v1/tenants/{tenantId}', { params: { path: { tenantId: unknownTenant } } });
-    expect(missing.response.status).toBe(404);
+    const missing = await answer(() => operator.tenants.get(unknownTenant));
+    expect(missing.status).toBe(404);
     expect(missing.error).toMatchObject({ error: 'not_found' });
   });
 
   it("is the operator's alone: keys get 401 there; a control key reads its own tenant at /me, a data key may not", async () => {
     const t = await newTenant(target, `${receiver.url}/me`);
     const tenantId = t.tenant.id;
+    // A key on an operator route: the SDK sends the operator's routes a bearer token only, so the key goes raw.
+    const withKey = (method: string, path: string, body?: unknown) =>
+      fetch(`${target.baseUrl}${path}`, {
+        method,
+        headers: { 'x-api-key': t.controlKey, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }).then(async (res) => ({ status: res.status, error: await res.json() }));
     for (const r of [
-      await t.control.GET('/v1/tenants', {}),
-      await t.control.GET('/v1/tenants/{tenantId}', { params: { path: { tenantId } } }),
-      await t.control.PATCH('/v1/tenants/{tenantId}', { params: { path: { tenantId } }, body: { plan: 'pro' } }),
-      await createPunctualClient({ baseUrl: target.baseUrl, adminToken: 'not-the-admin-token' }).GET('/v1/tenants', {}),
+      await withKey('GET', '/v1/tenants'),
+      await withKey('GET', `/v1/tenants/${tenantId}`),
+      await withKey('PATCH', `/v1/tenants/${tenantId}`, { plan: 'pro' }),
+      await answer(() => sdkClient(target.baseUrl, { adminToken: 'not-the-admin-token' }).tenants.list()),
     ]) {
-      expect(r.response.status).toBe(401);
+      expect(r.status).toBe(401);
       expect(r.error).toMatchObject({ error: 'unauthorized' });
     }
-    const me = await t.control.GET('/v1/tenants/me', {});
-    expect(me.response.status).toBe(200);
+    const me = await answer(() => t.control.tenants.me());
+    expect(me.status).toBe(200);
     expect(me.data).toEqual({
       id: tenantId,
       name: t.tenant.name,
@@ -72,36 +80,33 @@ describe('tenant administration (real server)', () => {
       createdAt: t.tenant.createdAt,
       limits: {},
     });
-    const data = await t.control.POST('/v1/keys', { body: { scope: 'data', appId: t.app.id } });
-    const asData = await createPunctualClient({ baseUrl: target.baseUrl, apiKey: data.data!.key }).GET('/v1/tenants/me', {});
-    expect(asData.response.status).toBe(403);
+    const data = await t.control.keys.create({ scope: 'data', appId: t.app.id });
+    const asData = await answer(() => clientOf(target, data.key).tenants.me());
+    expect(asData.status).toBe(403);
     expect(asData.error).toMatchObject({ error: 'forbidden_scope' });
-    expect((await createPunctualClient({ baseUrl: target.baseUrl }).GET('/v1/tenants/me', {})).response.status).toBe(401);
+    expect((await fetch(`${target.baseUrl}/v1/tenants/me`)).status).toBe(401);
   });
 
   it("changes a tenant's plan: its limits and its keys follow at once, a key's lower plan of its own stays", async () => {
     const t = await newTenant(target, `${receiver.url}/plan`);
     const tenantId = t.tenant.id;
-    const own = await t.control.POST('/v1/keys', { body: { scope: 'control', name: 'on free', plan: 'free' } });
-    const changed = await operator.PATCH('/v1/tenants/{tenantId}', { params: { path: { tenantId } }, body: { plan: 'pro' } });
-    expect(changed.response.status).toBe(200);
+    const own = await t.control.keys.create({ scope: 'control', name: 'on free', plan: 'free' });
+    const changed = await answer(() => operator.tenants.update(tenantId, { plan: 'pro' }));
+    expect(changed.status).toBe(200);
     expect(changed.data).toMatchObject({ id: tenantId, plan: 'pro', status: 'active', updatedAt: expect.any(String) });
-    const me = await t.control.GET('/v1/tenants/me', {});
-    expect(me.data).toMatchObject({ plan: 'pro', limits: { throttle: expect.any(Object), maxKeys: expect.any(Number) } });
-    const keys = (await t.control.GET('/v1/keys', {})).data!.items;
+    const me = await t.control.tenants.me();
+    expect(me).toMatchObject({ plan: 'pro', limits: { throttle: expect.any(Object), maxKeys: expect.any(Number) } });
+    const keys = (await t.control.keys.list()).items;
     expect(keys.find((k) => k.id === t.tenant.controlKey.id)!.plan).toBe('pro');
-    expect(keys.find((k) => k.id === own.data!.id)!.plan).toBe('free');
+    expect(keys.find((k) => k.id === own.id)!.plan).toBe('free');
 
-    const unknownPlan = await operator.PATCH('/v1/tenants/{tenantId}', { params: { path: { tenantId } }, body: { plan: 'gold' } });
-    expect(unknownPlan.response.status).toBe(400);
+    const unknownPlan = await answer(() => operator.tenants.update(tenantId, { plan: 'gold' }));
+    expect(unknownPlan.status).toBe(400);
     expect(unknownPlan.error!.message).toMatch(/unknown plan "gold"; plans are: .*pro/);
-    const badStatus = await operator.PATCH('/v1/tenants/{tenantId}', {
-      params: { path: { tenantId } },
-      body: { status: 'paused' } as never,
-    });
-    expect(badStatus.response.status).toBe(400);
-    const missing = await operator.PATCH('/v1/tenants/{tenantId}', { params: { path: { tenantId: unknownTenant } }, body: { name: 'x' } });
-    expect(missing.response.status).toBe(404);
+    const badStatus = await answer(() => operator.tenants.update(tenantId, { status: 'paused' as never }));
+    expect(badStatus.status).toBe(400);
+    const missing = await answer(() => operator.tenants.update(unknownTenant, { name: 'x' }));
+    expect(missing.status).toBe(404);
   });
 
   itLocal('inspects the local store to see a message held while its tenant is suspended')(
@@ -109,22 +114,22 @@ describe('tenant administration (real server)', () => {
     async () => {
       const t = await newTenant(target, `${receiver.url}/held`);
       const tenantId = t.tenant.id;
-      const data = (await t.control.POST('/v1/keys', { body: { scope: 'data', appId: t.app.id } })).data!.key;
+      const data = (await t.control.keys.create({ scope: 'data', appId: t.app.id })).key;
       // Due a few seconds on: after the suspension below, which comes at once.
-      const m = (await t.control.POST('/v1/messages', { body: { appId: t.app.id, delaySeconds: 4, payload: { n: 1 } } })).data!;
-      const suspended = await operator.PATCH('/v1/tenants/{tenantId}', { params: { path: { tenantId } }, body: { status: 'suspended' } });
-      expect(suspended.data).toMatchObject({ status: 'suspended' });
+      const m = await t.control.messages.create({ appId: t.app.id, delaySeconds: 4, payload: { n: 1 } });
+      const suspended = await operator.tenants.update(tenantId, { status: 'suspended' });
+      expect(suspended).toMatchObject({ status: 'suspended' });
       const operatorView = { tenantId, keyId: 'operator', scope: 'control' as const, plan: 'unlimited' };
       const read = () => target.local!.services.messages.get(operatorView, m.id);
       expect(await read()).toMatchObject({ status: 'scheduled', attemptCount: 0 });
 
       for (const r of [
-        await t.control.GET('/v1/apps', {}),
-        await t.control.POST('/v1/messages', { body: { appId: t.app.id, payload: {} } }),
-        await t.control.GET('/v1/tenants/me', {}),
-        await createPunctualClient({ baseUrl: target.baseUrl, apiKey: data }).GET('/v1/messages', {}),
+        await answer(() => t.control.apps.list()),
+        await answer(() => t.control.messages.create({ appId: t.app.id, payload: {} })),
+        await answer(() => t.control.tenants.me()),
+        await answer(() => clientOf(target, data).messages.list()),
       ]) {
-        expect(r.response.status).toBe(403);
+        expect(r.status).toBe(403);
         expect(r.error).toMatchObject({ error: 'tenant_suspended', message: expect.stringContaining(tenantId) });
       }
 
@@ -136,13 +141,13 @@ describe('tenant administration (real server)', () => {
       expect(held.attemptCount).toBe(0);
       expect(receiver.on('/held')).toEqual([]);
 
-      const resumed = await operator.PATCH('/v1/tenants/{tenantId}', { params: { path: { tenantId } }, body: { status: 'active' } });
-      expect(resumed.data).toMatchObject({ status: 'active' });
+      const resumed = await operator.tenants.update(tenantId, { status: 'active' });
+      expect(resumed).toMatchObject({ status: 'active' });
       await receiver.waitFor('/held', 1);
       const delivered = await waitForStatus(t.control, m.id, 'delivered');
       expect(delivered.attemptCount).toBe(1);
       expect(receiver.on('/held')).toHaveLength(1);
-      expect((await t.control.GET('/v1/apps', {})).response.status).toBe(200);
+      expect((await answer(() => t.control.apps.list())).status).toBe(200);
     },
   );
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeLocal, itLocal, patience } from './local-only';
 import { startReceiver } from './receiver';
+import { answer } from './sdk';
 import { newTenant, startTarget, type Target } from './target';
 
 /**
@@ -89,30 +90,28 @@ describe('e2e support against a deployed stage', () => {
   it('cleans up on close: apps deleted (messages aborted, schedules stopped), keys revoked', async () => {
     const target = await startTarget();
     const t = await newTenant(target, 'https://receiver.example.com/hooks/x');
-    const other = await t.control.POST('/v1/apps', {
-      body: { name: 'second', target: { type: 'http', url: 'https://receiver.example.com/hooks/y' } },
-    });
-    const data = await t.control.POST('/v1/keys', { body: { scope: 'data', appId: other.data!.id } });
-    const message = await t.control.POST('/v1/messages', { body: { appId: t.app.id, delaySeconds: 3_600, payload: {} } });
-    const schedule = await t.control.POST('/v1/schedules', {
-      body: {
-        appId: other.data!.id,
+    const other = await t.control.apps.create({ name: 'second', target: { type: 'http', url: 'https://receiver.example.com/hooks/y' } });
+    const data = await answer(() => t.control.keys.create({ scope: 'data', appId: other.id }));
+    const message = await answer(() => t.control.messages.create({ appId: t.app.id, delaySeconds: 3_600, payload: {} }));
+    const schedule = await answer(() =>
+      t.control.schedules.create({
+        appId: other.id,
         name: 'daily',
         expression: 'rate(1 day)',
         startAt: new Date(Date.now() + 86_400_000).toISOString(),
         payload: {},
-      },
-    });
-    expect([message.response.status, schedule.response.status, data.response.status]).toEqual([201, 201, 201]);
+      }),
+    );
+    expect([message.status, schedule.status, data.status]).toEqual([201, 201, 201]);
 
     await target.close();
 
-    expect((await t.control.GET('/v1/apps', {})).response.status).toBe(401);
+    expect((await answer(() => t.control.apps.list())).status).toBe(401);
     const services = server.local!.services;
     const p = { tenantId: t.tenant.id, keyId: t.tenant.controlKey.id, scope: 'control' as const, plan: t.tenant.plan };
     expect((await services.messages.get(p, message.data!.id)).status).toBe('aborted');
     await expect(services.apps.get(p, t.app.id)).rejects.toThrow();
-    await expect(services.apps.get(p, other.data!.id)).rejects.toThrow();
+    await expect(services.apps.get(p, other.id)).rejects.toThrow();
     const keys = await services.keys.list(p, { limit: 100 });
     expect(keys.items.map((k) => [k.id, Boolean(k.revokedAt)])).toEqual(
       expect.arrayContaining([

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createPunctualClient, type PunctualClient } from '../client/client';
+import type { AppCreateParams, MessageStatus, Punctual } from '@punctual/sdk';
 import type { LocalRuntime } from '../../libs/runtime/local';
 import { eventually } from '../../test/support/eventually';
 import { startLocalServer } from '../../test/support/local-server';
 import { patience } from './local-only';
+import { sdkClient } from './sdk';
 import { isStageRun, stageFromEnv } from './stage-env';
 
 /**
@@ -33,18 +34,16 @@ const stageTenants = new WeakMap<Target, { id: string; key: string }[]>();
 const cleanUp = async (baseUrl: string, tenants: { id: string; key: string }[]): Promise<void> => {
   const failures: string[] = [];
   for (const { id, key } of tenants) {
-    const control = createPunctualClient({ baseUrl, apiKey: key });
+    const control = sdkClient(baseUrl, { apiKey: key });
     try {
-      for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-        const page = await control.GET('/v1/apps', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } });
-        if (!page.data) throw new Error(`listing apps: ${page.response.status}`);
-        for (const app of page.data.items) await control.DELETE('/v1/apps/{appId}', { params: { path: { appId: app.id } } });
-        cursor = page.data.nextCursor;
-      }
-      const keys = await control.GET('/v1/keys', { params: { query: { limit: 100 } } });
-      for (const k of keys.data?.items ?? [])
-        if (!k.revokedAt && k.id !== id) await control.DELETE('/v1/keys/{keyId}', { params: { path: { keyId: k.id } } });
-      await control.DELETE('/v1/keys/{keyId}', { params: { path: { keyId: id } } });
+      // Listed first, deleted after: deleting while paging would move the cursor's ground.
+      const apps: string[] = [];
+      for await (const app of control.apps.list({ limit: 100 })) apps.push(app.id);
+      for (const appId of apps) await control.apps.delete(appId);
+      const keys: string[] = [];
+      for await (const k of control.keys.list({ limit: 100 })) if (!k.revokedAt && k.id !== id) keys.push(k.id);
+      for (const keyId of keys) await control.keys.revoke(keyId);
+      await control.keys.revoke(id);
     } catch (err) {
       failures.push(`tenant key ${id}: ${(err as Error).message}`);
     }
@@ -81,39 +80,35 @@ export const startTarget = async (env: Record<string, string> = {}): Promise<Tar
   };
 };
 
-/** A fresh tenant with one app pointing at `targetUrl`, and clients for its control key. */
-export const newTenant = async (target: Target, targetUrl: string, app: Record<string, unknown> = {}) => {
-  const operator = createPunctualClient({ baseUrl: target.baseUrl, adminToken: target.adminToken });
-  const t = await operator.POST('/v1/tenants', { body: { name: `e2e-${randomBytes(3).toString('hex')}`, plan: 'unlimited' } });
-  if (!t.data) throw new Error(`tenant creation failed: ${t.response.status} ${JSON.stringify(t.error)}`);
-  stageTenants.get(target)?.push({ id: t.data.controlKey.id, key: t.data.controlKey.key });
-  const control: PunctualClient = createPunctualClient({ baseUrl: target.baseUrl, apiKey: t.data.controlKey.key });
-  const a = await control.POST('/v1/apps', {
-    body: {
-      name: 'e2e',
-      target: { type: 'http', url: targetUrl },
-      retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
-      ...app,
-    } as never,
+/** The operator's client of the target (the admin token, or on a stage the Cognito ID token). */
+export const operatorOf = (target: Target): Punctual => sdkClient(target.baseUrl, { adminToken: target.adminToken });
+
+/** A client of the target with `apiKey` (or none). */
+export const clientOf = (target: Target, apiKey?: string): Punctual => sdkClient(target.baseUrl, apiKey === undefined ? {} : { apiKey });
+
+/** A fresh tenant with one app pointing at `targetUrl`, and a client for its control key. */
+export const newTenant = async (target: Target, targetUrl: string, app: Partial<AppCreateParams> = {}) => {
+  const tenant = await operatorOf(target).tenants.create({ name: `e2e-${randomBytes(3).toString('hex')}`, plan: 'unlimited' });
+  stageTenants.get(target)?.push({ id: tenant.controlKey.id, key: tenant.controlKey.key });
+  const control = clientOf(target, tenant.controlKey.key);
+  const created = await control.apps.create({
+    name: 'e2e',
+    target: { type: 'http', url: targetUrl },
+    retryPolicy: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000 },
+    ...app,
   });
-  if (!a.data) throw new Error(`app creation failed: ${JSON.stringify(a.error)}`);
-  return { tenant: t.data, controlKey: t.data.controlKey.key, control, app: a.data };
+  return { tenant, controlKey: tenant.controlKey.key, control, app: created };
 };
 
 /** Polls a message until it reaches `status` (bounded; stretched against a stage, and polled gently there). */
-export const waitForStatus = async (
-  client: Awaited<ReturnType<typeof newTenant>>['control'],
-  messageId: string,
-  status: string,
-  timeout = 10_000,
-) => {
+export const waitForStatus = async (client: Punctual, messageId: string, status: MessageStatus, timeout = 10_000) => {
   const timeoutMs = patience(timeout);
   let seen: string | undefined;
   return eventually(
     async () => {
-      const { data } = await client.GET('/v1/messages/{messageId}', { params: { path: { messageId } } });
-      seen = data?.status;
-      return data?.status === status ? data : undefined;
+      const m = await client.messages.get(messageId);
+      seen = m.status;
+      return m.status === status ? m : undefined;
     },
     {
       timeoutMs,
