@@ -141,6 +141,7 @@ describe('the contract: exact payloads, conveniences, errors and headers (real s
       const deleted = await answer(() => other.control.apps.delete(other.app.id));
       expect(deleted.status).toBe(204);
       expect(deleted.headers.get('punctual-aborted-messages')).toBe('3');
+      expect(deleted.data).toEqual({ abortedMessages: 3 });
       const read = await other.control.messages.get(ids[0]);
       expect(read.status).toBe('aborted');
       const redrive = await answer(() => other.control.messages.redrive(ids[0]));

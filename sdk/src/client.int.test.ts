@@ -26,6 +26,11 @@ describe('Punctual client (real server)', () => {
     });
   });
 
+  it("reads the service's health without a credential", async () => {
+    const anonymous = new Punctual({ baseUrl: server.baseUrl });
+    expect(await anonymous.health()).toEqual({ status: 'ok', version: expect.any(String) });
+  });
+
   describe('tenant administration', () => {
     it('lists, reads and updates tenants as the operator; a tenant reads its own at me(), a data key may not', async () => {
       const made = [await newTenant(server), await newTenant(server), await newTenant(server)];
@@ -62,7 +67,8 @@ describe('Punctual client (real server)', () => {
       expect(rotated.signingSecret).toMatch(/^whsec_/);
       expect(rotated.signingSecret).not.toBe(app.signingSecret);
       expect((await control.apps.list()).items.map((a) => a.id)).toEqual([app.id]);
-      await expect(control.apps.delete(app.id)).resolves.toBeUndefined();
+      await control.messages.create({ appId: app.id, payload: 'pending', delaySeconds: 3600 });
+      await expect(control.apps.delete(app.id)).resolves.toEqual({ abortedMessages: 1 });
       await expect(control.apps.get(app.id)).rejects.toMatchObject({ status: 404, code: 'not_found' });
     });
 

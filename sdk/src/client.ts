@@ -5,8 +5,8 @@ import { Messages } from './resources/messages.js';
 import { Schedules } from './resources/schedules.js';
 import { Tenants } from './resources/tenants.js';
 import { Usage } from './resources/usage.js';
-import { Transport } from './transport.js';
-import type { LiveEvent } from './types.js';
+import { type RequestOptions, Transport } from './transport.js';
+import type { Health, LiveEvent } from './types.js';
 
 /** How to reach punctual and how hard to try. */
 export interface PunctualOptions {
@@ -96,6 +96,11 @@ export class Punctual {
     this.keys = new Keys(http);
     this.usage = new Usage(http);
     this.tenants = new Tenants(http);
+  }
+
+  /** The service's health and version (`GET /v1/health`, no credential); retried like every read. */
+  health(options?: RequestOptions): Promise<Health> {
+    return this.#http.request({ method: 'GET', path: '/v1/health', credential: 'none', retry: true }, options);
   }
 
   /**

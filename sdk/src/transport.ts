@@ -9,8 +9,8 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** Which credential a route takes: the API key (`x-api-key`) or the operator's admin token (`Authorization: Bearer`). */
-export type Credential = 'apiKey' | 'adminToken';
+/** Which credential a route takes: the API key (`x-api-key`), the operator's admin token (`Authorization: Bearer`), or none. */
+export type Credential = 'apiKey' | 'adminToken' | 'none';
 
 /** One API call, as the resources describe it. */
 export interface ApiRequest {
@@ -83,13 +83,18 @@ export class Transport {
 
   /** Sends `req`, retrying what may be retried, and resolves with the parsed body (undefined for 204). */
   async request<T>(req: ApiRequest, options: RequestOptions = {}): Promise<T> {
+    return (await this.exchange<T>(req, options)).body;
+  }
+
+  /** As `request`, with the answer's headers beside its body (for what a route says in a header). */
+  async exchange<T>(req: ApiRequest, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
     const { retry } = this.#options;
     const init = this.#init(req);
     const url = this.#url(req);
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.#once(url, init, timeoutMs, options.signal)) as T;
+        return (await this.#once(url, init, timeoutMs, options.signal)) as { body: T; headers: Headers };
       } catch (err) {
         if (!(err instanceof PunctualError) || !req.retry || attempt > retry.retries || !retryableStatus(err.status)) throw err;
         const delay = retryDelay(attempt, retry, err.retryAfter);
@@ -150,7 +155,7 @@ export class Transport {
     if (req.credential === 'apiKey') {
       if (this.#options.apiKey === undefined) throw new TypeError(`${req.method} ${req.path} needs the client's apiKey option`);
       headers['x-api-key'] = this.#options.apiKey;
-    } else {
+    } else if (req.credential === 'adminToken') {
       if (this.#options.adminToken === undefined) throw new TypeError(`${req.method} ${req.path} needs the client's adminToken option`);
       headers.authorization = `Bearer ${this.#options.adminToken}`;
     }
@@ -160,7 +165,12 @@ export class Transport {
   }
 
   /** One attempt, bounded by `timeoutMs`; the body is read inside the bound too. */
-  async #once(url: string, init: RequestInit, timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown> {
+  async #once(
+    url: string,
+    init: RequestInit,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ body: unknown; headers: Headers }> {
     if (signal?.aborted) throw signal.reason;
     const controller = new AbortController();
     let timedOut = false;
@@ -183,10 +193,10 @@ export class Transport {
       signal?.removeEventListener('abort', onAbort);
     }
     if (res.ok) {
-      if (res.status === 204 || text === '') return undefined;
+      if (res.status === 204 || text === '') return { body: undefined, headers: res.headers };
       const body = parseJson(text);
       if (body === undefined) throw this.#unexpected(res, text);
-      return body;
+      return { body, headers: res.headers };
     }
     throw this.#failure(res, text);
   }

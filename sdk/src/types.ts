@@ -40,6 +40,11 @@ export type AppCreateParams = Schemas['AppCreate'];
 export type AppUpdateParams = Schemas['AppUpdate'];
 export type AppListParams = Query<'listApps'>;
 export type SecretRotation = Schemas['SecretRotation'];
+/** What `apps.delete` did beside deleting the app. */
+export interface AppDeletion {
+  /** The app's pending messages it aborted (`Punctual-Aborted-Messages`). */
+  abortedMessages: number;
+}
 
 export type ApiKey = Schemas['ApiKey'];
 export type ApiKeyCreated = Schemas['ApiKeyCreated'];

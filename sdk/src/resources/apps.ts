@@ -1,6 +1,6 @@
 import { type Page, PagePromise } from '../page.js';
 import type { RequestOptions, Transport } from '../transport.js';
-import type { App, AppCreateParams, AppListParams, AppUpdateParams, AppWithSecret, SecretRotation } from '../types.js';
+import type { App, AppCreateParams, AppDeletion, AppListParams, AppUpdateParams, AppWithSecret, SecretRotation } from '../types.js';
 
 const path = (appId: string, action = ''): string => `/v1/apps/${encodeURIComponent(appId)}${action}`;
 
@@ -39,9 +39,13 @@ export class Apps {
     return this.#http.request({ method: 'PATCH', path: path(appId), body: params, credential: 'apiKey', retry: false }, options);
   }
 
-  /** Deletes the app, aborting its pending messages and deleting its schedules. */
-  async delete(appId: string, options?: RequestOptions): Promise<void> {
-    await this.#http.request({ method: 'DELETE', path: path(appId), credential: 'apiKey', retry: false }, options);
+  /**
+   * Deletes the app, aborting its pending messages (they stay readable, and cannot be redriven) and deleting its
+   * schedules; resolves with how many messages it aborted (the `Punctual-Aborted-Messages` header).
+   */
+  async delete(appId: string, options?: RequestOptions): Promise<AppDeletion> {
+    const { headers } = await this.#http.exchange({ method: 'DELETE', path: path(appId), credential: 'apiKey', retry: false }, options);
+    return { abortedMessages: Number(headers.get('punctual-aborted-messages') ?? 0) };
   }
 
   /** A new signing secret; the previous one keeps signing alongside it for 24 h. */
