@@ -325,6 +325,13 @@ describe('Punctual transport', () => {
       expect(seen).toHaveLength(1);
     });
 
+    it('throws at once without an apiKey, sending nothing', async () => {
+      script = (_n, _req, res) => sse(res, frame(1));
+      const p = new Punctual({ baseUrl, adminToken: 'admin' });
+      await expect(take(p.events(), 1)).rejects.toThrow(/needs the client's apiKey option/);
+      expect(seen).toEqual([]);
+    });
+
     it('replaces a connection that goes silent past idleTimeoutMs', async () => {
       // The first connection sends one event and then nothing at all; the second one brings the next event.
       script = (n, _req, res) => {

@@ -112,6 +112,8 @@ export class Transport {
   async openStream(req: ApiRequest, options: RequestOptions = {}): Promise<{ response: Response; close(): void }> {
     const { signal } = options;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs;
+    // Outside the try below: a missing credential is the caller's mistake, not a failed connection.
+    const init = this.#init(req);
     if (signal?.aborted) throw signal.reason;
     const controller = new AbortController();
     let timedOut = false;
@@ -127,7 +129,7 @@ export class Transport {
     };
     let res: Response;
     try {
-      res = await this.#options.fetch(this.#url(req), { ...this.#init(req), signal: controller.signal });
+      res = await this.#options.fetch(this.#url(req), { ...init, signal: controller.signal });
     } catch (err) {
       close();
       if (signal?.aborted) throw signal.reason;

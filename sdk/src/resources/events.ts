@@ -145,6 +145,8 @@ export async function* streamEvents(
         for (arm(); ; arm()) {
           const { done, value } = await reader.read();
           if (done) break;
+          // The consumer's time with an event is not the connection's silence.
+          clearTimeout(idle);
           for (const frame of parser.push(value)) {
             const event = toEvent(frame);
             if (!event) continue;
@@ -158,6 +160,8 @@ export async function* streamEvents(
       }
     } catch (err) {
       if (signal?.aborted) return;
+      // Opening fails only as a PunctualError; anything else there is a mistake (no apiKey), not a reason to try again.
+      if (!stream && !(err instanceof PunctualError)) throw err;
       // A stream cut mid-read (an idle connection closed, a reset socket) is like one the server ended.
       if (err instanceof PunctualError) {
         if (!reconnectable(err.status)) throw err;
