@@ -72,12 +72,19 @@ describe('examples/morning-digest.ts', () => {
       scheduleId: string;
       writerAppId: string;
       mailAppId: string;
+      failedAppId: string;
       nextRuns: string[];
     };
 
     // 07:00 in Lisbon is 07:00 UTC in winter and 06:00 UTC in summer: the runs say which, day after day.
     const schedule = await control.schedules.get(setUp.scheduleId);
-    expect(schedule).toMatchObject({ expression: 'cron(0 7 * * ? *)', timezone: 'Europe/Lisbon', state: 'active' });
+    expect(schedule).toMatchObject({
+      expression: 'cron(0 7 * * ? *)',
+      timezone: 'Europe/Lisbon',
+      state: 'active',
+      onSuccess: { appId: setUp.mailAppId },
+      onFailure: { appId: setUp.failedAppId },
+    });
     expect(setUp.nextRuns).toHaveLength(3);
     expect(setUp.nextRuns[0]).toBe(schedule.nextRunAt);
     for (const run of setUp.nextRuns) {
@@ -97,14 +104,14 @@ describe('examples/morning-digest.ts', () => {
     expect(llm.prompts[0].messages.at(-1)!.content).toMatch(
       /^Today is \w+day, \d+ \w+ \d{4}\. Topics: TypeScript 6; the tides in Porto\.$/,
     );
-    const printed = JSON.parse(await example.waitForLine(/"email"/)) as { run: string; email: string };
-    expect(printed.run).toBe(run.id);
-    await waitForStatus(control, run.id, 'delivered');
-    // Keyed by the run: a repeated delivery of the same run would get this message back instead of a second email.
-    expect(await waitForStatus(control, printed.email, 'delivered')).toMatchObject({
-      appId: setUp.mailAppId,
-      idempotencyKey: `digest:${run.id}`,
-    });
+    const printed = JSON.parse(await example.waitForLine(/"run"/)) as { run: string; attempt: number };
+    expect(printed).toEqual({ run: run.id, attempt: 1 });
+    // The digest is the run's result; onSuccess made the email message from it, and onFailure nothing.
+    const delivered = await waitForStatus(control, run.id, 'delivered');
+    expect(delivered.result).toMatchObject({ status: 200, body: 'Good morning. About TypeScript 6; the tides in Porto.' });
+    expect(delivered.chained).toHaveLength(1);
+    expect(await waitForStatus(control, delivered.chained![0], 'delivered')).toMatchObject({ appId: setUp.mailAppId, chainOf: run.id });
+    expect((await control.messages.list({ appId: setUp.failedAppId })).items).toEqual([]);
     expect(smtp.mails).toHaveLength(1);
   }, 60_000);
 });

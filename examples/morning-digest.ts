@@ -1,24 +1,21 @@
 // The morning digest by email: every day at 07:00 in your timezone, punctual calls this process, which has an LLM
-// write a short digest of your topics and has punctual email it to you.
+// write a short digest of your topics and answers it; punctual then emails that answer to you, and emails you a
+// note instead when the digest could not be written (the LLM down past every retry).
 //
 //   schedule cron(0 7 * * ? *) in DIGEST_TIMEZONE
 //     → POST <this process>/digest, signed (the "digest-writer" app; 5xx or no answer: punctual retries)
-//     → an LLM's OpenAI-compatible chat completions (Ollama, llama.cpp, vLLM, OpenAI…) writes the digest
-//     → p.messages.create to the "digest-mail" app, an email target → punctual's SMTP (or SES on AWS)
+//     → an LLM's OpenAI-compatible chat completions (Ollama, llama.cpp, vLLM, OpenAI…) writes the digest, answered as text
+//     → onSuccess: the "digest-mail" app, an email target, mails the answer (the run's result body)
+//     → onFailure: the "digest-failed" app mails the error once the retries are over
 //
 // Run against `npm start` with PUNCTUAL_SMTP_URL (and PUNCTUAL_EMAIL_FROM) set, and an LLM at LLM_URL:
 //   PUNCTUAL_API_KEY=<control key> DIGEST_TO=you@example.com npx tsx examples/morning-digest.ts
 // Settings: PUNCTUAL_URL (default http://127.0.0.1:3000); LLM_URL (default http://127.0.0.1:11434/v1, Ollama's),
 // LLM_MODEL (default llama3.2), LLM_API_KEY (sent as a bearer token when set); DIGEST_TIMEZONE (default UTC),
 // DIGEST_TOPICS (comma-separated); PORT (default 4000, 0 picks a free one) and PUBLIC_URL (where punctual reaches
-// this process; default http://127.0.0.1:<port>). Each run creates its two apps and the schedule, then prints one
-// JSON line with their ids and the next runs, and one JSON line per digest it has sent. To get one now rather than
-// at seven: `p.schedules.trigger(scheduleId)`.
-//
-// Chains (onSuccess/onFailure) had not landed when this was written: with them, the writer app would also carry
-// `onFailure: { appId: <an alert email app> }`, so a morning whose digest could not be written (the LLM down past
-// every retry) still sends you a note. The digest itself stays a message this process creates: a chained message's
-// payload is the delivery report (`{type, messageId, result, …}`), not the text the LLM wrote.
+// this process; default http://127.0.0.1:<port>). Each run creates its three apps and the schedule, then prints one
+// JSON line with their ids and the next runs, and one JSON line per digest it has written. To get one now rather
+// than at seven: `p.schedules.trigger(scheduleId)`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Punctual } from '@punctual/sdk';
@@ -71,10 +68,14 @@ const main = async (): Promise<void> => {
     .map((t) => t.trim())
     .filter(Boolean);
 
-  // The email app first: the writer's handler sends to it.
+  // Where the run's outcome goes: its answer by email, or a note that it failed.
   const mail = await p.apps.create({
     name: 'digest-mail',
     target: { type: 'email', to: [to], subject: 'Your morning digest ({{message.sendAt}})' },
+  });
+  const failed = await p.apps.create({
+    name: 'digest-failed',
+    target: { type: 'email', to: [to], subject: 'Your morning digest could not be written' },
   });
 
   // The writer app needs this process's URL, and this process needs the app's secret: listen first, verify once it exists.
@@ -90,15 +91,15 @@ const main = async (): Promise<void> => {
   const publicUrl = (process.env.PUBLIC_URL ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`).replace(/\/+$/, '');
 
   const writer = await p.apps.create({ name: 'digest-writer', target: { type: 'http', url: `${publicUrl}/digest` } });
-  handle = webhookListener<DigestRequest>({ secret: writer.signingSecret }, async (event) => {
+  handle = webhookListener<DigestRequest>({ secret: writer.signingSecret }, async (event, _req, res) => {
     // "Today" where the reader lives: the run's intended time in their zone.
     const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeZone: event.payload.timezone }).format(
       new Date(event.scheduledAt ?? event.timestamp),
     );
     const text = await writeDigest(event.payload.topics, day);
-    // Keyed by the run's message id: when punctual repeats this delivery (our answer was lost), no second email.
-    const sent = await p.messages.create({ appId: mail.id, payload: text, idempotencyKey: `digest:${event.id}` });
-    console.log(JSON.stringify({ run: event.id, email: sent.id }));
+    // The answer is the run's result: onSuccess mails its body. A thrown error is a 500, which punctual retries.
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+    console.log(JSON.stringify({ run: event.id, attempt: event.attempt }));
   });
   const expression = 'cron(0 7 * * ? *)';
   const schedule = await p.schedules.create({
@@ -107,9 +108,11 @@ const main = async (): Promise<void> => {
     expression,
     timezone,
     payload: { topics, timezone } satisfies DigestRequest,
+    onSuccess: { appId: mail.id },
+    onFailure: { appId: failed.id },
   });
   const { items: nextRuns } = await p.schedules.preview({ expression, timezone, count: 3 });
-  console.log(JSON.stringify({ scheduleId: schedule.id, writerAppId: writer.id, mailAppId: mail.id, nextRuns }));
+  console.log(JSON.stringify({ scheduleId: schedule.id, writerAppId: writer.id, mailAppId: mail.id, failedAppId: failed.id, nextRuns }));
 };
 
 main().catch((err: unknown) => {
