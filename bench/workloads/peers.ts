@@ -11,7 +11,7 @@ import { note, report } from '../lib/report';
 import { cpuMeter, selfCpuMeter } from '../lib/rss';
 import type { BenchContext } from '../lib/stack';
 import { perSecond, sleep, summarize } from '../lib/stats';
-import { type BurstFigures, w1 } from './w1';
+import { type BurstFigures, burstFigures, w1 } from './w1';
 
 export interface PeersParams {
   /** Messages (jobs), all due at one instant T0. */
@@ -148,13 +148,7 @@ export const bullmqBurst = async (ctx: BenchContext, p: PeersParams): Promise<Bu
       },
       ctx.machine,
     );
-    return {
-      deliveriesPerSec: d.deliveriesPerSec,
-      deliveriesPerSecFromT0: d.deliveriesPerSecFromT0 ?? NaN,
-      latenessP99Ms: d.latenessMs.p99,
-      lost: d.lost,
-      duplicates: d.duplicates,
-    };
+    return burstFigures(d);
   } finally {
     await closeQueue();
     await worker.stop();

@@ -1,4 +1,4 @@
-import { deliveryFigures } from '../lib/deliveries';
+import { type DeliveryFigures, deliveryFigures } from '../lib/deliveries';
 import { enqueue, isoAt } from '../lib/enqueue';
 import { note, report } from '../lib/report';
 import { startStack, type BenchContext } from '../lib/stack';
@@ -38,6 +38,15 @@ export interface BurstFigures {
  * W1 burst: n messages due at one instant T0, enqueued before T0; measures the enqueue rate, then
  * how fast and how late the burst is delivered.
  */
+/** A burst's headline figures from its delivery figures (the side a comparison shows). */
+export const burstFigures = (d: DeliveryFigures): BurstFigures => ({
+  deliveriesPerSec: d.deliveriesPerSec,
+  deliveriesPerSecFromT0: d.deliveriesPerSecFromT0 ?? NaN,
+  latenessP99Ms: d.latenessMs.p99,
+  lost: d.lost,
+  duplicates: d.duplicates,
+});
+
 export const w1 = async (ctx: BenchContext, p: W1Params): Promise<BurstFigures> => {
   const s = await startStack(ctx);
   try {
@@ -121,13 +130,7 @@ export const w1 = async (ctx: BenchContext, p: W1Params): Promise<BurstFigures> 
         lost: 0,
       },
     );
-    return {
-      deliveriesPerSec: d.deliveriesPerSec,
-      deliveriesPerSecFromT0: d.deliveriesPerSecFromT0 ?? NaN,
-      latenessP99Ms: d.latenessMs.p99,
-      lost: d.lost,
-      duplicates: d.duplicates,
-    };
+    return burstFigures(d);
   } finally {
     await s.close();
   }
