@@ -120,7 +120,7 @@ const config: AWS = {
       ...gatewayResponses(),
       ...alarmResources({
         stage,
-        engineFunctions: Object.keys(engine.functions).filter((name) => name !== 'authorizer'),
+        engineFunctions: [...Object.keys(engine.functions).filter((name) => name !== 'authorizer'), ...Object.keys(ingest.functions)],
         deadLetterQueues: [Logical.deliveryDlq, Logical.ingestDlq],
         ...(alarmTopicArn ? { topicArn: alarmTopicArn } : {}),
       }),

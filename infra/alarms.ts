@@ -23,7 +23,7 @@ export const alarmThresholds = {
 /** Options of the alarms and dashboard. */
 export interface AlarmOptions {
   stage: string;
-  /** The engine's function names (serverless names, e.g. `engineDeliver`): an errors alarm each. */
+  /** The functions no client waits on (serverless names, e.g. `engineDeliver`, `ingest`): an errors alarm and a throttles line each. */
   engineFunctions: string[];
   /** The dead-letter queues, by logical id: a depth alarm each. */
   deadLetterQueues: string[];

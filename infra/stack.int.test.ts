@@ -84,6 +84,30 @@ describe('serverless stack', () => {
       expect(resources[Logical.deliveryDlq].Type).toBe('AWS::SQS::Queue');
     });
 
+    it('subscribes the ingest queue to the ingest topic (raw delivery), redrives it to its DLQ and feeds the ingest function', () => {
+      expect(resources[Logical.ingestTopic].Type).toBe('AWS::SNS::Topic');
+      expect(resources[Logical.ingestSubscription].Properties).toEqual({
+        TopicArn: { Ref: Logical.ingestTopic },
+        Protocol: 'sqs',
+        Endpoint: { 'Fn::GetAtt': [Logical.ingestQueue, 'Arn'] },
+        RawMessageDelivery: true,
+      });
+      const queue = resources[Logical.ingestQueue].Properties;
+      expect(queue.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [Logical.ingestDlq, 'Arn'] });
+      // Only the topic may send to the queue.
+      const [statement] = resources[Logical.ingestQueuePolicy].Properties.PolicyDocument.Statement;
+      expect(statement).toMatchObject({ Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage' });
+      expect(statement.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': { Ref: Logical.ingestTopic } } });
+      // The queue stays invisible long enough for the function to finish a batch and report its failures.
+      const fn = resources.IngestLambdaFunction.Properties;
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(fn.Timeout);
+      const [mapping] = ofType('AWS::Lambda::EventSourceMapping').filter(
+        ([, m]) => json(m.Properties.EventSourceArn) === json({ 'Fn::GetAtt': [Logical.ingestQueue, 'Arn'] }),
+      );
+      expect(mapping[1].Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'] });
+      expect(json(mapping[1].Properties.FunctionName)).toContain('IngestLambdaFunction');
+    });
+
     it('lets the scheduler role only invoke the wake function and dead-letter to the DLQ', () => {
       const role = resources[Logical.schedulerRole];
       expect(json(role.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
@@ -488,18 +512,20 @@ describe('serverless stack', () => {
   describe('alarms and dashboard', () => {
     const alarms = () => Object.fromEntries(ofType('AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties]));
 
-    it('alarms on the dead-letter queue’s depth', () => {
-      expect(alarms()[`Alarm${Logical.deliveryDlq}Depth`]).toMatchObject({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Logical.deliveryDlq, 'QueueName'] } }],
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
+    it('alarms on the depth of each dead-letter queue (delivery and ingest)', () => {
+      for (const dlq of [Logical.deliveryDlq, Logical.ingestDlq]) {
+        expect(alarms()[`Alarm${dlq}Depth`]).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+      }
     });
 
-    it('alarms on errors of every engine function, by its deployed name', () => {
-      for (const fn of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate']) {
+    it('alarms on errors of every engine function and the ingest function, by its deployed name', () => {
+      for (const fn of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate', 'ingest']) {
         const a = alarms()[`Alarm${fn.charAt(0).toUpperCase()}${fn.slice(1)}Errors`];
         expect(a).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 1 });
         expect(a.Dimensions).toEqual([

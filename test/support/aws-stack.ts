@@ -17,6 +17,8 @@ export const packageDir = join(repoRoot, '.serverless');
 export const packageStage = 'ci';
 
 const lockDir = join(repoRoot, '.serverless.lock');
+/** `sls package` takes about a minute on two idle cores; several on a loaded machine. */
+const packageTimeoutMs = 360_000;
 const marker = join(packageDir, '.punctual-test-run');
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation is free-form JSON that each assertion navigates its own way
@@ -78,10 +80,15 @@ export const packageStack = async (timeoutMs = 600_000): Promise<PackagedStack> 
         SLS_NOTIFICATIONS_MODE: 'off',
         CI: '1',
       };
+      // The docs function bundles the console's built assets: build them first, as `npm run package` does.
+      await promisify(execFile)(join(repoRoot, 'node_modules/.bin/tsx'), ['console/build.ts', '--if-stale', '--quiet'], { cwd: repoRoot });
+      // osls can stay up after a failed build (esbuild's service keeps it alive): stop it rather than wait for the hook's timeout.
       await promisify(execFile)(join(repoRoot, 'node_modules/.bin/sls'), ['package', '--stage', packageStage, '--region', 'us-east-1'], {
         cwd: repoRoot,
         env,
         maxBuffer: 16 * 1024 * 1024,
+        timeout: packageTimeoutMs,
+        killSignal: 'SIGKILL',
       });
       writeFileSync(marker, run);
       packaged = true;
