@@ -14,6 +14,10 @@ export interface SteadyStream {
   errors: Record<string, number>;
   /** Batch calls' rate of a short calibration, messages/s: it sized the lead time. */
   calibrationRate: number;
+  /** T0 − the start of scheduling, ms. */
+  leadMs: number;
+  /** How long scheduling took, ms. */
+  ms: number;
   /** T0 − the end of scheduling, ms (negative: scheduling ran past T0 and the first messages were late already). */
   finishedBeforeT0Ms: number;
 }
@@ -49,6 +53,8 @@ export const scheduleSteady = async (api: Api, tenant: Tenant, rate: number, sec
     accepted: e.accepted,
     errors: e.errors,
     calibrationRate,
+    leadMs,
+    ms: e.ms,
     finishedBeforeT0Ms: t0 - Date.now(),
   };
 };
