@@ -51,6 +51,8 @@ const webhooksBeside = async (ctx: BenchContext, p: W5Params, beside: Beside) =>
     const env: Record<string, string> = {};
     let arrived: () => Promise<number> = async () => 0;
     let target: Record<string, unknown> | undefined;
+    /** moto_server, which shares the two cores with the server: its CPU is printed beside the server's. */
+    let emulatorPid: number | undefined;
     if (beside === 'email') {
       const smtp = await startSmtpServer({ replyDelayMs: p.smtpDelayMs });
       undo.push(defer(`smtp ${smtp.port}`, () => smtp.close()));
@@ -60,6 +62,7 @@ const webhooksBeside = async (ctx: BenchContext, p: W5Params, beside: Beside) =>
     } else if (beside === 'sqs') {
       const moto = await startMoto();
       undo.push(defer(`moto_server ${moto.pid}`, () => moto.stop()));
+      emulatorPid = moto.pid;
       const sqs = new SQSClient(moto.clientConfig);
       undo.push(defer('sqs client', () => sqs.destroy()));
       const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'bench' }))).QueueUrl!;
@@ -96,6 +99,7 @@ const webhooksBeside = async (ctx: BenchContext, p: W5Params, beside: Beside) =>
     }
     await sleep(stream.t0 - Date.now());
     const [cpu, benchCpu] = [cpuMeter(s.server.pid), selfCpuMeter()];
+    const emulatorCpu = emulatorPid === undefined ? undefined : cpuMeter(emulatorPid);
     // The receiver stamps arrivals in this process, beside the SMTP server: a busy loop here would look like lateness.
     const benchLoop = monitorEventLoopDelay({ resolution: 5 });
     benchLoop.enable();
@@ -111,6 +115,7 @@ const webhooksBeside = async (ctx: BenchContext, p: W5Params, beside: Beside) =>
     const missing = await s.receiver.waitFor(stream.ids, stream.t0 + p.seconds * 1_000 + p.waitMs, 100);
     const serverCpuPct = cpu();
     const benchCpuPct = benchCpu();
+    const emulatorCpuPct = emulatorCpu?.();
     benchLoop.disable();
     watching = false;
     await watch;
@@ -144,6 +149,7 @@ const webhooksBeside = async (ctx: BenchContext, p: W5Params, beside: Beside) =>
         : {}),
       serverCpuPct,
       benchCpuPct,
+      ...(emulatorCpuPct === undefined ? {} : { motoCpuPct: emulatorCpuPct }),
       benchLoopDelayMs: { p99: Math.round(benchLoop.percentile(99) / 1e4) / 100, max: Math.round(benchLoop.max / 1e4) / 100 },
       rssMaxMB: s.rss.read().rssMaxMB,
       load1: load1(),
