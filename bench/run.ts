@@ -17,11 +17,12 @@
  *   npm run bench -- w4 --seconds 30   W4 API mix at --rate req/s
  *   npm run bench -- durability        enqueue rate, synchronous NORMAL vs FULL
  *   npm run bench -- w5                mixed targets and chains, each part on a fresh server: a steady webhook stream
- *                                      (--rate 500/s, --seconds 20) alone, then beside --burst (2,000) mails due at
- *                                      once to an SMTP server answering in --smtp-delay-ms (200), then beside as many
- *                                      SQS messages when moto_server is on PATH; --chains (2,000) messages whose
- *                                      onSuccess chains a webhook against twice as many plain ones (server CPU per
- *                                      chained message); the console's page, script and style as a browser gets them
+ *                                      (--rate 500/s, --seconds 20) alone, then beside --burst (2,000) webhooks due
+ *                                      at once to a second app, as many mails to an SMTP server answering in
+ *                                      --smtp-delay-ms (200), and as many SQS messages when moto_server is on PATH;
+ *                                      --chains (2,000) messages whose onSuccess chains a webhook against twice as
+ *                                      many plain ones, --rounds (3) alternated (server CPU per chained message);
+ *                                      the console's page, script and style as a browser gets them
  *   --warmup N                         w1/peers: messages delivered before measuring (default: both 20 and 2000);
  *                                      w2, w5: the same (default 2000); w4: seconds of discarded load first (default 3)
  *   --cpu-prof                         profile the server; print its top self-time functions
