@@ -16,8 +16,15 @@
  *   npm run bench -- w3 --n 1000000    W3 open tasks
  *   npm run bench -- w4 --seconds 30   W4 API mix at --rate req/s
  *   npm run bench -- durability        enqueue rate, synchronous NORMAL vs FULL
+ *   npm run bench -- w5                mixed targets and chains, each part on a fresh server: a steady webhook stream
+ *                                      (--rate 500/s, --seconds 20) alone, then beside --burst (2,000) webhooks due
+ *                                      at once to a second app, as many mails to an SMTP server answering in
+ *                                      --smtp-delay-ms (200), and as many SQS messages when moto_server is on PATH;
+ *                                      --chains (2,000) messages whose onSuccess chains a webhook against twice as
+ *                                      many plain ones, --rounds (3) alternated (server CPU per chained message);
+ *                                      the console's page, script and style as a browser gets them
  *   --warmup N                         w1/peers: messages delivered before measuring (default: both 20 and 2000);
- *                                      w2: the same (default 2000); w4: seconds of discarded load first (default 3)
+ *                                      w2, w5: the same (default 2000); w4: seconds of discarded load first (default 3)
  *   --cpu-prof                         profile the server; print its top self-time functions
  *   --profile-phase enqueue            (w1) profile the enqueue phase instead of the delivery burst
  *   --data-root DIR                    where temp data dirs go (default: os.tmpdir())
@@ -36,6 +43,7 @@ import { w1 } from './workloads/w1';
 import { w2 } from './workloads/w2';
 import { w3 } from './workloads/w3';
 import { w4 } from './workloads/w4';
+import { w5 } from './workloads/w5';
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -52,6 +60,10 @@ const { values: opt, positionals } = parseArgs({
     streams: { type: 'string' },
     'streams-of': { type: 'string' },
     'peer-concurrency': { type: 'string' },
+    burst: { type: 'string' },
+    'smtp-delay-ms': { type: 'string' },
+    chains: { type: 'string' },
+    rounds: { type: 'string' },
     quick: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'profile-phase': { type: 'string' },
@@ -68,7 +80,7 @@ const num = (v: string | undefined, fallback: number): number => {
   return n;
 };
 
-const all = ['w1', 'w2', 'w3', 'w4', 'durability', 'peers'] as const;
+const all = ['w1', 'w2', 'w3', 'w4', 'w5', 'durability', 'peers'] as const;
 type Workload = (typeof all)[number];
 
 const main = async (): Promise<void> => {
@@ -135,6 +147,17 @@ const main = async (): Promise<void> => {
         seconds: num(opt.seconds, q(30, 10)),
         prefill: 2_000,
         warmupSeconds: num(opt.warmup, 3),
+      });
+    } else if (w === 'w5') {
+      await w5(ctx, {
+        rate: num(opt.rate, q(500, 300)),
+        seconds: num(opt.seconds, q(20, 10)),
+        burst: num(opt.burst, q(2_000, 500)),
+        smtpDelayMs: num(opt['smtp-delay-ms'], 200),
+        chains: num(opt.chains, q(2_000, 500)),
+        rounds: num(opt.rounds, q(3, 2)),
+        warmup: num(opt.warmup, q(2_000, 500)),
+        waitMs: num(opt.wait, 30) * 1000,
       });
     } else {
       await durability(ctx, { n: num(opt.n, q(10_000, 3_000)), concurrency: num(opt.concurrency, 50) });

@@ -1,11 +1,10 @@
-import { deliveryFigures } from '../lib/deliveries';
-import { enqueue, isoAt } from '../lib/enqueue';
 import { note, report } from '../lib/report';
 import { cpuMeter } from '../lib/rss';
 import { startStack, type BenchContext } from '../lib/stack';
 import { type OpenStreams, openStreams } from '../lib/streams';
 import { warmDeliveries } from '../lib/warmup';
-import { perSecond, sleep, summarize } from '../lib/stats';
+import { perSecond, sleep } from '../lib/stats';
+import { scheduleSteady, steadyFigures } from '../lib/steady';
 
 export interface W2Params {
   /** Messages due per second. */
@@ -43,53 +42,26 @@ export const w2 = async (ctx: BenchContext, p: W2Params): Promise<void> => {
       streams = await openStreams(s.server.url, key, p.streams);
       note(`w2: ${streams.open()} event streams open (${p.streamsOf === 'idle' ? "another tenant's: idle" : "the bench tenant's"})`);
     }
-    const total = Math.round(p.rate * p.seconds);
-    const cal = await enqueue(s.api, s.tenant, {
-      n: Math.min(total, 2_000),
-      concurrency: 4,
-      batchSize: 100,
-      sendAt: () => isoAt(Date.now() + 86_400_000),
-    });
-    const calibration = perSecond(cal.accepted, cal.ms);
-    const leadMs = Math.round(Math.max(5_000, (total / Math.max(calibration, 100)) * 1_000 * 1.5 + 3_000));
-    const t0 = Date.now() + leadMs;
-    const gap = 1_000 / p.rate;
-    note(`w2: scheduling ${total} messages, ${p.rate}/s from T0 = now + ${leadMs} ms`);
-    const e = await enqueue(s.api, s.tenant, {
-      n: total,
-      concurrency: 4,
-      batchSize: 100,
-      sendAt: (i) => isoAt(t0 + Math.round(i * gap)),
-      timeLimitMs: leadMs,
-    });
-    const ids = e.ids.filter((id): id is string => id !== undefined);
-    const scheduledBeforeT0Ms = t0 - Date.now();
+    note(`w2: scheduling ${Math.round(p.rate * p.seconds)} messages, ${p.rate}/s`);
+    const stream = await scheduleSteady(s.api, s.tenant, p.rate, p.seconds);
+    const { t0, ids } = stream;
     await sleep(t0 - Date.now());
     const cpu = cpuMeter(s.server.pid);
     const missing = await s.receiver.waitFor(ids, t0 + p.seconds * 1_000 + p.waitMs, 100);
     const serverCpuPct = cpu();
     await sleep(500);
-    const d = deliveryFigures(s.receiver, ids, t0);
-    // The worst second: lateness p99 per second of sendAt.
-    const bySecond = new Map<number, number[]>();
-    for (const a of s.receiver.arrivals.values()) {
-      const sec = Math.floor((a.sendAt - t0) / 1_000);
-      if (!bySecond.has(sec)) bySecond.set(sec, []);
-      bySecond.get(sec)!.push(a.at - a.sendAt);
-    }
-    const p99BySecond = [...bySecond.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => Math.round(summarize(v).p99));
-    const worstSecondP99 = Math.max(...p99BySecond);
+    const { worstSecondP99Ms, p99BySecondMs, ...d } = steadyFigures(s.receiver, stream);
     report(
       'w2',
-      { ...p, total, leadMs, calibrationRate: calibration, warmupMs },
+      { ...p, total: stream.total, leadMs: stream.leadMs, calibrationRate: stream.calibrationRate, warmupMs },
       {
         schedule: {
-          accepted: e.accepted,
-          ratePerSec: perSecond(e.accepted, e.ms),
-          errors: JSON.stringify(e.errors),
-          finishedBeforeT0Ms: scheduledBeforeT0Ms,
+          accepted: stream.accepted,
+          ratePerSec: perSecond(stream.accepted, stream.ms),
+          errors: JSON.stringify(stream.errors),
+          finishedBeforeT0Ms: stream.finishedBeforeT0Ms,
         },
-        delivery: { ...d, missingAtDeadline: missing, worstSecondP99Ms: worstSecondP99, p99BySecondMs: p99BySecond, serverCpuPct },
+        delivery: { ...d, missingAtDeadline: missing, worstSecondP99Ms, p99BySecondMs, serverCpuPct },
         ...(streams ? { streams: { open: streams.open(), eventsReceived: streams.events() } } : {}),
         serverMemory: s.rss.read(),
       },

@@ -25,6 +25,8 @@ export interface SmtpServerOptions {
   auth?: { user: string; pass: string };
   /** Refuse a recipient: an SMTP reply code and text (4xx: try later; 5xx: never), or undefined to accept. */
   rejectRcpt?: (address: string, n: number) => { code: number; message: string } | undefined;
+  /** Wait this long before answering each mail's data (a slow server: the sender's connection is held meanwhile). @default 0 */
+  replyDelayMs?: number;
 }
 
 export interface SmtpTestServer {
@@ -115,16 +117,22 @@ export const startSmtpServer = async (options: SmtpServerOptions = {}): Promise<
       stream.on('end', () => {
         const { headers, text } = textOf(raw);
         const envelope = session.envelope;
-        mails.push({
+        const mail: ReceivedMail = {
           from: envelope.mailFrom ? envelope.mailFrom.address : '',
           rcptTo: envelope.rcptTo.map((r) => r.address),
           headers,
           subject: headers.subject ?? '',
           text,
           raw,
-        });
-        for (const w of waiters.splice(0)) w();
-        callback();
+        };
+        // A mail counts once it is accepted (the reply sent), as the sender sees it.
+        const reply = () => {
+          mails.push(mail);
+          for (const w of waiters.splice(0)) w();
+          callback();
+        };
+        if (options.replyDelayMs) setTimeout(reply, options.replyDelayMs);
+        else reply();
       });
     },
   });
