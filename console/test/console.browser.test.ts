@@ -119,8 +119,15 @@ describe('the console', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     const script = /src="([^"]+)"/.exec(await res.text())![1];
-    const js = await fetch(new URL(script, `${server.url}/console`), { headers: { 'accept-encoding': 'gzip' } });
-    expect(js.headers.get('content-encoding')).toBe('gzip');
+    // The server compresses its files on zlib's thread pool just after it starts; until then they go uncompressed.
+    const js = await eventually(
+      async () => {
+        const r = await fetch(new URL(script, `${server.url}/console`), { headers: { 'accept-encoding': 'gzip' } });
+        await r.arrayBuffer();
+        return r.headers.get('content-encoding') === 'gzip' ? r : undefined;
+      },
+      { failure: () => 'the console script was never served gzip-compressed' },
+    );
     expect(js.headers.get('cache-control')).toContain('immutable');
     const again = await fetch(new URL(script, `${server.url}/console`), { headers: { 'if-none-match': js.headers.get('etag')! } });
     expect(again.status).toBe(304);

@@ -19,7 +19,17 @@ describe('acceptsEncoding', () => {
 describe('consoleResponder', () => {
   const respond = consoleResponder(built, { compress: true });
 
-  it('compresses with brotli, else gzip, the same bytes either way', () => {
+  it('answers uncompressed until its thread-pool compression is done, never blocking on it', async () => {
+    const fresh = consoleResponder(built, { compress: true });
+    const first = fresh({ path: '/console/app.js', acceptEncoding: 'br, gzip' })!;
+    expect(first.headers['content-encoding']).toBeUndefined();
+    await fresh.prime();
+    expect(fresh({ path: '/console/app.js', acceptEncoding: 'br, gzip' })!.headers['content-encoding']).toBe('br');
+    expect(fresh({ path: '/console/app.js', acceptEncoding: 'br, gzip' })!.headers.etag).toBe(first.headers.etag);
+  });
+
+  it('compresses with brotli, else gzip, the same bytes either way', async () => {
+    await respond.prime();
     const raw = respond({ path: '/console/app.js' })!;
     const br = respond({ path: '/console/app.js', acceptEncoding: 'gzip, br' })!;
     const gz = respond({ path: '/console/app.js', acceptEncoding: 'gzip' })!;

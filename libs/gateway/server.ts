@@ -172,6 +172,8 @@ export const startGateway = async (services: Services, options: GatewayOptions, 
     ...(options.metrics ? { metrics: options.metrics } : {}),
     console: consoleResponder(options.console ?? fileConsoleAssets(), { compress: true }),
   };
+  // Compress the console's files now, off the event loop, so its first visitor neither waits nor stalls deliveries.
+  void gw.console.prime();
 
   const requestTimeout = options.requestTimeoutMs ?? timeoutDefaults.requestTimeoutMs;
   const headersTimeout = Math.min(options.headersTimeoutMs ?? timeoutDefaults.headersTimeoutMs, requestTimeout);
