@@ -121,7 +121,8 @@ const config: AWS = {
       ...alarmResources({
         stage,
         engineFunctions: [...Object.keys(engine.functions).filter((name) => name !== 'authorizer'), ...Object.keys(ingest.functions)],
-        deadLetterQueues: [Logical.deliveryDlq, Logical.ingestDlq],
+        deadLetterQueues: [Logical.deliveryDlq, Logical.ingestDlq, Logical.handoffDlq],
+        streamFunctions: ['engineHandoff'],
         ...(alarmTopicArn ? { topicArn: alarmTopicArn } : {}),
       }),
     } as never,

@@ -1,15 +1,20 @@
 /**
  * What tells an operator the service is unwell: CloudWatch alarms on the dead-letter queues' depth, the engine
- * functions' errors, delivery lateness (p99 of the EMF metric `LatenessMs`) and the API's 5xx rate, each notifying
- * an optional SNS topic; and one dashboard of deliveries, failures, lateness and throttles.
+ * functions' errors, the hand-off's stream falling behind, delivery lateness (p99 of the EMF metric `LatenessMs`) and
+ * the API's 5xx rate, each notifying an optional SNS topic; and one dashboard of deliveries, failures, lateness and throttles.
  */
 import { deliveryMetricNames, metricsNamespace, serviceName, stackDimension } from '../libs/observability/metric-names';
 import { deployedFunctionName, Logical, restApiName, service, stackName } from './names';
 
 /** Thresholds of the alarms. */
 export const alarmThresholds = {
-  /** Messages in a dead-letter queue: any is a delivery or wake-up that gave up. @default 1 */
+  /** Messages in a dead-letter queue: any is a delivery, wake-up or hand-off that gave up. @default 1 */
   deadLetters: 1,
+  /**
+   * Age in ms of the oldest stream record a stream consumer has not done with (Lambda's `IteratorAge`): past it, the
+   * hand-off is failing or behind, and messages due soon wait. @default 60000
+   */
+  iteratorAgeMs: 60_000,
   /** Errors of one engine function within a period. @default 1 */
   functionErrors: 1,
   /** Delivery lateness p99 (first attempt start − `sendAt`) in ms. @default 5000 */
@@ -27,6 +32,8 @@ export interface AlarmOptions {
   engineFunctions: string[];
   /** The dead-letter queues, by logical id: a depth alarm each. */
   deadLetterQueues: string[];
+  /** The stream consumers that must keep up (serverless names, e.g. `engineHandoff`): an iterator-age alarm each. @default none */
+  streamFunctions?: string[];
   /** SNS topic ARN notified when an alarm fires and when it clears. @default none: the alarms only show in the console */
   topicArn?: string;
 }
@@ -59,7 +66,7 @@ export const alarmResources = (o: AlarmOptions): Record<string, unknown> => {
   for (const queue of o.deadLetterQueues) {
     resources[`Alarm${queue}Depth`] = alarm(
       `${queue}-depth`,
-      'Messages in a dead-letter queue: deliveries or wake-ups that gave up. Inspect, fix, then redrive.',
+      'Messages in a dead-letter queue: deliveries, wake-ups or hand-offs that gave up. Inspect, fix, then redrive.',
       {
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -79,6 +86,20 @@ export const alarmResources = (o: AlarmOptions): Record<string, unknown> => {
       Threshold: alarmThresholds.functionErrors,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
+  }
+  for (const fn of o.streamFunctions ?? []) {
+    resources[`Alarm${pascal(fn)}IteratorAge`] = alarm(
+      `${fn}-iterator-age`,
+      `${fn} is more than ${alarmThresholds.iteratorAgeMs / 1000} s behind the table stream (failing or slow): see its logs.`,
+      {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: deployedFunctionName(fn, o.stage) }],
+        Statistic: 'Maximum',
+        Threshold: alarmThresholds.iteratorAgeMs,
+        ComparisonOperator: 'GreaterThanThreshold',
+      },
+    );
   }
   resources.AlarmDeliveryLatenessP99 = alarm(
     'delivery-lateness-p99',

@@ -1,8 +1,13 @@
 /**
- * The engine and metering functions (not routes): `engineWake` (a minute bucket's Scheduler wake-up),
- * `engineDeliver` (the delivery queue's consumer), `engineSweep` (every minute: schedule runs and overdue messages),
- * `meteringAggregate` (the table's stream), and the sign-up route's Cognito `authorizer`, each with its own
- * least-privilege role (infra/iam.ts).
+ * The engine and metering functions (not routes): `engineHandoff` (the table's stream: messages entering `scheduled` to
+ * SQS or their minute bucket), `engineWake` (a minute bucket's Scheduler wake-up), `engineDeliver` (the delivery queue's
+ * consumer), `engineSweep` (every minute: schedule runs and overdue messages), `meteringAggregate` (the table's stream),
+ * and the sign-up route's Cognito `authorizer`, each with its own least-privilege role (infra/iam.ts).
+ *
+ * The stream has two consumers, the most DynamoDB Streams allows per shard: metering and the hand-off. They stay apart
+ * because they want opposite things: metering counts best in big, slow batches (1,000 records, 5 s window) and may give a
+ * poisoned batch up after 10 tries (a count is lost); the hand-off must be quick (no window: a message due now waits for
+ * it) and may never give up (a message would be lost). A third reader must join one of them.
  */
 import { deliverBatchSize, deliverReservedConcurrency } from '../libs/engine/eventbridge/limits';
 import { functionRole, type Needs } from './iam';
@@ -28,7 +33,31 @@ export const meteringFilterPatterns = [
   { eventName: ['REMOVE'], dynamodb: { Keys: { SK: { S: ['MSG'] } }, OldImage: { status: { S: ['scheduled'] } } } },
 ];
 
-const none: Needs = { table: 'none', enqueue: false, gatewayKeys: false };
+/**
+ * The hand-off's Lambda filters: message items whose new image is `scheduled` with a `dueAt`, inserted, or moved from
+ * another status (a retry or an unclaim from `delivering`, a redrive from `failed` or `aborted`), or released from hold
+ * (`scheduled` without `dueAt` before). Exactly the records `dueRefOf` (libs/store/dynamodb/stream.ts) hands over.
+ */
+export const handoffFilterPatterns = [
+  ['INSERT', {}],
+  ['MODIFY', { OldImage: { status: { S: ['delivering', 'failed', 'aborted'] } } }],
+  ['MODIFY', { OldImage: { status: { S: ['scheduled'] }, dueAt: { N: [{ exists: false }] } } }],
+].map(([eventName, old]) => ({
+  eventName: [eventName],
+  dynamodb: {
+    Keys: { SK: { S: ['MSG'] } },
+    NewImage: { status: { S: ['scheduled'] }, dueAt: { N: [{ exists: true }] } },
+    ...(old as object),
+  },
+}));
+
+/**
+ * @default stream records per hand-off invocation: at most 10 SendMessageBatch calls, under a second, so a busy shard
+ * costs one invocation per 100 messages; a quiet one, one per record that arrives alone (no window to wait for more).
+ */
+export const handoffBatchSize = 100;
+
+const none: Needs = { table: 'none', gatewayKeys: false };
 
 /** What the operator allows the engine to reach, read at package time. */
 export interface EngineOptions {
@@ -38,16 +67,48 @@ export interface EngineOptions {
 
 export const engineFunctions = (stage: string, options: EngineOptions = {}) => {
   const defs: Record<string, { needs: Needs; fn: Record<string, unknown> }> = {
+    engineHandoff: {
+      // The stream in; the delivery queue and the schedule group out; where given-up batches are described.
+      needs: { ...none, enqueue: true, readStream: true, streamFailures: Logical.handoffDlq },
+      fn: {
+        handler: 'functions/engine/handoff/handler.handler',
+        timeout: 30,
+        memorySize: 256,
+        events: [
+          {
+            stream: {
+              type: 'dynamodb',
+              arn: { 'Fn::GetAtt': [Logical.table, 'StreamArn'] },
+              // From the oldest record kept: a first deploy onto a table in use hands over the last 24 h again (a second
+              // deliver record finds nothing to claim) rather than miss a message.
+              startingPosition: 'TRIM_HORIZON',
+              batchSize: handoffBatchSize,
+              // No batching window: a message due now is handed over at the stream's next poll (4 a second per shard).
+              batchWindow: 0,
+              functionResponseType: 'ReportBatchItemFailures',
+              bisectBatchOnFunctionError: true,
+              // Until the engine takes it: retried for as long as the stream keeps the record (24 h), then described in the
+              // dead-letter queue (alarmed). A hand-off that keeps failing shows first in the iterator-age alarm.
+              maximumRetryAttempts: -1,
+              maximumRecordAgeInSeconds: -1,
+              destinations: { onFailure: { arn: { 'Fn::GetAtt': [Logical.handoffDlq, 'Arn'] }, type: 'sqs' } },
+              filterPatterns: handoffFilterPatterns,
+            },
+          },
+        ],
+      },
+    },
     [wakeFunction]: {
       needs: { ...none, table: 'read', sendToQueue: true },
       fn: { handler: 'functions/engine/wake/handler.handler', timeout: 60, memorySize: 256 },
     },
     engineDeliver: {
-      // Write: claim, record attempts; enqueue: retries (SQS delay, or a later bucket's schedule); open apps' secrets; send to targets.
+      // Write: claim, record attempts (a retry reaches the queue through the stream); send: a record that came early goes
+      // back to the queue; open apps' secrets; send to targets.
       needs: {
         ...none,
         table: 'write',
-        enqueue: true,
+        sendToQueue: true,
         consumeQueue: true,
         secrets: 'open',
         targets: { allowedAccounts: options.targetAccounts ?? [] },
@@ -72,7 +133,8 @@ export const engineFunctions = (stage: string, options: EngineOptions = {}) => {
       },
     },
     engineSweep: {
-      needs: { ...none, table: 'write', enqueue: true },
+      // Write: schedule runs (handed over by the stream); send: overdue messages back to the queue.
+      needs: { ...none, table: 'write', sendToQueue: true },
       fn: { handler: 'functions/engine/sweep/handler.handler', timeout: 60, events: [{ schedule: { rate: ['rate(1 minute)'] } }] },
     },
     // Verifies Cognito ID tokens (JWKS over HTTPS): no AWS permission beyond its logs.

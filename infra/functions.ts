@@ -6,10 +6,12 @@ import { routes, type Route } from '../libs/http/routes';
 import { functionIam, type Needs } from './iam';
 import { functionName, roleLogicalId } from './names';
 
-/** What one route's function needs. Public routes touch no data; GET routes only read (plus the key's `lastUsedAt` touch). */
+/**
+ * What one route's function needs. Public routes touch no data; GET routes only read (plus the key's `lastUsedAt` touch).
+ * None sends to the delivery queue or books a wake-up: the table stream hands what they write to the engine (engineHandoff).
+ */
 export const needsOf = (route: Route): Needs => ({
   table: route.access === 'public' ? 'none' : route.method === 'GET' ? 'read' : 'write',
-  enqueue: route.enqueues === true,
   gatewayKeys: route.managesGatewayKeys === true,
   gatewayUsage: route.readsGatewayUsage === true,
   ...(route.sealsSecrets ? { secrets: 'seal' as const } : {}),

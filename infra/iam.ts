@@ -11,7 +11,7 @@ export interface Needs {
   /** DynamoDB access to the table and its indexes; `counters`: UpdateItem on the table only (the metering aggregator). */
   table: 'none' | 'read' | 'write' | 'counters';
   /** Enqueues messages: sends to the delivery queue and books minute-bucket wake-ups in the schedule group. */
-  enqueue: boolean;
+  enqueue?: boolean;
   /** Creates API Gateway keys in the stack's usage plans, and deletes them (tagged as the stack's only). */
   gatewayKeys: boolean;
   /** Sends to the delivery queue only (the wake function). */
@@ -22,6 +22,8 @@ export interface Needs {
   consumeIngest?: boolean;
   /** Reads the table's stream (its event source). */
   readStream?: boolean;
+  /** Where its stream event source describes the batches it gave up on (a queue's logical id): it may send there. */
+  streamFailures?: string;
   /** Reads API Gateway usage of the tenant's keys (request counts of GET /v1/usage). */
   gatewayUsage?: boolean;
   /** Apps' secrets: `seal` makes KMS data keys (routes that store a secret), `open` unwraps them (the deliver function). */
@@ -121,6 +123,8 @@ export const statements = (name: string, stage: string, needs: Needs) => {
       { Effect: 'Allow', Action: ['dynamodb:ListStreams'], Resource: [sub(`\${${Logical.table}.Arn}/stream/*`)] },
     );
   }
+  if (needs.streamFailures)
+    list.push({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [needs.streamFailures, 'Arn'] }] });
   if (needs.enqueue) {
     list.push(
       { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queueArn] },

@@ -82,5 +82,6 @@ export const ingestFunction = (stage: string, plans: string[]) => ({
       ],
     },
   },
-  roles: functionIam(name, stage, { table: 'write', enqueue: true, gatewayKeys: false, gatewayUsage: true, consumeIngest: true }, plans),
+  // Like the API functions, it sends nothing to the engine: the table stream hands what it writes over (engineHandoff).
+  roles: functionIam(name, stage, { table: 'write', gatewayKeys: false, gatewayUsage: true, consumeIngest: true }, plans),
 });

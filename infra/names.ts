@@ -11,6 +11,7 @@ export const Logical = {
   table: 'PunctualTable',
   deliveryQueue: 'DeliveryQueue',
   deliveryDlq: 'DeliveryDeadLetterQueue',
+  handoffDlq: 'HandoffDeadLetterQueue',
   scheduleGroup: 'WakeUpScheduleGroup',
   schedulerRole: 'SchedulerExecutionRole',
   userPool: 'OperatorUserPool',

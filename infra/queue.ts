@@ -4,8 +4,20 @@ import { Logical } from './names';
 /** @default receives before a message moves to the dead-letter queue */
 export const maxReceiveCount = 5;
 
-/** The delivery queue (engine → deliver Lambda) and its dead-letter queue, with the redrive policy. */
+/**
+ * The delivery queue (engine → deliver Lambda) and its dead-letter queue, with the redrive policy; and the hand-off's
+ * dead-letter queue, where its stream event source describes the batches it gave up on.
+ */
 export const queueResources = (stage: string) => ({
+  [Logical.handoffDlq]: {
+    Type: 'AWS::SQS::Queue',
+    Properties: {
+      QueueName: `punctual-${stage}-handoff-dlq`,
+      // 14 days, the SQS maximum: each entry names a shard and a range of sequence numbers whose messages need a redrive.
+      MessageRetentionPeriod: 1_209_600,
+      SqsManagedSseEnabled: true,
+    },
+  },
   [Logical.deliveryDlq]: {
     Type: 'AWS::SQS::Queue',
     Properties: {

@@ -107,8 +107,11 @@ describe('the packaged stack', () => {
       for await (const page of paginateListFunctions({ client: new LambdaClient(cfg) }, {})) {
         for (const f of page.Functions ?? []) if (f.FunctionName?.startsWith(`${stackName}-`)) names.push(f.FunctionName);
       }
-      expect(names).toHaveLength(routes.length + 7);
-      const own = ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate', 'authorizer', 'docs', 'ingest', 'messagesCreate'];
+      expect(names).toHaveLength(routes.length + 8);
+      const own = [
+        ...['engineHandoff', 'engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate'],
+        ...['authorizer', 'docs', 'ingest', 'messagesCreate'],
+      ];
       for (const fn of own) expect(names).toContain(`${stackName}-${fn}`);
 
       // The table with its stream, the delivery queue redriving to its DLQ.
@@ -119,6 +122,7 @@ describe('the packaged stack', () => {
       const queue = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes!;
       expect(JSON.parse(queue.RedrivePolicy!)).toMatchObject({ deadLetterTargetArn: expect.stringMatching(/:punctual-ci-delivery-dlq$/) });
       await expect(sqs.send(new GetQueueUrlCommand({ QueueName: `${stackName}-delivery-dlq` }))).resolves.toBeDefined();
+      await expect(sqs.send(new GetQueueUrlCommand({ QueueName: `${stackName}-handoff-dlq` }))).resolves.toBeDefined();
 
       // The REST API with the route table's paths.
       const gateway = new APIGatewayClient(cfg);

@@ -9,6 +9,7 @@ import { packageStack, repoRoot } from '../test/support/aws-stack';
 import { routes } from '../libs/http/routes';
 import { deliverBatchSize, deliverReservedConcurrency } from '../libs/engine/eventbridge/limits';
 import { defaultPlans } from '../libs/plans/catalogue';
+import { handoffBatchSize, handoffFilterPatterns } from './engine';
 import { Logical, functionName, policyLogicalId, roleLogicalId } from './names';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are free-form JSON that each assertion navigates its own way
@@ -160,7 +161,32 @@ describe('serverless stack', () => {
       expect(actions('engineWake')).not.toContain('dynamodb:PutItem');
       expect(actions('engineWake')).not.toContain('scheduler:CreateSchedule');
       expect(actions('engineDeliver')).toEqual(
-        expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'dynamodb:UpdateItem', 'scheduler:CreateSchedule']),
+        expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'dynamodb:UpdateItem', 'sqs:SendMessage']),
+      );
+      // Only the hand-off books wake-ups: retries and chained messages reach it through the stream.
+      for (const name of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate'])
+        expect(actions(name)).not.toContain('scheduler:CreateSchedule');
+      expect(
+        actions('engineHandoff')
+          .filter((a) => !a.startsWith('logs:'))
+          .sort(),
+      ).toEqual(
+        [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+          'sqs:SendMessage',
+          'sqs:SendMessage',
+          'scheduler:CreateSchedule',
+          'iam:PassRole',
+        ].sort(),
+      );
+      const handoffSends = policyStatements(resources[roleLogicalId('engineHandoff')]).filter((st) =>
+        asArray(st.Action).includes('sqs:SendMessage'),
+      );
+      expect(handoffSends.map((st) => json(st.Resource)).sort()).toEqual(
+        [json([{ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] }]), json([{ 'Fn::GetAtt': [Logical.handoffDlq, 'Arn'] }])].sort(),
       );
       expect(
         actions('meteringAggregate')
@@ -183,6 +209,46 @@ describe('serverless stack', () => {
             expect(json(st.Resource)).toBe(json([{ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] }]));
         }
       }
+    });
+  });
+
+  describe('the hand-off from the table stream', () => {
+    const mapping = () =>
+      ofType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+        json(m.Properties.FunctionName).includes('EngineHandoffLambdaFunction'),
+      )?.[1].Properties;
+
+    it('reads the table stream with the filters, batch and no window, retrying until it succeeds, bisecting, with a DLQ', () => {
+      const m = mapping()!;
+      expect(m).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [Logical.table, 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: handoffBatchSize,
+        MaximumBatchingWindowInSeconds: 0,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: -1,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Logical.handoffDlq, 'Arn'] } } },
+      });
+      expect(m.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual(handoffFilterPatterns);
+      expect(resources[Logical.handoffDlq].Type).toBe('AWS::SQS::Queue');
+    });
+
+    it('is one of the two stream consumers DynamoDB Streams allows per shard', () => {
+      const onStream = ofType('AWS::Lambda::EventSourceMapping').filter(
+        ([, m]) => json(m.Properties.EventSourceArn) === json({ 'Fn::GetAtt': [Logical.table, 'StreamArn'] }),
+      );
+      expect(onStream).toHaveLength(2);
+    });
+
+    it('leaves the API and ingest functions no way to send to the engine: the stream does', () => {
+      const deliveryQueue = json([{ 'Fn::GetAtt': [Logical.deliveryQueue, 'Arn'] }]);
+      const toEngine = (st: Statement) =>
+        asArray(st.Action).includes('scheduler:CreateSchedule') ||
+        (asArray(st.Action).includes('sqs:SendMessage') && json(st.Resource) === deliveryQueue);
+      const apiRoles = routes.map((r) => roleLogicalId(functionName(r.fn)));
+      const granted = [...apiRoles, roleLogicalId('ingest')].filter((role) => policyStatements(resources[role]).some(toEngine));
+      expect(granted).toEqual([]);
     });
   });
 
@@ -524,8 +590,22 @@ describe('serverless stack', () => {
       }
     });
 
+    it('alarms on the hand-off’s dead-letter queue, and on its stream iterator age past a minute', () => {
+      expect(alarms()[`Alarm${Logical.handoffDlq}Depth`]).toMatchObject({
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Logical.handoffDlq, 'QueueName'] } }],
+        Threshold: 1,
+      });
+      expect(alarms().AlarmEngineHandoffIteratorAge).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: resources.EngineHandoffLambdaFunction.Properties.FunctionName }],
+        Statistic: 'Maximum',
+        Threshold: 60_000,
+      });
+    });
+
     it('alarms on errors of every engine function and the ingest function, by its deployed name', () => {
-      for (const fn of ['engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate', 'ingest']) {
+      for (const fn of ['engineHandoff', 'engineWake', 'engineDeliver', 'engineSweep', 'meteringAggregate', 'ingest']) {
         const a = alarms()[`Alarm${fn.charAt(0).toUpperCase()}${fn.slice(1)}Errors`];
         expect(a).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 1 });
         expect(a.Dimensions).toEqual([

@@ -2,8 +2,11 @@
  * One verb per meaning, in both engines (embedded: libs/engine/timer; AWS: libs/engine/eventbridge), their
  * functions, infrastructure and docs:
  * - enqueue: take messages that became due at `dueAt` (created, redriven, retried); the `Engine` port below.
+ * - hand off (AWS): the table stream gives every message entering `scheduled` to the engine's enqueue
+ *   (functions/engine/handoff); the services' own engine handle there takes nothing.
  * - claim: move a due `scheduled` message to `delivering`, conditionally (an abort that won stays aborted).
- * - unclaim: move a claimed message whose delivery has not started back to `scheduled`, same due time.
+ * - unclaim: move a claimed message whose delivery has not started back to `scheduled`, at its due time (or later, when
+ *   it must wait for its tenant's next minute on AWS).
  * - park (embedded): hold a due entry of an app whose queue is full aside, unclaimed, until it drains.
  * - skip: abort a claimed message the vet refuses (a misfired schedule run) instead of delivering it.
  * - hold: hand a claimed message of a suspended tenant back unattempted, off the due timeline (`scheduled`, no dueAt),

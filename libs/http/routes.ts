@@ -32,11 +32,6 @@ export interface Route {
   body: 'none' | 'optional' | 'required';
   /** OpenAPI operationId, also the generated client's name for it; its handler looks the route up by it (`api(operationId, ...)`). */
   operationId: string;
-  /**
-   * Hands messages to the engine (on AWS: SQS directly, or a minute-bucket schedule). Creating, changing or resuming a
-   * schedule counts: it materialises the schedule's first runs at once. Grants the enqueue permissions (infra/functions.ts).
-   */
-  enqueues?: true;
   /** Creates or revokes keys, hence API Gateway keys on AWS. Grants the API Gateway key permissions. */
   managesGatewayKeys?: true;
   /** Reads the request counts of the tenant's keys from API Gateway's own metering (libs/apigateway/usage.ts). */
@@ -81,7 +76,6 @@ const table = [
     operationId: 'updateTenant',
     // A plan change moves the tenant's keys to the new usage plan; a resumption sends its held messages.
     managesGatewayKeys: true,
-    enqueues: true,
   },
 
   {
@@ -151,7 +145,6 @@ const table = [
     access: Access.data,
     body: 'required',
     operationId: 'createMessage',
-    enqueues: true,
   },
   {
     method: 'POST',
@@ -160,7 +153,6 @@ const table = [
     access: Access.data,
     body: 'required',
     operationId: 'createMessageBatch',
-    enqueues: true,
   },
   { method: 'GET', path: '/v1/messages', fn: 'api/messages/list', access: Access.data, body: 'none', operationId: 'listMessages' },
   { method: 'GET', path: '/v1/messages/{messageId}', fn: 'api/messages/get', access: Access.data, body: 'none', operationId: 'getMessage' },
@@ -187,7 +179,6 @@ const table = [
     access: Access.data,
     body: 'optional',
     operationId: 'redriveMessage',
-    enqueues: true,
   },
 
   {
@@ -197,7 +188,6 @@ const table = [
     access: Access.data,
     body: 'required',
     operationId: 'createSchedule',
-    enqueues: true,
   },
   { method: 'GET', path: '/v1/schedules', fn: 'api/schedules/list', access: Access.data, body: 'none', operationId: 'listSchedules' },
   {
@@ -223,7 +213,6 @@ const table = [
     access: Access.data,
     body: 'required',
     operationId: 'updateSchedule',
-    enqueues: true,
   },
   {
     method: 'DELETE',
@@ -248,7 +237,6 @@ const table = [
     access: Access.data,
     body: 'none',
     operationId: 'resumeSchedule',
-    enqueues: true,
   },
   {
     method: 'POST',
@@ -257,7 +245,6 @@ const table = [
     access: Access.data,
     body: 'none',
     operationId: 'triggerSchedule',
-    enqueues: true,
   },
   {
     method: 'GET',

@@ -7,6 +7,7 @@
  */
 import type { AwsEngineWorker } from '../engine/eventbridge/worker';
 import type { DeliveryMetrics } from '../engine/metrics';
+import type { Engine } from '../engine/port';
 import type { Services } from '../http/services';
 import type { Logger } from '../observability/logger';
 import type { Materializer } from '../schedules/materializer';
@@ -21,6 +22,11 @@ export interface LambdaContainer {
   services: Services;
   /** The engine functions' work: wake a bucket, handle a delivery-queue record, sweep (libs/engine/eventbridge/worker.ts). */
   engine: AwsEngineWorker;
+  /**
+   * The AWS engine's queue side, which the table stream's hand-off (functions/engine/handoff) gives every message
+   * entering `scheduled`: SQS with its delay, or its minute bucket's wake-up.
+   */
+  handoff: Engine;
   /** Turns due schedule occurrences into messages (the sweep function; API functions after a schedule change). */
   materializer: Materializer;
   logger: Logger;

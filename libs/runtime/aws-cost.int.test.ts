@@ -6,11 +6,13 @@
  *
  * Four workloads of 100 messages with a 1 KiB JSON payload, delivered at the first attempt: created one per
  * `POST /v1/messages` or in one `POST /v1/messages/batch`, due within 15 minutes (`soon`, 5 minutes ahead) or an hour
- * ahead (`later`). Per delivered message: API Gateway requests, Lambda invocations (API, wake, deliver) and GB-seconds
+ * ahead (`later`). Per delivered message: API Gateway requests, Lambda invocations (API, hand-off, wake, deliver) and GB-seconds
  * (measured handler durations × the functions' memory), DynamoDB write and read units from the items' sizes and every
  * index entry (test/support/capacity.ts), SQS requests (empty polls excluded: the event source's fixed cost), Scheduler
  * invocations. The per-minute sweep is a fixed cost, left out; so is the metering aggregator (one invocation and a few
- * counter writes per stream batch of up to 1,000 changes). Prints `AWS-OPS {json}`; infra/prices.ts prices it.
+ * counter writes per stream batch of up to 1,000 changes). The hand-off gets what the stream holds at each poll: the
+ * simulated clock stands still while a workload is created, so its 100 messages are one hand-off batch, as on a busy
+ * stream; a quiet one costs up to a hand-off invocation per message. Prints `AWS-OPS {json}`; infra/prices.ts prices it.
  */
 import { startReceiver, type Receiver } from '../../test/support/receiver';
 import { useDynalite } from '../../test/support/dynalite';
@@ -32,14 +34,14 @@ afterAll(async () => {
   await receiver.close();
 });
 
-/** The functions' memory in GB (serverless.ts: 512 MB by default; infra/engine.ts: the wake function 256 MB). */
-const memoryGb = { api: 0.5, deliver: 0.5, wake: 0.25 } as const;
+/** The functions' memory in GB (serverless.ts: 512 MB by default; infra/engine.ts: the wake and hand-off functions 256 MB). */
+const memoryGb = { api: 0.5, deliver: 0.5, wake: 0.25, handoff: 0.25 } as const;
 const n = Number(process.env.COST_N ?? 100);
 /** 1 KiB of JSON exactly. */
 const payload = { data: 'x'.repeat(1024 - '{"data":""}'.length) };
 
 const count = async (mode: 'single' | 'batch', due: 'soon' | 'later'): Promise<Ops> => {
-  const ms = { api: 0, wake: 0, deliver: 0 };
+  const ms = { api: 0, wake: 0, deliver: 0, handoff: 0 };
   let counting = false;
   const timed = (fn: keyof typeof ms, d: number) => {
     if (counting) ms[fn] += d;
@@ -69,7 +71,7 @@ const count = async (mode: 'single' | 'batch', due: 'soon' | 'later'): Promise<O
     return {
       apiGatewayRequests: per(w.ops.get('lambda.api')),
       lambdaInvocations: per(w.ops.total('lambda.')),
-      lambdaGbSeconds: per((ms.api * memoryGb.api + ms.deliver * memoryGb.deliver + ms.wake * memoryGb.wake) / 1000),
+      lambdaGbSeconds: per(Object.entries(ms).reduce((gbMs, [fn, d]) => gbMs + d * memoryGb[fn as keyof typeof ms], 0) / 1000),
       dynamodbWru: per(sum(units.wru)),
       dynamodbRru: per(sum(units.rru)),
       sqsRequests: per(w.ops.total('sqs.') - w.ops.get('sqs.ReceiveMessage.empty')),

@@ -2,6 +2,7 @@ import { ApiGatewayKeys, gatewayKeyTags } from '../apigateway/keys';
 import { ApiGatewayRequests, tenantGatewayKeys, withGatewayRequests } from '../apigateway/usage';
 import { UsagePlans } from '../apigateway/usage-plans';
 import { systemClock } from '../domain/clock';
+import { maxSqsDelaySeconds } from '../engine/eventbridge/buckets';
 import { retentionMsOf, TenantPlanCache } from '../engine/plans';
 import { createDynamoStores, type DynamoStores } from '../store/dynamodb';
 import { DynamoGatewayKeyMap } from '../store/dynamodb/gateway-keys';
@@ -34,6 +35,9 @@ export const createAwsStores = (config: AwsConfig, clients: Pick<AwsClients, 'do
     client: clients.documentClient,
     tableName: config.tableName,
     retentionMs: async (tenantId) => retentionMsOf(await tenantPlans().get(tenantId)),
+    // A message due within SQS's longest delay needs no due-index entry: the table stream hands it to SQS
+    // (functions/engine/handoff) and retries until SQS has it. Later ones wait for their minute bucket's wake-up, which reads the index.
+    dueEntryBeyondMs: maxSqsDelaySeconds * 1000,
   });
   const plansOfTenants = new TenantPlanCache(stores.tenants, config.plans, systemClock);
   const usagePlans = new UsagePlans({

@@ -43,10 +43,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handler as createTenant } from '../../functions/api/tenants/create/handler';
 import { handler as authorizer } from '../../functions/authorizer/handler';
 import { handler as deliver } from '../../functions/engine/deliver/handler';
+import { handler as handoff } from '../../functions/engine/handoff/handler';
 import { handler as wake } from '../../functions/engine/wake/handler';
 import { handler as aggregate } from '../../functions/metering/aggregate/handler';
 import { handler as ingestHandler } from '../../functions/ingest/handler';
-import { meteringFilterPatterns } from '../../infra/engine';
+import { handoffFilterPatterns, meteringFilterPatterns } from '../../infra/engine';
 import { createTableInput } from '../../infra/table';
 import { AwsDriver, OffsetClock } from '../../test/support/aws-driver';
 import { getUsageStandIn } from '../../test/support/aws-standins';
@@ -85,6 +86,8 @@ const saved = { ...process.env };
 let receiver: Receiver;
 let clock: OffsetClock;
 let driver: AwsDriver;
+/** Hand-off invocations still to crash. */
+let handoffCrashes = 0;
 let writer: AwsRuntime;
 let reader: AwsRuntime;
 /** Writes the read-only (GET) container tried, and the requests it served. */
@@ -230,8 +233,15 @@ beforeAll(async () => {
     scheduleGroup: stack,
     usagePlanNames: Object.keys(defaultPlans).map((p) => `punctual-${p}-test`),
     clock,
-    handlers: { authorizer, wake, deliver, aggregate },
-    streamFilters: meteringFilterPatterns,
+    handlers: {
+      authorizer,
+      wake,
+      deliver,
+      aggregate,
+      // A crash of the hand-off's invocation after the table write, as often as a test asks.
+      handoff: (event) => (handoffCrashes-- > 0 ? Promise.reject(new Error('the hand-off crashed')) : handoff(event)),
+    },
+    streamFilters: { aggregate: meteringFilterPatterns, handoff: handoffFilterPatterns },
     // A GET runs in a read-only function's container; everything else (and every engine function) in the writer.
     onRoute: (route) => {
       if (route.method !== 'GET') return undefined;
@@ -422,11 +432,28 @@ describe('the AWS runtime on moto_server', () => {
     expect((await usage()).totals.requests).toBeGreaterThanOrEqual(3);
   });
 
+  it('delivers a message due now whose hand-off crashed after the 201: the stream gives the record again', async () => {
+    const t = await tenant('crash');
+    handoffCrashes = 1;
+    const created = await t.api('POST', '/v1/messages', { appId: t.appId, payload: { n: 'crash' } });
+    expect(created.status).toBe(201);
+
+    await driver.readStream(); // the first hand-off dies: nothing reaches SQS
+    expect(handoffCrashes).toBe(0);
+    expect(await queueEmpty()).toBe(true);
+    await driver.runUntil(() => receiver.on(t.path).length > 0);
+
+    expect(receiver.on(t.path).map((r) => r.headers['webhook-id'])).toEqual([created.body.id]);
+  });
+
   it('wakes a minute bucket: a message due in 20 minutes is an at() schedule in moto, fired into the wake handler, then SQS', async () => {
     const t = await tenant('later');
     const sendAt = clock.now() + 20 * 60_000;
     const created = await t.api('POST', '/v1/messages', { appId: t.appId, sendAt: new Date(sendAt).toISOString(), payload: { n: 1 } });
     expect(created.status).toBe(201);
+    // The API call booked nothing itself: the table stream hands the message to the engine, which books its bucket.
+    expect((await c.scheduler.send(new ListSchedulesCommand({ GroupName: stack }))).Schedules).toEqual([]);
+    await driver.readStream();
 
     const listed = await c.scheduler.send(new ListSchedulesCommand({ GroupName: stack }));
     expect(listed.Schedules).toHaveLength(1);

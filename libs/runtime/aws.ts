@@ -13,6 +13,7 @@ import type { TargetPolicyOptions } from '../delivery/targets/policy';
 import type { Deliver } from '../engine/attempt';
 import type { AwsEngineWorkerOptions } from '../engine/eventbridge/worker';
 import type { DeliveryMetrics } from '../engine/metrics';
+import type { Engine } from '../engine/port';
 import type { LambdaContainer } from '../lambda/container';
 import type { Logger } from '../observability/logger';
 import { createPowertoolsLogger, PowertoolsDeliveryMetrics } from '../observability/powertools';
@@ -59,6 +60,13 @@ export interface AwsOverrides {
   worker?: Partial<AwsEngineWorkerOptions>;
 }
 
+/**
+ * The services' engine on AWS takes nothing itself: every message entering `scheduled` (created, redriven, retried,
+ * released) reaches the queue through the table stream's hand-off (functions/engine/handoff), which retries until SQS
+ * or Scheduler has it. So a write needs no send of its own, and a crash after a 201 loses nothing.
+ */
+const handedOffByStream: Engine = { enqueue: async () => undefined };
+
 /** How long a warm container trusts a key it read: a revocation elsewhere is refused here within this. */
 export const awsKeyCacheMs = 5_000;
 
@@ -95,7 +103,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     plans: config.plans,
     clock,
     logger,
-    engine: queue,
+    engine: handedOffByStream,
     operator: cognitoOperatorAuth(verifier),
     targets,
     secrets,
@@ -104,11 +112,11 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
     onKeyIssued: (key, value) => gatewayKeys.issued(key, value),
     onKeyRevoked: (key) => gatewayKeys.revoked(key),
     onKeyReplanned: (key, plan) => gatewayKeys.replanned(key, plan),
-    // The held messages go back at once, due a little later than the tenant caches of other warm containers live, so none
-    // of them holds one again on a stale read.
+    // The held messages go back at once (the stream hands them over), due a little later than the tenant caches of other
+    // warm containers live, so none of them holds one again on a stale read.
     onTenantResumed: async (tenantId) => {
       const now = clock.now();
-      await queue.enqueue(await stores.messages.releaseHeld(tenantId, now + awsReleaseDelayMs, now));
+      await stores.messages.releaseHeld(tenantId, now + awsReleaseDelayMs, now);
     },
     keyCacheMs: awsKeyCacheMs,
     // The changed schedule's first run is materialised before the response (that schedule only: an API call never
@@ -141,6 +149,7 @@ export const createAwsRuntime = (config: AwsConfig, overrides: AwsOverrides = {}
   return {
     services,
     engine: engine.worker,
+    handoff: queue,
     materializer,
     logger,
     metrics,

@@ -30,6 +30,11 @@ export interface DynamoStoreOptions {
    * the items' TTL when they are written. Undefined keeps them.
    */
   retentionMs?: (tenantId: string) => Promise<number>;
+  /**
+   * A scheduled message gets a due-index entry only when due more than this after the write; nearer ones reach the
+   * engine through the table stream alone (the AWS runtime turns this on). Unset: every scheduled message has one.
+   */
+  dueEntryBeyondMs?: number;
 }
 
 /**
@@ -48,7 +53,7 @@ const defaults = { shards: 8, concurrency: 16 } as const;
 
 /** Builds every store over the table. Nothing to close: the client belongs to the caller. */
 export const createDynamoStores = (options: DynamoStoreOptions): DynamoStores => {
-  const { client, tableName, retentionMs } = options;
+  const { client, tableName, retentionMs, dueEntryBeyondMs } = options;
   const shards = options.shards ?? defaults.shards;
   const concurrency = options.concurrency ?? defaults.concurrency;
   if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
@@ -57,7 +62,12 @@ export const createDynamoStores = (options: DynamoStoreOptions): DynamoStores =>
     tenants: new DynamoTenantStore(table),
     apps: new DynamoAppStore(table),
     keys: new DynamoKeyStore(table),
-    messages: new DynamoMessageStore(table, { shards, concurrency, ...(retentionMs ? { retentionMs } : {}) }),
+    messages: new DynamoMessageStore(table, {
+      shards,
+      concurrency,
+      ...(retentionMs ? { retentionMs } : {}),
+      ...(dueEntryBeyondMs !== undefined ? { dueEntryBeyondMs } : {}),
+    }),
     schedules: new DynamoScheduleStore(table, { shards, concurrency }),
     usage: new DynamoUsageStore(table, concurrency),
     counters: new DynamoTenantCounters(table),

@@ -10,18 +10,20 @@
  *   (the wake handler) with their `Input`, and deletes those with `ActionAfterCompletion: DELETE`.
  * - The SQS event source: long-polls the queue, invokes the deliver handler with up to 10 records and deletes every
  *   record it did not report as a batch item failure.
- * - The DynamoDB stream event source: reads the table's stream (moto's DynamoDB Streams), keeps the records the
- *   stack's filter patterns keep (infra/engine.ts) and invokes the metering handler with them.
+ * - The DynamoDB stream's two event sources: reads the table's stream (moto's DynamoDB Streams) and invokes each of its
+ *   consumers, the hand-off and the metering handler, with the records its filter patterns keep (infra/engine.ts); a
+ *   hand-off record reported failed comes again, with the ones after it, on the next read (the stream's retry).
  * Tests only.
  */
 import { type APIGatewayClient, paginateGetApiKeys, paginateGetUsagePlanKeys, paginateGetUsagePlans } from '@aws-sdk/client-api-gateway';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteScheduleCommand, GetScheduleCommand, paginateListSchedules, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type {
   APIGatewayProxyResult,
   APIGatewayTokenAuthorizerEvent,
   Context,
+  DynamoDBBatchResponse,
   DynamoDBRecord,
   DynamoDBStreamEvent,
   SQSBatchResponse,
@@ -33,6 +35,8 @@ import { apiGatewayEvent, loadHandlers } from '../../libs/gateway/handlers';
 import { createRouter } from '../../libs/gateway/router';
 import type { ApiContext } from '../../libs/http/api';
 import { type Route, routes } from '../../libs/http/routes';
+import { MotoTableStream } from './moto-stream';
+import { passesFilters } from './stream-filters';
 
 /** Real time moved by a jump: how a test reaches a moment an hour ahead without waiting for it. */
 export class OffsetClock implements Clock {
@@ -54,8 +58,9 @@ export interface DriverHandlers {
   wake: (input: never) => Promise<unknown>;
   /** The delivery queue's consumer. */
   deliver: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-  /** The table stream's consumer. */
+  /** The table stream's consumers: metering, and the engine's hand-off. */
   aggregate: (event: DynamoDBStreamEvent) => Promise<unknown>;
+  handoff: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 }
 
 /** Options of the driver. */
@@ -71,8 +76,8 @@ export interface AwsDriverOptions {
   /** When Scheduler considers an `at()` due (the runtime's clock). */
   clock: Clock;
   handlers: DriverHandlers;
-  /** The Lambda filter patterns of the metering function's stream (infra/engine.ts). */
-  streamFilters: unknown[];
+  /** The Lambda filter patterns of each stream consumer (infra/engine.ts). */
+  streamFilters: { aggregate: readonly unknown[]; handoff: readonly unknown[] };
   /**
    * Called before each API request with its route (to register the container its function runs in); what it returns
    * is called after the request.
@@ -90,24 +95,19 @@ export interface DriverResponse {
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Whether a stream record matches a Lambda event filter pattern (arrays list the allowed values). */
-const matches = (pattern: unknown, value: unknown): boolean => {
-  if (Array.isArray(pattern)) return pattern.includes(value);
-  if (pattern && typeof pattern === 'object')
-    return Object.entries(pattern).every(([k, p]) => matches(p, (value as Record<string, unknown> | undefined)?.[k]));
-  return pattern === value;
-};
-
 export class AwsDriver {
   private readonly router = createRouter(routes);
   private readonly handlers = loadHandlers(routes);
   /** API Gateway key id → UTC day → keyed requests let through (API Gateway's metering). */
   readonly requests = new Map<string, Map<string, number>>();
-  private streamArn?: string;
-  private readonly iterators = new Map<string, string | undefined>();
+  private readonly stream: MotoTableStream;
+  /** Hand-off records to give it again: from the first it reported failed on (the stream retries from there). */
+  private handoffRetries: DynamoDBRecord[] = [];
   private requestIds = 0;
 
-  constructor(private readonly o: AwsDriverOptions) {}
+  constructor(private readonly o: AwsDriverOptions) {
+    this.stream = new MotoTableStream({ dynamodb: o.clients.dynamodb, endpoint: o.endpoint, tableName: o.tableName });
+  }
 
   /** One HTTP request through "API Gateway" to the route's real handler. */
   async request(
@@ -268,41 +268,25 @@ export class AwsDriver {
     return messages.length;
   }
 
-  /** Reads every new record of the table's stream into the metering handler; returns how many it was given. */
+  /** Reads every new record of the table's stream into its consumers; returns how many records they were given. */
   async readStream(): Promise<number> {
-    this.streamArn ??= (
-      await this.o.clients.dynamodb.send(new DescribeTableCommand({ TableName: this.o.tableName }))
-    ).Table?.LatestStreamArn;
-    if (!this.streamArn) throw new Error(`table ${this.o.tableName} has no stream`);
-    const description = (await this.streams('DescribeStream', { StreamArn: this.streamArn })) as {
-      StreamDescription: { Shards: { ShardId: string }[] };
-    };
-    const records: DynamoDBRecord[] = [];
-    for (const { ShardId } of description.StreamDescription.Shards) {
-      let iterator = this.iterators.get(ShardId);
-      if (!this.iterators.has(ShardId)) {
-        const start = (await this.streams('GetShardIterator', {
-          StreamArn: this.streamArn,
-          ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        })) as { ShardIterator: string };
-        iterator = start.ShardIterator;
+    const records = await this.stream.read();
+    const handoff = [...this.handoffRetries, ...records.filter((r) => passesFilters(this.o.streamFilters.handoff, r))];
+    this.handoffRetries = [];
+    if (handoff.length) {
+      let from: number;
+      try {
+        const res = await this.o.handlers.handoff({ Records: handoff });
+        const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
+        from = handoff.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+      } catch {
+        from = 0; // the invocation died: the whole batch again
       }
-      while (iterator) {
-        const page = (await this.streams('GetRecords', { ShardIterator: iterator })) as {
-          Records: DynamoDBRecord[];
-          NextShardIterator?: string;
-        };
-        records.push(...page.Records);
-        // Keep the iterator of the last page: later records of the shard come after it.
-        this.iterators.set(ShardId, page.NextShardIterator ?? iterator);
-        if (!page.Records.length) break;
-        iterator = page.NextShardIterator;
-      }
+      if (from >= 0) this.handoffRetries = handoff.slice(from);
     }
-    const kept = records.filter((r) => this.o.streamFilters.some((f) => matches(f, r)));
-    if (kept.length) await this.o.handlers.aggregate({ Records: kept });
-    return kept.length;
+    const metered = records.filter((r) => passesFilters(this.o.streamFilters.aggregate, r));
+    if (metered.length) await this.o.handlers.aggregate({ Records: metered });
+    return handoff.length + metered.length;
   }
 
   /** Sweeps the event sources (Scheduler, the queue, the stream) until `done` holds; fails after `timeoutMs`. */
@@ -310,26 +294,9 @@ export class AwsDriver {
     const deadline = Date.now() + timeoutMs;
     while (!(await done())) {
       if (Date.now() > deadline) throw new Error(`the AWS driver gave up after ${timeoutMs} ms`);
+      await this.readStream();
       await this.fireDueSchedules();
       await this.pollQueue(1);
-      await this.readStream();
     }
-  }
-
-  /** One call of DynamoDB Streams' JSON protocol (moto tells it from DynamoDB by the target prefix). */
-  private async streams(operation: string, input: unknown): Promise<unknown> {
-    const res = await fetch(this.o.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': `DynamoDBStreams_20120810.${operation}`,
-        // moto routes by the credential scope's service; nothing checks the signature.
-        authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-      },
-      body: JSON.stringify(input),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`DynamoDB Streams ${operation}: ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text);
   }
 }

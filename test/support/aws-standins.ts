@@ -85,8 +85,11 @@ interface QueuedMessage {
 export class SqsStandIn {
   readonly messages: QueuedMessage[] = [];
   readonly deadLetters: QueuedMessage[] = [];
+  /** Every body the queue accepted, in order (a test counts how often a message was queued). */
+  readonly accepted: string[] = [];
   private ids = 0;
   private sent = 0;
+  private outages = 0;
 
   constructor(
     private readonly clock: ManualClock,
@@ -99,7 +102,16 @@ export class SqsStandIn {
     return { send: (cmd: unknown) => this.send(cmd) } as unknown as SQSClient;
   }
 
+  /** The next `n` sends fail as SQS does when it is unavailable (HTTP 503), taking nothing. */
+  refuseNext(n: number): void {
+    this.outages = n;
+  }
+
   private async send(cmd: unknown): Promise<unknown> {
+    if (this.outages > 0) {
+      this.outages--;
+      throw new AwsLikeError('ServiceUnavailable', 'the SQS stand-in is unavailable for this request');
+    }
     if (cmd instanceof SendMessageBatchCommand) {
       this.ops.add('sqs.SendMessageBatch');
       const entries = cmd.input.Entries ?? [];
@@ -124,6 +136,7 @@ export class SqsStandIn {
   }
 
   private put(body: string, delaySeconds: number): void {
+    this.accepted.push(body);
     const copies = this.o.duplicateEvery && ++this.sent % this.o.duplicateEvery === 0 ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       this.messages.push({ messageId: `sqs-${++this.ids}`, body, visibleAt: this.clock.now() + delaySeconds * 1000, receiveCount: 0 });

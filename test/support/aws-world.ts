@@ -1,10 +1,16 @@
 /**
  * One world of the AWS composition root without AWS (libs/runtime/aws-engine.int.test.ts, the cost count): a fresh
  * dynalite table, the stand-ins of SQS, Scheduler and API Gateway (aws-standins.ts) on a simulated clock, a runtime
- * registered as the Lambda container's, a tenant signed up and an app whose target is the real receiver. Tests only.
+ * registered as the Lambda container's, a tenant signed up and an app whose target is the real receiver. The table's
+ * changes reach the engine's hand-off as its stream event source gives them: one record per write (table-stream.ts),
+ * the stack's filter patterns, batches of its batch size, and a failed record retried with those after it. Tests only.
  */
 import { randomBytes } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, DynamoDBRecord, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { handler as handoffHandler } from '../../functions/engine/handoff/handler';
+import { handoffBatchSize, handoffFilterPatterns } from '../../infra/engine';
+import { passesFilters } from './stream-filters';
+import { writeStream } from './table-stream';
 import { handler as wakeHandler } from '../../functions/engine/wake/handler';
 import { handler as deliverHandler } from '../../functions/engine/deliver/handler';
 import { handler as sweepHandler } from '../../functions/engine/sweep/handler';
@@ -25,18 +31,24 @@ export const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 const secrets = new AesSecretBox(randomBytes(32));
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** The functions a world times. */
+type Fn = 'api' | 'wake' | 'deliver' | 'handoff';
+
+/** How long the stream event source waits before it gives a failed batch again. */
+const streamRetryMs = 1_000;
+
 /** How a world differs from the default. */
 export interface WorldOptions {
   /** The SQS stand-in delivers every n-th message twice. */
   duplicateEvery?: number;
   retryMaxAttempts?: number;
   /** Times each handler invocation (the cost count's GB-seconds): the function's name and its duration in ms. */
-  timed?: (fn: 'api' | 'wake' | 'deliver', ms: number) => void;
+  timed?: (fn: Fn, ms: number) => void;
 }
 
 /** One world: a fresh table, stand-ins, a runtime registered as the container's, and a simulated clock. */
 export const awsWorld = async (db: Dynalite, receiver: Receiver, options: WorldOptions = {}) => {
-  const timed = async <T>(fn: 'api' | 'wake' | 'deliver', run: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(fn: Fn, run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
       return await run();
@@ -47,6 +59,7 @@ export const awsWorld = async (db: Dynalite, receiver: Receiver, options: WorldO
   const clock = new ManualClock(T0);
   const ops = new OpCounter();
   const tableName = await db.createTable();
+  const stream = writeStream(db.client, tableName);
   const sqs = new SqsStandIn(clock, ops, {
     visibilityTimeoutMs: 540_000,
     maxReceiveCount: 5,
@@ -104,12 +117,40 @@ export const awsWorld = async (db: Dynalite, receiver: Receiver, options: WorldO
   /** Who is running now, for the operation counts: a client request, the engine, or the per-minute sweep (a fixed cost). */
   let phase: 'api' | 'engine' | 'sweep' = 'api';
 
-  /** Runs the world until `until` (simulated): EventBridge rate(1 minute) sweeps, Scheduler fires, SQS polls. */
+  /** Stream records the hand-off has yet to take (a failed one and those after it, again at `retryAt`). */
+  let handoffQueue: DynamoDBRecord[] = [];
+  let retryAt = 0;
+  const streamNextAt = () => (stream.size || handoffQueue.length ? Math.max(clock.now(), retryAt) : Infinity);
+  /** The hand-off's event source, at the stream's next poll: the records its filters keep, a batch at a time. */
+  const handOff = async () => {
+    handoffQueue.push(...stream.take().filter((r) => passesFilters(handoffFilterPatterns, r)));
+    while (handoffQueue.length && clock.now() >= retryAt) {
+      const batch = handoffQueue.slice(0, handoffBatchSize);
+      ops.add('lambda.handoff');
+      let from: number;
+      try {
+        const res = await timed('handoff', () => handoffHandler({ Records: batch }));
+        const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
+        from = batch.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+      } catch {
+        from = 0; // a function error: the whole batch again (bisected on AWS)
+      }
+      handoffQueue = handoffQueue.slice(from === -1 ? batch.length : from);
+      if (from !== -1) retryAt = clock.now() + streamRetryMs;
+    }
+  };
+
+  /**
+   * Runs the world until `until` (simulated): the stream hands changes over, EventBridge rate(1 minute) sweeps, Scheduler
+   * fires, SQS polls.
+   */
   const runUntil = async (until: number) => {
     for (let guard = 0; guard < 20_000; guard++) {
-      const next = Math.min(sqs.nextVisibleAt(), scheduler.nextFireAt(), nextSweep);
+      const next = Math.min(streamNextAt(), sqs.nextVisibleAt(), scheduler.nextFireAt(), nextSweep);
       if (next > until) break;
       if (next > clock.now()) clock.set(next);
+      phase = 'engine';
+      await handOff();
       if (nextSweep <= clock.now()) {
         nextSweep += 60_000;
         ops.add('sweep.lambda');
@@ -171,6 +212,12 @@ export const awsWorld = async (db: Dynalite, receiver: Receiver, options: WorldO
     arrivals,
     api,
     runUntil,
+    /** The hand-off's next poll, now: what the table's stream holds goes to the engine (SQS or a bucket's wake-up). */
+    handOff: async () => {
+      phase = 'engine';
+      await handOff();
+      phase = 'api';
+    },
     answerWith: (f: typeof answer) => {
       answer = f;
     },
@@ -185,6 +232,7 @@ export const awsWorld = async (db: Dynalite, receiver: Receiver, options: WorldO
     },
     close: async () => {
       gateway.restore();
+      stream.stop();
       for (const c of others) await c.close();
       await runtime.close();
       await db.dropTable(tableName);

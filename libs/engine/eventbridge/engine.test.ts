@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { ManualClock } from '../../domain/clock';
 import { atExpression, bucketOf, scheduleName, sqsDelaySeconds } from './buckets';
-import { EventBridgeEngine, parseDeliveryQueueMessage, SendFailedError } from './engine';
+import { EnqueueFailedError, EventBridgeEngine, parseDeliveryQueueMessage } from './engine';
 
 const sqs = mockClient(SQSClient);
 const scheduler = mockClient(SchedulerClient);
@@ -98,10 +98,19 @@ describe('EventBridgeEngine', () => {
       expect(scheduler).toHaveReceivedCommandTimes(CreateScheduleCommand, 1);
     });
 
-    it('lets other Scheduler errors through (the store keeps the message scheduled)', async () => {
-      scheduler.on(CreateScheduleCommand).rejects(new ValidationException({ message: 'bad', Message: 'bad', $metadata: {} }));
+    it('names the messages of a bucket whose booking failed on another Scheduler error, and still sends the others', async () => {
+      const bad = new ValidationException({ message: 'bad', Message: 'bad', $metadata: {} });
+      scheduler.on(CreateScheduleCommand).rejects(bad);
 
-      await expect(engine().enqueue([{ id: 'a', tenantId: 't', dueAt: t0 + 3_600_000 }])).rejects.toThrow(ValidationException);
+      const taking = engine().enqueue([
+        { id: 'a', tenantId: 't', dueAt: t0 + 3_600_000 },
+        { id: 'b', tenantId: 't', dueAt: t0 + 3_600_500 },
+        { id: 'soon', tenantId: 't', dueAt: t0 + 5_000 },
+      ]);
+
+      await expect(taking).rejects.toThrow(EnqueueFailedError);
+      await expect(taking).rejects.toMatchObject({ ids: ['a', 'b'], cause: bad });
+      expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 1);
     });
 
     it('reports the messages SQS refused', async () => {
@@ -115,7 +124,7 @@ describe('EventBridgeEngine', () => {
           { id: 'a', tenantId: 't', dueAt: t0 },
           { id: 'b', tenantId: 't', dueAt: t0 },
         ]),
-      ).rejects.toEqual(new SendFailedError(['b']));
+      ).rejects.toMatchObject({ name: 'EnqueueFailedError', ids: ['b'] });
     });
   });
 });

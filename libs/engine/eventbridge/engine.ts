@@ -2,7 +2,7 @@ import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock } from '../../domain/clock';
 import type { DueRef } from '../../messages/port';
-import { atExpression, bucketOf, maxSqsDelaySeconds, scheduleName, sqsDelaySeconds } from './buckets';
+import { atExpression, bucketOf, scheduleName, sqsDelaySeconds } from './buckets';
 import type { Engine } from '../port';
 
 /** Options of the AWS engine. */
@@ -67,14 +67,31 @@ export interface WakeUp {
   bucket: number;
 }
 
-/** Entries of an SQS batch that SQS refused; the store still has the message (it stays `scheduled`). */
+/** A failure's own words, to append to the error that names the messages it hit. */
+const reasonOf = (cause: unknown): string => (cause instanceof Error ? ` (${cause.message})` : '');
+
+/** Entries SQS refused, or whose batch it did not take at all (`cause`); the store still has the messages. */
 export class SendFailedError extends Error {
   override name = 'SendFailedError';
   constructor(
     readonly ids: string[],
     options?: { cause?: unknown },
   ) {
-    super(`the delivery queue refused ${ids.length} message(s): ${ids.slice(0, 5).join(', ')}`, options);
+    super(`the delivery queue refused ${ids.length} message(s): ${ids.slice(0, 5).join(', ')}${reasonOf(options?.cause)}`, options);
+  }
+}
+
+/**
+ * Messages `enqueue` could not take: SQS refused them, or their minute bucket's wake-up could not be booked. The others
+ * were taken; the store still has these (the table stream's hand-off retries exactly them).
+ */
+export class EnqueueFailedError extends Error {
+  override name = 'EnqueueFailedError';
+  constructor(
+    readonly ids: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`the engine could not take ${ids.length} message(s): ${ids.slice(0, 5).join(', ')}${reasonOf(options?.cause)}`, options);
   }
 }
 
@@ -97,25 +114,30 @@ export class EventBridgeEngine implements Engine {
   async enqueue(refs: DueRef[]): Promise<void> {
     const now = this.o.clock.now();
     const soon: { ref: DueRef; delay: number }[] = [];
-    const buckets = new Set<number>();
+    const buckets = new Map<number, string[]>();
     for (const ref of refs) {
       const delay = sqsDelaySeconds(ref.dueAt, now);
-      if (delay === undefined) buckets.add(bucketOf(ref.dueAt));
-      else soon.push({ ref, delay });
+      if (delay !== undefined) soon.push({ ref, delay });
+      else buckets.set(bucketOf(ref.dueAt), [...(buckets.get(bucketOf(ref.dueAt)) ?? []), ref.id]);
     }
-    await Promise.all([this.sendDelayed(soon), ...[...buckets].map((b) => this.book(b))]);
+    const parts = [
+      { ids: soon.map((s) => s.ref.id), done: this.sendDelayed(soon) },
+      ...[...buckets].map(([bucket, ids]) => ({ ids, done: this.book(bucket) })),
+    ];
+    const failed: string[] = [];
+    let cause: unknown;
+    (await Promise.allSettled(parts.map((p) => p.done))).forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      cause ??= r.reason;
+      failed.push(...(r.reason instanceof SendFailedError ? r.reason.ids : parts[i].ids));
+    });
+    if (failed.length) throw new EnqueueFailedError(failed, { cause });
   }
 
   /** Sends messages to the delivery queue now, each delayed until it is due (0 if it is already). */
   async send(refs: DueRef[]): Promise<void> {
     const now = this.o.clock.now();
     await this.sendDelayed(refs.map((ref) => ({ ref, delay: sqsDelaySeconds(ref.dueAt, now) ?? 900 })));
-  }
-
-  /** Sends messages to the delivery queue to come back in `delaySeconds` (at most 15 minutes), whenever they are due. */
-  async sendIn(refs: DueRef[], delaySeconds: number): Promise<void> {
-    const delay = Math.min(maxSqsDelaySeconds, Math.max(0, Math.ceil(delaySeconds)));
-    await this.sendDelayed(refs.map((ref) => ({ ref, delay })));
   }
 
   /** Queues the first page job of each shard of a bucket (the wake-up's own work is only this). */
@@ -140,26 +162,33 @@ export class EventBridgeEngine implements Engine {
     );
   }
 
-  /** SendMessageBatch, ten at a time and a few batches in flight; throws naming what SQS refused. */
+  /** SendMessageBatch, ten at a time and a few batches in flight; throws naming what SQS refused or did not take. */
   private async sendBodies(items: { body: DeliveryQueueMessage; delay: number; id: string }[]): Promise<void> {
     const chunks: (typeof items)[] = [];
     for (let i = 0; i < items.length; i += 10) chunks.push(items.slice(i, i + 10));
     const refused: string[] = [];
+    let cause: unknown;
     let next = 0;
     const worker = async () => {
       while (next < chunks.length) {
         const chunk = chunks[next++];
-        const out = await this.o.sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: this.o.queueUrl,
-            Entries: chunk.map(({ body, delay }, n) => ({ Id: String(n), DelaySeconds: delay, MessageBody: JSON.stringify(body) })),
-          }),
-        );
-        for (const f of out.Failed ?? []) refused.push(chunk[Number(f.Id)].id);
+        try {
+          const out = await this.o.sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: this.o.queueUrl,
+              Entries: chunk.map(({ body, delay }, n) => ({ Id: String(n), DelaySeconds: delay, MessageBody: JSON.stringify(body) })),
+            }),
+          );
+          for (const f of out.Failed ?? []) refused.push(chunk[Number(f.Id)].id);
+        } catch (err) {
+          // The other batches still go; the caller learns which messages this one held.
+          cause ??= err;
+          refused.push(...chunk.map((c) => c.id));
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, worker));
-    if (refused.length) throw new SendFailedError(refused);
+    if (refused.length) throw new SendFailedError(refused, { cause });
   }
 
   /** Makes sure the bucket has its wake-up. */

@@ -14,7 +14,7 @@ import { CircuitBreaker, type CircuitBreakerOptions } from '../breaker';
 import type { SlotLease, TenantCounters } from '../counters';
 import { disableFailingApp } from '../disable';
 import { TenantPlanCache } from '../plans';
-import type { Engine, Hold, Vet } from '../port';
+import type { Hold, Vet } from '../port';
 import { attemptsPerMinuteOf, nextMinuteAt } from '../rate';
 import type { Plan, PlanCatalogue } from '../../plans/catalogue';
 import type { TenantStore } from '../../tenancy/port';
@@ -29,12 +29,14 @@ export interface ShardedDueIndex {
   reclaimStale(tenantId: string, messageId: string, staleBefore: number, now: number): Promise<Message | undefined>;
 }
 
-/** The queue side of the AWS engine (libs/engine/eventbridge/engine.ts). */
-export interface DeliveryQueue extends Engine {
+/**
+ * The queue side of the AWS engine (libs/engine/eventbridge/engine.ts). The worker sends only what no table write
+ * announces (a page of a bucket, an early record, an overdue message): whatever it writes back to `scheduled` (a retry,
+ * a deferral, a chained message) reaches the queue through the table stream's hand-off (functions/engine/handoff).
+ */
+export interface DeliveryQueue {
   /** Sends messages to the delivery queue, each delayed until due. */
   send(refs: DueRef[]): Promise<void>;
-  /** Sends messages to the delivery queue to come back in `delaySeconds` (a tenant over its caps waits). */
-  sendIn(refs: DueRef[], delaySeconds: number): Promise<void>;
   /** Queues the first page job of each shard of a bucket. */
   queuePages(bucket: number, shards: number): Promise<void>;
   /** Queues the next page job of a shard. */
@@ -132,9 +134,11 @@ export type DeliveryQueueResult = 'delivered' | 'retry' | 'failed' | 'skipped' |
  * - `handle(msg)` (deliver function, one SQS record): a page job sends one page of its shard's due
  *   messages to SQS with `DelaySeconds` and queues the next page job; a deliver record claims the message
  *   (conditional: an abort, a redrive or a duplicate SQS delivery that lost the race finds nothing to
- *   claim), delivers it, records the attempt, and enqueues a retry (SQS delay, or a later bucket);
- * - `sweep()` (sweep function, every minute): re-sends scheduled messages that are overdue, so a refused
- *   SQS send or a failed wake-up booking delays a message by a minute or two but never loses it.
+ *   claim), delivers it and records the attempt (a retry, like every message entering `scheduled`, reaches the queue
+ *   through the table stream's hand-off, not from here);
+ * - `sweep()` (sweep function, every minute): re-sends overdue scheduled messages that have a due-index entry (those
+ *   due more than 15 minutes after their last write), so a lost page job delays one by a minute or two but never loses
+ *   it. Nearer messages have no entry: a failed hand-off is retried by the stream itself.
  * Every method throws on infrastructure errors, so the SQS record is retried (partial batch failure).
  */
 export class AwsEngineWorker {
@@ -202,9 +206,10 @@ export class AwsEngineWorker {
       if (!current) return 'obsolete';
       if (current.status === 'scheduled' && current.dueAt !== undefined && current.dueAt > now) {
         // Early (SQS rounds delays to seconds) or superseded by a retry or redrive, whose own deliver record exists:
-        // re-send only when this one is the message's current due time.
+        // re-send only when this one is the message's current due time. No table write announces this one, so the worker
+        // sends it itself (within SQS's 15 minutes: only records due sooner are ever sent).
         if (current.dueAt !== ref.dueAt) return 'obsolete';
-        await this.deps.queue.enqueue([{ id: ref.id, tenantId: ref.tenantId, dueAt: current.dueAt }]);
+        await this.deps.queue.send([{ id: ref.id, tenantId: ref.tenantId, dueAt: current.dueAt }]);
         return 'early';
       }
       if (current.status !== 'delivering') return 'obsolete'; // delivered, failed, aborted: nothing to do
@@ -217,10 +222,10 @@ export class AwsEngineWorker {
       m = taken;
     }
     if (await skipIfVetoed(this.skip, m, now)) return 'skipped';
-    if (!(await this.admit(m, ref.dueAt, now))) return 'deferred';
+    if (!(await this.admit(m, now))) return 'deferred';
     const r = await this.attempt(m, now);
     await cutRefusedChains([r], this.deps.admitChains, this.deps.logger);
-    const chained = await messages.complete([r], clock.now());
+    await messages.complete([r], clock.now());
     logAttempt(this.deps.logger, m, r);
     this.deps.onAttempt?.(m, r);
     const outcome = r.status === 'delivered' ? 'delivered' : r.status === 'failed' ? 'failed' : 'retry';
@@ -229,24 +234,21 @@ export class AwsEngineWorker {
       durationMs: r.attempt.durationMs,
       ...(m.attemptCount === 0 ? { latenessMs: r.attempt.startedAt - m.sendAt } : {}),
     });
-    // The store holds the retry; if this send fails the record is retried, and the sweep is the backstop.
-    if (r.status === 'scheduled') await this.deps.queue.enqueue([{ id: m.id, tenantId: m.tenantId, dueAt: r.dueAt! }]);
-    // The chained message is due now; the store holds it, and the sweep re-sends it if this send fails.
-    if (chained.length) await this.deps.queue.enqueue(chained.map((c) => ({ id: c.id, tenantId: c.tenantId, dueAt: c.dueAt ?? c.sendAt })));
+    // A retry and a chained message enter `scheduled` in the table: its stream hands them to the queue.
     return outcome;
   }
 
   /**
    * Admits a claimed message's attempt under its tenant's attempts per minute (leased in blocks from the
-   * table, `AttemptBudget`). When they are spent, the message goes back to `scheduled` (same due time) and to
-   * the queue for the next minute; returns false then.
+   * table, `AttemptBudget`). When they are spent, the message goes back to `scheduled`, due early in the next minute
+   * (the stream hands it to the queue then); returns false then.
    */
-  private async admit(m: Message, dueAt: number, now: number): Promise<boolean> {
+  private async admit(m: Message, now: number): Promise<boolean> {
     if (!this.budget) return true;
     const limit = attemptsPerMinuteOf((await this.planOf(m.tenantId)).attemptsPerMinute, this.o.tenantAttemptsPerMinute);
     if (limit === undefined || (await this.budget.take(m.tenantId, limit, now))) return true;
     // Spread over the first seconds of the next minute, not all at its first instant.
-    await this.putBack(m, dueAt, now, nextMinuteAt(now) - now + Math.random() * this.o.slotWaitMs);
+    await this.putBack(m, now, nextMinuteAt(now) - now + Math.random() * this.o.slotWaitMs);
     return false;
   }
 
@@ -298,12 +300,12 @@ export class AwsEngineWorker {
     return this.plans ? this.plans.get(tenantId) : {};
   }
 
-  /** Unclaims a message that must wait and sends it to the queue again in `waitMs`. */
-  private async putBack(m: Message, dueAt: number, now: number, waitMs: number): Promise<void> {
-    const ref = { id: m.id, tenantId: m.tenantId, dueAt };
-    await this.deps.messages.unclaim([ref], now);
-    // If this send fails the record is retried (it finds the message scheduled and due), and the sweep is the backstop.
-    await this.deps.queue.sendIn([ref], waitMs / 1000);
+  /**
+   * Unclaims a message that must wait, due `waitMs` from now: the table stream hands it to the queue with that delay.
+   * (Unclaimed at its old due time, the hand-off would send it back at once.)
+   */
+  private async putBack(m: Message, now: number, waitMs: number): Promise<void> {
+    await this.deps.messages.unclaim([{ id: m.id, tenantId: m.tenantId, dueAt: now + Math.ceil(waitMs) }], now);
   }
 
   /** Gives a slot back; a failure is logged (the slot is forgotten with its counter's generation). */

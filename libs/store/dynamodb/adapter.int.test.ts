@@ -8,6 +8,7 @@ import { InvalidCursorError } from '../../domain/page';
 import { idempotencyWindowMs } from '../../messages/model';
 import type { Schedule } from '../../schedules/model';
 import { Index, Keys } from './schema';
+import { createDynamoStores } from '../dynamodb';
 import { pendingCountsSettler } from '../../../test/support/table-stream';
 import { useDynamoStores } from '../../../test/support/dynalite';
 import { anApp, aSchedule as fixtureSchedule, messagesLike } from '../../../test/support/fixtures';
@@ -55,6 +56,31 @@ describe('DynamoDB store', () => {
         'redrive',
       );
       expect(await db.stores.messages.due(0, T0 + 120_000, 10)).toEqual([{ id: m.id, tenantId: A, dueAt: T0 + 5 }]);
+    });
+
+    it('with dueEntryBeyondMs, gives a due entry only to a message due further ahead than that at each write', async () => {
+      const stores = createDynamoStores({ client: db.client, tableName: db.tableName, shards: 4, dueEntryBeyondMs: 15 * 60_000 });
+      const soon = aMessage({ sendAt: T0 + 15 * 60_000 });
+      const later = aMessage({ sendAt: T0 + 15 * 60_000 + 1 });
+      await stores.messages.create([soon, later], T0);
+      expect(await raw(soon.id)).not.toHaveProperty('dueShard');
+      expect(await raw(soon.id)).toMatchObject({ pending: soon.id, dueAt: T0 + 15 * 60_000 });
+      expect(await raw(later.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), pending: later.id });
+      expect((await stores.messages.due(0, T0 + 3_600_000, 10)).map((r) => r.id)).toEqual([later.id]);
+
+      // A retry due soon leaves the index; one due beyond the bound is back in it.
+      const at = T0 + 15 * 60_000 + 1;
+      await stores.messages.claim([{ id: later.id, tenantId: A, dueAt: at }], at);
+      await stores.messages.complete([{ attempt: attempt(later.id, 1), status: 'scheduled', dueAt: at + 30_000 }], at);
+      expect(await raw(later.id)).not.toHaveProperty('dueShard');
+      await stores.messages.claim([{ id: later.id, tenantId: A, dueAt: at + 30_000 }], at + 30_000);
+      await stores.messages.complete([{ attempt: attempt(later.id, 2), status: 'scheduled', dueAt: at + 3_600_000 }], at + 30_000);
+      expect(await raw(later.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), dueAt: at + 3_600_000 });
+      // A redrive at once has none either.
+      await stores.messages.transition(A, soon.id, ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: T0 }, T0, 'abort');
+      await stores.messages.transition(A, soon.id, ['aborted'], { status: 'scheduled', sendAt: T0, dueAt: T0 }, T0, 'redrive');
+      expect(await raw(soon.id)).not.toHaveProperty('dueShard');
+      expect(await raw(soon.id)).toMatchObject({ status: 'scheduled', pending: soon.id, dueAt: T0 });
     });
 
     it('merges the shards into one earliest-first list', async () => {

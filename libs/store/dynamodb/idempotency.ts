@@ -24,7 +24,7 @@ const maxRounds = 5;
  */
 export const createMessage = async (table: Table, m: Message, now: number, o: MessageTableOptions): Promise<CreateResult> => {
   const message = asCreated(m);
-  if (m.idempotencyKey === undefined) return writeOnce(table, message, o, true);
+  if (m.idempotencyKey === undefined) return writeOnce(table, message, now, o, true);
   const key = Keys.idempotency(m.appId, m.idempotencyKey);
   for (let round = 0; round < maxRounds; round++) {
     const expiresAt = now + idempotencyWindowMs;
@@ -33,7 +33,7 @@ export const createMessage = async (table: Table, m: Message, now: number, o: Me
         { ...key, messageId: m.id, tenantId: m.tenantId, expiresAt, [Attr.ttl]: Math.ceil(expiresAt / 1000) },
         { expression: 'attribute_not_exists(PK) OR expiresAt <= :now', values: { ':now': now } },
       );
-      return await writeOnce(table, message, o, false);
+      return await writeOnce(table, message, now, o, false);
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
     }
@@ -42,18 +42,18 @@ export const createMessage = async (table: Table, m: Message, now: number, o: Me
     if (!record || (record.expiresAt as number) <= now) continue;
     const original = await table.get(Keys.message(record.messageId as string));
     if (original) return { message: toMessage(original), created: false };
-    return writeOnce(table, { ...message, id: record.messageId as string }, o, false);
+    return writeOnce(table, { ...message, id: record.messageId as string }, now, o, false);
   }
   throw new ConflictError(`idempotency key ${m.idempotencyKey} is being reused concurrently; retry the request`);
 };
 
 /**
- * Writes a message unless its id already exists. A fresh id that exists is a bug (`strict`); a
+ * Writes a message at `now` unless its id already exists. A fresh id that exists is a bug (`strict`); a
  * reserved id that exists was written by a concurrent duplicate, whose message is the result.
  */
-const writeOnce = async (table: Table, message: Message, o: MessageTableOptions, strict: boolean): Promise<CreateResult> => {
+const writeOnce = async (table: Table, message: Message, now: number, o: MessageTableOptions, strict: boolean): Promise<CreateResult> => {
   try {
-    await table.put(messageItem(message, o), { expression: 'attribute_not_exists(PK)' });
+    await table.put(messageItem(message, now, o), { expression: 'attribute_not_exists(PK)' });
     return { message, created: true };
   } catch (err) {
     if (!isConditionFailed(err)) throw err;

@@ -12,7 +12,17 @@ export interface MessageTableOptions {
    * their TTL when they are written, so DynamoDB deletes them (up to a few days late). Undefined keeps them.
    */
   retentionMs?: (tenantId: string) => Promise<number>;
+  /**
+   * When set, a scheduled message gets a due-index entry only when it is due more than this long after the write: nearer
+   * ones reach the engine through the table stream alone (the AWS runtime: SQS's longest delay). Unset, every scheduled
+   * message has one, and `due()` sees them all (the store contract).
+   */
+  dueEntryBeyondMs?: number;
 }
+
+/** Whether a scheduled message due at `dueAt`, written at `now`, gets a due-index entry (`dueEntryBeyondMs`). */
+export const hasDueEntry = (dueAt: number | undefined, now: number, o: MessageTableOptions): boolean =>
+  o.dueEntryBeyondMs === undefined || (dueAt !== undefined && dueAt - now > o.dueEntryBeyondMs);
 
 /** Statuses a message finishes in (its TTL is set when it reaches one). */
 export const finishedStatuses: ReadonlySet<MessageStatus> = new Set(['delivered', 'failed', 'aborted']);
@@ -73,8 +83,8 @@ export const asCreated = (m: Message): Message => {
   return { ...rest, attemptCount: 0, attemptBase: 0, ...(m.status === 'scheduled' ? { dueAt: dueAt ?? m.sendAt } : {}) };
 };
 
-/** The item of a new message, with its collection keys and, while scheduled, its due and pending entries. */
-export const messageItem = (m: Message, o: MessageTableOptions): Item => ({
+/** The item of a new message written at `now`, with its collection keys and, while scheduled, its due and pending entries. */
+export const messageItem = (m: Message, now: number, o: MessageTableOptions): Item => ({
   ...Keys.message(m.id),
   ...m,
   [Attr.gsi2pk]: Collections.tenantMessages(m.tenantId),
@@ -82,16 +92,24 @@ export const messageItem = (m: Message, o: MessageTableOptions): Item => ({
   [Attr.gsi3pk]: Collections.appMessages(m.tenantId, m.appId),
   [Attr.gsi3sk]: m.id,
   ...(m.scheduleId !== undefined ? { [Attr.gsi4pk]: Collections.scheduleMessages(m.tenantId, m.scheduleId), [Attr.gsi4sk]: m.id } : {}),
-  ...(m.status === 'scheduled' ? { [Attr.dueShard]: Shards.message(m.id, o.shards), [Attr.pending]: m.id } : {}),
+  ...(m.status === 'scheduled' ? { [Attr.pending]: m.id } : {}),
+  ...(m.status === 'scheduled' && hasDueEntry(m.dueAt, now, o) ? { [Attr.dueShard]: Shards.message(m.id, o.shards) } : {}),
 });
 
 /**
- * Keeps the sparse indexes in step with a status change: only a `scheduled` message has a due-index
- * partition and a pending entry. The due index's range is `dueAt` itself, so it follows dueAt changes
+ * Keeps the sparse indexes in step with a status change written at `now`: only a `scheduled` message has a pending
+ * entry and (`hasDueEntry`) a due-index partition. The due index's range is `dueAt` itself, so it follows dueAt changes
  * on its own, and a message without dueAt is in no due range, just as SQLite's partial index.
  */
-export const trackStatus = (b: UpdateBuilder, id: string, status: MessageStatus, o: MessageTableOptions): UpdateBuilder =>
-  status === 'scheduled' ? b.set(Attr.dueShard, Shards.message(id, o.shards)).set(Attr.pending, id) : b.remove(Attr.dueShard, Attr.pending);
+export const trackStatus = (
+  b: UpdateBuilder,
+  m: { id: string; status: MessageStatus; dueAt: number | undefined; now: number },
+  o: MessageTableOptions,
+): UpdateBuilder => {
+  if (m.status !== 'scheduled') return b.remove(Attr.dueShard, Attr.pending);
+  b.set(Attr.pending, m.id);
+  return hasDueEntry(m.dueAt, m.now, o) ? b.set(Attr.dueShard, Shards.message(m.id, o.shards)) : b.remove(Attr.dueShard);
+};
 
 /** The item of an attempt, in its message's partition, deleted `keepMs` after it started (when given). */
 export const attemptItem = (a: Attempt, keepMs?: number): Item => ({

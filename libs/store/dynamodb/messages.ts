@@ -96,7 +96,7 @@ export class DynamoMessageStore implements MessageStore {
     for (const [field, value] of Object.entries(change)) if (changeFields.has(field as keyof MessageChange)) b.set(field, value);
     b.set('updatedAt', now);
     if (change.status !== undefined) {
-      trackStatus(b, messageId, change.status, this.o);
+      trackStatus(b, { id: messageId, status: change.status, dueAt: change.dueAt, now }, this.o);
       await this.expireWith(b, tenantId, change.status, now);
     }
     b.when((u) => `attribute_exists(PK) AND ${u.name('tenantId')} = ${u.value(tenantId)}`);
@@ -197,7 +197,7 @@ export class DynamoMessageStore implements MessageStore {
         .set('updatedAt', now)
         .remove(Attr.dueAt)
         .when((u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name(Attr.dueAt)} <= ${u.value(now)}`);
-      trackStatus(b, ref.id, 'delivering', this.o);
+      trackStatus(b, { id: ref.id, status: 'delivering', dueAt: undefined, now }, this.o);
       const item = await this.table.update(Keys.message(ref.id), b);
       return item && toMessage(item);
     });
@@ -249,7 +249,7 @@ export class DynamoMessageStore implements MessageStore {
     if (r.status === 'delivered') b.set('deliveredAt', now);
     if (r.status === 'failed') b.set('failedAt', now);
     if (count) b.set('attemptCount', r.attempt.attempt);
-    trackStatus(b, id, r.status, this.o);
+    trackStatus(b, { id, status: r.status, dueAt: r.dueAt ?? now, now }, this.o);
     return b.when(
       (u) =>
         `${u.name('status')} = ${u.value('delivering')}` +
@@ -262,7 +262,7 @@ export class DynamoMessageStore implements MessageStore {
   async unclaim(refs: DueRef[], now: number): Promise<number> {
     const moved = await mapLimit(refs, this.o.concurrency, async (ref) => {
       const b = new UpdateBuilder().set('status', 'scheduled').set(Attr.dueAt, ref.dueAt).set('updatedAt', now);
-      trackStatus(b, ref.id, 'scheduled', this.o).when(
+      trackStatus(b, { id: ref.id, status: 'scheduled', dueAt: ref.dueAt, now }, this.o).when(
         (u) => `${u.name('status')} = ${u.value('delivering')} AND ${u.name('tenantId')} = ${u.value(ref.tenantId)}`,
       );
       return (await this.table.update(Keys.message(ref.id), b)) !== undefined;
@@ -282,7 +282,7 @@ export class DynamoMessageStore implements MessageStore {
     const moved = await mapLimit(inFlight, this.o.concurrency, async (e) => {
       const id = idOf(e.PK as string);
       const b = new UpdateBuilder().set('status', 'scheduled').set(Attr.dueAt, now).set('updatedAt', now);
-      trackStatus(b, id, 'scheduled', this.o).when((u) => `${u.name('status')} = ${u.value('delivering')}`);
+      trackStatus(b, { id, status: 'scheduled', dueAt: now, now }, this.o).when((u) => `${u.name('status')} = ${u.value('delivering')}`);
       return (await this.table.update(Keys.message(id), b)) !== undefined;
     });
     return moved.filter(Boolean).length;
@@ -309,7 +309,7 @@ export class DynamoMessageStore implements MessageStore {
       const moved = await mapLimit(pending, this.o.concurrency, async (e) => {
         const id = idOf(e.PK as string);
         const b = new UpdateBuilder().set(Attr.dueAt, dueAt).set('updatedAt', now);
-        trackStatus(b, id, 'scheduled', this.o).when(
+        trackStatus(b, { id, status: 'scheduled', dueAt, now }, this.o).when(
           (u) =>
             `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)} ` +
             `AND attribute_not_exists(${u.name(Attr.dueAt)})`,
@@ -354,7 +354,7 @@ export class DynamoMessageStore implements MessageStore {
       const id = idOf(e.PK as string);
       const b = new UpdateBuilder().set('status', 'aborted').set('abortedAt', now).set('updatedAt', now).remove(Attr.dueAt);
       if (keep !== undefined) b.set(Attr.ttl, ttlAt(now, keep));
-      trackStatus(b, id, 'aborted', this.o).when(
+      trackStatus(b, { id, status: 'aborted', dueAt: undefined, now }, this.o).when(
         (u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)}`,
       );
       return (await this.table.update(Keys.message(id), b)) !== undefined;

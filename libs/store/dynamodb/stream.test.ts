@@ -1,7 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { aggregateUsage } from '../../usage/aggregate';
-import { pendingChangeOf, pendingChanges, usageEvents, usageEventsOf } from './stream';
+import { dueRefOf, pendingChangeOf, pendingChanges, usageEvents, usageEventsOf } from './stream';
 import { aMessage } from '../../../test/support/fixtures';
 
 const T = Date.UTC(2026, 10, 23, 12);
@@ -166,5 +166,29 @@ describe('pendingChangeOf', () => {
       { tenantId: 'ten_a', delta: 1 },
       { ...k, delta: -1 },
     ]);
+  });
+});
+
+describe('dueRefOf', () => {
+  const ref = (dueAt: number) => ({ id: 'msg_1', tenantId: 'ten_a', dueAt });
+  const held = message({ dueAt: undefined });
+  it.each<[string, DynamoDBRecord, unknown]>([
+    ['a new scheduled message is handed over at its due time', record('INSERT', undefined, message()), ref(T)],
+    [
+      'a retry (delivering → scheduled) at its new due time',
+      record('MODIFY', delivering, message({ dueAt: T + 30_000, attemptCount: 1 })),
+      ref(T + 30_000),
+    ],
+    ['a redrive from failed', record('MODIFY', message({ status: 'failed', dueAt: undefined }), message({ dueAt: T + 9 })), ref(T + 9)],
+    ['a redrive from aborted', record('MODIFY', message({ status: 'aborted', dueAt: undefined }), message({ dueAt: T + 9 })), ref(T + 9)],
+    ['a held message released', record('MODIFY', held, message({ dueAt: T + 2_000 })), ref(T + 2_000)],
+    ['a message held (no due time) is not', record('MODIFY', delivering, held), undefined],
+    ['a claim is not', record('MODIFY', message(), delivering), undefined],
+    ['a write that keeps it scheduled and due is not', record('MODIFY', message(), message({ updatedAt: T })), undefined],
+    ['a finished message is not', record('INSERT', undefined, message({ status: 'delivered', dueAt: undefined })), undefined],
+    ['a removal is not', record('REMOVE', message()), undefined],
+    ['another item type is not', record('INSERT', undefined, { ...message(), SK: 'ATT#000001' }), undefined],
+  ])('%s', (_, r, expected) => {
+    expect(dueRefOf(r)).toEqual(expected);
   });
 });

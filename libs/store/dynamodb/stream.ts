@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Message } from '../../messages/model';
+import type { DueRef } from '../../messages/port';
 import type { RunOutcome } from '../../schedules/port';
 import type { PendingChange, UsageEvent } from '../../usage/model';
 import { isMessageItem, toMessage } from './message-items';
@@ -105,4 +106,19 @@ export const pendingChanges = (records: Iterable<DynamoDBRecord>): PendingChange
     if (c) out.push(c);
   }
   return out;
+};
+
+/**
+ * The message one stream record puts on the due timeline, for the AWS engine's hand-off (functions/engine/handoff): a
+ * message item whose new image is `scheduled` with a `dueAt`, where the old image was none (INSERT), another status
+ * (a retry or an unclaim from `delivering`, a redrive from `failed` or `aborted`) or `scheduled` without a `dueAt` (a
+ * held message released). A held message (no `dueAt`) and a write that leaves the due time alone hand nothing over.
+ * infra/engine.ts `handoffFilterPatterns` lets only such records reach the function.
+ */
+export const dueRefOf = (record: DynamoDBRecord): DueRef | undefined => {
+  const next = messageOf(record.dynamodb?.NewImage);
+  if (next?.status !== 'scheduled' || typeof next.dueAt !== 'number') return undefined;
+  const prev = messageOf(record.dynamodb?.OldImage);
+  if (prev?.status === 'scheduled' && prev.dueAt !== undefined) return undefined;
+  return { id: next.id, tenantId: next.tenantId, dueAt: next.dueAt };
 };

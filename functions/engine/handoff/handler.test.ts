@@ -1,0 +1,81 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { EnqueueFailedError } from '../../../libs/engine/eventbridge/engine';
+import type { DueRef } from '../../../libs/messages/port';
+import type { Logger } from '../../../libs/observability/logger';
+import { makeHandoffHandler } from './handler';
+
+const T = Date.UTC(2026, 10, 23, 12);
+let seq = 0;
+const rec = (eventName: 'INSERT' | 'MODIFY', oldImage: object | undefined, newImage: object): DynamoDBRecord => ({
+  eventName,
+  eventSource: 'aws:dynamodb',
+  dynamodb: {
+    SequenceNumber: String(++seq).padStart(21, '0'),
+    StreamViewType: 'NEW_AND_OLD_IMAGES',
+    ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}),
+    NewImage: marshall(newImage) as never,
+  },
+});
+const msg = (id: string, over: object = {}) => ({
+  PK: `MSG#${id}`,
+  SK: 'MSG',
+  id,
+  tenantId: 'ten_a',
+  status: 'scheduled',
+  sendAt: T,
+  dueAt: T,
+  createdAt: T,
+  updatedAt: T,
+  ...over,
+});
+const created = (id: string) => rec('INSERT', undefined, msg(id));
+/** A claim: the message leaves `scheduled`, nothing to hand over. */
+const claimed = (id: string) => rec('MODIFY', msg(id), msg(id, { status: 'delivering' }));
+const sequenceOf = (r: DynamoDBRecord) => r.dynamodb!.SequenceNumber!;
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const handlerWith = (enqueue: (refs: DueRef[]) => Promise<void>) => makeHandoffHandler(() => ({ engine: { enqueue }, logger: silent }));
+
+describe('the hand-off handler', () => {
+  it('gives the engine every message the records put on the due timeline, in one enqueue', async () => {
+    const calls: DueRef[][] = [];
+    const records = [created('msg_a'), claimed('msg_x'), created('msg_b')];
+
+    const res = await handlerWith(async (refs) => void calls.push(refs))({ Records: records });
+
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(calls).toEqual([
+      [
+        { id: 'msg_a', tenantId: 'ten_a', dueAt: T },
+        { id: 'msg_b', tenantId: 'ten_a', dueAt: T },
+      ],
+    ]);
+  });
+
+  it('reports as failed the records of exactly the messages the engine could not take', async () => {
+    const records = [created('msg_a'), created('msg_b'), created('msg_c')];
+
+    const res = await handlerWith(async () => {
+      throw new EnqueueFailedError(['msg_b']);
+    })({ Records: records });
+
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(records[1]) }]);
+  });
+
+  it('reports every handed-over record failed when the engine fails otherwise, and none it had nothing to do with', async () => {
+    const records = [claimed('msg_x'), created('msg_a'), created('msg_b')];
+
+    const res = await handlerWith(async () => {
+      throw new Error('network down');
+    })({ Records: records });
+
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: sequenceOf(records[1]) }, { itemIdentifier: sequenceOf(records[2]) }]);
+  });
+
+  it('calls nothing for a batch with nothing to hand over', async () => {
+    const enqueue = jest.fn(async () => undefined);
+    expect(await handlerWith(enqueue)({ Records: [claimed('msg_x')] })).toEqual({ batchItemFailures: [] });
+    expect(enqueue).not.toHaveBeenCalled();
+  });
+});
