@@ -38,8 +38,6 @@ export const tableDefinition = {
     { AttributeName: Attr.gsi3sk, AttributeType: S },
     { AttributeName: Attr.gsi4pk, AttributeType: S },
     { AttributeName: Attr.gsi4sk, AttributeType: S },
-    { AttributeName: Attr.appId, AttributeType: S },
-    { AttributeName: Attr.pending, AttributeType: S },
   ],
   KeySchema: [
     { AttributeName: Attr.pk, KeyType: 'HASH' as const },
@@ -52,7 +50,6 @@ export const tableDefinition = {
     gsi(Index.byTenant, Attr.gsi2pk, Attr.gsi2sk, keysOnly),
     gsi(Index.byParent, Attr.gsi3pk, Attr.gsi3sk, keysOnly),
     gsi(Index.bySchedule, Attr.gsi4pk, Attr.gsi4sk, keysOnly),
-    gsi(Index.pendingByApp, Attr.appId, Attr.pending, keysOnly),
   ],
   // NEW_AND_OLD_IMAGES: the metering aggregator needs both to see a status change.
   StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' as const },

@@ -24,15 +24,14 @@ const raw = async (id: string) => (await db.client.send(new GetCommand({ TableNa
 
 describe('DynamoDB store', () => {
   describe('sparse indexes', () => {
-    it('keeps a message in the due and pending indexes only while it is scheduled', async () => {
+    it('keeps a message in the due index only while it is scheduled', async () => {
       const settle = await pendingCountsSettler(db.client, db.tableName, db.stores.pendingCounters);
       const keyId = newId('key');
       const m = aMessage({ keyId, sendAt: T0 });
       await db.stores.messages.create([m], T0);
-      expect(await raw(m.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), pending: m.id, dueAt: T0 });
+      expect(await raw(m.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), dueAt: T0 });
       await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
       expect(await raw(m.id)).not.toHaveProperty('dueShard');
-      expect(await raw(m.id)).not.toHaveProperty('pending');
       await settle();
       expect(await db.stores.messages.countPending(keyId)).toBe(0);
       await db.stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'scheduled', dueAt: T0 + 500 }], T0 + 10);
@@ -92,6 +91,31 @@ describe('DynamoDB store', () => {
         }),
       );
       expect(entries.Items).toHaveLength(1);
+    });
+  });
+
+  describe('app deletion', () => {
+    it("reads the app's messages through its collection and writes only the scheduled ones", async () => {
+      const [scheduled, claimed, aborted] = [aMessage(), aMessage({ sendAt: T0 }), aMessage()];
+      await db.stores.messages.create([scheduled, claimed, aborted], T0);
+      await db.stores.messages.claim([{ id: claimed.id, tenantId: A, dueAt: T0 }], T0);
+      await db.stores.messages.transition(A, aborted.id, ['scheduled'], { status: 'aborted' }, T0, 'abort');
+      const writes: string[] = [];
+      const name = 'count-writes';
+      db.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (/^(Put|Update|Delete)/.test(context.commandName ?? '')) writes.push((args.input as { Key: { PK: string } }).Key.PK);
+          return next(args);
+        },
+        { step: 'initialize', name },
+      );
+      try {
+        expect(await db.stores.messages.abortAllForApp(A, appId, T0 + 1)).toBe(1);
+      } finally {
+        db.client.middlewareStack.remove(name);
+      }
+      expect(writes).toEqual([Keys.message(scheduled.id).PK]);
+      expect(await db.stores.messages.get(A, claimed.id)).toMatchObject({ status: 'delivering' });
     });
   });
 

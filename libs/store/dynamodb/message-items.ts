@@ -73,7 +73,14 @@ export const asCreated = (m: Message): Message => {
   return { ...rest, attemptCount: 0, attemptBase: 0, ...(m.status === 'scheduled' ? { dueAt: dueAt ?? m.sendAt } : {}) };
 };
 
-/** The item of a new message, with its collection keys and, while scheduled, its due and pending entries. */
+/**
+ * The due-index partition of a message in `status`, or undefined when it gets no due-index entry: only a `scheduled`
+ * message is on the engines' timeline. The one place that decides it, for new items and status changes alike.
+ */
+export const dueShardOf = (id: string, status: MessageStatus, o: MessageTableOptions): string | undefined =>
+  status === 'scheduled' ? Shards.message(id, o.shards) : undefined;
+
+/** The item of a new message, with its collection keys and, while scheduled, its due entry. */
 export const messageItem = (m: Message, o: MessageTableOptions): Item => ({
   ...Keys.message(m.id),
   ...m,
@@ -82,16 +89,15 @@ export const messageItem = (m: Message, o: MessageTableOptions): Item => ({
   [Attr.gsi3pk]: Collections.appMessages(m.tenantId, m.appId),
   [Attr.gsi3sk]: m.id,
   ...(m.scheduleId !== undefined ? { [Attr.gsi4pk]: Collections.scheduleMessages(m.tenantId, m.scheduleId), [Attr.gsi4sk]: m.id } : {}),
-  ...(m.status === 'scheduled' ? { [Attr.dueShard]: Shards.message(m.id, o.shards), [Attr.pending]: m.id } : {}),
+  [Attr.dueShard]: dueShardOf(m.id, m.status, o),
 });
 
 /**
- * Keeps the sparse indexes in step with a status change: only a `scheduled` message has a due-index
- * partition and a pending entry. The due index's range is `dueAt` itself, so it follows dueAt changes
- * on its own, and a message without dueAt is in no due range, just as SQLite's partial index.
+ * Keeps the due index in step with a status change (`dueShardOf`). The due index's range is `dueAt` itself, so it
+ * follows dueAt changes on its own, and a message without dueAt is in no due range, just as SQLite's partial index.
  */
 export const trackStatus = (b: UpdateBuilder, id: string, status: MessageStatus, o: MessageTableOptions): UpdateBuilder =>
-  status === 'scheduled' ? b.set(Attr.dueShard, Shards.message(id, o.shards)).set(Attr.pending, id) : b.remove(Attr.dueShard, Attr.pending);
+  b.set(Attr.dueShard, dueShardOf(id, status, o));
 
 /** The item of an attempt, in its message's partition, deleted `keepMs` after it started (when given). */
 export const attemptItem = (a: Attempt, keepMs?: number): Item => ({

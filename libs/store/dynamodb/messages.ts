@@ -297,17 +297,12 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async releaseHeld(tenantId: string, dueAt: number, now: number): Promise<DueRef[]> {
-    // Held messages are the scheduled ones without dueAt: each conditional write moves one of those and passes the rest by.
+    // Held messages are the scheduled ones without dueAt; the condition re-checks that in the write.
     const released: DueRef[] = [];
-    for (const appId of await this.appIds(tenantId)) {
-      const pending = await this.table.query({
-        IndexName: Index.pendingByApp,
-        KeyConditionExpression: '#app = :app',
-        ExpressionAttributeNames: { '#app': Attr.appId },
-        ExpressionAttributeValues: { ':app': appId },
-      });
-      const moved = await mapLimit(pending, this.o.concurrency, async (e) => {
-        const id = idOf(e.PK as string);
+    const all = Collections.tenantMessages(tenantId);
+    for await (const page of this.collectionPages(tenantId, Index.byTenant, Attr.gsi2pk, all)) {
+      const held = page.filter((m) => m.status === 'scheduled' && m.dueAt === undefined);
+      const moved = await mapLimit(held, this.o.concurrency, async ({ id }) => {
         const b = new UpdateBuilder().set(Attr.dueAt, dueAt).set('updatedAt', now);
         trackStatus(b, id, 'scheduled', this.o).when(
           (u) =>
@@ -332,33 +327,48 @@ export class DynamoMessageStore implements MessageStore {
     return [...new Set(held.map((i) => i.tenantId as string))];
   }
 
-  /** The ids of the tenant's apps (their items head nothing else: a keys-only read of the tenant's partition). */
-  private async appIds(tenantId: string): Promise<string[]> {
-    const items = await this.table.query({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': Keys.tenant(tenantId).PK, ':prefix': 'APP#' },
-      ProjectionExpression: 'SK',
-    });
-    return items.map((i) => idOf(i.SK as string));
+  async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {
+    const keep = await this.o.retentionMs?.(tenantId);
+    let aborted = 0;
+    const app = Collections.appMessages(tenantId, appId);
+    for await (const page of this.collectionPages(tenantId, Index.byParent, Attr.gsi3pk, app)) {
+      const moved = await mapLimit(
+        page.filter((m) => m.status === 'scheduled'),
+        this.o.concurrency,
+        async ({ id }) => {
+          const b = new UpdateBuilder().set('status', 'aborted').set('abortedAt', now).set('updatedAt', now).remove(Attr.dueAt);
+          if (keep !== undefined) b.set(Attr.ttl, ttlAt(now, keep));
+          trackStatus(b, id, 'aborted', this.o).when(
+            (u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)}`,
+          );
+          return (await this.table.update(Keys.message(id), b)) !== undefined;
+        },
+      );
+      aborted += moved.filter(Boolean).length;
+    }
+    return aborted;
   }
 
-  async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {
-    const pending = await this.table.query({
-      IndexName: Index.pendingByApp,
-      KeyConditionExpression: '#app = :app',
-      ExpressionAttributeNames: { '#app': Attr.appId },
-      ExpressionAttributeValues: { ':app': appId },
-    });
-    const keep = await this.o.retentionMs?.(tenantId);
-    const aborted = await mapLimit(pending, this.o.concurrency, async (e) => {
-      const id = idOf(e.PK as string);
-      const b = new UpdateBuilder().set('status', 'aborted').set('abortedAt', now).set('updatedAt', now).remove(Attr.dueAt);
-      if (keep !== undefined) b.set(Attr.ttl, ttlAt(now, keep));
-      trackStatus(b, id, 'aborted', this.o).when(
-        (u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)}`,
-      );
-      return (await this.table.update(Keys.message(id), b)) !== undefined;
-    });
-    return aborted.filter(Boolean).length;
+  /**
+   * The tenant's messages of one collection (a KEYS_ONLY index partition), a page of index entries at a time, read
+   * strongly: app deletion and releasing held messages pick the scheduled ones among them. No index holds only the
+   * scheduled messages, because every create and claim would pay a write for its entry; these rare calls pay reads
+   * instead (1 read unit per 4 KB of the collection's items, finished messages included until their TTL deletes them),
+   * and write only the messages they change: a conditional write that fails still costs a write unit.
+   */
+  private async *collectionPages(tenantId: string, index: string, pkAttr: string, pk: string): AsyncGenerator<Message[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.queryPage({
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pkAttr },
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey: start,
+      });
+      const items = await this.table.batchGet(page.items.map((e) => ({ PK: e.PK as string, SK: e.SK as string })));
+      yield items.filter((i) => i.tenantId === tenantId).map(toMessage);
+      start = page.lastKey;
+    } while (start);
   }
 }

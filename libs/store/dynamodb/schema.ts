@@ -17,10 +17,6 @@ export const Attr = {
   gsi3sk: 'GSI3SK',
   gsi4pk: 'GSI4PK',
   gsi4sk: 'GSI4SK',
-  /** Range of the `pendingByApp` index: the message id, set only while the message is `scheduled`. */
-  pending: 'pending',
-  keyId: 'keyId',
-  appId: 'appId',
   /** Epoch seconds the table's TTL deletes the item after (idempotency records, old attempts). */
   ttl: 'ttl',
 } as const;
@@ -35,8 +31,6 @@ export const Index = {
   byParent: 'byParent',
   /** Messages (runs) of a schedule. */
   bySchedule: 'bySchedule',
-  /** Scheduled messages per app (abort on app deletion). */
-  pendingByApp: 'pendingByApp',
 } as const;
 
 /** Base-table keys and index key values, one builder per item type. */
