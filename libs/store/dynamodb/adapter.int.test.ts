@@ -5,9 +5,11 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../domain/ids';
 import { InvalidCursorError } from '../../domain/page';
-import { idempotencyWindowMs } from '../../messages/model';
+import { randomBytes } from 'node:crypto';
+import { idempotencyWindowMs, maxPayloadBytes, maxResultBodyBytes } from '../../messages/model';
 import type { Schedule } from '../../schedules/model';
 import { Index, Keys } from './schema';
+import { itemSize } from '../../../test/support/capacity';
 import { pendingCountsSettler } from '../../../test/support/table-stream';
 import { useDynamoStores } from '../../../test/support/dynalite';
 import { anApp, aSchedule as fixtureSchedule, messagesLike } from '../../../test/support/fixtures';
@@ -91,6 +93,46 @@ describe('DynamoDB store', () => {
         }),
       );
       expect(entries.Items).toHaveLength(1);
+    });
+  });
+
+  describe('compact message item', () => {
+    it('packs what never changes into one attribute, so a 1 KiB JSON payload fits a 1 KB item', async () => {
+      const payload = JSON.stringify({
+        type: 'order.created',
+        order: { id: 'ord_ntOXbWiGPFlzY4CXawX0', items: Array.from({ length: 8 }, (_, i) => ({ sku: `SKU-${i}`, quantity: i })) },
+        note: 'leave the parcel with the neighbour',
+      }).padEnd(1024, ' ');
+      const m = aMessage({ keyId: newId('key'), payload, headers: { 'x-order': '7' } });
+      await db.stores.messages.create([m], T0);
+      const item = await raw(m.id);
+      expect(item).not.toHaveProperty('payload');
+      expect(item.c).toBeInstanceOf(Uint8Array);
+      expect(itemSize(item)).toBeLessThanOrEqual(1024);
+      expect(await db.stores.messages.get(A, m.id)).toEqual({ ...m, attemptCount: 0, attemptBase: 0, dueAt: m.sendAt });
+    });
+
+    it('round-trips the biggest message: an incompressible 256 KiB payload and a 64 KiB binary result', async () => {
+      const payload = JSON.stringify(
+        randomBytes(maxPayloadBytes)
+          .toString('base64')
+          .slice(0, maxPayloadBytes - 2),
+      );
+      expect(Buffer.byteLength(payload)).toBe(maxPayloadBytes);
+      const m = aMessage({ sendAt: T0, payload });
+      await db.stores.messages.create([m], T0);
+      await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+      const result = {
+        status: 200,
+        durationMs: 5,
+        body: randomBytes(maxResultBodyBytes).toString('base64'),
+        bodyEncoding: 'base64' as const,
+        bodyTruncated: true,
+      };
+      const attempt = { messageId: m.id, tenantId: A, attempt: 1, startedAt: T0, durationMs: 5, outcome: 'success' as const };
+      await db.stores.messages.complete([{ attempt, status: 'delivered', result }], T0 + 5);
+      expect(await db.stores.messages.get(A, m.id)).toMatchObject({ status: 'delivered', payload, result });
+      expect(itemSize(await raw(m.id))).toBeLessThan(400 * 1024);
     });
   });
 

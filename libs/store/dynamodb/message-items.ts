@@ -1,7 +1,8 @@
 import type { Attempt, Message, MessageStatus } from '../../messages/model';
 import type { UpdateBuilder } from './expression';
+import { pack, packText, unpack, unpackText } from './packing';
 import { Attr, Collections, idOf, Keys, Shards } from './schema';
-import type { Item } from './table';
+import { type Item, prune } from './table';
 
 /** What the message items need to know about the table. */
 export interface MessageTableOptions {
@@ -20,35 +21,83 @@ export const finishedStatuses: ReadonlySet<MessageStatus> = new Set(['delivered'
 /** The TTL attribute's value (epoch seconds) of an item to delete `keepMs` after `fromMs`. */
 export const ttlAt = (fromMs: number, keepMs: number): number => Math.ceil((fromMs + keepMs) / 1000);
 
-const messageFields = [
-  'id',
-  'tenantId',
+/**
+ * What a message item stores under each field's name. The fields that writes change or conditions read are plain
+ * attributes, with short names (every write pays for the item's bytes); `status` and `dueAt` keep theirs, since the
+ * due index, the schedules' items and the stack's stream filters name them too. The tenant is stored once, in the
+ * `byTenant` partition (`GSI2PK`, see `ownedBy`). The fields that never change after create are one packed attribute,
+ * `content`; `result`, written once, is packed too.
+ */
+export const MessageAttr = {
+  status: 'status',
+  dueAt: Attr.dueAt,
+  sendAt: 'sa',
+  attemptCount: 'n',
+  attemptBase: 'nb',
+  deliveredAt: 'da',
+  failedAt: 'fa',
+  abortedAt: 'aa',
+  lastError: 'e',
+  chained: 'ch',
+  chainCut: 'cc',
+  result: 'r',
+  updatedAt: 'u',
+  content: 'c',
+} as const;
+
+/** The fields besides the payload that never change after create, packed together with it as `content`. */
+const contentFields = [
   'appId',
   'scheduleId',
   'keyId',
-  'status',
-  'sendAt',
-  'dueAt',
-  'payload',
   'headers',
   'retryPolicy',
   'idempotencyKey',
+  'onSuccess',
+  'onFailure',
+  'chainOf',
+  'chainDepth',
+  'createdAt',
+] as const satisfies readonly (keyof Message)[];
+
+/** The plain attributes, by field (`id` is the key's, `content` and `result` are packed). */
+const plainFields = [
+  'status',
+  'dueAt',
+  'sendAt',
   'attemptCount',
   'attemptBase',
   'deliveredAt',
   'failedAt',
   'abortedAt',
   'lastError',
-  'onSuccess',
-  'onFailure',
-  'chainOf',
-  'chainDepth',
   'chained',
   'chainCut',
-  'result',
-  'createdAt',
   'updatedAt',
-] as const satisfies readonly (keyof Message)[];
+] as const satisfies readonly (keyof Message & keyof typeof MessageAttr)[];
+
+/**
+ * `content`: the fields that never change as one line of JSON, then the payload's own text, which is JSON already
+ * (escaping it into a JSON string would add a backslash before each of its quotes).
+ */
+const packContent = (m: Message): Uint8Array =>
+  packText(`${JSON.stringify(Object.fromEntries(contentFields.map((f) => [f, m[f]])))}\n${m.payload}`);
+
+const unpackContent = (value: unknown): Partial<Message> => {
+  const text = unpackText(value);
+  const end = text.indexOf('\n');
+  return { ...(JSON.parse(text.slice(0, end)) as Partial<Message>), payload: text.slice(end + 1) };
+};
+
+/** The tenant of a message item, or of its due-index entry (which projects `GSI2PK` for it). */
+export const tenantOf = (item: Item): string => Collections.tenantOfMessages(item[Attr.gsi2pk] as string);
+
+/** Whether a message item is the tenant's. */
+export const ownedBy = (item: Item, tenantId: string): boolean => item[Attr.gsi2pk] === Collections.tenantMessages(tenantId);
+
+/** The condition that the message item is the tenant's. */
+export const ownedByCondition = (u: UpdateBuilder, tenantId: string): string =>
+  `${u.name(Attr.gsi2pk)} = ${u.value(Collections.tenantMessages(tenantId))}`;
 
 /** Whether an item is a message item (not its attempts, nor any other item type). */
 export const isMessageItem = (item: Item): boolean => {
@@ -60,8 +109,13 @@ export const isMessageItem = (item: Item): boolean => {
 
 /** The message an item holds (index attributes dropped). */
 export const toMessage = (item: Item): Message => {
-  const m: Record<string, unknown> = {};
-  for (const f of messageFields) if (item[f] !== undefined) m[f] = item[f];
+  const m: Record<string, unknown> = {
+    id: idOf(item[Attr.pk] as string),
+    tenantId: tenantOf(item),
+    ...unpackContent(item[MessageAttr.content]),
+  };
+  for (const f of plainFields) if (item[MessageAttr[f]] !== undefined) m[f] = item[MessageAttr[f]];
+  if (item[MessageAttr.result] !== undefined) m.result = unpack(item[MessageAttr.result]);
   // `chained` is a string set (ADDed to by each final outcome that chains); ids sort in creation order.
   if (m.chained instanceof Set) m.chained = [...(m.chained as Set<string>)].sort();
   return m as unknown as Message;
@@ -81,16 +135,18 @@ export const dueShardOf = (id: string, status: MessageStatus, o: MessageTableOpt
   status === 'scheduled' ? Shards.message(id, o.shards) : undefined;
 
 /** The item of a new message, with its collection keys and, while scheduled, its due entry. */
-export const messageItem = (m: Message, o: MessageTableOptions): Item => ({
-  ...Keys.message(m.id),
-  ...m,
-  [Attr.gsi2pk]: Collections.tenantMessages(m.tenantId),
-  [Attr.gsi2sk]: m.id,
-  [Attr.gsi3pk]: Collections.appMessages(m.tenantId, m.appId),
-  [Attr.gsi3sk]: m.id,
-  ...(m.scheduleId !== undefined ? { [Attr.gsi4pk]: Collections.scheduleMessages(m.tenantId, m.scheduleId), [Attr.gsi4sk]: m.id } : {}),
-  [Attr.dueShard]: dueShardOf(m.id, m.status, o),
-});
+export const messageItem = (m: Message, o: MessageTableOptions): Item =>
+  prune({
+    ...Keys.message(m.id),
+    ...Object.fromEntries(plainFields.map((f) => [MessageAttr[f], m[f]])),
+    [MessageAttr.content]: packContent(m),
+    ...(m.result !== undefined ? { [MessageAttr.result]: pack(m.result) } : {}),
+    [Attr.gsi2pk]: Collections.tenantMessages(m.tenantId),
+    [Attr.gsi3pk]: Collections.appMessages(m.tenantId, m.appId),
+    ...(m.scheduleId !== undefined ? { [Attr.gsi4pk]: Collections.scheduleMessages(m.tenantId, m.scheduleId) } : {}),
+    [Attr.gsiSk]: m.id,
+    [Attr.dueShard]: dueShardOf(m.id, m.status, o),
+  });
 
 /**
  * Keeps the due index in step with a status change (`dueShardOf`). The due index's range is `dueAt` itself, so it

@@ -4,7 +4,20 @@ import type { Attempt, Message, MessageStatus } from '../../messages/model';
 import type { AttemptResult, CreateResult, DueRef, MessageChange, MessageFilter, MessageStore } from '../../messages/port';
 import { UpdateBuilder } from './expression';
 import { createMessage } from './idempotency';
-import { attemptItem, finishedStatuses, toAttempt, toMessage, trackStatus, ttlAt, type MessageTableOptions } from './message-items';
+import {
+  attemptItem,
+  finishedStatuses,
+  MessageAttr as M,
+  ownedBy,
+  ownedByCondition,
+  tenantOf,
+  toAttempt,
+  toMessage,
+  trackStatus,
+  ttlAt,
+  type MessageTableOptions,
+} from './message-items';
+import { pack } from './packing';
 import { pageOf } from './paging';
 import { DynamoPendingCounters } from './pending';
 import { Attr, Collections, idOf, Index, Keys, Shards } from './schema';
@@ -50,16 +63,16 @@ export class DynamoMessageStore implements MessageStore {
 
   async get(tenantId: string, messageId: string): Promise<Message | undefined> {
     const item = await this.table.get(Keys.message(messageId));
-    return item && item.tenantId === tenantId ? toMessage(item) : undefined;
+    return item && ownedBy(item, tenantId) ? toMessage(item) : undefined;
   }
 
   async list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>> {
     // The most selective collection index names the partition; the other filters apply after reading.
     const [index, pkAttr, pk, sk] = filter.scheduleId
-      ? [Index.bySchedule, Attr.gsi4pk, Collections.scheduleMessages(tenantId, filter.scheduleId), Attr.gsi4sk]
+      ? [Index.bySchedule, Attr.gsi4pk, Collections.scheduleMessages(tenantId, filter.scheduleId), Attr.gsiSk]
       : filter.appId
-        ? [Index.byParent, Attr.gsi3pk, Collections.appMessages(tenantId, filter.appId), Attr.gsi3sk]
-        : [Index.byTenant, Attr.gsi2pk, Collections.tenantMessages(tenantId), Attr.gsi2sk];
+        ? [Index.byParent, Attr.gsi3pk, Collections.appMessages(tenantId, filter.appId), Attr.gsiSk]
+        : [Index.byTenant, Attr.gsi2pk, Collections.tenantMessages(tenantId), Attr.gsiSk];
     const needsFilter = filter.status !== undefined || (filter.scheduleId !== undefined && filter.appId !== undefined);
     return pageOf<Message>(
       this.table,
@@ -72,7 +85,7 @@ export class DynamoMessageStore implements MessageStore {
         idOf: (entry) => entry[sk] as string,
         load: async (entries) => {
           const items = await this.table.batchGet(entries.map((e) => Keys.message(e[sk] as string)));
-          const found = new Map(items.filter((i) => i.tenantId === tenantId).map((i) => [i.id as string, toMessage(i)]));
+          const found = new Map(items.filter((i) => ownedBy(i, tenantId)).map((i) => [idOf(i.PK as string), toMessage(i)]));
           return entries.map((e) => found.get(e[sk] as string));
         },
         ...(needsFilter && {
@@ -93,14 +106,15 @@ export class DynamoMessageStore implements MessageStore {
     action: string,
   ): Promise<Message> {
     const b = new UpdateBuilder();
-    for (const [field, value] of Object.entries(change)) if (changeFields.has(field as keyof MessageChange)) b.set(field, value);
-    b.set('updatedAt', now);
+    for (const [field, value] of Object.entries(change))
+      if (changeFields.has(field as keyof MessageChange)) b.set(M[field as keyof MessageChange], value);
+    b.set(M.updatedAt, now);
     if (change.status !== undefined) {
       trackStatus(b, messageId, change.status, this.o);
       await this.expireWith(b, tenantId, change.status, now);
     }
-    b.when((u) => `attribute_exists(PK) AND ${u.name('tenantId')} = ${u.value(tenantId)}`);
-    b.when((u) => (from.length ? `${u.name('status')} IN (${from.map((s) => u.value(s)).join(', ')})` : 'attribute_not_exists(PK)'));
+    b.when((u) => `attribute_exists(PK) AND ${ownedByCondition(u, tenantId)}`);
+    b.when((u) => (from.length ? `${u.name(M.status)} IN (${from.map((s) => u.value(s)).join(', ')})` : 'attribute_not_exists(PK)'));
     const item = await this.table.update(Keys.message(messageId), b);
     if (item) return toMessage(item);
     // The failed condition does not say which part failed: read the item to tell a missing message from a conflict.
@@ -138,7 +152,7 @@ export class DynamoMessageStore implements MessageStore {
     );
     return perShard
       .flat()
-      .map((e) => ({ id: idOf(e.PK as string), tenantId: e.tenantId as string, dueAt: e.dueAt as number }))
+      .map((e) => ({ id: idOf(e.PK as string), tenantId: tenantOf(e), dueAt: e.dueAt as number }))
       .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit);
   }
@@ -169,7 +183,7 @@ export class DynamoMessageStore implements MessageStore {
       ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown> } : {}),
     });
     return {
-      refs: page.items.map((e) => ({ id: idOf(e.PK as string), tenantId: e.tenantId as string, dueAt: e.dueAt as number })),
+      refs: page.items.map((e) => ({ id: idOf(e.PK as string), tenantId: tenantOf(e), dueAt: e.dueAt as number })),
       ...(page.lastKey ? { cursor: Buffer.from(JSON.stringify(page.lastKey), 'utf8').toString('base64url') } : {}),
     };
   }
@@ -180,11 +194,11 @@ export class DynamoMessageStore implements MessageStore {
    */
   async reclaimStale(tenantId: string, messageId: string, staleBefore: number, now: number): Promise<Message | undefined> {
     const b = new UpdateBuilder()
-      .set('updatedAt', now)
+      .set(M.updatedAt, now)
       .when(
         (u) =>
-          `${u.name('tenantId')} = ${u.value(tenantId)} AND ${u.name('status')} = ${u.value('delivering')} ` +
-          `AND ${u.name('updatedAt')} <= ${u.value(staleBefore)}`,
+          `${ownedByCondition(u, tenantId)} AND ${u.name(M.status)} = ${u.value('delivering')} ` +
+          `AND ${u.name(M.updatedAt)} <= ${u.value(staleBefore)}`,
       );
     const item = await this.table.update(Keys.message(messageId), b);
     return item && toMessage(item);
@@ -193,10 +207,10 @@ export class DynamoMessageStore implements MessageStore {
   async claim(refs: DueRef[], now: number): Promise<Message[]> {
     const claimed = await mapLimit(refs, this.o.concurrency, async (ref) => {
       const b = new UpdateBuilder()
-        .set('status', 'delivering')
-        .set('updatedAt', now)
+        .set(M.status, 'delivering')
+        .set(M.updatedAt, now)
         .remove(Attr.dueAt)
-        .when((u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name(Attr.dueAt)} <= ${u.value(now)}`);
+        .when((u) => `${u.name(M.status)} = ${u.value('scheduled')} AND ${u.name(Attr.dueAt)} <= ${u.value(now)}`);
       trackStatus(b, ref.id, 'delivering', this.o);
       const item = await this.table.update(Keys.message(ref.id), b);
       return item && toMessage(item);
@@ -240,30 +254,30 @@ export class DynamoMessageStore implements MessageStore {
 
   private finish(r: AttemptResult, now: number, count: boolean, keepMs?: number, chainId?: string): UpdateBuilder {
     const id = r.attempt.messageId;
-    const b = new UpdateBuilder().set('status', r.status).set('lastError', r.lastError).set('updatedAt', now);
-    if (r.result) b.set('result', r.result);
-    if (chainId !== undefined) b.addToSet('chained', chainId);
-    else if (r.chainCut !== undefined && r.status !== 'scheduled') b.set('chainCut', r.chainCut);
+    const b = new UpdateBuilder().set(M.status, r.status).set(M.lastError, r.lastError).set(M.updatedAt, now);
+    if (r.result) b.set(M.result, pack(r.result));
+    if (chainId !== undefined) b.addToSet(M.chained, chainId);
+    else if (r.chainCut !== undefined && r.status !== 'scheduled') b.set(M.chainCut, r.chainCut);
     if (keepMs !== undefined && r.status !== 'scheduled') b.set(Attr.ttl, ttlAt(now, keepMs));
     b.set(Attr.dueAt, r.status === 'scheduled' ? (r.dueAt ?? now) : undefined);
-    if (r.status === 'delivered') b.set('deliveredAt', now);
-    if (r.status === 'failed') b.set('failedAt', now);
-    if (count) b.set('attemptCount', r.attempt.attempt);
+    if (r.status === 'delivered') b.set(M.deliveredAt, now);
+    if (r.status === 'failed') b.set(M.failedAt, now);
+    if (count) b.set(M.attemptCount, r.attempt.attempt);
     trackStatus(b, id, r.status, this.o);
     return b.when(
       (u) =>
-        `${u.name('status')} = ${u.value('delivering')}` +
+        `${u.name(M.status)} = ${u.value('delivering')}` +
         (count
-          ? ` AND (attribute_not_exists(${u.name('attemptCount')}) OR ${u.name('attemptCount')} <= ${u.value(r.attempt.attempt)})`
+          ? ` AND (attribute_not_exists(${u.name(M.attemptCount)}) OR ${u.name(M.attemptCount)} <= ${u.value(r.attempt.attempt)})`
           : ''),
     );
   }
 
   async unclaim(refs: DueRef[], now: number): Promise<number> {
     const moved = await mapLimit(refs, this.o.concurrency, async (ref) => {
-      const b = new UpdateBuilder().set('status', 'scheduled').set(Attr.dueAt, ref.dueAt).set('updatedAt', now);
+      const b = new UpdateBuilder().set(M.status, 'scheduled').set(Attr.dueAt, ref.dueAt).set(M.updatedAt, now);
       trackStatus(b, ref.id, 'scheduled', this.o).when(
-        (u) => `${u.name('status')} = ${u.value('delivering')} AND ${u.name('tenantId')} = ${u.value(ref.tenantId)}`,
+        (u) => `${u.name(M.status)} = ${u.value('delivering')} AND ${ownedByCondition(u, ref.tenantId)}`,
       );
       return (await this.table.update(Keys.message(ref.id), b)) !== undefined;
     });
@@ -281,8 +295,8 @@ export class DynamoMessageStore implements MessageStore {
     });
     const moved = await mapLimit(inFlight, this.o.concurrency, async (e) => {
       const id = idOf(e.PK as string);
-      const b = new UpdateBuilder().set('status', 'scheduled').set(Attr.dueAt, now).set('updatedAt', now);
-      trackStatus(b, id, 'scheduled', this.o).when((u) => `${u.name('status')} = ${u.value('delivering')}`);
+      const b = new UpdateBuilder().set(M.status, 'scheduled').set(Attr.dueAt, now).set(M.updatedAt, now);
+      trackStatus(b, id, 'scheduled', this.o).when((u) => `${u.name(M.status)} = ${u.value('delivering')}`);
       return (await this.table.update(Keys.message(id), b)) !== undefined;
     });
     return moved.filter(Boolean).length;
@@ -303,10 +317,10 @@ export class DynamoMessageStore implements MessageStore {
     for await (const page of this.collectionPages(tenantId, Index.byTenant, Attr.gsi2pk, all)) {
       const held = page.filter((m) => m.status === 'scheduled' && m.dueAt === undefined);
       const moved = await mapLimit(held, this.o.concurrency, async ({ id }) => {
-        const b = new UpdateBuilder().set(Attr.dueAt, dueAt).set('updatedAt', now);
+        const b = new UpdateBuilder().set(Attr.dueAt, dueAt).set(M.updatedAt, now);
         trackStatus(b, id, 'scheduled', this.o).when(
           (u) =>
-            `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)} ` +
+            `${u.name(M.status)} = ${u.value('scheduled')} AND ${ownedByCondition(u, tenantId)} ` +
             `AND attribute_not_exists(${u.name(Attr.dueAt)})`,
         );
         return (await this.table.update(Keys.message(id), b)) ? { id, tenantId, dueAt } : undefined;
@@ -320,11 +334,11 @@ export class DynamoMessageStore implements MessageStore {
     // A maintenance path, like recoverInFlight: no index holds held messages (suspension is rare).
     const held = await this.table.scan({
       FilterExpression: 'SK = :msg AND #status = :scheduled AND attribute_not_exists(#due)',
-      ProjectionExpression: 'tenantId',
+      ProjectionExpression: Attr.gsi2pk,
       ExpressionAttributeNames: { '#status': 'status', '#due': Attr.dueAt },
       ExpressionAttributeValues: { ':msg': 'MSG', ':scheduled': 'scheduled' },
     });
-    return [...new Set(held.map((i) => i.tenantId as string))];
+    return [...new Set(held.map(tenantOf))];
   }
 
   async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {
@@ -336,10 +350,10 @@ export class DynamoMessageStore implements MessageStore {
         page.filter((m) => m.status === 'scheduled'),
         this.o.concurrency,
         async ({ id }) => {
-          const b = new UpdateBuilder().set('status', 'aborted').set('abortedAt', now).set('updatedAt', now).remove(Attr.dueAt);
+          const b = new UpdateBuilder().set(M.status, 'aborted').set(M.abortedAt, now).set(M.updatedAt, now).remove(Attr.dueAt);
           if (keep !== undefined) b.set(Attr.ttl, ttlAt(now, keep));
           trackStatus(b, id, 'aborted', this.o).when(
-            (u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)}`,
+            (u) => `${u.name(M.status)} = ${u.value('scheduled')} AND ${ownedByCondition(u, tenantId)}`,
           );
           return (await this.table.update(Keys.message(id), b)) !== undefined;
         },
@@ -367,7 +381,7 @@ export class DynamoMessageStore implements MessageStore {
         ExclusiveStartKey: start,
       });
       const items = await this.table.batchGet(page.items.map((e) => ({ PK: e.PK as string, SK: e.SK as string })));
-      yield items.filter((i) => i.tenantId === tenantId).map(toMessage);
+      yield items.filter((i) => ownedBy(i, tenantId)).map(toMessage);
       start = page.lastKey;
     } while (start);
   }

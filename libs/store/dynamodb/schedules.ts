@@ -86,7 +86,7 @@ export class DynamoScheduleStore implements ScheduleStore, RunStatsStore {
       ...fields,
       [Attr.dueAt]: nextRunAt,
       [Attr.gsi3pk]: Collections.appSchedules(s.tenantId, s.appId),
-      [Attr.gsi3sk]: s.id,
+      [Attr.gsiSk]: s.id,
       ...(s.state === 'active' ? { [Attr.dueShard]: Shards.schedule(s.id, this.o.shards) } : {}),
     };
     await this.table.insert(item, `schedule ${s.id}`);
@@ -121,10 +121,10 @@ export class DynamoScheduleStore implements ScheduleStore, RunStatsStore {
       {
         query: (before) => ({
           IndexName: Index.byParent,
-          KeyConditionExpression: before ? 'GSI3PK = :pk AND GSI3SK < :before' : 'GSI3PK = :pk',
+          KeyConditionExpression: before ? 'GSI3PK = :pk AND GSISK < :before' : 'GSI3PK = :pk',
           ExpressionAttributeValues: { ':pk': pk, ...(before ? { ':before': before } : {}) },
         }),
-        idOf: (entry) => entry.GSI3SK as string,
+        idOf: (entry) => entry.GSISK as string,
         load: (entries) => this.load(entries),
       },
       page,
@@ -218,7 +218,7 @@ export class DynamoScheduleStore implements ScheduleStore, RunStatsStore {
       KeyConditionExpression: 'GSI3PK = :pk',
       ExpressionAttributeValues: { ':pk': Collections.appSchedules(tenantId, appId) },
     });
-    const deleted = await mapLimit(entries, this.o.concurrency, (e) => this.table.delete(Keys.schedule(tenantId, e.GSI3SK as string)));
+    const deleted = await mapLimit(entries, this.o.concurrency, (e) => this.table.delete(Keys.schedule(tenantId, e.GSISK as string)));
     return deleted.filter((i): i is Item => i !== undefined).map(toSchedule);
   }
 

@@ -12,11 +12,13 @@ export const Attr = {
   /** Range of the `due` index: a message's `dueAt`, a schedule's `nextRunAt` (stored under this name). */
   dueAt: 'dueAt',
   gsi2pk: 'GSI2PK',
-  gsi2sk: 'GSI2SK',
   gsi3pk: 'GSI3PK',
-  gsi3sk: 'GSI3SK',
   gsi4pk: 'GSI4PK',
-  gsi4sk: 'GSI4SK',
+  /**
+   * The range of every collection index (byTenant, byParent, bySchedule): an item that is in several (a message, a
+   * key) has the same position, its id, in each, so it stores it once.
+   */
+  gsiSk: 'GSISK',
   /** Epoch seconds the table's TTL deletes the item after (idempotency records, old attempts). */
   ttl: 'ttl',
 } as const;
@@ -66,6 +68,8 @@ export const Collections = {
   /** Every tenant (operator administration), in one partition: tenants are few next to their messages. */
   allTenants: 'TENANTS',
   tenantMessages: (tenantId: string) => `T#${tenantId}#MSG`,
+  /** The tenant a `tenantMessages` partition names (a message item stores its tenant only there). */
+  tenantOfMessages: (collection: string) => collection.slice(2, collection.lastIndexOf('#')),
   tenantKeys: (tenantId: string) => `T#${tenantId}#KEY`,
   tenantUsage: (tenantId: string) => `T#${tenantId}#USE`,
   appMessages: (tenantId: string, appId: string) => `T#${tenantId}#APP#${appId}#MSG`,
