@@ -39,15 +39,15 @@ export class DynamoTenantStore implements TenantStore {
       {
         query: (before) => ({
           IndexName: Index.byTenant,
-          KeyConditionExpression: before ? 'GSI2PK = :pk AND GSISK < :before' : 'GSI2PK = :pk',
+          KeyConditionExpression: before ? 'G2 = :pk AND GS < :before' : 'G2 = :pk',
           ExpressionAttributeValues: { ':pk': Collections.allTenants, ...(before ? { ':before': before } : {}) },
         }),
-        idOf: (entry) => entry.GSISK as string,
+        idOf: (entry) => entry.GS as string,
         load: async (entries) => {
           const found = new Map(
-            (await this.table.batchGet(entries.map((e) => Keys.tenant(e.GSISK as string)))).map((i) => [i.id as string, toTenant(i)]),
+            (await this.table.batchGet(entries.map((e) => Keys.tenant(e.GS as string)))).map((i) => [i.id as string, toTenant(i)]),
           );
-          return entries.map((e) => found.get(e.GSISK as string));
+          return entries.map((e) => found.get(e.GS as string));
         },
       },
       page,
@@ -127,7 +127,7 @@ export class DynamoKeyStore implements KeyStore {
   }
   async getByHash(hash: string): Promise<ApiKey | undefined> {
     const [entry] = await this.table.query(
-      { IndexName: Index.byParent, KeyConditionExpression: 'GSI3PK = :h', ExpressionAttributeValues: { ':h': Collections.keyHash(hash) } },
+      { IndexName: Index.byParent, KeyConditionExpression: 'G3 = :h', ExpressionAttributeValues: { ':h': Collections.keyHash(hash) } },
       1,
     );
     // The index is eventually consistent; the key item itself is read strongly (a revocation shows at once).
@@ -147,15 +147,15 @@ export class DynamoKeyStore implements KeyStore {
       {
         query: (before) => ({
           IndexName: Index.byTenant,
-          KeyConditionExpression: before ? 'GSI2PK = :pk AND GSISK < :before' : 'GSI2PK = :pk',
+          KeyConditionExpression: before ? 'G2 = :pk AND GS < :before' : 'G2 = :pk',
           ExpressionAttributeValues: { ':pk': Collections.tenantKeys(tenantId), ...(before ? { ':before': before } : {}) },
         }),
-        idOf: (entry) => entry.GSISK as string,
+        idOf: (entry) => entry.GS as string,
         load: async (entries) => {
           const found = new Map(
-            (await this.table.batchGet(entries.map((e) => Keys.key(e.GSISK as string)))).map((i) => [i.id as string, toKey(i)]),
+            (await this.table.batchGet(entries.map((e) => Keys.key(e.GS as string)))).map((i) => [i.id as string, toKey(i)]),
           );
-          return entries.map((e) => found.get(e.GSISK as string));
+          return entries.map((e) => found.get(e.GS as string));
         },
       },
       page,
@@ -193,9 +193,9 @@ export class DynamoKeyStore implements KeyStore {
   private async all(tenantId: string): Promise<ApiKey[]> {
     const entries = await this.table.query({
       IndexName: Index.byTenant,
-      KeyConditionExpression: 'GSI2PK = :pk',
+      KeyConditionExpression: 'G2 = :pk',
       ExpressionAttributeValues: { ':pk': Collections.tenantKeys(tenantId) },
     });
-    return (await this.table.batchGet(entries.map((e) => Keys.key(e.GSISK as string)))).map(toKey);
+    return (await this.table.batchGet(entries.map((e) => Keys.key(e.GS as string)))).map(toKey);
   }
 }

@@ -8,6 +8,7 @@ import { InvalidCursorError } from '../../domain/page';
 import { randomBytes } from 'node:crypto';
 import { idempotencyWindowMs, maxPayloadBytes, maxResultBodyBytes } from '../../messages/model';
 import type { Schedule } from '../../schedules/model';
+import { inItemAttempts } from './message-items';
 import { Index, Keys } from './schema';
 import { itemSize } from '../../../test/support/capacity';
 import { pendingCountsSettler } from '../../../test/support/table-stream';
@@ -22,6 +23,16 @@ const aMessage = messagesLike({ tenantId: A, appId });
 
 const db = useDynamoStores({ shards: 4 });
 
+const attemptItems = async (id: string) =>
+  (
+    await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
+        ExpressionAttributeValues: { ':pk': Keys.message(id).PK, ':att': 'ATT#' },
+      }),
+    )
+  ).Items!;
 const raw = async (id: string) => (await db.client.send(new GetCommand({ TableName: db.tableName, Key: Keys.message(id) }))).Item!;
 
 describe('DynamoDB store', () => {
@@ -88,7 +99,7 @@ describe('DynamoDB store', () => {
         new QueryCommand({
           TableName: db.tableName,
           IndexName: Index.byParent,
-          KeyConditionExpression: 'GSI3PK = :p',
+          KeyConditionExpression: 'G3 = :p',
           ExpressionAttributeValues: { ':p': `T#${A}#APP#${appId}#SCH` },
         }),
       );
@@ -112,7 +123,7 @@ describe('DynamoDB store', () => {
       expect(await db.stores.messages.get(A, m.id)).toEqual({ ...m, attemptCount: 0, attemptBase: 0, dueAt: m.sendAt });
     });
 
-    it('round-trips the biggest message: an incompressible 256 KiB payload and a 64 KiB binary result', async () => {
+    it('round-trips the biggest message: an incompressible 256 KiB payload, its item full of attempts, a 64 KiB result', async () => {
       const payload = JSON.stringify(
         randomBytes(maxPayloadBytes)
           .toString('base64')
@@ -121,6 +132,17 @@ describe('DynamoDB store', () => {
       expect(Buffer.byteLength(payload)).toBe(maxPayloadBytes);
       const m = aMessage({ sendAt: T0, payload });
       await db.stores.messages.create([m], T0);
+      // Each excerpt packs to just under the most an attempt may take in the item.
+      const retries = Array.from({ length: inItemAttempts }, (_, i) => ({
+        ...attempt(m.id, i + 1),
+        statusCode: 503,
+        responseBody: randomBytes(1_950).toString('base64'),
+      }));
+      for (const a of retries) {
+        await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+        await db.stores.messages.complete([{ attempt: a, status: 'scheduled', dueAt: T0 }], T0);
+      }
+      expect(await attemptItems(m.id)).toEqual([]);
       await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
       const result = {
         status: 200,
@@ -129,10 +151,42 @@ describe('DynamoDB store', () => {
         bodyEncoding: 'base64' as const,
         bodyTruncated: true,
       };
-      const attempt = { messageId: m.id, tenantId: A, attempt: 1, startedAt: T0, durationMs: 5, outcome: 'success' as const };
-      await db.stores.messages.complete([{ attempt, status: 'delivered', result }], T0 + 5);
+      const last = { ...attempt(m.id, inItemAttempts + 1), outcome: 'success' as const, statusCode: 200 };
+      await db.stores.messages.complete([{ attempt: last, status: 'delivered', result }], T0 + 5);
       expect(await db.stores.messages.get(A, m.id)).toMatchObject({ status: 'delivered', payload, result });
+      expect(await db.stores.messages.attempts(A, m.id)).toEqual([...retries, last]);
       expect(itemSize(await raw(m.id))).toBeLessThan(400 * 1024);
+    });
+  });
+
+  describe('attempts', () => {
+    it('keeps the first attempts in the message item, and as items of their own the later ones and any too big', async () => {
+      const m = aMessage({ sendAt: T0 });
+      await db.stores.messages.create([m], T0);
+      const all = Array.from({ length: inItemAttempts + 2 }, (_, i) => ({
+        ...attempt(m.id, i + 1),
+        statusCode: 500,
+        // The second answers with an excerpt that does not pack small.
+        responseBody: i === 1 ? randomBytes(3 * 1024).toString('base64') : `{"error":"busy","try":${i + 1}}`,
+      }));
+      for (const a of all) {
+        await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+        await db.stores.messages.complete([{ attempt: a, status: 'scheduled', dueAt: T0 }], T0);
+      }
+      expect((await attemptItems(m.id)).map((i) => i.attempt)).toEqual([2, inItemAttempts + 1, inItemAttempts + 2]);
+      expect(await db.stores.messages.attempts(A, m.id)).toEqual(all);
+      expect(await db.stores.messages.attempts(newId('ten'), m.id)).toEqual([]);
+      expect(await db.stores.messages.get(A, m.id)).toMatchObject({ status: 'scheduled', attemptCount: inItemAttempts + 2 });
+    });
+
+    it('records an attempt completed twice (a redelivered result) once', async () => {
+      const m = aMessage({ sendAt: T0 });
+      await db.stores.messages.create([m], T0);
+      for (let i = 0; i < 2; i++) {
+        await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+        await db.stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'scheduled', dueAt: T0 }], T0);
+      }
+      expect(await db.stores.messages.attempts(A, m.id)).toEqual([attempt(m.id, 1)]);
     });
   });
 

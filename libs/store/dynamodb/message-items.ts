@@ -1,4 +1,4 @@
-import type { Attempt, Message, MessageStatus } from '../../messages/model';
+import type { Attempt, AttemptOutcome, Message, MessageStatus } from '../../messages/model';
 import type { UpdateBuilder } from './expression';
 import { pack, packText, unpack, unpackText } from './packing';
 import { Attr, Collections, idOf, Keys, Shards } from './schema';
@@ -25,7 +25,7 @@ export const ttlAt = (fromMs: number, keepMs: number): number => Math.ceil((from
  * What a message item stores under each field's name. The fields that writes change or conditions read are plain
  * attributes, with short names (every write pays for the item's bytes); `status` and `dueAt` keep theirs, since the
  * due index, the schedules' items and the stack's stream filters name them too. The tenant is stored once, in the
- * `byTenant` partition (`GSI2PK`, see `ownedBy`). The fields that never change after create are one packed attribute,
+ * `byTenant` partition (`G2`, see `ownedBy`). The fields that never change after create are one packed attribute,
  * `content`; `result`, written once, is packed too.
  */
 export const MessageAttr = {
@@ -43,12 +43,12 @@ export const MessageAttr = {
   result: 'r',
   updatedAt: 'u',
   content: 'c',
+  /** A map from attempt number to the packed attempt (`inItemAttempt`), created empty with the item. */
+  attempts: 'a',
 } as const;
 
 /** The fields besides the payload that never change after create, packed together with it as `content`. */
 const contentFields = [
-  'appId',
-  'scheduleId',
   'keyId',
   'headers',
   'retryPolicy',
@@ -89,7 +89,7 @@ const unpackContent = (value: unknown): Partial<Message> => {
   return { ...(JSON.parse(text.slice(0, end)) as Partial<Message>), payload: text.slice(end + 1) };
 };
 
-/** The tenant of a message item, or of its due-index entry (which projects `GSI2PK` for it). */
+/** The tenant of a message item, or of its due-index entry (which projects `G2` for it). */
 export const tenantOf = (item: Item): string => Collections.tenantOfMessages(item[Attr.gsi2pk] as string);
 
 /** Whether a message item is the tenant's. */
@@ -98,6 +98,9 @@ export const ownedBy = (item: Item, tenantId: string): boolean => item[Attr.gsi2
 /** The condition that the message item is the tenant's. */
 export const ownedByCondition = (u: UpdateBuilder, tenantId: string): string =>
   `${u.name(Attr.gsi2pk)} = ${u.value(Collections.tenantMessages(tenantId))}`;
+
+/** The counters of the plain fields. */
+const counters: ReadonlySet<string> = new Set(['attemptCount', 'attemptBase']);
 
 /** Whether an item is a message item (not its attempts, nor any other item type). */
 export const isMessageItem = (item: Item): boolean => {
@@ -110,8 +113,12 @@ export const isMessageItem = (item: Item): boolean => {
 /** The message an item holds (index attributes dropped). */
 export const toMessage = (item: Item): Message => {
   const m: Record<string, unknown> = {
+    attemptCount: 0,
+    attemptBase: 0,
     id: idOf(item[Attr.pk] as string),
     tenantId: tenantOf(item),
+    appId: Collections.parentOfMessages(item[Attr.gsi3pk] as string),
+    ...(item[Attr.gsi4pk] !== undefined ? { scheduleId: Collections.parentOfMessages(item[Attr.gsi4pk] as string) } : {}),
     ...unpackContent(item[MessageAttr.content]),
   };
   for (const f of plainFields) if (item[MessageAttr[f]] !== undefined) m[f] = item[MessageAttr[f]];
@@ -138,7 +145,8 @@ export const dueShardOf = (id: string, status: MessageStatus, o: MessageTableOpt
 export const messageItem = (m: Message, o: MessageTableOptions): Item =>
   prune({
     ...Keys.message(m.id),
-    ...Object.fromEntries(plainFields.map((f) => [MessageAttr[f], m[f]])),
+    // Counters at zero are left out (`toMessage` reads an absent one as zero): a few bytes nearer one KB.
+    ...Object.fromEntries(plainFields.map((f) => [MessageAttr[f], m[f] === 0 && counters.has(f) ? undefined : m[f]])),
     [MessageAttr.content]: packContent(m),
     ...(m.result !== undefined ? { [MessageAttr.result]: pack(m.result) } : {}),
     [Attr.gsi2pk]: Collections.tenantMessages(m.tenantId),
@@ -146,6 +154,7 @@ export const messageItem = (m: Message, o: MessageTableOptions): Item =>
     ...(m.scheduleId !== undefined ? { [Attr.gsi4pk]: Collections.scheduleMessages(m.tenantId, m.scheduleId) } : {}),
     [Attr.gsiSk]: m.id,
     [Attr.dueShard]: dueShardOf(m.id, m.status, o),
+    [MessageAttr.attempts]: {},
   });
 
 /**
@@ -154,6 +163,53 @@ export const messageItem = (m: Message, o: MessageTableOptions): Item =>
  */
 export const trackStatus = (b: UpdateBuilder, id: string, status: MessageStatus, o: MessageTableOptions): UpdateBuilder =>
   b.set(Attr.dueShard, dueShardOf(id, status, o));
+
+/**
+ * Attempts kept in the message item: the first `inItemAttempts` of a message, each if it packs to at most
+ * `inItemAttemptBytes`. Their record then costs nothing beyond the outcome write that carries it. The bounds keep the
+ * item under DynamoDB's 400 KB with a 256 KiB payload that does not compress and a 64 KiB binary result (87 KB in
+ * base64): 10 × 2 KiB at most. Any other attempt (the 11th and later of a long retry run, or one whose response
+ * excerpt does not pack small) is an attempt item of its own, one more write unit per KB, as before.
+ */
+export const inItemAttempts = 10;
+/** @see inItemAttempts */
+export const inItemAttemptBytes = 2 * 1024;
+
+/** Outcomes as the message item stores them: by their position here, which must never change. */
+const outcomeCodes = ['success', 'retry', 'permanent_failure', 'exhausted'] as const satisfies readonly AttemptOutcome[];
+
+/**
+ * The attempt as the message item keeps it, or undefined when it must be an item of its own (`inItemAttempts`):
+ * without what the item already says (message, tenant, number), the fields by position, the outcome as its code, trailing
+ * absent fields left out — `[startedAt, durationMs, outcome, statusCode, responseBody, error]` — packed.
+ */
+export const inItemAttempt = (a: Attempt): Uint8Array | undefined => {
+  if (a.attempt > inItemAttempts) return undefined;
+  const record: unknown[] = [a.startedAt, a.durationMs, outcomeCodes.indexOf(a.outcome), a.statusCode, a.responseBody, a.error];
+  while (record.length && record[record.length - 1] === undefined) record.pop();
+  const packed = pack(record.map((v) => v ?? null));
+  return packed.length <= inItemAttemptBytes ? packed : undefined;
+};
+
+/** The attempts a message item keeps, by number. */
+export const attemptsInItem = (item: Item): Attempt[] => {
+  const kept = (item[MessageAttr.attempts] ?? {}) as Record<string, unknown>;
+  const messageId = idOf(item[Attr.pk] as string);
+  const tenantId = tenantOf(item);
+  return Object.entries(kept).map(([n, packed]) => {
+    const [startedAt, durationMs, outcome, statusCode, responseBody, error] = unpack(packed) as unknown[];
+    const optional = { statusCode, responseBody, error };
+    return {
+      messageId,
+      tenantId,
+      attempt: Number(n),
+      startedAt,
+      durationMs,
+      outcome: outcomeCodes[outcome as number],
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null && v !== undefined)),
+    } as Attempt;
+  });
+};
 
 /** The item of an attempt, in its message's partition, deleted `keepMs` after it started (when given). */
 export const attemptItem = (a: Attempt, keepMs?: number): Item => ({

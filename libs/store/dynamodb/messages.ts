@@ -6,6 +6,9 @@ import { UpdateBuilder } from './expression';
 import { createMessage } from './idempotency';
 import {
   attemptItem,
+  attemptsInItem,
+  inItemAttempt,
+  isMessageItem,
   finishedStatuses,
   MessageAttr as M,
   ownedBy,
@@ -124,12 +127,17 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async attempts(tenantId: string, messageId: string): Promise<Attempt[]> {
+    // One query reads the message item (its first attempts) and the attempt items beside it in its partition.
     const items = await this.table.query({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
-      ExpressionAttributeValues: { ':pk': Keys.message(messageId).PK, ':att': 'ATT#' },
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': Keys.message(messageId).PK },
       ConsistentRead: true,
     });
-    return items.filter((i) => i.tenantId === tenantId).map(toAttempt);
+    const message = items.find(isMessageItem);
+    if (!message || !ownedBy(message, tenantId)) return [];
+    const byNumber = new Map(attemptsInItem(message).map((a) => [a.attempt, a]));
+    for (const i of items) if (i !== message && i.tenantId === tenantId) byNumber.set(i.attempt as number, toAttempt(i));
+    return [...byNumber.values()].sort((a, b) => a.attempt - b.attempt);
   }
 
   async due(after: number, until: number, limit: number): Promise<DueRef[]> {
@@ -228,15 +236,17 @@ export class DynamoMessageStore implements MessageStore {
     const chained = await mapLimit(results, this.o.concurrency, async (r): Promise<Message | undefined> => {
       const keep = await this.o.retentionMs?.(r.attempt.tenantId);
       const chain = r.status !== 'scheduled' && r.chain ? await createMessage(this.table, r.chain, now, this.o) : undefined;
-      // The attempt first: if the process stops before the message moves, recovery retries it and the
-      // attempt item of the same number is simply overwritten.
-      await this.table.put(attemptItem(r.attempt, keep));
+      // The attempt rides in the outcome write when the item keeps it; otherwise it is written first: if the process
+      // stops before the message moves, recovery retries it and the attempt item of the same number is overwritten.
+      const kept = inItemAttempt(r.attempt);
+      if (!kept) await this.table.put(attemptItem(r.attempt, keep));
       const key = Keys.message(r.attempt.messageId);
       const chainId = chain?.message.id;
-      if (await this.table.update(key, this.finish(r, now, true, keep, chainId))) return chain?.created ? chain.message : undefined;
+      const finish = (count: boolean) => this.finish(r, now, count, keep, chainId, kept);
+      if (await this.table.update(key, finish(true))) return chain?.created ? chain.message : undefined;
       // attemptCount only grows (SQLite's MAX): if a later attempt was already counted, finish without it.
       const current = await this.table.get(key);
-      if (current?.status === 'delivering') await this.table.update(key, this.finish(r, now, false, keep, chainId));
+      if (current?.status === 'delivering') await this.table.update(key, finish(false));
       return chain?.created ? chain.message : undefined;
     });
     return chained.filter((m): m is Message => m !== undefined);
@@ -252,9 +262,10 @@ export class DynamoMessageStore implements MessageStore {
     else b.remove(Attr.ttl);
   }
 
-  private finish(r: AttemptResult, now: number, count: boolean, keepMs?: number, chainId?: string): UpdateBuilder {
+  private finish(r: AttemptResult, now: number, count: boolean, keepMs?: number, chainId?: string, kept?: Uint8Array): UpdateBuilder {
     const id = r.attempt.messageId;
     const b = new UpdateBuilder().set(M.status, r.status).set(M.lastError, r.lastError).set(M.updatedAt, now);
+    if (kept) b.setEntry(M.attempts, String(r.attempt.attempt), kept);
     if (r.result) b.set(M.result, pack(r.result));
     if (chainId !== undefined) b.addToSet(M.chained, chainId);
     else if (r.chainCut !== undefined && r.status !== 'scheduled') b.set(M.chainCut, r.chainCut);

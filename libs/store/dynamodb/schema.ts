@@ -11,14 +11,14 @@ export const Attr = {
   dueShard: 'dueShard',
   /** Range of the `due` index: a message's `dueAt`, a schedule's `nextRunAt` (stored under this name). */
   dueAt: 'dueAt',
-  gsi2pk: 'GSI2PK',
-  gsi3pk: 'GSI3PK',
-  gsi4pk: 'GSI4PK',
+  gsi2pk: 'G2',
+  gsi3pk: 'G3',
+  gsi4pk: 'G4',
   /**
    * The range of every collection index (byTenant, byParent, bySchedule): an item that is in several (a message, a
    * key) has the same position, its id, in each, so it stores it once.
    */
-  gsiSk: 'GSISK',
+  gsiSk: 'GS',
   /** Epoch seconds the table's TTL deletes the item after (idempotency records, old attempts). */
   ttl: 'ttl',
 } as const;
@@ -76,6 +76,8 @@ export const Collections = {
   appSchedules: (tenantId: string, appId: string) => `T#${tenantId}#APP#${appId}#SCH`,
   keyHash: (hash: string) => `HASH#${hash}`,
   scheduleMessages: (tenantId: string, scheduleId: string) => `T#${tenantId}#SCH#${scheduleId}#MSG`,
+  /** The parent an `appMessages` or `scheduleMessages` partition names (a message item stores them only there). */
+  parentOfMessages: (collection: string) => collection.split('#')[3],
 } as const;
 
 /** The id after a key prefix (`MSG#msg_…` → `msg_…`). */

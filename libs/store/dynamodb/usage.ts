@@ -51,7 +51,7 @@ export class DynamoUsageStore implements UsageStore {
     // `~` sorts after every key id, so the range covers all keys of the last day.
     const entries = await this.table.query({
       IndexName: Index.byTenant,
-      KeyConditionExpression: 'GSI2PK = :pk AND GSISK BETWEEN :from AND :to',
+      KeyConditionExpression: 'G2 = :pk AND GS BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': Collections.tenantUsage(tenantId), ':from': `${from}#`, ':to': `${to}#~` },
     });
     const items = await this.table.batchGet(entries.map((e) => ({ PK: e.PK as string, SK: e.SK as string })));
