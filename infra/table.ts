@@ -33,26 +33,22 @@ export const tableDefinition = {
     { AttributeName: Attr.dueShard, AttributeType: S },
     { AttributeName: Attr.dueAt, AttributeType: N },
     { AttributeName: Attr.gsi2pk, AttributeType: S },
-    { AttributeName: Attr.gsi2sk, AttributeType: S },
     { AttributeName: Attr.gsi3pk, AttributeType: S },
-    { AttributeName: Attr.gsi3sk, AttributeType: S },
     { AttributeName: Attr.gsi4pk, AttributeType: S },
-    { AttributeName: Attr.gsi4sk, AttributeType: S },
-    { AttributeName: Attr.appId, AttributeType: S },
-    { AttributeName: Attr.pending, AttributeType: S },
+    { AttributeName: Attr.gsiSk, AttributeType: S },
   ],
   KeySchema: [
     { AttributeName: Attr.pk, KeyType: 'HASH' as const },
     { AttributeName: Attr.sk, KeyType: 'RANGE' as const },
   ],
   GlobalSecondaryIndexes: [
-    // tenantId rides along so a due message becomes a DueRef (and a due schedule a key) without a read.
-    gsi(Index.due, Attr.dueShard, Attr.dueAt, { ProjectionType: 'INCLUDE', NonKeyAttributes: ['tenantId'] }),
+    // The tenant rides along so a due message becomes a DueRef (and a due schedule a key) without a read: a schedule
+    // stores it as `tenantId`, a message only in its byTenant partition.
+    gsi(Index.due, Attr.dueShard, Attr.dueAt, { ProjectionType: 'INCLUDE', NonKeyAttributes: ['tenantId', Attr.gsi2pk] }),
     // The collection indexes are KEYS_ONLY: their keys never change, so state changes never write to them.
-    gsi(Index.byTenant, Attr.gsi2pk, Attr.gsi2sk, keysOnly),
-    gsi(Index.byParent, Attr.gsi3pk, Attr.gsi3sk, keysOnly),
-    gsi(Index.bySchedule, Attr.gsi4pk, Attr.gsi4sk, keysOnly),
-    gsi(Index.pendingByApp, Attr.appId, Attr.pending, keysOnly),
+    gsi(Index.byTenant, Attr.gsi2pk, Attr.gsiSk, keysOnly),
+    gsi(Index.byParent, Attr.gsi3pk, Attr.gsiSk, keysOnly),
+    gsi(Index.bySchedule, Attr.gsi4pk, Attr.gsiSk, keysOnly),
   ],
   // NEW_AND_OLD_IMAGES: the metering aggregator needs both to see a status change.
   StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' as const },

@@ -91,8 +91,25 @@ export const readUncounted = async (client: DynamoDBDocumentClient, tableName: s
   return (await client.send(new GetCommand(input))).Item;
 };
 
-/** Counts the capacity units of every request sent through `client` from now on, under `label()`. */
-export const countCapacity = (client: DynamoDBDocumentClient, tableName: string, label: () => string): CapacityCount => {
+/** One counted write, for a breakdown (`npm run cost` with `COST_DEBUG=1`). */
+export interface CountedWrite {
+  label: string;
+  command: string;
+  key: Item;
+  /** Units of the item itself. */
+  item: number;
+  /** Units of its index entries. */
+  index: number;
+  failed: boolean;
+}
+
+/** Counts the capacity units of every request sent through `client` from now on, under `label()`; `onWrite` sees each write. */
+export const countCapacity = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  label: () => string,
+  onWrite?: (w: CountedWrite) => void,
+): CapacityCount => {
   const wru: Record<string, number> = {};
   const rru: Record<string, number> = {};
   const add = (to: Record<string, number>, n: number) => {
@@ -119,7 +136,9 @@ export const countCapacity = (client: DynamoDBDocumentClient, tableName: string,
         } finally {
           const after = failed ? before : command === 'Delete' ? undefined : await read(key);
           const base = Math.max(before ? kb(itemSize(before)) : 0, after ? kb(itemSize(after)) : 0, 1);
-          add(wru, base + (failed ? 0 : indexWriteUnits(before, after)));
+          const index = failed ? 0 : indexWriteUnits(before, after);
+          add(wru, base + index);
+          onWrite?.({ label: label(), command, key, item: base, index, failed });
         }
       }
       const out = await next(args);

@@ -1,8 +1,11 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { Message } from '../../../libs/messages/model';
 import type { Logger } from '../../../libs/observability/logger';
+import { messageItem } from '../../../libs/store/dynamodb/message-items';
 import type { PendingChange, UsageRow } from '../../../libs/usage/model';
 import type { UsageStore } from '../../../libs/usage/port';
+import { aMessage } from '../../../test/support/fixtures';
 import { makeAggregateHandler } from './handler';
 
 const T = Date.UTC(2026, 10, 23, 12);
@@ -17,18 +20,11 @@ const rec = (eventName: 'INSERT' | 'MODIFY', oldImage: object | undefined, newIm
     NewImage: marshall(newImage) as never,
   },
 });
-const msg = (id: string, keyId: string, over: object = {}) => ({
-  PK: `MSG#${id}`,
-  SK: 'MSG',
-  id,
-  tenantId: 'ten_a',
-  keyId,
-  status: 'scheduled',
-  attemptCount: 0,
-  createdAt: T,
-  updatedAt: T,
-  ...over,
-});
+/** A message item as the table holds it. */
+const msg = (id: string, keyId: string, over: Partial<Message> = {}) =>
+  messageItem(aMessage({ id, tenantId: 'ten_a', keyId, status: 'scheduled', attemptCount: 0, createdAt: T, updatedAt: T, ...over }), T, {
+    shards: 1,
+  });
 const created = (id: string, keyId = 'key_1') => rec('INSERT', undefined, msg(id, keyId));
 const delivered = (id: string, keyId = 'key_1') =>
   rec('MODIFY', msg(id, keyId, { status: 'delivering' }), msg(id, keyId, { status: 'delivered', attemptCount: 1, updatedAt: T + 1 }));

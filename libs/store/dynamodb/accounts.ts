@@ -12,17 +12,7 @@ import { Attr, Collections, idOf, Index, Keys } from './schema';
 import { isConditionFailed, type Item, type Table } from './table';
 
 /** Item attributes that are keys, not domain fields. */
-const keyAttributes = new Set<string>([
-  Attr.pk,
-  Attr.sk,
-  Attr.gsi2pk,
-  Attr.gsi2sk,
-  Attr.gsi3pk,
-  Attr.gsi3sk,
-  Attr.gsi4pk,
-  Attr.gsi4sk,
-  Attr.ttl,
-]);
+const keyAttributes = new Set<string>([Attr.pk, Attr.sk, Attr.gsi2pk, Attr.gsiSk, Attr.gsi3pk, Attr.gsi4pk, Attr.ttl]);
 
 /** The domain fields of an item (its key attributes removed). */
 const fieldsOf = <T>(item: Item): T => Object.fromEntries(Object.entries(item).filter(([k]) => !keyAttributes.has(k))) as T;
@@ -37,7 +27,7 @@ const toTenant = (item: Item): Tenant => {
 export class DynamoTenantStore implements TenantStore {
   constructor(private readonly table: Table) {}
   async create(t: Tenant): Promise<void> {
-    await this.table.insert({ ...Keys.tenant(t.id), [Attr.gsi2pk]: Collections.allTenants, [Attr.gsi2sk]: t.id, ...t }, `tenant ${t.id}`);
+    await this.table.insert({ ...Keys.tenant(t.id), [Attr.gsi2pk]: Collections.allTenants, [Attr.gsiSk]: t.id, ...t }, `tenant ${t.id}`);
   }
   async get(tenantId: string): Promise<Tenant | undefined> {
     const item = await this.table.get(Keys.tenant(tenantId));
@@ -49,15 +39,15 @@ export class DynamoTenantStore implements TenantStore {
       {
         query: (before) => ({
           IndexName: Index.byTenant,
-          KeyConditionExpression: before ? 'GSI2PK = :pk AND GSI2SK < :before' : 'GSI2PK = :pk',
+          KeyConditionExpression: before ? 'G2 = :pk AND GS < :before' : 'G2 = :pk',
           ExpressionAttributeValues: { ':pk': Collections.allTenants, ...(before ? { ':before': before } : {}) },
         }),
-        idOf: (entry) => entry.GSI2SK as string,
+        idOf: (entry) => entry.GS as string,
         load: async (entries) => {
           const found = new Map(
-            (await this.table.batchGet(entries.map((e) => Keys.tenant(e.GSI2SK as string)))).map((i) => [i.id as string, toTenant(i)]),
+            (await this.table.batchGet(entries.map((e) => Keys.tenant(e.GS as string)))).map((i) => [i.id as string, toTenant(i)]),
           );
-          return entries.map((e) => found.get(e.GSI2SK as string));
+          return entries.map((e) => found.get(e.GS as string));
         },
       },
       page,
@@ -129,16 +119,15 @@ export class DynamoKeyStore implements KeyStore {
     const item = {
       ...Keys.key(k.id),
       [Attr.gsi2pk]: Collections.tenantKeys(k.tenantId),
-      [Attr.gsi2sk]: k.id,
+      [Attr.gsiSk]: k.id,
       [Attr.gsi3pk]: Collections.keyHash(k.hash),
-      [Attr.gsi3sk]: 'KEY',
       ...k,
     };
     await this.table.insert(item, `key ${k.id}`);
   }
   async getByHash(hash: string): Promise<ApiKey | undefined> {
     const [entry] = await this.table.query(
-      { IndexName: Index.byParent, KeyConditionExpression: 'GSI3PK = :h', ExpressionAttributeValues: { ':h': Collections.keyHash(hash) } },
+      { IndexName: Index.byParent, KeyConditionExpression: 'G3 = :h', ExpressionAttributeValues: { ':h': Collections.keyHash(hash) } },
       1,
     );
     // The index is eventually consistent; the key item itself is read strongly (a revocation shows at once).
@@ -158,15 +147,15 @@ export class DynamoKeyStore implements KeyStore {
       {
         query: (before) => ({
           IndexName: Index.byTenant,
-          KeyConditionExpression: before ? 'GSI2PK = :pk AND GSI2SK < :before' : 'GSI2PK = :pk',
+          KeyConditionExpression: before ? 'G2 = :pk AND GS < :before' : 'G2 = :pk',
           ExpressionAttributeValues: { ':pk': Collections.tenantKeys(tenantId), ...(before ? { ':before': before } : {}) },
         }),
-        idOf: (entry) => entry.GSI2SK as string,
+        idOf: (entry) => entry.GS as string,
         load: async (entries) => {
           const found = new Map(
-            (await this.table.batchGet(entries.map((e) => Keys.key(e.GSI2SK as string)))).map((i) => [i.id as string, toKey(i)]),
+            (await this.table.batchGet(entries.map((e) => Keys.key(e.GS as string)))).map((i) => [i.id as string, toKey(i)]),
           );
-          return entries.map((e) => found.get(e.GSI2SK as string));
+          return entries.map((e) => found.get(e.GS as string));
         },
       },
       page,
@@ -204,9 +193,9 @@ export class DynamoKeyStore implements KeyStore {
   private async all(tenantId: string): Promise<ApiKey[]> {
     const entries = await this.table.query({
       IndexName: Index.byTenant,
-      KeyConditionExpression: 'GSI2PK = :pk',
+      KeyConditionExpression: 'G2 = :pk',
       ExpressionAttributeValues: { ':pk': Collections.tenantKeys(tenantId) },
     });
-    return (await this.table.batchGet(entries.map((e) => Keys.key(e.GSI2SK as string)))).map(toKey);
+    return (await this.table.batchGet(entries.map((e) => Keys.key(e.GS as string)))).map(toKey);
   }
 }

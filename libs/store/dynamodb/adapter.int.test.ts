@@ -5,10 +5,13 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../domain/ids';
 import { InvalidCursorError } from '../../domain/page';
-import { idempotencyWindowMs } from '../../messages/model';
+import { randomBytes } from 'node:crypto';
+import { idempotencyWindowMs, maxPayloadBytes, maxResultBodyBytes } from '../../messages/model';
 import type { Schedule } from '../../schedules/model';
+import { inItemAttempts } from './message-items';
 import { Index, Keys } from './schema';
 import { createDynamoStores } from '../dynamodb';
+import { itemSize } from '../../../test/support/capacity';
 import { pendingCountsSettler } from '../../../test/support/table-stream';
 import { useDynamoStores } from '../../../test/support/dynalite';
 import { anApp, aSchedule as fixtureSchedule, messagesLike } from '../../../test/support/fixtures';
@@ -21,19 +24,28 @@ const aMessage = messagesLike({ tenantId: A, appId });
 
 const db = useDynamoStores({ shards: 4 });
 
+const attemptItems = async (id: string) =>
+  (
+    await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
+        ExpressionAttributeValues: { ':pk': Keys.message(id).PK, ':att': 'ATT#' },
+      }),
+    )
+  ).Items!;
 const raw = async (id: string) => (await db.client.send(new GetCommand({ TableName: db.tableName, Key: Keys.message(id) }))).Item!;
 
 describe('DynamoDB store', () => {
   describe('sparse indexes', () => {
-    it('keeps a message in the due and pending indexes only while it is scheduled', async () => {
+    it('keeps a message in the due index only while it is scheduled', async () => {
       const settle = await pendingCountsSettler(db.client, db.tableName, db.stores.pendingCounters);
       const keyId = newId('key');
       const m = aMessage({ keyId, sendAt: T0 });
       await db.stores.messages.create([m], T0);
-      expect(await raw(m.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), pending: m.id, dueAt: T0 });
+      expect(await raw(m.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), dueAt: T0 });
       await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
       expect(await raw(m.id)).not.toHaveProperty('dueShard');
-      expect(await raw(m.id)).not.toHaveProperty('pending');
       await settle();
       expect(await db.stores.messages.countPending(keyId)).toBe(0);
       await db.stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'scheduled', dueAt: T0 + 500 }], T0 + 10);
@@ -113,11 +125,119 @@ describe('DynamoDB store', () => {
         new QueryCommand({
           TableName: db.tableName,
           IndexName: Index.byParent,
-          KeyConditionExpression: 'GSI3PK = :p',
+          KeyConditionExpression: 'G3 = :p',
           ExpressionAttributeValues: { ':p': `T#${A}#APP#${appId}#SCH` },
         }),
       );
       expect(entries.Items).toHaveLength(1);
+    });
+  });
+
+  describe('compact message item', () => {
+    it('packs what never changes into one attribute, so a 1 KiB JSON payload fits a 1 KB item', async () => {
+      const payload = JSON.stringify({
+        type: 'order.created',
+        order: { id: 'ord_ntOXbWiGPFlzY4CXawX0', items: Array.from({ length: 8 }, (_, i) => ({ sku: `SKU-${i}`, quantity: i })) },
+        note: 'leave the parcel with the neighbour',
+      }).padEnd(1024, ' ');
+      const m = aMessage({ keyId: newId('key'), payload, headers: { 'x-order': '7' } });
+      await db.stores.messages.create([m], T0);
+      const item = await raw(m.id);
+      expect(item).not.toHaveProperty('payload');
+      expect(item.c).toBeInstanceOf(Uint8Array);
+      expect(itemSize(item)).toBeLessThanOrEqual(1024);
+      expect(await db.stores.messages.get(A, m.id)).toEqual({ ...m, attemptCount: 0, attemptBase: 0, dueAt: m.sendAt });
+    });
+
+    it('round-trips the biggest message: an incompressible 256 KiB payload, its item full of attempts, a 64 KiB result', async () => {
+      const payload = JSON.stringify(
+        randomBytes(maxPayloadBytes)
+          .toString('base64')
+          .slice(0, maxPayloadBytes - 2),
+      );
+      expect(Buffer.byteLength(payload)).toBe(maxPayloadBytes);
+      const m = aMessage({ sendAt: T0, payload });
+      await db.stores.messages.create([m], T0);
+      // Each excerpt packs to just under the most an attempt may take in the item.
+      const retries = Array.from({ length: inItemAttempts }, (_, i) => ({
+        ...attempt(m.id, i + 1),
+        statusCode: 503,
+        responseBody: randomBytes(1_950).toString('base64'),
+      }));
+      for (const a of retries) {
+        await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+        await db.stores.messages.complete([{ attempt: a, status: 'scheduled', dueAt: T0 }], T0);
+      }
+      expect(await attemptItems(m.id)).toEqual([]);
+      await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+      const result = {
+        status: 200,
+        durationMs: 5,
+        body: randomBytes(maxResultBodyBytes).toString('base64'),
+        bodyEncoding: 'base64' as const,
+        bodyTruncated: true,
+      };
+      const last = { ...attempt(m.id, inItemAttempts + 1), outcome: 'success' as const, statusCode: 200 };
+      await db.stores.messages.complete([{ attempt: last, status: 'delivered', result }], T0 + 5);
+      expect(await db.stores.messages.get(A, m.id)).toMatchObject({ status: 'delivered', payload, result });
+      expect(await db.stores.messages.attempts(A, m.id)).toEqual([...retries, last]);
+      expect(itemSize(await raw(m.id))).toBeLessThan(400 * 1024);
+    });
+  });
+
+  describe('attempts', () => {
+    it('keeps the first attempts in the message item, and as items of their own the later ones and any too big', async () => {
+      const m = aMessage({ sendAt: T0 });
+      await db.stores.messages.create([m], T0);
+      const all = Array.from({ length: inItemAttempts + 2 }, (_, i) => ({
+        ...attempt(m.id, i + 1),
+        statusCode: 500,
+        // The second answers with an excerpt that does not pack small.
+        responseBody: i === 1 ? randomBytes(3 * 1024).toString('base64') : `{"error":"busy","try":${i + 1}}`,
+      }));
+      for (const a of all) {
+        await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+        await db.stores.messages.complete([{ attempt: a, status: 'scheduled', dueAt: T0 }], T0);
+      }
+      expect((await attemptItems(m.id)).map((i) => i.attempt)).toEqual([2, inItemAttempts + 1, inItemAttempts + 2]);
+      expect(await db.stores.messages.attempts(A, m.id)).toEqual(all);
+      expect(await db.stores.messages.attempts(newId('ten'), m.id)).toEqual([]);
+      expect(await db.stores.messages.get(A, m.id)).toMatchObject({ status: 'scheduled', attemptCount: inItemAttempts + 2 });
+    });
+
+    it('records an attempt completed twice (a redelivered result) once', async () => {
+      const m = aMessage({ sendAt: T0 });
+      await db.stores.messages.create([m], T0);
+      for (let i = 0; i < 2; i++) {
+        await db.stores.messages.claim([{ id: m.id, tenantId: A, dueAt: T0 }], T0);
+        await db.stores.messages.complete([{ attempt: attempt(m.id, 1), status: 'scheduled', dueAt: T0 }], T0);
+      }
+      expect(await db.stores.messages.attempts(A, m.id)).toEqual([attempt(m.id, 1)]);
+    });
+  });
+
+  describe('app deletion', () => {
+    it("reads the app's messages through its collection and writes only the scheduled ones", async () => {
+      const [scheduled, claimed, aborted] = [aMessage(), aMessage({ sendAt: T0 }), aMessage()];
+      await db.stores.messages.create([scheduled, claimed, aborted], T0);
+      await db.stores.messages.claim([{ id: claimed.id, tenantId: A, dueAt: T0 }], T0);
+      await db.stores.messages.transition(A, aborted.id, ['scheduled'], { status: 'aborted' }, T0, 'abort');
+      const writes: string[] = [];
+      const name = 'count-writes';
+      db.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (/^(Put|Update|Delete)/.test(context.commandName ?? '')) writes.push((args.input as { Key: { PK: string } }).Key.PK);
+          return next(args);
+        },
+        { step: 'initialize', name },
+      );
+      try {
+        expect(await db.stores.messages.abortAllForApp(A, appId, T0 + 1)).toBe(1);
+      } finally {
+        db.client.middlewareStack.remove(name);
+      }
+      expect(writes).toEqual([Keys.message(scheduled.id).PK]);
+      expect(await db.stores.messages.get(A, claimed.id)).toMatchObject({ status: 'delivering' });
     });
   });
 

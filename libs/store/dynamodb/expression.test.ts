@@ -26,6 +26,16 @@ describe('UpdateBuilder', () => {
     });
   });
 
+  describe('setEntry', () => {
+    it('sets one entry of a map, its key named through a placeholder like any attribute', () => {
+      expect(new UpdateBuilder().setEntry('a', '12', 'x').build()).toEqual({
+        UpdateExpression: 'SET #a.#12 = :v0',
+        ExpressionAttributeNames: { '#a': 'a', '#12': '12' },
+        ExpressionAttributeValues: { ':v0': 'x' },
+      });
+    });
+  });
+
   describe('isEmpty', () => {
     it('is true while only conditions were added', () => {
       const b = new UpdateBuilder().when(() => 'attribute_exists(PK)');

@@ -29,6 +29,12 @@ export class UpdateBuilder {
     return this;
   }
 
+  /** `SET map.key = value`: one entry of a map attribute, which must exist. */
+  setEntry(map: string, key: string, v: unknown): this {
+    this.sets.push(`${this.name(map)}.${this.name(key)} = ${this.value(v)}`);
+    return this;
+  }
+
   /** `REMOVE attr`. */
   remove(...attrs: string[]): this {
     for (const a of attrs) this.removes.push(this.name(a));

@@ -4,7 +4,23 @@ import type { Attempt, Message, MessageStatus } from '../../messages/model';
 import type { AttemptResult, CreateResult, DueRef, MessageChange, MessageFilter, MessageStore } from '../../messages/port';
 import { UpdateBuilder } from './expression';
 import { createMessage } from './idempotency';
-import { attemptItem, finishedStatuses, toAttempt, toMessage, trackStatus, ttlAt, type MessageTableOptions } from './message-items';
+import {
+  attemptItem,
+  attemptsInItem,
+  inItemAttempt,
+  isMessageItem,
+  finishedStatuses,
+  MessageAttr as M,
+  ownedBy,
+  ownedByCondition,
+  tenantOf,
+  toAttempt,
+  toMessage,
+  trackStatus,
+  ttlAt,
+  type MessageTableOptions,
+} from './message-items';
+import { pack } from './packing';
 import { pageOf } from './paging';
 import { DynamoPendingCounters } from './pending';
 import { Attr, Collections, idOf, Index, Keys, Shards } from './schema';
@@ -50,16 +66,16 @@ export class DynamoMessageStore implements MessageStore {
 
   async get(tenantId: string, messageId: string): Promise<Message | undefined> {
     const item = await this.table.get(Keys.message(messageId));
-    return item && item.tenantId === tenantId ? toMessage(item) : undefined;
+    return item && ownedBy(item, tenantId) ? toMessage(item) : undefined;
   }
 
   async list(tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page<Message>> {
     // The most selective collection index names the partition; the other filters apply after reading.
     const [index, pkAttr, pk, sk] = filter.scheduleId
-      ? [Index.bySchedule, Attr.gsi4pk, Collections.scheduleMessages(tenantId, filter.scheduleId), Attr.gsi4sk]
+      ? [Index.bySchedule, Attr.gsi4pk, Collections.scheduleMessages(tenantId, filter.scheduleId), Attr.gsiSk]
       : filter.appId
-        ? [Index.byParent, Attr.gsi3pk, Collections.appMessages(tenantId, filter.appId), Attr.gsi3sk]
-        : [Index.byTenant, Attr.gsi2pk, Collections.tenantMessages(tenantId), Attr.gsi2sk];
+        ? [Index.byParent, Attr.gsi3pk, Collections.appMessages(tenantId, filter.appId), Attr.gsiSk]
+        : [Index.byTenant, Attr.gsi2pk, Collections.tenantMessages(tenantId), Attr.gsiSk];
     const needsFilter = filter.status !== undefined || (filter.scheduleId !== undefined && filter.appId !== undefined);
     return pageOf<Message>(
       this.table,
@@ -72,7 +88,7 @@ export class DynamoMessageStore implements MessageStore {
         idOf: (entry) => entry[sk] as string,
         load: async (entries) => {
           const items = await this.table.batchGet(entries.map((e) => Keys.message(e[sk] as string)));
-          const found = new Map(items.filter((i) => i.tenantId === tenantId).map((i) => [i.id as string, toMessage(i)]));
+          const found = new Map(items.filter((i) => ownedBy(i, tenantId)).map((i) => [idOf(i.PK as string), toMessage(i)]));
           return entries.map((e) => found.get(e[sk] as string));
         },
         ...(needsFilter && {
@@ -93,14 +109,15 @@ export class DynamoMessageStore implements MessageStore {
     action: string,
   ): Promise<Message> {
     const b = new UpdateBuilder();
-    for (const [field, value] of Object.entries(change)) if (changeFields.has(field as keyof MessageChange)) b.set(field, value);
-    b.set('updatedAt', now);
+    for (const [field, value] of Object.entries(change))
+      if (changeFields.has(field as keyof MessageChange)) b.set(M[field as keyof MessageChange], value);
+    b.set(M.updatedAt, now);
     if (change.status !== undefined) {
       trackStatus(b, { id: messageId, status: change.status, dueAt: change.dueAt, now }, this.o);
       await this.expireWith(b, tenantId, change.status, now);
     }
-    b.when((u) => `attribute_exists(PK) AND ${u.name('tenantId')} = ${u.value(tenantId)}`);
-    b.when((u) => (from.length ? `${u.name('status')} IN (${from.map((s) => u.value(s)).join(', ')})` : 'attribute_not_exists(PK)'));
+    b.when((u) => `attribute_exists(PK) AND ${ownedByCondition(u, tenantId)}`);
+    b.when((u) => (from.length ? `${u.name(M.status)} IN (${from.map((s) => u.value(s)).join(', ')})` : 'attribute_not_exists(PK)'));
     const item = await this.table.update(Keys.message(messageId), b);
     if (item) return toMessage(item);
     // The failed condition does not say which part failed: read the item to tell a missing message from a conflict.
@@ -110,12 +127,17 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async attempts(tenantId: string, messageId: string): Promise<Attempt[]> {
+    // One query reads the message item (its first attempts) and the attempt items beside it in its partition.
     const items = await this.table.query({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
-      ExpressionAttributeValues: { ':pk': Keys.message(messageId).PK, ':att': 'ATT#' },
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': Keys.message(messageId).PK },
       ConsistentRead: true,
     });
-    return items.filter((i) => i.tenantId === tenantId).map(toAttempt);
+    const message = items.find(isMessageItem);
+    if (!message || !ownedBy(message, tenantId)) return [];
+    const byNumber = new Map(attemptsInItem(message).map((a) => [a.attempt, a]));
+    for (const i of items) if (i !== message && i.tenantId === tenantId) byNumber.set(i.attempt as number, toAttempt(i));
+    return [...byNumber.values()].sort((a, b) => a.attempt - b.attempt);
   }
 
   async due(after: number, until: number, limit: number): Promise<DueRef[]> {
@@ -138,7 +160,7 @@ export class DynamoMessageStore implements MessageStore {
     );
     return perShard
       .flat()
-      .map((e) => ({ id: idOf(e.PK as string), tenantId: e.tenantId as string, dueAt: e.dueAt as number }))
+      .map((e) => ({ id: idOf(e.PK as string), tenantId: tenantOf(e), dueAt: e.dueAt as number }))
       .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, limit);
   }
@@ -169,7 +191,7 @@ export class DynamoMessageStore implements MessageStore {
       ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown> } : {}),
     });
     return {
-      refs: page.items.map((e) => ({ id: idOf(e.PK as string), tenantId: e.tenantId as string, dueAt: e.dueAt as number })),
+      refs: page.items.map((e) => ({ id: idOf(e.PK as string), tenantId: tenantOf(e), dueAt: e.dueAt as number })),
       ...(page.lastKey ? { cursor: Buffer.from(JSON.stringify(page.lastKey), 'utf8').toString('base64url') } : {}),
     };
   }
@@ -180,11 +202,11 @@ export class DynamoMessageStore implements MessageStore {
    */
   async reclaimStale(tenantId: string, messageId: string, staleBefore: number, now: number): Promise<Message | undefined> {
     const b = new UpdateBuilder()
-      .set('updatedAt', now)
+      .set(M.updatedAt, now)
       .when(
         (u) =>
-          `${u.name('tenantId')} = ${u.value(tenantId)} AND ${u.name('status')} = ${u.value('delivering')} ` +
-          `AND ${u.name('updatedAt')} <= ${u.value(staleBefore)}`,
+          `${ownedByCondition(u, tenantId)} AND ${u.name(M.status)} = ${u.value('delivering')} ` +
+          `AND ${u.name(M.updatedAt)} <= ${u.value(staleBefore)}`,
       );
     const item = await this.table.update(Keys.message(messageId), b);
     return item && toMessage(item);
@@ -193,10 +215,10 @@ export class DynamoMessageStore implements MessageStore {
   async claim(refs: DueRef[], now: number): Promise<Message[]> {
     const claimed = await mapLimit(refs, this.o.concurrency, async (ref) => {
       const b = new UpdateBuilder()
-        .set('status', 'delivering')
-        .set('updatedAt', now)
+        .set(M.status, 'delivering')
+        .set(M.updatedAt, now)
         .remove(Attr.dueAt)
-        .when((u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name(Attr.dueAt)} <= ${u.value(now)}`);
+        .when((u) => `${u.name(M.status)} = ${u.value('scheduled')} AND ${u.name(Attr.dueAt)} <= ${u.value(now)}`);
       trackStatus(b, { id: ref.id, status: 'delivering', dueAt: undefined, now }, this.o);
       const item = await this.table.update(Keys.message(ref.id), b);
       return item && toMessage(item);
@@ -214,15 +236,17 @@ export class DynamoMessageStore implements MessageStore {
     const chained = await mapLimit(results, this.o.concurrency, async (r): Promise<Message | undefined> => {
       const keep = await this.o.retentionMs?.(r.attempt.tenantId);
       const chain = r.status !== 'scheduled' && r.chain ? await createMessage(this.table, r.chain, now, this.o) : undefined;
-      // The attempt first: if the process stops before the message moves, recovery retries it and the
-      // attempt item of the same number is simply overwritten.
-      await this.table.put(attemptItem(r.attempt, keep));
+      // The attempt rides in the outcome write when the item keeps it; otherwise it is written first: if the process
+      // stops before the message moves, recovery retries it and the attempt item of the same number is overwritten.
+      const kept = inItemAttempt(r.attempt);
+      if (!kept) await this.table.put(attemptItem(r.attempt, keep));
       const key = Keys.message(r.attempt.messageId);
       const chainId = chain?.message.id;
-      if (await this.table.update(key, this.finish(r, now, true, keep, chainId))) return chain?.created ? chain.message : undefined;
+      const finish = (count: boolean) => this.finish(r, now, count, keep, chainId, kept);
+      if (await this.table.update(key, finish(true))) return chain?.created ? chain.message : undefined;
       // attemptCount only grows (SQLite's MAX): if a later attempt was already counted, finish without it.
       const current = await this.table.get(key);
-      if (current?.status === 'delivering') await this.table.update(key, this.finish(r, now, false, keep, chainId));
+      if (current?.status === 'delivering') await this.table.update(key, finish(false));
       return chain?.created ? chain.message : undefined;
     });
     return chained.filter((m): m is Message => m !== undefined);
@@ -238,32 +262,33 @@ export class DynamoMessageStore implements MessageStore {
     else b.remove(Attr.ttl);
   }
 
-  private finish(r: AttemptResult, now: number, count: boolean, keepMs?: number, chainId?: string): UpdateBuilder {
+  private finish(r: AttemptResult, now: number, count: boolean, keepMs?: number, chainId?: string, kept?: Uint8Array): UpdateBuilder {
     const id = r.attempt.messageId;
-    const b = new UpdateBuilder().set('status', r.status).set('lastError', r.lastError).set('updatedAt', now);
-    if (r.result) b.set('result', r.result);
-    if (chainId !== undefined) b.addToSet('chained', chainId);
-    else if (r.chainCut !== undefined && r.status !== 'scheduled') b.set('chainCut', r.chainCut);
+    const b = new UpdateBuilder().set(M.status, r.status).set(M.lastError, r.lastError).set(M.updatedAt, now);
+    if (kept) b.setEntry(M.attempts, String(r.attempt.attempt), kept);
+    if (r.result) b.set(M.result, pack(r.result));
+    if (chainId !== undefined) b.addToSet(M.chained, chainId);
+    else if (r.chainCut !== undefined && r.status !== 'scheduled') b.set(M.chainCut, r.chainCut);
     if (keepMs !== undefined && r.status !== 'scheduled') b.set(Attr.ttl, ttlAt(now, keepMs));
     b.set(Attr.dueAt, r.status === 'scheduled' ? (r.dueAt ?? now) : undefined);
-    if (r.status === 'delivered') b.set('deliveredAt', now);
-    if (r.status === 'failed') b.set('failedAt', now);
-    if (count) b.set('attemptCount', r.attempt.attempt);
+    if (r.status === 'delivered') b.set(M.deliveredAt, now);
+    if (r.status === 'failed') b.set(M.failedAt, now);
+    if (count) b.set(M.attemptCount, r.attempt.attempt);
     trackStatus(b, { id, status: r.status, dueAt: r.dueAt ?? now, now }, this.o);
     return b.when(
       (u) =>
-        `${u.name('status')} = ${u.value('delivering')}` +
+        `${u.name(M.status)} = ${u.value('delivering')}` +
         (count
-          ? ` AND (attribute_not_exists(${u.name('attemptCount')}) OR ${u.name('attemptCount')} <= ${u.value(r.attempt.attempt)})`
+          ? ` AND (attribute_not_exists(${u.name(M.attemptCount)}) OR ${u.name(M.attemptCount)} <= ${u.value(r.attempt.attempt)})`
           : ''),
     );
   }
 
   async unclaim(refs: DueRef[], now: number): Promise<number> {
     const moved = await mapLimit(refs, this.o.concurrency, async (ref) => {
-      const b = new UpdateBuilder().set('status', 'scheduled').set(Attr.dueAt, ref.dueAt).set('updatedAt', now);
+      const b = new UpdateBuilder().set(M.status, 'scheduled').set(Attr.dueAt, ref.dueAt).set(M.updatedAt, now);
       trackStatus(b, { id: ref.id, status: 'scheduled', dueAt: ref.dueAt, now }, this.o).when(
-        (u) => `${u.name('status')} = ${u.value('delivering')} AND ${u.name('tenantId')} = ${u.value(ref.tenantId)}`,
+        (u) => `${u.name(M.status)} = ${u.value('delivering')} AND ${ownedByCondition(u, ref.tenantId)}`,
       );
       return (await this.table.update(Keys.message(ref.id), b)) !== undefined;
     });
@@ -281,8 +306,8 @@ export class DynamoMessageStore implements MessageStore {
     });
     const moved = await mapLimit(inFlight, this.o.concurrency, async (e) => {
       const id = idOf(e.PK as string);
-      const b = new UpdateBuilder().set('status', 'scheduled').set(Attr.dueAt, now).set('updatedAt', now);
-      trackStatus(b, { id, status: 'scheduled', dueAt: now, now }, this.o).when((u) => `${u.name('status')} = ${u.value('delivering')}`);
+      const b = new UpdateBuilder().set(M.status, 'scheduled').set(Attr.dueAt, now).set(M.updatedAt, now);
+      trackStatus(b, { id, status: 'scheduled', dueAt: now, now }, this.o).when((u) => `${u.name(M.status)} = ${u.value('delivering')}`);
       return (await this.table.update(Keys.message(id), b)) !== undefined;
     });
     return moved.filter(Boolean).length;
@@ -297,21 +322,16 @@ export class DynamoMessageStore implements MessageStore {
   }
 
   async releaseHeld(tenantId: string, dueAt: number, now: number): Promise<DueRef[]> {
-    // Held messages are the scheduled ones without dueAt: each conditional write moves one of those and passes the rest by.
+    // Held messages are the scheduled ones without dueAt; the condition re-checks that in the write.
     const released: DueRef[] = [];
-    for (const appId of await this.appIds(tenantId)) {
-      const pending = await this.table.query({
-        IndexName: Index.pendingByApp,
-        KeyConditionExpression: '#app = :app',
-        ExpressionAttributeNames: { '#app': Attr.appId },
-        ExpressionAttributeValues: { ':app': appId },
-      });
-      const moved = await mapLimit(pending, this.o.concurrency, async (e) => {
-        const id = idOf(e.PK as string);
-        const b = new UpdateBuilder().set(Attr.dueAt, dueAt).set('updatedAt', now);
+    const all = Collections.tenantMessages(tenantId);
+    for await (const page of this.collectionPages(tenantId, Index.byTenant, Attr.gsi2pk, all)) {
+      const held = page.filter((m) => m.status === 'scheduled' && m.dueAt === undefined);
+      const moved = await mapLimit(held, this.o.concurrency, async ({ id }) => {
+        const b = new UpdateBuilder().set(Attr.dueAt, dueAt).set(M.updatedAt, now);
         trackStatus(b, { id, status: 'scheduled', dueAt, now }, this.o).when(
           (u) =>
-            `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)} ` +
+            `${u.name(M.status)} = ${u.value('scheduled')} AND ${ownedByCondition(u, tenantId)} ` +
             `AND attribute_not_exists(${u.name(Attr.dueAt)})`,
         );
         return (await this.table.update(Keys.message(id), b)) ? { id, tenantId, dueAt } : undefined;
@@ -325,40 +345,55 @@ export class DynamoMessageStore implements MessageStore {
     // A maintenance path, like recoverInFlight: no index holds held messages (suspension is rare).
     const held = await this.table.scan({
       FilterExpression: 'SK = :msg AND #status = :scheduled AND attribute_not_exists(#due)',
-      ProjectionExpression: 'tenantId',
+      ProjectionExpression: Attr.gsi2pk,
       ExpressionAttributeNames: { '#status': 'status', '#due': Attr.dueAt },
       ExpressionAttributeValues: { ':msg': 'MSG', ':scheduled': 'scheduled' },
     });
-    return [...new Set(held.map((i) => i.tenantId as string))];
-  }
-
-  /** The ids of the tenant's apps (their items head nothing else: a keys-only read of the tenant's partition). */
-  private async appIds(tenantId: string): Promise<string[]> {
-    const items = await this.table.query({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': Keys.tenant(tenantId).PK, ':prefix': 'APP#' },
-      ProjectionExpression: 'SK',
-    });
-    return items.map((i) => idOf(i.SK as string));
+    return [...new Set(held.map(tenantOf))];
   }
 
   async abortAllForApp(tenantId: string, appId: string, now: number): Promise<number> {
-    const pending = await this.table.query({
-      IndexName: Index.pendingByApp,
-      KeyConditionExpression: '#app = :app',
-      ExpressionAttributeNames: { '#app': Attr.appId },
-      ExpressionAttributeValues: { ':app': appId },
-    });
     const keep = await this.o.retentionMs?.(tenantId);
-    const aborted = await mapLimit(pending, this.o.concurrency, async (e) => {
-      const id = idOf(e.PK as string);
-      const b = new UpdateBuilder().set('status', 'aborted').set('abortedAt', now).set('updatedAt', now).remove(Attr.dueAt);
-      if (keep !== undefined) b.set(Attr.ttl, ttlAt(now, keep));
-      trackStatus(b, { id, status: 'aborted', dueAt: undefined, now }, this.o).when(
-        (u) => `${u.name('status')} = ${u.value('scheduled')} AND ${u.name('tenantId')} = ${u.value(tenantId)}`,
+    let aborted = 0;
+    const app = Collections.appMessages(tenantId, appId);
+    for await (const page of this.collectionPages(tenantId, Index.byParent, Attr.gsi3pk, app)) {
+      const moved = await mapLimit(
+        page.filter((m) => m.status === 'scheduled'),
+        this.o.concurrency,
+        async ({ id }) => {
+          const b = new UpdateBuilder().set(M.status, 'aborted').set(M.abortedAt, now).set(M.updatedAt, now).remove(Attr.dueAt);
+          if (keep !== undefined) b.set(Attr.ttl, ttlAt(now, keep));
+          trackStatus(b, { id, status: 'aborted', dueAt: undefined, now }, this.o).when(
+            (u) => `${u.name(M.status)} = ${u.value('scheduled')} AND ${ownedByCondition(u, tenantId)}`,
+          );
+          return (await this.table.update(Keys.message(id), b)) !== undefined;
+        },
       );
-      return (await this.table.update(Keys.message(id), b)) !== undefined;
-    });
-    return aborted.filter(Boolean).length;
+      aborted += moved.filter(Boolean).length;
+    }
+    return aborted;
+  }
+
+  /**
+   * The tenant's messages of one collection (a KEYS_ONLY index partition), a page of index entries at a time, read
+   * strongly: app deletion and releasing held messages pick the scheduled ones among them. No index holds only the
+   * scheduled messages, because every create and claim would pay a write for its entry; these rare calls pay reads
+   * instead (1 read unit per 4 KB of the collection's items, finished messages included until their TTL deletes them),
+   * and write only the messages they change: a conditional write that fails still costs a write unit.
+   */
+  private async *collectionPages(tenantId: string, index: string, pkAttr: string, pk: string): AsyncGenerator<Message[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.queryPage({
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pkAttr },
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey: start,
+      });
+      const items = await this.table.batchGet(page.items.map((e) => ({ PK: e.PK as string, SK: e.SK as string })));
+      yield items.filter((i) => ownedBy(i, tenantId)).map(toMessage);
+      start = page.lastKey;
+    } while (start);
   }
 }

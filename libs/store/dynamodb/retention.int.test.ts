@@ -1,10 +1,11 @@
 /**
- * Retention on DynamoDB: the TTL attribute (epoch seconds) that deletes finished messages and their
- * attempts after their tenant's retention, set when they are written. dynalite has no TTL, so the test
- * reads the attribute; deleting is DynamoDB's part.
+ * Retention on DynamoDB: the TTL attribute (epoch seconds) that deletes finished messages and their attempts after
+ * their tenant's retention, set when they are written (attempts kept in the message item go with it). dynalite has no
+ * TTL, so the test reads the attribute; deleting is DynamoDB's part.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../domain/ids';
+import { inItemAttempts } from './message-items';
 import { Keys } from './schema';
 import { useDynamoStores } from '../../../test/support/dynalite';
 import { messagesLike } from '../../../test/support/fixtures';
@@ -37,7 +38,7 @@ describe('DynamoDB store: retention by TTL', () => {
     await db.stores.messages.complete([{ attempt, status, ...(status === 'scheduled' ? { dueAt: at } : {}) }], at + 5);
   };
 
-  it("sets a finished message's TTL to its tenant's retention after it finished, and its attempts' after they started", async () => {
+  it("sets a finished message's TTL to its tenant's retention after it finished; the attempts in its item go with it", async () => {
     const a = aMessage();
     const b = aMessage({ tenantId: B });
     await db.stores.messages.create([a, b], T0);
@@ -46,8 +47,17 @@ describe('DynamoDB store: retention by TTL', () => {
     await deliver(a, 'delivered', T0 + 2_000, 2);
     await deliver(b, 'failed', T0 + 3_000);
     expect((await raw(Keys.message(a.id))).ttl).toBe(seconds(T0 + 2_005 + 30 * DAY));
-    expect((await attemptItems(a.id)).map((i) => i.ttl)).toEqual([seconds(T0 + 1_000 + 30 * DAY), seconds(T0 + 2_000 + 30 * DAY)]);
+    expect(await attemptItems(a.id)).toEqual([]);
+    expect((await db.stores.messages.attempts(A, a.id)).map((x) => x.attempt)).toEqual([1, 2]);
     expect((await raw(Keys.message(b.id))).ttl).toBe(seconds(T0 + 3_005 + 7 * DAY));
+  });
+
+  it('gives an attempt stored as an item of its own (past those the message item keeps) a TTL from when it started', async () => {
+    const m = aMessage();
+    await db.stores.messages.create([m], T0);
+    await deliver(m, 'failed', T0 + 1_000, inItemAttempts + 1);
+    expect((await attemptItems(m.id)).map((i) => i.ttl)).toEqual([seconds(T0 + 1_000 + 30 * DAY)]);
+    expect((await raw(Keys.message(m.id))).ttl).toBe(seconds(T0 + 1_005 + 30 * DAY));
   });
 
   it('sets it on an abort, and removes it on a redrive, so a redriven message cannot expire before it is done', async () => {

@@ -86,7 +86,7 @@ export class DynamoScheduleStore implements ScheduleStore, RunStatsStore {
       ...fields,
       [Attr.dueAt]: nextRunAt,
       [Attr.gsi3pk]: Collections.appSchedules(s.tenantId, s.appId),
-      [Attr.gsi3sk]: s.id,
+      [Attr.gsiSk]: s.id,
       ...(s.state === 'active' ? { [Attr.dueShard]: Shards.schedule(s.id, this.o.shards) } : {}),
     };
     await this.table.insert(item, `schedule ${s.id}`);
@@ -121,10 +121,10 @@ export class DynamoScheduleStore implements ScheduleStore, RunStatsStore {
       {
         query: (before) => ({
           IndexName: Index.byParent,
-          KeyConditionExpression: before ? 'GSI3PK = :pk AND GSI3SK < :before' : 'GSI3PK = :pk',
+          KeyConditionExpression: before ? 'G3 = :pk AND GS < :before' : 'G3 = :pk',
           ExpressionAttributeValues: { ':pk': pk, ...(before ? { ':before': before } : {}) },
         }),
-        idOf: (entry) => entry.GSI3SK as string,
+        idOf: (entry) => entry.GS as string,
         load: (entries) => this.load(entries),
       },
       page,
@@ -215,10 +215,10 @@ export class DynamoScheduleStore implements ScheduleStore, RunStatsStore {
   async deleteAllForApp(tenantId: string, appId: string): Promise<Schedule[]> {
     const entries = await this.table.query({
       IndexName: Index.byParent,
-      KeyConditionExpression: 'GSI3PK = :pk',
+      KeyConditionExpression: 'G3 = :pk',
       ExpressionAttributeValues: { ':pk': Collections.appSchedules(tenantId, appId) },
     });
-    const deleted = await mapLimit(entries, this.o.concurrency, (e) => this.table.delete(Keys.schedule(tenantId, e.GSI3SK as string)));
+    const deleted = await mapLimit(entries, this.o.concurrency, (e) => this.table.delete(Keys.schedule(tenantId, e.GS as string)));
     return deleted.filter((i): i is Item => i !== undefined).map(toSchedule);
   }
 

@@ -11,16 +11,14 @@ export const Attr = {
   dueShard: 'dueShard',
   /** Range of the `due` index: a message's `dueAt`, a schedule's `nextRunAt` (stored under this name). */
   dueAt: 'dueAt',
-  gsi2pk: 'GSI2PK',
-  gsi2sk: 'GSI2SK',
-  gsi3pk: 'GSI3PK',
-  gsi3sk: 'GSI3SK',
-  gsi4pk: 'GSI4PK',
-  gsi4sk: 'GSI4SK',
-  /** Range of the `pendingByApp` index: the message id, set only while the message is `scheduled`. */
-  pending: 'pending',
-  keyId: 'keyId',
-  appId: 'appId',
+  gsi2pk: 'G2',
+  gsi3pk: 'G3',
+  gsi4pk: 'G4',
+  /**
+   * The range of every collection index (byTenant, byParent, bySchedule): an item that is in several (a message, a
+   * key) has the same position, its id, in each, so it stores it once.
+   */
+  gsiSk: 'GS',
   /** Epoch seconds the table's TTL deletes the item after (idempotency records, old attempts). */
   ttl: 'ttl',
 } as const;
@@ -35,8 +33,6 @@ export const Index = {
   byParent: 'byParent',
   /** Messages (runs) of a schedule. */
   bySchedule: 'bySchedule',
-  /** Scheduled messages per app (abort on app deletion). */
-  pendingByApp: 'pendingByApp',
 } as const;
 
 /** Base-table keys and index key values, one builder per item type. */
@@ -72,12 +68,16 @@ export const Collections = {
   /** Every tenant (operator administration), in one partition: tenants are few next to their messages. */
   allTenants: 'TENANTS',
   tenantMessages: (tenantId: string) => `T#${tenantId}#MSG`,
+  /** The tenant a `tenantMessages` partition names (a message item stores its tenant only there). */
+  tenantOfMessages: (collection: string) => collection.slice(2, collection.lastIndexOf('#')),
   tenantKeys: (tenantId: string) => `T#${tenantId}#KEY`,
   tenantUsage: (tenantId: string) => `T#${tenantId}#USE`,
   appMessages: (tenantId: string, appId: string) => `T#${tenantId}#APP#${appId}#MSG`,
   appSchedules: (tenantId: string, appId: string) => `T#${tenantId}#APP#${appId}#SCH`,
   keyHash: (hash: string) => `HASH#${hash}`,
   scheduleMessages: (tenantId: string, scheduleId: string) => `T#${tenantId}#SCH#${scheduleId}#MSG`,
+  /** The parent an `appMessages` or `scheduleMessages` partition names (a message item stores them only there). */
+  parentOfMessages: (collection: string) => collection.split('#')[3],
 } as const;
 
 /** The id after a key prefix (`MSG#msg_…` → `msg_…`). */

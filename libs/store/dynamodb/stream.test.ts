@@ -1,26 +1,38 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { aggregateUsage } from '../../usage/aggregate';
+import type { Message } from '../../messages/model';
+import { messageItem } from './message-items';
 import { dueRefOf, pendingChangeOf, pendingChanges, usageEvents, usageEventsOf } from './stream';
 import { aMessage } from '../../../test/support/fixtures';
 
 const T = Date.UTC(2026, 10, 23, 12);
 /** A message item as the table holds it. */
-const message = (over: Record<string, unknown> = {}) => ({
-  PK: 'MSG#msg_1',
-  SK: 'MSG',
-  ...aMessage({
-    id: 'msg_1',
-    tenantId: 'ten_a',
-    appId: 'app_1',
-    keyId: 'key_1',
-    sendAt: T,
-    dueAt: T,
-    createdAt: T - 5_000,
-    updatedAt: T - 5_000,
-  }),
-  ...over,
-});
+const message = (over: Partial<Message> = {}) =>
+  messageItem(
+    aMessage({
+      id: 'msg_1',
+      tenantId: 'ten_a',
+      appId: 'app_1',
+      keyId: 'key_1',
+      sendAt: T,
+      dueAt: T,
+      createdAt: T - 5_000,
+      updatedAt: T - 5_000,
+      ...over,
+    }),
+    T - 5_000,
+    { shards: 1 },
+  );
+
+/** An image as a Lambda event holds it: JSON, so binary attributes arrive as base64 text. */
+const image = (item: object) =>
+  JSON.parse(
+    JSON.stringify(marshall(item, { removeUndefinedValues: true }), function (key, value) {
+      const original = (this as Record<string, unknown>)[key];
+      return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : value;
+    }),
+  );
 
 /** A stream record as DynamoDB Streams (NEW_AND_OLD_IMAGES) delivers it. */
 const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', oldImage?: object, newImage?: object): DynamoDBRecord => ({
@@ -28,8 +40,8 @@ const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', oldImage?: object, ne
   eventSource: 'aws:dynamodb',
   dynamodb: {
     StreamViewType: 'NEW_AND_OLD_IMAGES',
-    ...(oldImage ? { OldImage: marshall(oldImage, { removeUndefinedValues: true }) as never } : {}),
-    ...(newImage ? { NewImage: marshall(newImage, { removeUndefinedValues: true }) as never } : {}),
+    ...(oldImage ? { OldImage: image(oldImage) } : {}),
+    ...(newImage ? { NewImage: image(newImage) } : {}),
   },
 });
 
@@ -119,7 +131,7 @@ describe('usageEventsOf', () => {
 
 describe('usageEvents + aggregateUsage', () => {
   it('counts a message flow exactly as the embedded meter: created, retried once, then delivered; another failed', () => {
-    const m2 = (over: Record<string, unknown>) => message({ PK: 'MSG#msg_2', id: 'msg_2', ...over });
+    const m2 = (over: Partial<Message>) => message({ id: 'msg_2', ...over });
     const d2 = m2({ status: 'delivering', updatedAt: T });
     const retried = message({ status: 'scheduled', attemptCount: 1, dueAt: T + 50, updatedAt: T + 10 });
     const redelivering = message({ status: 'delivering', attemptCount: 1, updatedAt: T + 60 });

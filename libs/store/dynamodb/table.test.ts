@@ -51,5 +51,11 @@ describe('table helpers', () => {
         f: [{}],
       });
     });
+
+    it('keeps binary values and sets whole', () => {
+      const bytes = Uint8Array.of(1, 2, 3);
+      const ids = new Set(['a']);
+      expect(prune({ bytes, ids, gone: undefined })).toStrictEqual({ bytes, ids });
+    });
   });
 });

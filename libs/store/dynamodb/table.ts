@@ -62,7 +62,8 @@ export const mapLimitKeyed = <T, R>(
 /** Drops undefined values (recursively): the document client refuses them unless configured otherwise, and the client is injected. */
 export const prune = <T>(value: T): T => {
   if (Array.isArray(value)) return value.map(prune) as T;
-  if (value === null || typeof value !== 'object') return value;
+  // Only plain objects are walked: binary values (Uint8Array) and sets are values, not maps.
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = prune(v);
   return out as T;

@@ -32,7 +32,7 @@ export class DynamoUsageStore implements UsageStore {
         .set('keyId', r.keyId)
         .set('date', r.date)
         .set(Attr.gsi2pk, Collections.tenantUsage(r.tenantId))
-        .set(Attr.gsi2sk, `${r.date}#${r.keyId}`);
+        .set(Attr.gsiSk, `${r.date}#${r.keyId}`);
       for (const c of counterNames) b.add(c, r[c]);
       await this.table.update(Keys.usage(r.keyId, r.date), b);
     });
@@ -51,7 +51,7 @@ export class DynamoUsageStore implements UsageStore {
     // `~` sorts after every key id, so the range covers all keys of the last day.
     const entries = await this.table.query({
       IndexName: Index.byTenant,
-      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to',
+      KeyConditionExpression: 'G2 = :pk AND GS BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': Collections.tenantUsage(tenantId), ':from': `${from}#`, ':to': `${to}#~` },
     });
     const items = await this.table.batchGet(entries.map((e) => ({ PK: e.PK as string, SK: e.SK as string })));
