@@ -76,8 +76,8 @@ describe('DynamoDB store', () => {
       const later = aMessage({ sendAt: T0 + 15 * 60_000 + 1 });
       await stores.messages.create([soon, later], T0);
       expect(await raw(soon.id)).not.toHaveProperty('dueShard');
-      expect(await raw(soon.id)).toMatchObject({ pending: soon.id, dueAt: T0 + 15 * 60_000 });
-      expect(await raw(later.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), pending: later.id });
+      expect(await raw(soon.id)).toMatchObject({ status: 'scheduled', dueAt: T0 + 15 * 60_000 });
+      expect(await raw(later.id)).toMatchObject({ dueShard: expect.stringMatching(/^DUE#MSG#[0-3]$/), status: 'scheduled' });
       expect((await stores.messages.due(0, T0 + 3_600_000, 10)).map((r) => r.id)).toEqual([later.id]);
 
       // A retry due soon leaves the index; one due beyond the bound is back in it.
@@ -92,7 +92,7 @@ describe('DynamoDB store', () => {
       await stores.messages.transition(A, soon.id, ['scheduled'], { status: 'aborted', dueAt: undefined, abortedAt: T0 }, T0, 'abort');
       await stores.messages.transition(A, soon.id, ['aborted'], { status: 'scheduled', sendAt: T0, dueAt: T0 }, T0, 'redrive');
       expect(await raw(soon.id)).not.toHaveProperty('dueShard');
-      expect(await raw(soon.id)).toMatchObject({ status: 'scheduled', pending: soon.id, dueAt: T0 });
+      expect(await raw(soon.id)).toMatchObject({ status: 'scheduled', dueAt: T0 });
     });
 
     it('merges the shards into one earliest-first list', async () => {
