@@ -1,9 +1,12 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { EnqueueFailedError } from '../../../libs/engine/eventbridge/engine';
+import type { Message } from '../../../libs/messages/model';
 import type { DueRef } from '../../../libs/messages/port';
+import { messageItem } from '../../../libs/store/dynamodb/message-items';
 import type { Logger } from '../../../libs/observability/logger';
 import { makeHandoffHandler } from './handler';
+import { aMessage } from '../../../test/support/fixtures';
 
 const T = Date.UTC(2026, 10, 23, 12);
 let seq = 0;
@@ -17,18 +20,11 @@ const rec = (eventName: 'INSERT' | 'MODIFY', oldImage: object | undefined, newIm
     NewImage: marshall(newImage) as never,
   },
 });
-const msg = (id: string, over: object = {}) => ({
-  PK: `MSG#${id}`,
-  SK: 'MSG',
-  id,
-  tenantId: 'ten_a',
-  status: 'scheduled',
-  sendAt: T,
-  dueAt: T,
-  createdAt: T,
-  updatedAt: T,
-  ...over,
-});
+/** A message item as the table holds it (the store's own layout). */
+const msg = (id: string, over: Partial<Message> = {}) =>
+  messageItem(aMessage({ id, tenantId: 'ten_a', status: 'scheduled', sendAt: T, dueAt: T, createdAt: T, updatedAt: T, ...over }), T, {
+    shards: 1,
+  });
 const created = (id: string) => rec('INSERT', undefined, msg(id));
 /** A claim: the message leaves `scheduled`, nothing to hand over. */
 const claimed = (id: string) => rec('MODIFY', msg(id), msg(id, { status: 'delivering' }));
