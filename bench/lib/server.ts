@@ -64,7 +64,11 @@ export const startServer = async (options: ServerOptions = {}): Promise<BenchSer
   args.push('libs/runtime/main.ts');
   const spawnedAt = Date.now();
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, {
+  // PUNCTUAL_BENCH_SERVER_CPUS (e.g. `0`): the server runs on those CPUs only (taskset execs node: same pid), so with the
+  // bench pinned elsewhere (`taskset -c 1 npm run bench …`) the two never share a core.
+  const cpus = process.env.PUNCTUAL_BENCH_SERVER_CPUS;
+  const [command, commandArgs] = cpus ? ['taskset', ['-c', cpus, process.execPath, ...args]] : [process.execPath, args];
+  const child: ChildProcess = spawn(command, commandArgs, {
     cwd: repoRoot,
     env: {
       ...process.env,
