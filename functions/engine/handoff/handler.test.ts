@@ -1,4 +1,3 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { EnqueueFailedError } from '../../../libs/engine/eventbridge/engine';
 import type { Message } from '../../../libs/messages/model';
@@ -7,19 +6,10 @@ import { messageItem } from '../../../libs/store/dynamodb/message-items';
 import type { Logger } from '../../../libs/observability/logger';
 import { makeHandoffHandler } from './handler';
 import { aMessage } from '../../../test/support/fixtures';
+import { streamRecord } from '../../../test/support/stream-records';
 
 const T = Date.UTC(2026, 10, 23, 12);
-let seq = 0;
-const rec = (eventName: 'INSERT' | 'MODIFY', oldImage: object | undefined, newImage: object): DynamoDBRecord => ({
-  eventName,
-  eventSource: 'aws:dynamodb',
-  dynamodb: {
-    SequenceNumber: String(++seq).padStart(21, '0'),
-    StreamViewType: 'NEW_AND_OLD_IMAGES',
-    ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}),
-    NewImage: marshall(newImage) as never,
-  },
-});
+const rec = streamRecord;
 /** A message item as the table holds it (the store's own layout). */
 const msg = (id: string, over: Partial<Message> = {}) =>
   messageItem(aMessage({ id, tenantId: 'ten_a', status: 'scheduled', sendAt: T, dueAt: T, createdAt: T, updatedAt: T, ...over }), T, {

@@ -1,4 +1,3 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Message } from '../../../libs/messages/model';
 import type { Logger } from '../../../libs/observability/logger';
@@ -6,20 +5,11 @@ import { messageItem } from '../../../libs/store/dynamodb/message-items';
 import type { PendingChange, UsageRow } from '../../../libs/usage/model';
 import type { UsageStore } from '../../../libs/usage/port';
 import { aMessage } from '../../../test/support/fixtures';
+import { nextSequenceNumber, streamRecord } from '../../../test/support/stream-records';
 import { makeAggregateHandler } from './handler';
 
 const T = Date.UTC(2026, 10, 23, 12);
-let seq = 0;
-const rec = (eventName: 'INSERT' | 'MODIFY', oldImage: object | undefined, newImage: object): DynamoDBRecord => ({
-  eventName,
-  eventSource: 'aws:dynamodb',
-  dynamodb: {
-    SequenceNumber: String(++seq).padStart(21, '0'),
-    StreamViewType: 'NEW_AND_OLD_IMAGES',
-    ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}),
-    NewImage: marshall(newImage) as never,
-  },
-});
+const rec = streamRecord;
 /** A message item as the table holds it. */
 const msg = (id: string, keyId: string, over: Partial<Message> = {}) =>
   messageItem(aMessage({ id, tenantId: 'ten_a', keyId, status: 'scheduled', attemptCount: 0, createdAt: T, updatedAt: T, ...over }), T, {
@@ -31,7 +21,7 @@ const delivered = (id: string, keyId = 'key_1') =>
 /** A record whose image is not valid AttributeValue JSON: reading it throws. */
 const unreadable = (): DynamoDBRecord => ({
   eventName: 'INSERT',
-  dynamodb: { SequenceNumber: String(++seq).padStart(21, '0'), NewImage: { SK: { BOGUS: 'x' } as never } },
+  dynamodb: { SequenceNumber: nextSequenceNumber(), NewImage: { SK: { BOGUS: 'x' } as never } },
 });
 
 /** An in-memory usage store that can be told to fail its next increments. */
