@@ -1,10 +1,11 @@
 /** A dynalite server for DynamoDB store tests (tests only: production code never imports this). */
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTableInput } from '../../infra/table';
 import { createDynamoStores, type DynamoStoreOptions, type DynamoStores } from '../../libs/store/dynamodb';
+import { Keys } from '../../libs/store/dynamodb/schema';
 
 // dynalite ships no types; it returns a plain node http server.
 const dynalite = require('dynalite') as (options: Record<string, number>) => Server;
@@ -109,3 +110,19 @@ export const useDynamoStores = (options: Omit<DynamoStoreOptions, 'client' | 'ta
     },
   };
 };
+
+/** An item as the table holds it, read strongly (for tests of the item layout). */
+export const rawItem = async (db: DynamoTable, key: Record<string, string>) =>
+  (await db.client.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }))).Item!;
+
+/** The attempt items of a message (those its item does not keep), from its partition. */
+export const attemptItemsOf = async (db: DynamoTable, messageId: string) =>
+  (
+    await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
+        ExpressionAttributeValues: { ':pk': Keys.message(messageId).PK, ':att': 'ATT#' },
+      }),
+    )
+  ).Items!;

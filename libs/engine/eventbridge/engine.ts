@@ -118,7 +118,12 @@ export class EventBridgeEngine implements Engine {
     for (const ref of refs) {
       const delay = sqsDelaySeconds(ref.dueAt, now);
       if (delay !== undefined) soon.push({ ref, delay });
-      else buckets.set(bucketOf(ref.dueAt), [...(buckets.get(bucketOf(ref.dueAt)) ?? []), ref.id]);
+      else {
+        const bucket = bucketOf(ref.dueAt);
+        const ids = buckets.get(bucket);
+        if (ids) ids.push(ref.id);
+        else buckets.set(bucket, [ref.id]);
+      }
     }
     const parts = [
       { ids: soon.map((s) => s.ref.id), done: this.sendDelayed(soon) },

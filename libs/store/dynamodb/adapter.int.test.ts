@@ -2,7 +2,7 @@
  * What the shared contract cannot see: the DynamoDB layout (sparse indexes), the races that single-item
  * conditional writes must win without transactions, and paging across several requests.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../domain/ids';
 import { InvalidCursorError } from '../../domain/page';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import { Index, Keys } from './schema';
 import { createDynamoStores } from '../dynamodb';
 import { itemSize } from '../../../test/support/capacity';
 import { pendingCountsSettler } from '../../../test/support/table-stream';
-import { useDynamoStores } from '../../../test/support/dynalite';
+import { attemptItemsOf, rawItem, useDynamoStores } from '../../../test/support/dynalite';
 import { anApp, aSchedule as fixtureSchedule, messagesLike } from '../../../test/support/fixtures';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -24,17 +24,8 @@ const aMessage = messagesLike({ tenantId: A, appId });
 
 const db = useDynamoStores({ shards: 4 });
 
-const attemptItems = async (id: string) =>
-  (
-    await db.client.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
-        ExpressionAttributeValues: { ':pk': Keys.message(id).PK, ':att': 'ATT#' },
-      }),
-    )
-  ).Items!;
-const raw = async (id: string) => (await db.client.send(new GetCommand({ TableName: db.tableName, Key: Keys.message(id) }))).Item!;
+const attemptItems = (id: string) => attemptItemsOf(db, id);
+const raw = (id: string) => rawItem(db, Keys.message(id));
 
 describe('DynamoDB store', () => {
   describe('sparse indexes', () => {

@@ -120,6 +120,14 @@ export const isMessageItem = (item: Item): boolean => {
   return pk === key.PK && item[Attr.sk] === key.SK;
 };
 
+/** Where a message item stands on the due timeline, read from its plain attributes: nothing packed is opened. */
+export const timelineOf = (item: Item): { id: string; tenantId: string; status: MessageStatus; dueAt?: number } => ({
+  id: idOf(item[Attr.pk] as string),
+  tenantId: tenantOf(item),
+  status: item[MessageAttr.status] as MessageStatus,
+  ...(typeof item[MessageAttr.dueAt] === 'number' ? { dueAt: item[MessageAttr.dueAt] as number } : {}),
+});
+
 /** The message an item holds (index attributes dropped). */
 export const toMessage = (item: Item): Message => {
   const m: Record<string, unknown> = {

@@ -14,6 +14,7 @@ import {
   ownedBy,
   ownedByCondition,
   tenantOf,
+  timelineOf,
   toAttempt,
   toMessage,
   trackStatus,
@@ -381,7 +382,12 @@ export class DynamoMessageStore implements MessageStore {
    * instead (1 read unit per 4 KB of the collection's items, finished messages included until their TTL deletes them),
    * and write only the messages they change: a conditional write that fails still costs a write unit.
    */
-  private async *collectionPages(tenantId: string, index: string, pkAttr: string, pk: string): AsyncGenerator<Message[]> {
+  private async *collectionPages(
+    tenantId: string,
+    index: string,
+    pkAttr: string,
+    pk: string,
+  ): AsyncGenerator<ReturnType<typeof timelineOf>[]> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.table.queryPage({
@@ -392,7 +398,8 @@ export class DynamoMessageStore implements MessageStore {
         ExclusiveStartKey: start,
       });
       const items = await this.table.batchGet(page.items.map((e) => ({ PK: e.PK as string, SK: e.SK as string })));
-      yield items.filter((i) => ownedBy(i, tenantId)).map(toMessage);
+      // Status and due time are all the callers pick by: no packed content is opened.
+      yield items.filter((i) => ownedBy(i, tenantId)).map(timelineOf);
       start = page.lastKey;
     } while (start);
   }

@@ -3,11 +3,10 @@
  * their tenant's retention, set when they are written (attempts kept in the message item go with it). dynalite has no
  * TTL, so the test reads the attribute; deleting is DynamoDB's part.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../../domain/ids';
 import { inItemAttempts } from './message-items';
 import { Keys } from './schema';
-import { useDynamoStores } from '../../../test/support/dynalite';
+import { attemptItemsOf, rawItem, useDynamoStores } from '../../../test/support/dynalite';
 import { messagesLike } from '../../../test/support/fixtures';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -18,17 +17,8 @@ const appId = newId('app');
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
 const db = useDynamoStores({ shards: 2, retentionMs: async (tenantId) => (tenantId === A ? 30 : 7) * DAY });
-const raw = async (key: Record<string, string>) => (await db.client.send(new GetCommand({ TableName: db.tableName, Key: key }))).Item!;
-const attemptItems = async (id: string) =>
-  (
-    await db.client.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
-        ExpressionAttributeValues: { ':pk': Keys.message(id).PK, ':att': 'ATT#' },
-      }),
-    )
-  ).Items!;
+const raw = (key: Record<string, string>) => rawItem(db, key);
+const attemptItems = (id: string) => attemptItemsOf(db, id);
 
 describe('DynamoDB store: retention by TTL', () => {
   const aMessage = messagesLike({ tenantId: A, appId, sendAt: T0, createdAt: T0 });

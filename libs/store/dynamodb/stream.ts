@@ -5,13 +5,19 @@ import type { Message } from '../../messages/model';
 import type { DueRef } from '../../messages/port';
 import type { RunOutcome } from '../../schedules/port';
 import type { PendingChange, UsageEvent } from '../../usage/model';
-import { isMessageItem, toMessage } from './message-items';
+import { isMessageItem, timelineOf, toMessage } from './message-items';
 
-/** The message a stream image holds, when the image is a message item (attempts, usage rows, etc. are skipped). */
-const messageOf = (image: Record<string, unknown> | undefined): Message | undefined => {
+/** The message item a stream image holds, or undefined when it holds another item (attempts, usage rows, etc.). */
+const messageItemOf = (image: Record<string, unknown> | undefined) => {
   // aws-lambda's AttributeValue and the SDK's describe the same wire shape.
   const item = image ? unmarshall(image as Record<string, AttributeValue>) : undefined;
-  return item && isMessageItem(item) ? toMessage(item) : undefined;
+  return item && isMessageItem(item) ? item : undefined;
+};
+
+/** The message a stream image holds, when the image is a message item. */
+const messageOf = (image: Record<string, unknown> | undefined): Message | undefined => {
+  const item = messageItemOf(image);
+  return item && toMessage(item);
 };
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -116,9 +122,14 @@ export const pendingChanges = (records: Iterable<DynamoDBRecord>): PendingChange
  * infra/engine.ts `handoffFilterPatterns` lets only such records reach the function.
  */
 export const dueRefOf = (record: DynamoDBRecord): DueRef | undefined => {
-  const next = messageOf(record.dynamodb?.NewImage);
+  // Only the plain attributes: the hand-off never unpacks a payload it does not send.
+  const timeline = (image: Record<string, unknown> | undefined) => {
+    const item = messageItemOf(image);
+    return item && timelineOf(item);
+  };
+  const next = timeline(record.dynamodb?.NewImage);
   if (next?.status !== 'scheduled' || typeof next.dueAt !== 'number') return undefined;
-  const prev = messageOf(record.dynamodb?.OldImage);
+  const prev = timeline(record.dynamodb?.OldImage);
   if (prev?.status === 'scheduled' && prev.dueAt !== undefined) return undefined;
   return { id: next.id, tenantId: next.tenantId, dueAt: next.dueAt };
 };
